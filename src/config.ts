@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+const portNumber = 'a whole number from 1 to 65535';
+const port = z.coerce
+  .number({ error: portNumber })
+  .int(portNumber)
+  .min(1, portNumber)
+  .max(65535, portNumber);
+
+const databaseUrl = z
+  .string()
+  .refine(
+    (url) => /^postgres(ql)?:\/\/\S+$/.test(url) || /^file:\S+$/.test(url),
+    'a postgresql:// URL, or file:<path> for SQLite (e.g. file:./data/metbot.db)',
+  );
+
+const dataKey = z
+  .string()
+  .refine((key) => Buffer.from(key, 'base64').length === 32, '32 bytes in base64 (openssl rand -base64 32)');
+
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: `one of ${values.join(', ')}` });
+
+const hours = z.coerce.number({ error: 'a number of hours' }).positive('a number of hours above 0');
+
+export const ConfigSchema = z.object({
+  NODE_ENV: oneOf(['development', 'test', 'production']).default('development'),
+  PORT: port.default(3978),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: databaseUrl.default('file:./data/metbot.db'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATA_KEY: dataKey.optional(),
+  DATA_KEYS_RETIRED: z
+    .string()
+    .optional()
+    .transform((value) => (value ? value.split(',').map((key) => key.trim()) : []))
+    .pipe(z.array(dataKey)),
+  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DRAFT_EXPIRY_HOURS: hours.default(24),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {}
+
+const secret = /KEY|SECRET|PASSWORD|TOKEN/;
+
+/** Reads the environment; a wrong value throws one line naming the variable and what it expects. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = ConfigSchema.safeParse(set);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = String(issue.path[0]);
+    const shown = name in set && !secret.test(name) ? ` (it is "${set[name]}")` : '';
+    return `${name} must be ${issue.message}${shown}`;
+  });
+  throw new ConfigError(`Invalid setting: ${problems.join('; ')}`);
+}

@@ -1,0 +1,33 @@
+import pino from 'pino';
+
+export type Logger = pino.Logger;
+
+/**
+ * Fields that may hold a child's details. Logs carry references and ids only; these paths are
+ * censored wherever they appear so that a careless `log.info({ answers })` leaks nothing.
+ */
+export const redactedFields = [
+  'name',
+  'childName',
+  'fullName',
+  'dateOfBirth',
+  'dob',
+  'address',
+  'phone',
+  'phones',
+  'onlineIds',
+  'description',
+  'narrative',
+  'answers',
+  'text',
+  'body',
+  'payload',
+  'child',
+  'record',
+  'details',
+];
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  const paths = redactedFields.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]);
+  return pino({ level, redact: { paths, censor: '[redacted]' }, base: { service: 'metbot' } }, destination);
+}

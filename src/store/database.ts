@@ -1,0 +1,59 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaClient as PostgresClient } from './generated/postgresql/client';
+import { PrismaClient as SqliteClient } from './generated/sqlite/client';
+import { migrate, sqliteFile } from './migrate';
+
+export type Provider = 'sqlite' | 'postgresql';
+
+/**
+ * The store is typed against the SQLite client; the PostgreSQL client has the same model API
+ * but TypeScript will not call through a union of the two, so it is cast here, once.
+ */
+export type Db = SqliteClient;
+export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+
+export interface Database {
+  db: Db;
+  provider: Provider;
+  /** Answers true when the database answers a trivial query. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export function providerOf(url: string): Provider {
+  return /^postgres(ql)?:\/\//.test(url) ? 'postgresql' : 'sqlite';
+}
+
+export async function openDatabase(url: string): Promise<Database> {
+  const provider = providerOf(url);
+  if (provider === 'sqlite') mkdirSync(dirname(sqliteFile(url)), { recursive: true });
+  await migrate(provider, url);
+  const db =
+    provider === 'sqlite'
+      ? new SqliteClient({ adapter: new PrismaBetterSQLite3({ url }) })
+      : (new PostgresClient({
+          adapter: new PrismaPg(new pg.Pool({ connectionString: url, max: 10 })),
+        }) as unknown as Db);
+  if (provider === 'sqlite') {
+    // WAL lets readers run beside the writer; the busy timeout waits out a brief lock instead of failing.
+    await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+    await db.$queryRawUnsafe('PRAGMA busy_timeout = 5000');
+  }
+  return {
+    db,
+    provider,
+    async ping() {
+      try {
+        await db.$queryRawUnsafe('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => db.$disconnect(),
+  };
+}
