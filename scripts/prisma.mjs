@@ -2,7 +2,7 @@
 //   node scripts/prisma.mjs generate        writes both schemas and generates both clients
 //   node scripts/prisma.mjs diff <name>     writes a new migration for both providers
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const providers = {
@@ -47,7 +47,11 @@ function prisma(provider, args, options = {}) {
 
 function migrationsOf(provider) {
   const dir = `prisma/migrations/${provider}`;
-  return existsSync(dir) ? readdirSync(dir).filter((d) => /^\d{4}_/.test(d)).sort() : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((d) => /^\d{4}_/.test(d))
+        .sort()
+    : [];
 }
 
 const [command, name] = process.argv.slice(2);
@@ -71,7 +75,11 @@ if (command === 'generate') {
       ['migrate', 'diff', ...from, '--to-schema-datamodel', `prisma/schema.${provider}.prisma`, '--script'],
       { capture: true },
     );
-    const folder = join('prisma/migrations', provider, `${String(existing.length + 1).padStart(4, '0')}_${name}`);
+    const folder = join(
+      'prisma/migrations',
+      provider,
+      `${String(existing.length + 1).padStart(4, '0')}_${name}`,
+    );
     mkdirSync(folder, { recursive: true });
     writeFileSync(join(folder, 'migration.sql'), sql);
     writeFileSync(join(folder, 'schema.prisma'), readFileSync(`prisma/schema.${provider}.prisma`, 'utf8'));

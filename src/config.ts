@@ -1,11 +1,7 @@
 import { z } from 'zod';
 
-const portNumber = 'a whole number from 1 to 65535';
-const port = z.coerce
-  .number({ error: portNumber })
-  .int(portNumber)
-  .min(1, portNumber)
-  .max(65535, portNumber);
+const portNumber = 'a port number from 0 to 65535 (0 takes any free port)';
+const port = z.coerce.number({ error: portNumber }).int(portNumber).min(0, portNumber).max(65535, portNumber);
 
 const databaseUrl = z
   .string()

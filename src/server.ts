@@ -14,7 +14,9 @@ export function createApp(database: Pick<Database, 'ping'>, mounts: HttpMount[] 
   app.disable('x-powered-by');
   app.get('/healthz', async (_req, res) => {
     const up = await database.ping();
-    res.status(up ? 200 : 503).json({ status: up ? 'ok' : 'unavailable', database: up ? 'ok' : 'unavailable' });
+    res
+      .status(up ? 200 : 503)
+      .json({ status: up ? 'ok' : 'unavailable', database: up ? 'ok' : 'unavailable' });
   });
   // No global body parser: Bolt must see the raw body to check Slack's signature (bolt-js #1434).
   for (const mount of mounts) mount.mount(app);

@@ -1,11 +1,8 @@
 import { z } from 'zod';
 
 export const RISK_LEVELS = ['low', 'medium', 'high'] as const;
-export const RISK_CHECK_IDS = ['cse', 'missing', 'trafficking'] as const;
-
 const RiskLevelSchema = z.enum(RISK_LEVELS);
 export type RiskLevel = z.infer<typeof RiskLevelSchema>;
-export type RiskCheckId = (typeof RISK_CHECK_IDS)[number];
 
 const KebabId = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'ids are kebab-case, e.g. "lives-in-care"');
 const Text = z.string().trim().min(1);
@@ -29,8 +26,8 @@ const GroupSchema = z
     indicators: z.array(IndicatorSchema).min(1),
   })
   .refine((group) => !group.floor || group.floorReason, {
-    message: 'a group with a floor needs a floorReason',
-    path: ['floorReason'],
+    message: 'a floor needs a floorReason',
+    path: ['floor'],
   });
 
 const ConditionSchema = z
@@ -62,26 +59,25 @@ const CheckSchema = z
     nextSteps: z.strictObject({ low: Steps, medium: Steps, high: Steps }),
   })
   .superRefine((check, ctx) => {
-    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-    if (check.levels.medium >= check.levels.high) {
-      issue(['levels'], `levels out of order: medium (${check.levels.medium}) must be below high (${check.levels.high})`);
-    }
+    const issue = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: 'custom', path, message });
+    const { medium, high } = check.levels;
+    if (medium >= high)
+      issue(['levels'], `levels out of order: medium (${medium}) must be below high (${high})`);
     const groupIds = new Set<string>();
     const indicatorIds = new Set<string>();
     check.groups.forEach((group, g) => {
       if (groupIds.has(group.id)) issue(['groups', g, 'id'], `duplicate group id "${group.id}"`);
       groupIds.add(group.id);
-      group.indicators.forEach((indicator, i) => {
-        if (indicatorIds.has(indicator.id)) {
-          issue(['groups', g, 'indicators', i, 'id'], `duplicate indicator id "${indicator.id}"`);
-        }
-        indicatorIds.add(indicator.id);
+      group.indicators.forEach(({ id }, i) => {
+        if (indicatorIds.has(id))
+          issue(['groups', g, 'indicators', i, 'id'], `duplicate indicator id "${id}"`);
+        indicatorIds.add(id);
       });
     });
     check.rules.forEach(({ when }, r) => {
-      if (when.group && !groupIds.has(when.group)) {
+      if (when.group && !groupIds.has(when.group))
         issue(['rules', r, 'when', 'group'], `unknown group "${when.group}"`);
-      }
       for (const id of when.anyOf ?? []) {
         if (!indicatorIds.has(id)) issue(['rules', r, 'when', 'anyOf'], `unknown indicator "${id}"`);
       }
@@ -94,6 +90,7 @@ export const RiskRulesSchema = z.strictObject({
 });
 
 export type RiskRules = z.infer<typeof RiskRulesSchema>;
+export type RiskCheckId = keyof RiskRules['checks'];
 export type RiskCheckRules = RiskRules['checks'][RiskCheckId];
 type RiskGroup = RiskCheckRules['groups'][number];
 type RiskCondition = RiskCheckRules['rules'][number]['when'];
@@ -112,13 +109,7 @@ export type RiskResult = {
 
 export class UnknownIndicatorError extends Error {
   readonly code = 'unknown-indicator';
-  constructor(
-    readonly indicatorId: string,
-    check: RiskCheckId,
-  ) {
-    super(`Unknown indicator "${indicatorId}" for the ${check} check`);
-    this.name = 'UnknownIndicatorError';
-  }
+  override readonly name = 'UnknownIndicatorError';
 }
 
 type Chosen = { group: RiskGroup; id: string; label: string };
@@ -133,7 +124,7 @@ function chooseIndicators(spec: RiskCheckRules, check: RiskCheckId, selected: st
   const byId = new Map(spec.groups.flatMap((group) => group.indicators.map((i) => [i.id, { group, ...i }])));
   return [...new Set(selected)].map((id) => {
     const chosen = byId.get(id);
-    if (!chosen) throw new UnknownIndicatorError(id, check);
+    if (!chosen) throw new UnknownIndicatorError(`Unknown indicator "${id}" for the ${check} check`);
     return chosen;
   });
 }

@@ -50,7 +50,9 @@ export async function appendAudit(tx: Tx, provider: Provider, entry: AuditEntry)
   });
 }
 
-export type ChainCheck = { ok: true; events: number } | { ok: false; events: number; brokenAt: number; reason: string };
+export type ChainCheck =
+  | { ok: true; events: number }
+  | { ok: false; events: number; brokenAt: number; reason: string };
 
 /** Walks the chain in order and names the first event whose link or contents do not match. */
 export async function verifyAuditChain(db: Db): Promise<ChainCheck> {
@@ -58,15 +60,30 @@ export async function verifyAuditChain(db: Db): Promise<ChainCheck> {
   let events = 0;
   let cursor = 0;
   for (;;) {
-    const page = await db.auditEvent.findMany({ where: { seq: { gt: cursor } }, orderBy: { seq: 'asc' }, take: 1000 });
+    const page = await db.auditEvent.findMany({
+      where: { seq: { gt: cursor } },
+      orderBy: { seq: 'asc' },
+      take: 1000,
+    });
     if (page.length === 0) return { ok: true, events };
     for (const event of page) {
       events += 1;
       if (event.prevHash !== prevHash) {
         return { ok: false, events, brokenAt: event.seq, reason: 'it does not follow the event before it' };
       }
-      if (hashOf(prevHash, { ...event, action: event.action as AuditAction, detail: event.detail ?? undefined }) !== event.hash) {
-        return { ok: false, events, brokenAt: event.seq, reason: 'its contents were changed after it was written' };
+      if (
+        hashOf(prevHash, {
+          ...event,
+          action: event.action as AuditAction,
+          detail: event.detail ?? undefined,
+        }) !== event.hash
+      ) {
+        return {
+          ok: false,
+          events,
+          brokenAt: event.seq,
+          reason: 'its contents were changed after it was written',
+        };
       }
       prevHash = event.hash;
       cursor = event.seq;

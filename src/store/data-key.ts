@@ -20,7 +20,10 @@ export function loadFieldCipher(config: Config, log: Logger): FieldCipher {
   if (!existsSync(file)) {
     mkdirSync(config.DATA_DIR, { recursive: true });
     writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
-    log.warn({ file }, 'DATA_KEY is not set: made a data key for this machine. Set DATA_KEY before real use.');
+    log.warn(
+      { file },
+      'DATA_KEY is not set: made a data key for this machine. Set DATA_KEY before real use.',
+    );
   } else {
     log.warn({ file }, 'DATA_KEY is not set: using the data key made earlier on this machine.');
   }

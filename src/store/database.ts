@@ -28,6 +28,14 @@ export function providerOf(url: string): Provider {
   return /^postgres(ql)?:\/\//.test(url) ? 'postgresql' : 'sqlite';
 }
 
+function postgresPool(url: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle connection the server closes emits 'error'; unhandled, it would end the process.
+  // The next query opens a new connection, and /healthz reports if that fails.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
 export async function openDatabase(url: string): Promise<Database> {
   const provider = providerOf(url);
   if (provider === 'sqlite') mkdirSync(dirname(sqliteFile(url)), { recursive: true });
@@ -36,7 +44,7 @@ export async function openDatabase(url: string): Promise<Database> {
     provider === 'sqlite'
       ? new SqliteClient({ adapter: new PrismaBetterSQLite3({ url }) })
       : (new PostgresClient({
-          adapter: new PrismaPg(new pg.Pool({ connectionString: url, max: 10 })),
+          adapter: new PrismaPg(postgresPool(url)),
         }) as unknown as Db);
   if (provider === 'sqlite') {
     // WAL lets readers run beside the writer; the busy timeout waits out a brief lock instead of failing.

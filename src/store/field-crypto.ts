@@ -34,7 +34,9 @@ export class FieldCipher {
     if (!key) throw new Error(`No data key with id ${id}: was a retired key removed from DATA_KEYS_RETIRED?`);
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString(
+      'utf8',
+    );
   }
 
   encryptJson(value: unknown): string {
@@ -51,8 +53,14 @@ export class FieldCipher {
 
   /** Keyed hashes of a normalised value under every key, to find a record without decrypting it. */
   lookupHashes(value: string): string[] {
-    const normal = value.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
-    return [...this.keys.values()].map((key) => createHmac('sha256', key).update(`lookup:${normal}`).digest('hex'));
+    const normal = value
+      .normalize('NFKD')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim();
+    return [...this.keys.values()].map((key) =>
+      createHmac('sha256', key).update(`lookup:${normal}`).digest('hex'),
+    );
   }
 
   lookupHash(value: string): string {

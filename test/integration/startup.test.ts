@@ -1,0 +1,65 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestDatabaseUrl, providers } from '../support/databases';
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+});
+
+function start(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const listening = new Promise<number>((resolve, reject) => {
+    child.stdout!.on('data', () => {
+      const match = /"port":(\d+),"msg":"metbot is listening"/.exec(output);
+      if (match) resolve(Number(match[1]));
+    });
+    child.on('exit', () => reject(new Error(`exited early: ${output}`)));
+  });
+  listening.catch(() => undefined);
+  return { child, exited, listening, output: () => output };
+}
+
+describe('start-up', () => {
+  it.each([
+    [{ PORT: 'abc' }, 'PORT must be a port number from 0 to 65535'],
+    [{ DATABASE_URL: 'mysql://db/metbot' }, 'DATABASE_URL must be a postgresql:// URL'],
+    [{ NODE_ENV: 'production', PORT: '0' }, 'DATA_KEY must be set in production'],
+  ])('stops with one clear line for %o', async (env, message) => {
+    const dir = mkdtempSync(join(tmpdir(), 'metbot-start-'));
+    const bot = start({ DATA_DIR: dir, DATABASE_URL: `file:${dir}/m.db`, ...env });
+    expect(await bot.exited).toBe(1);
+    expect(bot.output().trim().split('\n')).toEqual([expect.stringContaining(message)]);
+  });
+
+  it.each(providers)(
+    'serves /healthz on %s with nothing set up, and stops cleanly on SIGTERM',
+    async (provider) => {
+      const dir = mkdtempSync(join(tmpdir(), 'metbot-start-'));
+      const { url, drop } = await createTestDatabaseUrl(provider);
+      try {
+        const bot = start({ DATA_DIR: dir, DATABASE_URL: url, PORT: '0' });
+        const port = await bot.listening;
+        const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+        expect(response.status).toBe(200);
+        expect(await response.json()).toEqual({ status: 'ok', database: 'ok' });
+        bot.child.kill('SIGTERM');
+        expect(await bot.exited).toBe(0);
+        expect(bot.output()).toContain('metbot stopped');
+      } finally {
+        await drop();
+      }
+    },
+  );
+});
