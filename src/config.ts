@@ -33,6 +33,29 @@ export const ConfigSchema = z.object({
     .pipe(z.array(dataKey)),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DRAFT_EXPIRY_HOURS: hours.default(24),
+  ENROL_NEW_USERS: oneOf(['practitioner', 'off']).default('practitioner'),
+  METBOT_ADMINS: z
+    .string()
+    .optional()
+    .transform(
+      (value) =>
+        new Set(
+          (value ?? '')
+            .split(',')
+            .map((id) => id.trim())
+            .filter(Boolean),
+        ),
+    ),
+  REPEAT_MISSING_THRESHOLD: z.coerce
+    .number({ error: 'a whole number' })
+    .int('a whole number')
+    .min(2, 'at least 2')
+    .default(3),
+  REPEAT_MISSING_DAYS: z.coerce
+    .number({ error: 'a whole number of days' })
+    .int('a whole number of days')
+    .min(1, 'at least 1')
+    .default(90),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

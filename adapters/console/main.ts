@@ -1,0 +1,60 @@
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { ConfigError, loadConfig } from '../../src/config';
+import { toPlainText } from '../../src/conversation/plain-text';
+import { createCore } from '../../src/core';
+import { isRole, roles } from '../../src/domain/policy';
+import { createLogger } from '../../src/logger';
+import { loadFieldCipher } from '../../src/store/data-key';
+import { openDatabase } from '../../src/store/database';
+
+const usage = `npm run chat -- [--user <id>] [--name "<display name>"] [--role ${roles.join('|')}] [--agency "<agency>"]`;
+
+/** The terminal chat: the same engine and services as Slack and Teams, over stdin and stdout. */
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      user: { type: 'string', default: 'console-user' },
+      name: { type: 'string', default: 'Console User' },
+      role: { type: 'string', default: 'practitioner' },
+      agency: { type: 'string', default: 'Example Agency' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return void process.stdout.write(`${usage}\n`);
+  if (!isRole(values.role)) throw new ConfigError(`--role must be one of ${roles.join(', ')}`);
+  const config = loadConfig();
+  // Logs go to stderr so that stdout holds only the conversation.
+  const log = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, pino.destination(2));
+  const cipher = loadFieldCipher(config, log);
+  const database = await openDatabase(config.DATABASE_URL);
+  const core = createCore({ config, database, cipher, log });
+  const actor = await core.users.ensure(
+    { platform: 'console', workspace: 'local', platformUserId: values.user, displayName: values.name },
+    values.role,
+    values.agency,
+    'console',
+  );
+  const interactive = process.stdin.isTTY === true;
+  const say = (line: string) => process.stdout.write(`${line.replace(/\*([^*\n]+)\*/g, '$1')}\n\n`);
+  if (interactive)
+    say(
+      `metbot (terminal). You are ${actor.displayName}, ${actor.role}. Type help, or press Ctrl+D to leave.`,
+    );
+
+  const lines = createInterface({ input: process.stdin, terminal: interactive, prompt: '> ' });
+  if (interactive) lines.prompt();
+  for await (const line of lines) {
+    if (!interactive) process.stdout.write(`> ${line}\n`);
+    const replies = await core.chat.handle({ actor, channel: 'console', private: true, text: line });
+    for (const reply of replies) say(toPlainText(reply, core.prompts.messages));
+    if (interactive) lines.prompt();
+  }
+  await database.close();
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : (error?.stack ?? error)}\n`);
+  process.exit(1);
+});

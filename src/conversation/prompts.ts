@@ -1,0 +1,99 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { isMap, LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { type RiskRules, RiskRulesSchema } from '../domain/risk';
+import { type Form, FormSchema } from './form-definition';
+
+const Line = z.string().min(1);
+export const MessagesSchema = z.object({
+  help: Line,
+  unknown: Line,
+  formControls: Line,
+  optionalHint: Line,
+  choiceHint: Line,
+  multichoiceHint: Line,
+  yesnoHint: Line,
+  cannotSkip: Line,
+  nothingToGoBackTo: Line,
+  cancelled: Line,
+  askAgain: Line,
+  summaryPrompt: Line,
+  summaryUnclear: Line,
+  summaryCheck: Line,
+  draftExpired: Line,
+  resumed: Line,
+  busyWithForm: Line,
+  noValue: Line,
+  yes: Line,
+  no: Line,
+  refused: Line,
+  notKnown: Line,
+  noOpenEpisodes: Line,
+  saveFailed: Line,
+  lists: z.record(z.string(), Line),
+  riskCheck: z.record(z.string(), Line),
+});
+export type Messages = z.infer<typeof MessagesSchema>;
+
+export interface Prompts {
+  messages: Messages;
+  forms: Map<string, Form>;
+  risk: RiskRules;
+}
+
+/** A prompt file that does not parse or does not fit its schema: names the file and line. */
+export class PromptError extends Error {}
+
+export const defaultPromptsDir = join(import.meta.dirname, '..', '..', 'prompts');
+
+function loadYaml<T>(file: string, schema: z.ZodType<T>): T {
+  const source = readFileSync(file, 'utf8');
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false });
+  const name = relative(process.cwd(), file);
+  if (doc.errors.length > 0) {
+    const error = doc.errors[0]!;
+    const { line } = lineCounter.linePos(error.pos[0]);
+    throw new PromptError(`${name}:${line}: ${error.message.split('\n')[0]}`);
+  }
+  const result = schema.safeParse(doc.toJS());
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  // The nearest node that exists on the issue's path gives the line.
+  let line = 1;
+  for (let depth = issue.path.length; depth >= 0; depth -= 1) {
+    const node = doc.getIn(issue.path.slice(0, depth) as (string | number)[], true) as
+      | { range?: [number, number, number] }
+      | undefined;
+    if (node?.range || (depth === 0 && isMap(doc.contents))) {
+      const offset = node?.range?.[0] ?? 0;
+      line = lineCounter.linePos(offset).line;
+      break;
+    }
+  }
+  throw new PromptError(`${name}:${line}: ${issue.path.join('.') || '(top)'}: ${issue.message}`);
+}
+
+export function loadPrompts(dir = defaultPromptsDir): Prompts {
+  const messages = loadYaml(join(dir, 'messages.yaml'), MessagesSchema);
+  const risk = loadYaml(join(dir, 'risk-checks.yaml'), RiskRulesSchema);
+  const forms = new Map<string, Form>();
+  const formsDir = join(dir, 'forms');
+  for (const file of readdirSync(formsDir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()) {
+    const form = loadYaml(join(formsDir, file), FormSchema);
+    if (forms.has(form.id)) throw new PromptError(`${file}: a form with id "${form.id}" already exists`);
+    forms.set(form.id, form);
+  }
+  return { messages, forms, risk };
+}
+
+/** Fills {placeholders}; a placeholder with no value is a programming error, not a blank. */
+export function fill(template: string, values: Record<string, string | number> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => {
+    if (!(key in values)) throw new Error(`No value for {${key}} in "${template.slice(0, 40)}…"`);
+    return String(values[key]);
+  });
+}

@@ -1,0 +1,70 @@
+import type { Config } from './config';
+import { FormEngine } from './conversation/form-engine';
+import { loadPrompts, type Prompts } from './conversation/prompts';
+import { type Clock, HOUR, systemClock } from './domain/clock';
+import type { Logger } from './logger';
+import { ChatService } from './services/chat.service';
+import { FormCatalogue } from './services/form-catalogue';
+import { QuestionService } from './services/questions.service';
+import { SubmissionService } from './services/submissions.service';
+import { UserService } from './services/users.service';
+import { ConversationRepository } from './store/conversations.repository';
+import type { Database } from './store/database';
+import type { FieldCipher } from './store/field-crypto';
+
+export type CoreConfig = Pick<
+  Config,
+  | 'DRAFT_EXPIRY_HOURS'
+  | 'ENROL_NEW_USERS'
+  | 'METBOT_ADMINS'
+  | 'REPEAT_MISSING_THRESHOLD'
+  | 'REPEAT_MISSING_DAYS'
+>;
+
+export interface CoreDeps {
+  config: CoreConfig;
+  database: Database;
+  cipher: FieldCipher;
+  log: Logger;
+  clock?: Clock;
+  prompts?: Prompts;
+}
+
+/** The platform-free core: every surface talks to these. */
+export function createCore({
+  config,
+  database,
+  cipher,
+  log,
+  clock = systemClock,
+  prompts = loadPrompts(),
+}: CoreDeps) {
+  const { db, provider } = database;
+  const submissions = new SubmissionService(db, provider, cipher, clock, prompts.risk);
+  const questions = new QuestionService(db, provider, cipher, clock, {
+    threshold: config.REPEAT_MISSING_THRESHOLD,
+    days: config.REPEAT_MISSING_DAYS,
+  });
+  const catalogue = new FormCatalogue(prompts, submissions);
+  const engine = new FormEngine(prompts.messages, () => clock.now());
+  const conversations = new ConversationRepository(db, cipher, config.DRAFT_EXPIRY_HOURS * HOUR);
+  const users = new UserService(
+    db,
+    config.ENROL_NEW_USERS === 'off' ? null : config.ENROL_NEW_USERS,
+    config.METBOT_ADMINS,
+  );
+  const chat = new ChatService({
+    engine,
+    conversations,
+    catalogue,
+    submissions,
+    questions,
+    messages: prompts.messages,
+    clock,
+    draftHours: config.DRAFT_EXPIRY_HOURS,
+    log,
+  });
+  return { prompts, clock, engine, catalogue, submissions, questions, conversations, users, chat };
+}
+
+export type Core = ReturnType<typeof createCore>;

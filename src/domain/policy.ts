@@ -1,0 +1,68 @@
+/**
+ * Who may do what: decided here, asked by every service, never by an adapter.
+ * A refusal names the roles that may, so the message can say what to ask for.
+ */
+export const roles = ['practitioner', 'duty-officer', 'met-member', 'admin'] as const;
+export type Role = (typeof roles)[number];
+
+export const roleNames: Record<Role, string> = {
+  practitioner: 'practitioners',
+  'duty-officer': 'duty officers',
+  'met-member': 'MET group members',
+  admin: 'admins',
+};
+
+export const actions = {
+  submit: 'sending a report',
+  'record-return': 'recording a return',
+  'view-own-submissions': 'seeing what you have sent',
+  'view-any-record': 'seeing reports sent by others',
+  'view-child-details': "seeing a child's details",
+  'ask-due': 'the due list',
+  'ask-met-list': 'the MET list',
+  'ask-missing-now': 'the list of children missing now',
+  'ask-repeat-missing': 'the repeat missing list',
+  'manage-met-list': 'changing the MET list',
+  'manage-users': 'giving people roles',
+  'view-audit': 'the audit trail',
+  'manage-deliveries': 'retrying failed deliveries',
+} as const;
+export type Action = keyof typeof actions;
+
+const safeguarding: Action[] = [
+  'submit',
+  'record-return',
+  'view-own-submissions',
+  'view-any-record',
+  'view-child-details',
+  'ask-due',
+  'ask-met-list',
+  'ask-missing-now',
+  'ask-repeat-missing',
+];
+
+// Admins run the bot; they see deliveries and audits, not children's details.
+const grants: Record<Role, ReadonlySet<Action>> = {
+  practitioner: new Set(['submit', 'record-return', 'view-own-submissions']),
+  'duty-officer': new Set(safeguarding),
+  'met-member': new Set([...safeguarding, 'manage-met-list']),
+  admin: new Set(['submit', 'view-own-submissions', 'manage-users', 'view-audit', 'manage-deliveries']),
+};
+
+export type Decision = { allowed: true } | { allowed: false; what: string; roles: string };
+
+export function decide(role: Role, action: Action): Decision {
+  if (grants[role].has(action)) return { allowed: true };
+  const allowed = roles.filter((r) => grants[r].has(action)).map((r) => roleNames[r]);
+  const list = allowed.length > 1 ? `${allowed.slice(0, -1).join(', ')} and ${allowed.at(-1)}` : allowed[0]!;
+  return { allowed: false, what: actions[action], roles: list };
+}
+
+/** A practitioner sees what they sent; roles that may see any record see the rest too. */
+export function maySeeRecord(role: Role, actorId: string, submittedById: string): boolean {
+  return actorId === submittedById || grants[role].has('view-any-record');
+}
+
+export function isRole(value: string): value is Role {
+  return (roles as readonly string[]).includes(value);
+}

@@ -1,0 +1,251 @@
+import type { FormEngine, FormState } from '../conversation/form-engine';
+import { fill, type Messages } from '../conversation/prompts';
+import { type ListReply, type Reply, text } from '../conversation/reply';
+import type { Clock } from '../domain/clock';
+import type { MissingAnswersT, ReturnAnswersT } from '../domain/records';
+import type { RiskCheckId } from '../domain/risk';
+import type { RiskCheckAnswers } from '../domain/risk-answers';
+import type { Logger } from '../logger';
+import type { ConversationRepository } from '../store/conversations.repository';
+import type { Actor } from './actor';
+import type { FormCatalogue } from './form-catalogue';
+import type { QuestionService } from './questions.service';
+import { NotPossibleError, RefusedError } from './refusal';
+import type { Submission, SubmissionService } from './submissions.service';
+
+export interface ChatMessage {
+  actor: Actor;
+  /** Where the conversation happens (a DM, a channel, the terminal): one draft per user per place. */
+  channel: string;
+  /** Whether only the asker can read the answer. */
+  private: boolean;
+  text: string;
+}
+
+const formCommands: Record<string, string> = {
+  intel: 'intelligence',
+  intelligence: 'intelligence',
+  fib1: 'intelligence',
+  cpi: 'intelligence',
+  missing: 'missing',
+  found: 'return',
+  return: 'return',
+  returned: 'return',
+};
+
+/**
+ * The conversation every surface shares: commands, forms step by step, and the group's
+ * questions. Adapters hand it a message and render what it returns.
+ */
+export class ChatService {
+  constructor(
+    private readonly deps: {
+      engine: FormEngine;
+      conversations: ConversationRepository;
+      catalogue: FormCatalogue;
+      submissions: SubmissionService;
+      questions: QuestionService;
+      messages: Messages;
+      clock: Clock;
+      draftHours: number;
+      log: Logger;
+    },
+  ) {}
+
+  async handle(message: ChatMessage): Promise<Reply[]> {
+    try {
+      return await this.route(message);
+    } catch (error) {
+      if (error instanceof RefusedError) {
+        return [text(fill(this.deps.messages.refused, { what: error.what, roles: error.roles }), 'warning')];
+      }
+      throw error;
+    }
+  }
+
+  /** Starts a form, optionally with answers already known (a shared message's text). */
+  async startForm(
+    message: ChatMessage,
+    formId: string,
+    prefill: Record<string, unknown> = {},
+  ): Promise<Reply[]> {
+    const { engine, catalogue, conversations, clock, messages } = this.deps;
+    const spec = catalogue.spec(formId, message.actor);
+    if (
+      spec.form.record === 'return' &&
+      (await this.deps.submissions.openEpisodes(message.actor)).length === 0
+    ) {
+      return [text(messages.noOpenEpisodes)];
+    }
+    const { state, replies } = await engine.start(spec, prefill);
+    await conversations.save(message.actor.id, message.channel, formId, state, clock.now());
+    return replies;
+  }
+
+  private async route(message: ChatMessage): Promise<Reply[]> {
+    const { conversations, clock, messages } = this.deps;
+    const now = clock.now();
+    const draft = await conversations.find<FormState>(message.actor.id, message.channel, now);
+    const notes: Reply[] = [];
+    if (draft?.expired) {
+      notes.push(
+        text(
+          fill(messages.draftExpired, {
+            form: this.title(draft.formId, message.actor),
+            hours: this.deps.draftHours,
+          }),
+        ),
+      );
+    } else if (draft) {
+      return this.continueForm(message, draft.formId, draft.state);
+    }
+    return [...notes, ...(await this.command(message))];
+  }
+
+  private async command(message: ChatMessage): Promise<Reply[]> {
+    const words = message.text
+      .trim()
+      .toLowerCase()
+      .replace(/^\/?met\s+/, '')
+      .split(/\s+/)
+      .filter(Boolean);
+    const [first = 'help', second] = words;
+    const audience = { private: message.private };
+    const { questions, messages } = this.deps;
+    if (first === 'missing' && second === 'now') {
+      return [
+        this.list('missingNowTitle', 'missingNowEmpty', await questions.missingNow(message.actor, audience)),
+      ];
+    }
+    const formId = formCommands[first];
+    if (formId) return this.startForm(message, formId);
+    switch (first) {
+      case 'help':
+      case 'hello':
+      case 'hi':
+      case 'start':
+        return [text(messages.help)];
+      case 'check': {
+        const check = (
+          {
+            cse: 'cse',
+            cce: 'cse',
+            exploitation: 'cse',
+            missing: 'missing',
+            trafficking: 'trafficking',
+          } as Record<string, RiskCheckId>
+        )[second ?? ''];
+        if (!check) return [text('Which check? Type *check cse*, *check missing* or *check trafficking*.')];
+        return this.startForm(message, `check-${check}`);
+      }
+      case 'due':
+        return [
+          this.list('dueTitle', 'dueEmpty', await questions.dueReturnInterviews(message.actor, audience)),
+        ];
+      case 'list': {
+        const level = ['high', 'medium', 'low'].includes(second ?? '') ? second : undefined;
+        return [
+          this.list('metListTitle', 'metListEmpty', await questions.metList(message.actor, audience, level)),
+        ];
+      }
+      case 'repeat':
+        return [
+          this.list('repeatTitle', 'repeatEmpty', await questions.repeatMissing(message.actor, audience), {
+            threshold: questions.repeat.threshold,
+            days: questions.repeat.days,
+          }),
+        ];
+      case 'mine':
+        return [this.list('mineTitle', 'mineEmpty', await questions.mySubmissions(message.actor))];
+      case 'cancel':
+        return [text(messages.cancelled)];
+      default:
+        return [text(messages.unknown)];
+    }
+  }
+
+  private async continueForm(message: ChatMessage, formId: string, state: FormState): Promise<Reply[]> {
+    const { engine, catalogue, conversations, clock, messages, log } = this.deps;
+    const spec = catalogue.spec(formId, message.actor);
+    const result = await engine.handle(spec, state, message.text);
+    if (result.status === 'cancelled') {
+      await conversations.remove(message.actor.id, message.channel);
+      return result.replies;
+    }
+    if (result.status === 'continue') {
+      await conversations.save(message.actor.id, message.channel, formId, result.state, clock.now());
+      return result.replies;
+    }
+    let submission: Submission;
+    try {
+      submission = await this.submit(message.actor, formId, result.values);
+    } catch (error) {
+      if (error instanceof NotPossibleError) {
+        return [text(error.message, 'warning'), engine.summary(spec, result.state)];
+      }
+      if (error instanceof RefusedError) throw error;
+      log.error({ err: error, formId }, 'saving a form failed');
+      return [text(messages.saveFailed, 'warning')];
+    }
+    await conversations.remove(message.actor.id, message.channel);
+    return [text(fill(spec.form.done, submission.vars), 'success'), ...this.riskResult(submission)];
+  }
+
+  /** Saves a completed, validated form: the chat, a Slack modal and a Teams card all end here. */
+  submit(actor: Actor, formId: string, values: Record<string, unknown>): Promise<Submission> {
+    const { submissions } = this.deps;
+    if (formId.startsWith('check-')) {
+      return submissions.submitRiskCheck(actor, formId.slice(6) as RiskCheckId, values as RiskCheckAnswers);
+    }
+    if (formId === 'intelligence') return submissions.submitIntelligence(actor, values);
+    if (formId === 'missing') return submissions.submitMissing(actor, values as MissingAnswersT);
+    if (formId === 'return') return submissions.submitReturn(actor, values as ReturnAnswersT);
+    throw new Error(`No way to save form ${formId}`);
+  }
+
+  private riskResult(submission: Submission): Reply[] {
+    const risk = submission.risk;
+    if (!risk) return [];
+    const words = this.deps.messages.riskCheck;
+    return [
+      {
+        kind: 'list',
+        title: fill(words.result ?? '{title}: {level}', {
+          title: 'Suggested level',
+          level: risk.level.toUpperCase(),
+        }),
+        items: [
+          {
+            title: words.reasons ?? 'Why',
+            fields: risk.reasons.map((reason) => ({ label: '•', value: reason })),
+          },
+          {
+            title: words.nextSteps ?? 'What to do next',
+            fields: risk.nextSteps.map((step) => ({ label: '•', value: step })),
+          },
+        ],
+        empty: '',
+      },
+      text(risk.disclaimer),
+    ];
+  }
+
+  private list(
+    titleKey: string,
+    emptyKey: string,
+    items: ListReply['items'],
+    vars: Record<string, string | number> = {},
+  ): ListReply {
+    const lists = this.deps.messages.lists;
+    return {
+      kind: 'list',
+      title: fill(lists[titleKey] ?? titleKey, vars),
+      items,
+      empty: lists[emptyKey] ?? '',
+    };
+  }
+
+  private title(formId: string, actor: Actor): string {
+    return this.deps.catalogue.spec(formId, actor).form.title;
+  }
+}

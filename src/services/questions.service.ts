@@ -1,0 +1,221 @@
+import type { ListItem } from '../conversation/reply';
+import type { Clock } from '../domain/clock';
+import { DAY } from '../domain/clock';
+import { timeLeft } from '../domain/deadlines';
+import { formatLondon } from '../domain/london-time';
+import { decide } from '../domain/policy';
+import { appendAudit } from '../store/audit';
+import type { Db, Provider } from '../store/database';
+import type { FieldCipher } from '../store/field-crypto';
+import type { Actor } from './actor';
+import { authorise } from './refusal';
+
+export interface Audience {
+  /** True in a direct message or modal to the asker; false in a channel others can read. */
+  private: boolean;
+}
+
+export interface RepeatMissingSettings {
+  threshold: number;
+  days: number;
+}
+
+interface Child {
+  id: string;
+  initials: string;
+  nameEnc: string;
+}
+
+/** The MET group's questions. Each checks the policy and audits every child it shows. */
+export class QuestionService {
+  constructor(
+    private readonly db: Db,
+    private readonly provider: Provider,
+    private readonly cipher: FieldCipher,
+    private readonly clock: Clock,
+    readonly repeat: RepeatMissingSettings = { threshold: 3, days: 90 },
+  ) {}
+
+  /** Returned children with no completed interview, soonest due first. */
+  async dueReturnInterviews(actor: Actor, audience: Audience): Promise<ListItem[]> {
+    authorise(actor, 'ask-due');
+    const now = this.clock.now();
+    const episodes = await this.db.missingEpisode.findMany({
+      where: { returnedAt: { not: null }, interviewCompletedAt: null, interviewOutcome: null },
+      orderBy: { interviewDueAt: 'asc' },
+      include: { child: true },
+      take: 200,
+    });
+    const references = await this.references(episodes.map((e) => e.missingRecordId));
+    const items = episodes.map((episode) => {
+      const due = episode.interviewDueAt!;
+      const left = timeLeft(due, now);
+      return this.item(actor, audience, episode.child, references.get(episode.missingRecordId), [
+        { label: 'Due', value: `${formatLondon(due)} (${left.text})` },
+        { label: 'Returned', value: formatLondon(episode.returnedAt!) },
+        { label: 'Interviewer', value: episode.interviewerName ?? 'Not assigned yet' },
+      ]);
+    });
+    await this.auditReads(
+      actor,
+      episodes.map((e) => e.child.id),
+      'due list',
+    );
+    return items;
+  }
+
+  /** Children on the MET list (nominated or accepted), highest level first. */
+  async metList(actor: Actor, audience: Audience, level?: string): Promise<ListItem[]> {
+    authorise(actor, 'ask-met-list');
+    const entries = await this.db.metListEntry.findMany({
+      where: { status: { in: ['nominated', 'active'] }, ...(level && { level }) },
+      include: { child: true },
+      take: 500,
+    });
+    const order = { high: 0, medium: 1, low: 2 } as Record<string, number>;
+    entries.sort((a, b) => (order[a.level ?? ''] ?? 3) - (order[b.level ?? ''] ?? 3));
+    const items = entries.map((entry) =>
+      this.item(actor, audience, entry.child, undefined, [
+        { label: 'Level', value: entry.level ?? 'not set' },
+        {
+          label: 'Status',
+          value: entry.status === 'nominated' ? 'Nominated, not yet reviewed' : 'On the list',
+        },
+        { label: 'Review', value: entry.reviewDate ? formatLondon(entry.reviewDate) : 'Not set' },
+      ]),
+    );
+    await this.auditReads(
+      actor,
+      entries.map((e) => e.child.id),
+      'MET list',
+    );
+    return items;
+  }
+
+  async missingNow(actor: Actor, audience: Audience): Promise<ListItem[]> {
+    authorise(actor, 'ask-missing-now');
+    const now = this.clock.now();
+    const episodes = await this.db.missingEpisode.findMany({
+      where: { returnedAt: null },
+      orderBy: { lastSeenAt: 'asc' },
+      include: { child: true },
+      take: 200,
+    });
+    const references = await this.references(episodes.map((e) => e.missingRecordId));
+    const items = episodes.map((episode) =>
+      this.item(actor, audience, episode.child, references.get(episode.missingRecordId), [
+        { label: 'Last seen', value: formatLondon(episode.lastSeenAt) },
+        { label: 'Missing for', value: timeLeft(episode.lastSeenAt, now).text.replace(' overdue', '') },
+      ]),
+    );
+    await this.auditReads(
+      actor,
+      episodes.map((e) => e.child.id),
+      'missing now',
+    );
+    return items;
+  }
+
+  /** Children missing `threshold` or more times in the last `days` days. */
+  async repeatMissing(actor: Actor, audience: Audience): Promise<ListItem[]> {
+    authorise(actor, 'ask-repeat-missing');
+    const since = new Date(this.clock.now().getTime() - this.repeat.days * DAY);
+    const counts = await this.db.missingEpisode.groupBy({
+      by: ['childId'],
+      where: { lastSeenAt: { gte: since } },
+      _count: { _all: true },
+    });
+    const repeated = counts.filter((c) => c._count._all >= this.repeat.threshold);
+    const children = await this.db.person.findMany({ where: { id: { in: repeated.map((c) => c.childId) } } });
+    const byId = new Map(children.map((c) => [c.id, c]));
+    const items = repeated
+      .sort((a, b) => b._count._all - a._count._all)
+      .map((c) =>
+        this.item(actor, audience, byId.get(c.childId)!, undefined, [
+          { label: `Times in ${this.repeat.days} days`, value: String(c._count._all) },
+        ]),
+      );
+    await this.auditReads(
+      actor,
+      repeated.map((c) => c.childId),
+      'repeat missing',
+    );
+    return items;
+  }
+
+  /** What this user has sent, newest first, and whether each reached the police gateway. */
+  async mySubmissions(actor: Actor): Promise<ListItem[]> {
+    authorise(actor, 'view-own-submissions');
+    const records = await this.db.record.findMany({
+      where: { submittedById: actor.id },
+      orderBy: { createdAt: 'desc' },
+      take: 10,
+      select: { id: true, reference: true, type: true, createdAt: true },
+    });
+    const outbox = await this.db.outboxMessage.findMany({
+      where: { recordId: { in: records.map((r) => r.id) }, destination: { startsWith: 'gateway' } },
+      select: { recordId: true, status: true, deliveredAt: true },
+    });
+    return records.map((record) => {
+      const messages = outbox.filter((m) => m.recordId === record.id);
+      return {
+        title: record.reference,
+        fields: [
+          { label: 'Sent', value: formatLondon(record.createdAt) },
+          { label: 'Police gateway', value: deliveryState(messages) },
+        ],
+      };
+    });
+  }
+
+  private async references(recordIds: string[]): Promise<Map<string, string>> {
+    const records = await this.db.record.findMany({
+      where: { id: { in: recordIds } },
+      select: { id: true, reference: true },
+    });
+    return new Map(records.map((r) => [r.id, r.reference]));
+  }
+
+  private item(
+    actor: Actor,
+    audience: Audience,
+    child: Child,
+    reference: string | undefined,
+    fields: ListItem['fields'],
+  ): ListItem {
+    const showName = audience.private && decide(actor.role, 'view-child-details').allowed;
+    return {
+      title: reference ? `${child.initials} · ${reference}` : child.initials,
+      fields: showName ? [{ label: 'Name', value: this.cipher.decrypt(child.nameEnc) }, ...fields] : fields,
+    };
+  }
+
+  private async auditReads(actor: Actor, childIds: string[], detail: string): Promise<void> {
+    if (childIds.length === 0) return;
+    const at = this.clock.now();
+    await this.db.$transaction(async (tx) => {
+      for (const recordId of childIds) {
+        await appendAudit(tx, this.provider, {
+          actorId: actor.id,
+          actor: actor.displayName,
+          surface: actor.surface,
+          action: 'read',
+          recordType: 'person',
+          recordId,
+          detail,
+          at,
+        });
+      }
+    });
+  }
+}
+
+export function deliveryState(messages: { status: string; deliveredAt: Date | null }[]): string {
+  if (messages.length === 0) return 'Kept here; no police gateway is set up to send it to';
+  if (messages.some((m) => m.status === 'dead')) return 'Not yet delivered: the team has been told';
+  if (messages.every((m) => m.status === 'delivered')) {
+    const last = Math.max(...messages.map((m) => m.deliveredAt?.getTime() ?? 0));
+    return `Delivered ${formatLondon(new Date(last))}`;
+  }
+  return 'Waiting to be sent';
+}
