@@ -66,13 +66,18 @@ const secret = /KEY|SECRET|PASSWORD|TOKEN/;
 
 /** Reads the environment; a wrong value throws one line naming the variable and what it expects. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return parseSettings(ConfigSchema, env);
+}
+
+/** The same, for any group of settings (each adapter declares its own). */
+export function parseSettings<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
   const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
-  const result = ConfigSchema.safeParse(set);
+  const result = schema.safeParse(set);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
-    const name = String(issue.path[0]);
+    const name = String(issue.path[0] ?? '');
     const shown = name in set && !secret.test(name) ? ` (it is "${set[name]}")` : '';
-    return `${name} must be ${issue.message}${shown}`;
+    return name ? `${name} must be ${issue.message}${shown}` : issue.message;
   });
   throw new ConfigError(`Invalid setting: ${problems.join('; ')}`);
 }

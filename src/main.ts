@@ -1,32 +1,65 @@
 import { type Config, ConfigError, loadConfig } from './config';
+import { type Core, createCore } from './core';
+import type { Feature, FeatureFactory } from './feature';
 import { createLogger, type Logger } from './logger';
 import { createApp, listen, type RunningServer } from './server';
 import { loadFieldCipher } from './store/data-key';
 import { type Database, openDatabase } from './store/database';
 
+/** The optional parts, each switched on by its own settings. */
+const featureFactories: FeatureFactory[] = [];
+
 export interface Bot {
   config: Config;
+  core: Core;
   database: Database;
   server: RunningServer;
   stop(): Promise<void>;
 }
 
-export async function startBot(config: Config, log: Logger): Promise<Bot> {
+export async function startBot(
+  config: Config,
+  log: Logger,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Bot> {
   const cipher = loadFieldCipher(config, log);
   const database = await openDatabase(config.DATABASE_URL);
   log.info({ database: database.provider }, 'database ready');
-  void cipher;
-  const server = await listen(createApp(database), config.PORT, config.HOST, log);
+  const core = createCore({ config, database, cipher, log });
+
+  const features: Feature[] = [];
+  const off: string[] = [];
+  for (const factory of featureFactories) {
+    const result = await factory({ env, config, core, database, cipher, log });
+    if (result.on) features.push(result.feature);
+    else off.push(`${result.name} (${result.why})`);
+  }
+  log.info(
+    { on: features.map((f) => f.name), off },
+    off.length ? `Off: ${off.join('; ')}` : 'Everything is on',
+  );
+
+  const server = await listen(createApp(database, features), config.PORT, config.HOST, log);
+  for (const feature of features) await feature.start?.();
+  const sweep = setInterval(() => {
+    core.conversations
+      .deleteExpired(core.clock.now())
+      .catch((err) => log.warn({ err }, 'draft sweep failed'));
+  }, 10 * 60_000);
+  sweep.unref();
+
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      clearInterval(sweep);
       await server.close();
+      for (const feature of features) await feature.stop?.();
       await database.close();
       log.info('metbot stopped');
     })();
     return stopping;
   };
-  return { config, database, server, stop };
+  return { config, core, database, server, stop };
 }
 
 async function main() {

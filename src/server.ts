@@ -5,8 +5,7 @@ import type { Database } from './store/database';
 
 /** Something that serves HTTP routes on the one server: an adapter, the dashboard, the API. */
 export interface HttpMount {
-  name: string;
-  mount(app: Express): void;
+  mount?(app: Express): void;
 }
 
 export function createApp(database: Pick<Database, 'ping'>, mounts: HttpMount[] = []): Express {
@@ -19,7 +18,7 @@ export function createApp(database: Pick<Database, 'ping'>, mounts: HttpMount[] 
       .json({ status: up ? 'ok' : 'unavailable', database: up ? 'ok' : 'unavailable' });
   });
   // No global body parser: Bolt must see the raw body to check Slack's signature (bolt-js #1434).
-  for (const mount of mounts) mount.mount(app);
+  for (const mount of mounts) mount.mount?.(app);
   return app;
 }
 
