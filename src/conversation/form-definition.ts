@@ -20,7 +20,7 @@ export type InputType = (typeof inputTypes)[number];
 
 const fieldPath = z
   .string()
-  .regex(/^[a-z][a-zA-Z0-9]*(\.[a-z][a-zA-Z0-9]*)*$/, 'a field path like child.name');
+  .regex(/^[a-z][a-zA-Z0-9-]*(\.[a-z][a-zA-Z0-9-]*)*$/, 'a field path like child.name');
 
 export const ConditionSchema = z
   .object({

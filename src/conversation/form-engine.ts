@@ -51,6 +51,7 @@ export type Validation =
 const controls = {
   back: /^(back|go back|previous)$/i,
   skip: /^(skip|pass|don'?t know|not known|unknown)$/i,
+  skipRest: /^(skip (all|rest|the rest)|rest|finish)$/i,
   cancel: /^(cancel|stop|quit|exit)$/i,
   help: /^(help|\?)$/i,
   send: /^(send|yes|y|confirm|save|submit|ok|correct)$/i,
@@ -148,7 +149,8 @@ export class FormEngine {
       return { status: 'continue', state, replies: [text(help), await this.ask(spec, state, question)] };
     }
     if (controls.back.test(said)) return this.back(spec, state);
-    if (controls.skip.test(said) && question.type !== 'yesno') {
+    if (controls.skipRest.test(said)) return this.skipRest(spec, state, question);
+    if (controls.skip.test(said)) {
       if (!question.optional) {
         return {
           status: 'continue',
@@ -185,7 +187,13 @@ export class FormEngine {
       };
     }
     setPath(state.answers, question.field, checked.value);
-    state.skipped = state.skipped.filter((field) => field !== question.field);
+    // Changing an answer from the summary asks what it opens up, even if "skip all" passed it by.
+    const opened = state.returnToSummary
+      ? questionsOf(spec.form)
+          .filter((q) => q.when?.field === question.field)
+          .map((q) => q.field)
+      : [];
+    state.skipped = state.skipped.filter((field) => field !== question.field && !opened.includes(field));
     state.history.push(question.field);
     const replies: Reply[] = [];
     if (question.notice && question.notice.when === checked.value)
@@ -219,6 +227,18 @@ export class FormEngine {
     return Object.keys(errors).length
       ? { ok: false, values, errors }
       : { ok: true, values: pruneAnswers(spec.form, values) };
+  }
+
+  /** Leaves out this and every later optional question; required ones are still asked. */
+  private async skipRest(spec: FormSpec, state: FormState, from: Question): Promise<EngineResult> {
+    const questions = questionsOf(spec.form);
+    for (const question of questions.slice(questions.indexOf(from))) {
+      if (question.optional && getPath(state.answers, question.field) === undefined) {
+        if (!state.skipped.includes(question.field)) state.skipped.push(question.field);
+      }
+    }
+    if (from.optional) state.history.push(from.field);
+    return { status: 'continue', state, replies: await this.afterAnswer(spec, state) };
   }
 
   /** A cross-field rule broken by this answer, given what has been said so far. */

@@ -1,0 +1,33 @@
+import { toPlainText } from '../../src/conversation/plain-text';
+import type { Reply } from '../../src/conversation/reply';
+import type { Actor } from '../../src/services/actor';
+import type { TestCore } from './core';
+
+/** Talks to the chat as a person would and returns what the bot said, as plain text. */
+export function chatWith(core: TestCore, actor: Actor, channel = 'test', isPrivate = true) {
+  const say = async (text: string): Promise<string> => {
+    const replies: Reply[] = await core.chat.handle({ actor, channel, private: isPrivate, text });
+    return replies.map((reply) => toPlainText(reply, core.prompts.messages)).join('\n');
+  };
+  /** Says each line in turn; returns the last answer. */
+  const script = async (lines: string[]): Promise<string> => {
+    let last = '';
+    for (const line of lines) last = await say(line);
+    return last;
+  };
+  return { say, script };
+}
+
+/** A missing notification with only what is required, typed as a practitioner would. */
+export const missingScript = (name: string, lastSeen: string) => [
+  'missing',
+  name,
+  'no', // in care
+  'skip all',
+  '1', // home
+  lastSeen,
+  'Example Park',
+  'Tall, blue hoodie, grey joggers',
+  'yes', // police told
+  'send',
+];
