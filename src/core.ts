@@ -3,8 +3,11 @@ import { FormEngine } from './conversation/form-engine';
 import { loadPrompts, type Prompts } from './conversation/prompts';
 import { type Clock, HOUR, systemClock } from './domain/clock';
 import type { Logger } from './logger';
+import type { DeliveryRoutes } from './outbox/enqueue';
+import { AlertService } from './services/alerts.service';
 import { ChatService } from './services/chat.service';
 import { FormCatalogue } from './services/form-catalogue';
+import { InterviewService } from './services/interviews.service';
 import { QuestionService } from './services/questions.service';
 import { SubmissionService } from './services/submissions.service';
 import { UserService } from './services/users.service';
@@ -28,6 +31,8 @@ export interface CoreDeps {
   log: Logger;
   clock?: Clock;
   prompts?: Prompts;
+  /** Which record types go to which delivery destinations (the police gateway's settings). */
+  routes?: DeliveryRoutes;
 }
 
 /** The platform-free core: every surface talks to these. */
@@ -38,14 +43,17 @@ export function createCore({
   log,
   clock = systemClock,
   prompts = loadPrompts(),
+  routes = {},
 }: CoreDeps) {
   const { db, provider } = database;
-  const submissions = new SubmissionService(db, provider, cipher, clock, prompts.risk);
+  const alerts = new AlertService(db, provider, cipher, clock, prompts.alerts);
+  const submissions = new SubmissionService(db, provider, cipher, clock, prompts.risk, routes, alerts);
   const questions = new QuestionService(db, provider, cipher, clock, {
     threshold: config.REPEAT_MISSING_THRESHOLD,
     days: config.REPEAT_MISSING_DAYS,
   });
   const catalogue = new FormCatalogue(prompts, submissions);
+  const interviews = new InterviewService(db, provider, clock);
   const engine = new FormEngine(prompts.messages, () => clock.now());
   const conversations = new ConversationRepository(db, cipher, config.DRAFT_EXPIRY_HOURS * HOUR);
   const users = new UserService(
@@ -59,12 +67,25 @@ export function createCore({
     catalogue,
     submissions,
     questions,
+    interviews,
     messages: prompts.messages,
     clock,
     draftHours: config.DRAFT_EXPIRY_HOURS,
     log,
   });
-  return { prompts, clock, engine, catalogue, submissions, questions, conversations, users, chat };
+  return {
+    prompts,
+    clock,
+    engine,
+    catalogue,
+    submissions,
+    questions,
+    conversations,
+    users,
+    chat,
+    alerts,
+    interviews,
+  };
 }
 
 export type Core = ReturnType<typeof createCore>;

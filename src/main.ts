@@ -2,12 +2,13 @@ import { type Config, ConfigError, loadConfig } from './config';
 import { type Core, createCore } from './core';
 import type { Feature, FeatureFactory } from './feature';
 import { createLogger, type Logger } from './logger';
+import { createSchedulerFeature } from './scheduler/feature';
 import { createApp, listen, type RunningServer } from './server';
 import { loadFieldCipher } from './store/data-key';
 import { type Database, openDatabase } from './store/database';
 
 /** The optional parts, each switched on by its own settings. */
-const featureFactories: FeatureFactory[] = [];
+const featureFactories: FeatureFactory[] = [createSchedulerFeature];
 
 export interface Bot {
   config: Config;

@@ -67,7 +67,7 @@ export const FormSchema = z
     id: z.string().regex(/^[a-z-]+$/),
     /** Slack limits a modal title to 24 characters. */
     title: z.string().min(1).max(24),
-    record: z.enum(['intelligence', 'missing', 'return', 'risk-check']),
+    record: z.enum(['intelligence', 'missing', 'return', 'return-interview', 'risk-check']),
     intro: z.string(),
     done: z.string(),
     steps: z

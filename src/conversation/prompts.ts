@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { isMap, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { type AlertRules, AlertRulesSchema } from '../domain/alert-rules';
 import { type RiskRules, RiskRulesSchema } from '../domain/risk';
 import { type Form, FormSchema } from './form-definition';
 
@@ -30,6 +31,9 @@ export const MessagesSchema = z.object({
   refused: Line,
   notKnown: Line,
   noOpenEpisodes: Line,
+  noInterviewsDue: Line,
+  assignUsage: Line,
+  assigned: Line,
   saveFailed: Line,
   lists: z.record(z.string(), Line),
   riskCheck: z.record(z.string(), Line),
@@ -40,6 +44,7 @@ export interface Prompts {
   messages: Messages;
   forms: Map<string, Form>;
   risk: RiskRules;
+  alerts: AlertRules;
 }
 
 /** A prompt file that does not parse or does not fit its schema: names the file and line. */
@@ -78,6 +83,7 @@ function loadYaml<T>(file: string, schema: z.ZodType<T>): T {
 export function loadPrompts(dir = defaultPromptsDir): Prompts {
   const messages = loadYaml(join(dir, 'messages.yaml'), MessagesSchema);
   const risk = loadYaml(join(dir, 'risk-checks.yaml'), RiskRulesSchema);
+  const alerts = loadYaml(join(dir, 'alert-rules.yaml'), AlertRulesSchema);
   const forms = new Map<string, Form>();
   const formsDir = join(dir, 'forms');
   for (const file of readdirSync(formsDir)
@@ -87,7 +93,7 @@ export function loadPrompts(dir = defaultPromptsDir): Prompts {
     if (forms.has(form.id)) throw new PromptError(`${file}: a form with id "${form.id}" already exists`);
     forms.set(form.id, form);
   }
-  return { messages, forms, risk };
+  return { messages, forms, risk, alerts };
 }
 
 /** Fills {placeholders}; a placeholder with no value is a programming error, not a blank. */

@@ -23,6 +23,9 @@ export const actions = {
   'ask-missing-now': 'the list of children missing now',
   'ask-repeat-missing': 'the repeat missing list',
   'manage-met-list': 'changing the MET list',
+  'acknowledge-alert': 'acknowledging alerts',
+  'assign-interviewer': 'assigning a return interviewer',
+  'record-interview': 'recording a return interview',
   'manage-users': 'giving people roles',
   'view-audit': 'the audit trail',
   'manage-deliveries': 'retrying failed deliveries',
@@ -32,6 +35,9 @@ export type Action = keyof typeof actions;
 const safeguarding: Action[] = [
   'submit',
   'record-return',
+  'record-interview',
+  'assign-interviewer',
+  'acknowledge-alert',
   'view-own-submissions',
   'view-any-record',
   'view-child-details',
@@ -43,7 +49,7 @@ const safeguarding: Action[] = [
 
 // Admins run the bot; they see deliveries and audits, not children's details.
 const grants: Record<Role, ReadonlySet<Action>> = {
-  practitioner: new Set(['submit', 'record-return', 'view-own-submissions']),
+  practitioner: new Set(['submit', 'record-return', 'record-interview', 'view-own-submissions']),
   'duty-officer': new Set(safeguarding),
   'met-member': new Set([...safeguarding, 'manage-met-list']),
   admin: new Set(['submit', 'view-own-submissions', 'manage-users', 'view-audit', 'manage-deliveries']),

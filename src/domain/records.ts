@@ -260,16 +260,63 @@ export const ReturnAnswers = ReturnFields.superRefine((answers, ctx) =>
 );
 export type ReturnAnswersT = z.infer<typeof ReturnAnswers>;
 
+// ---------------------------------------------------------------------------------------------
+// The independent return interview (DfE 2014: offered within 72 hours of the return; it covers
+// harm, why they went, push and pull factors, where they were, who with, and what help they want)
+// ---------------------------------------------------------------------------------------------
+
+const InterviewFields = z.object({
+  /** The reference of the missing episode the interview follows. */
+  episode: z
+    .string({ error: 'Please choose the missing episode.' })
+    .trim()
+    .min(1, 'Please choose the missing episode.'),
+  offeredAt: Moment,
+  offeredHow: oneOf(['in-person', 'phone', 'video', 'letter-or-message']),
+  outcome: oneOf(['completed', 'declined', 'not-yet']),
+  declinedReason: ShortText.optional(),
+  completedAt: Moment.optional(),
+  completedBy: ShortText.optional(),
+  whereTheyWere: LongText.optional(),
+  whoWith: LongText.optional(),
+  pushFactors: LongText.optional(),
+  pullFactors: LongText.optional(),
+  harm: LongText.optional(),
+  actionsAgreed: LongText.optional(),
+});
+
+function interviewIssues(answers: DeepPartial<z.infer<typeof InterviewFields>>): AnswerIssue[] {
+  const issues: AnswerIssue[] = [];
+  if (answers.outcome === 'completed' && answers.completedAt === undefined) {
+    issues.push({ path: 'completedAt', message: 'Please say when the interview was done.' });
+  }
+  if (answers.completedAt && answers.offeredAt && answers.completedAt < answers.offeredAt) {
+    issues.push({ path: 'completedAt', message: 'The interview cannot be done before it was offered.' });
+  }
+  // DfE 2014: a child may decline; record that, and the reason.
+  if (answers.outcome === 'declined' && answers.declinedReason === undefined) {
+    issues.push({ path: 'declinedReason', message: 'Please record why the child declined, if they said.' });
+  }
+  return issues;
+}
+
+export const InterviewAnswers = InterviewFields.superRefine((answers, ctx) =>
+  addIssues(interviewIssues(answers), ctx),
+);
+export type InterviewAnswersT = z.infer<typeof InterviewAnswers>;
+
 export const answerSchemas = {
   intelligence: IntelligenceAnswers,
   missing: MissingAnswers,
   return: ReturnAnswers,
+  'return-interview': InterviewAnswers,
 } as const;
 
 const issueFinders = {
   intelligence: intelligenceIssues,
   missing: missingIssues,
   return: returnIssues,
+  'return-interview': interviewIssues,
 } as const;
 
 /**

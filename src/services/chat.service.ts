@@ -2,13 +2,14 @@ import type { FormEngine, FormState } from '../conversation/form-engine';
 import { fill, type Messages } from '../conversation/prompts';
 import { type ListReply, type Reply, text } from '../conversation/reply';
 import type { Clock } from '../domain/clock';
-import type { MissingAnswersT, ReturnAnswersT } from '../domain/records';
+import type { InterviewAnswersT, MissingAnswersT, ReturnAnswersT } from '../domain/records';
 import type { RiskCheckId } from '../domain/risk';
 import type { RiskCheckAnswers } from '../domain/risk-answers';
 import type { Logger } from '../logger';
 import type { ConversationRepository } from '../store/conversations.repository';
 import type { Actor } from './actor';
 import type { FormCatalogue } from './form-catalogue';
+import type { InterviewService } from './interviews.service';
 import type { QuestionService } from './questions.service';
 import { NotPossibleError, RefusedError } from './refusal';
 import type { Submission, SubmissionService } from './submissions.service';
@@ -31,6 +32,7 @@ const formCommands: Record<string, string> = {
   found: 'return',
   return: 'return',
   returned: 'return',
+  interview: 'interview',
 };
 
 /**
@@ -45,6 +47,7 @@ export class ChatService {
       catalogue: FormCatalogue;
       submissions: SubmissionService;
       questions: QuestionService;
+      interviews: InterviewService;
       messages: Messages;
       clock: Clock;
       draftHours: number;
@@ -76,6 +79,12 @@ export class ChatService {
       (await this.deps.submissions.openEpisodes(message.actor)).length === 0
     ) {
       return [text(messages.noOpenEpisodes)];
+    }
+    if (
+      spec.form.record === 'return-interview' &&
+      (await this.deps.submissions.awaitingInterview(message.actor)).length === 0
+    ) {
+      return [text(messages.noInterviewsDue)];
     }
     const { state, replies } = await engine.start(spec, prefill);
     await conversations.save(message.actor.id, message.channel, formId, state, clock.now());
@@ -155,12 +164,32 @@ export class ChatService {
             days: questions.repeat.days,
           }),
         ];
+      case 'assign':
+        return this.assign(message, words.slice(1), message.text.trim().split(/\s+/).slice(2).join(' '));
       case 'mine':
         return [this.list('mineTitle', 'mineEmpty', await questions.mySubmissions(message.actor))];
       case 'cancel':
         return [text(messages.cancelled)];
       default:
         return [text(messages.unknown)];
+    }
+  }
+
+  /** `assign MIS-2026-000123 <@U123>` or `assign MIS-2026-000123 Testworker Example`. */
+  private async assign(message: ChatMessage, words: string[], who: string): Promise<Reply[]> {
+    const [reference] = words;
+    if (!reference || !who) return [text(this.deps.messages.assignUsage)];
+    const { interviews } = this.deps;
+    const user = await interviews.userByMention(message.actor.platform, who);
+    try {
+      const done = await interviews.assign(message.actor, reference, {
+        userId: user?.id ?? null,
+        name: user?.name ?? who,
+      });
+      return [text(fill(this.deps.messages.assigned, done), 'success')];
+    } catch (error) {
+      if (error instanceof NotPossibleError) return [text(error.message, 'warning')];
+      throw error;
     }
   }
 
@@ -200,6 +229,7 @@ export class ChatService {
     if (formId === 'intelligence') return submissions.submitIntelligence(actor, values);
     if (formId === 'missing') return submissions.submitMissing(actor, values as MissingAnswersT);
     if (formId === 'return') return submissions.submitReturn(actor, values as ReturnAnswersT);
+    if (formId === 'interview') return submissions.submitInterview(actor, values as InterviewAnswersT);
     throw new Error(`No way to save form ${formId}`);
   }
 

@@ -16,8 +16,8 @@ export class FormCatalogue {
     private readonly prompts: Prompts,
     private readonly submissions: SubmissionService,
   ) {
-    for (const record of ['intelligence', 'missing', 'return'] as const) {
-      if (!prompts.forms.has(record)) throw new Error(`prompts/forms: the ${record} form is missing`);
+    for (const id of ['intelligence', 'missing', 'return', 'interview']) {
+      if (!prompts.forms.has(id)) throw new Error(`prompts/forms: the ${id} form is missing`);
     }
   }
 
@@ -37,7 +37,10 @@ export class FormCatalogue {
       crossCheck: (answers) => crossFieldIssues(record, answers),
       hooks: {
         options: async () =>
-          (await this.submissions.openEpisodes(actor)).map((episode) => ({
+          (record === 'return-interview'
+            ? await this.submissions.awaitingInterview(actor)
+            : await this.submissions.openEpisodes(actor)
+          ).map((episode) => ({
             value: episode.reference,
             label: `${episode.reference} · ${episode.initials} · last seen ${formatLondon(episode.lastSeenAt)}`,
           })),

@@ -1,18 +1,23 @@
 import { randomUUID } from 'node:crypto';
+import type { RecordFacts } from '../domain/alert-rules';
 import type { Clock } from '../domain/clock';
+import { HOUR } from '../domain/clock';
 import { returnInterviewDue } from '../domain/deadlines';
 import { formatLondon } from '../domain/london-time';
 import { maySeeRecord } from '../domain/policy';
-import type { MissingAnswersT, ReturnAnswersT } from '../domain/records';
+import type { InterviewAnswersT, MissingAnswersT, ReturnAnswersT } from '../domain/records';
 import type { RecordType } from '../domain/references';
 import { type RiskCheckId, type RiskResult, type RiskRules, scoreRiskCheck } from '../domain/risk';
 import { type RiskCheckAnswers, selectedIndicators } from '../domain/risk-answers';
+import { type DeliveryRoutes, enqueueRecordDeliveries } from '../outbox/enqueue';
+import { cancelTimers, schedule } from '../scheduler/scheduler';
 import { appendAudit } from '../store/audit';
 import { type ChildDetails, findOrCreateChild } from '../store/children';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { nextReference } from '../store/references';
 import type { Actor } from './actor';
+import type { AlertService } from './alerts.service';
 import { authorise, NotPossibleError } from './refusal';
 
 export const SCHEMA_VERSION = 1;
@@ -53,14 +58,24 @@ export class SubmissionService {
     private readonly cipher: FieldCipher,
     private readonly clock: Clock,
     private readonly riskRules: RiskRules,
+    /** Where each record type is sent (the police gateway); none configured, nothing queued. */
+    private readonly routes: DeliveryRoutes = {},
+    /** Raises the alerts a record causes, in the same transaction; none when alerts are off. */
+    private readonly alerts: AlertService | null = null,
   ) {}
 
   async submitIntelligence(actor: Actor, answers: Record<string, unknown>): Promise<Submission> {
     const child = answers.child as ChildDetails;
-    return this.save(actor, 'intelligence', answers, async ({ tx, now }) => ({
-      childId: (await this.child(tx, actor, child, now)).id,
-      immediateDanger: answers.immediateDanger === true,
-    }));
+    return this.save(actor, 'intelligence', answers, async ({ tx, now }) => {
+      const saved = await this.child(tx, actor, child, now);
+      const immediateDanger = answers.immediateDanger === true;
+      return {
+        childId: saved.id,
+        initials: saved.initials,
+        immediateDanger,
+        facts: { type: 'intelligence', immediateDanger },
+      };
+    });
   }
 
   async submitMissing(actor: Actor, answers: MissingAnswersT): Promise<Submission> {
@@ -79,7 +94,21 @@ export class SubmissionService {
           policeReference: answers.policeReference ?? null,
         },
       });
-      return { childId: child.id };
+      const onList = await tx.metListEntry.findUnique({ where: { childId: child.id } });
+      const ageYears =
+        answers.child.ageYears ??
+        (answers.child.dateOfBirth ? ageOn(answers.child.dateOfBirth, now) : undefined) ??
+        (answers.risks?.includes('age-under-13') ? 12 : undefined);
+      const facts: RecordFacts = {
+        type: 'missing',
+        immediateDanger: false,
+        child: {
+          ageYears,
+          inCare: answers.child.inCare || answers.missingFrom.startsWith('care-'),
+          metLevel: onList && ['active', 'nominated'].includes(onList.status) ? onList.level : null,
+        },
+      };
+      return { childId: child.id, initials: child.initials, facts };
     });
   }
 
@@ -106,6 +135,9 @@ export class SubmissionService {
           interviewerName: answers.interviewer?.name ?? null,
         },
       });
+      // DfE 2014: the interview is offered within 72 hours; remind at 48 hours and at the due time.
+      await schedule(tx, 'interview-due-soon', episode.id, new Date(returnedAt.getTime() + 48 * HOUR));
+      await schedule(tx, 'interview-overdue', episode.id, interviewDueAt);
       await this.audit(
         tx,
         actor,
@@ -152,16 +184,77 @@ export class SubmissionService {
         const level = chosenLevel ?? risk.level;
         if (child && level !== 'low')
           await this.nominate(tx, actor, child.id, level, `${check} risk check`, now);
-        return { childId: child?.id ?? null, derived: { result: risk, chosenLevel } };
+        const facts: RecordFacts = {
+          type: 'risk-check',
+          immediateDanger: false,
+          riskLevel: level,
+          riskCheck: check,
+          traffickingIndicators: check === 'trafficking' ? risk.indicatorsChosen.length : 0,
+        };
+        return {
+          childId: child?.id ?? null,
+          initials: child?.initials ?? null,
+          facts,
+          derived: { result: risk, chosenLevel },
+        };
       },
     );
     return { ...submission, risk };
   }
 
+  async submitInterview(actor: Actor, answers: InterviewAnswersT): Promise<Submission> {
+    authorise(actor, 'record-interview');
+    return this.save(actor, 'return-interview', answers, async ({ tx, now }) => {
+      const episode = await this.episode(tx, actor, answers.episode);
+      if (!episode.returnedAt) throw new NotPossibleError(`${episode.reference} has no return recorded yet.`);
+      if (episode.interviewCompletedAt)
+        throw new NotPossibleError(`${episode.reference} already has its interview recorded.`);
+      const closed = answers.outcome !== 'not-yet';
+      await tx.missingEpisode.update({
+        where: { id: episode.id },
+        data: {
+          interviewOfferedAt: new Date(answers.offeredAt),
+          interviewOutcome: closed ? answers.outcome : null,
+          interviewCompletedAt: answers.completedAt ? new Date(answers.completedAt) : null,
+        },
+      });
+      // Done or declined: nothing is left to chase.
+      if (closed) await cancelTimers(tx, episode.id, ['interview-due-soon', 'interview-overdue']);
+      await this.audit(
+        tx,
+        actor,
+        'update',
+        'missing-episode',
+        episode.id,
+        `interview ${episode.reference}`,
+        now,
+      );
+      return { childId: episode.childId, derived: { missingReference: episode.reference } };
+    });
+  }
+
+  /** Returned children still waiting for their interview, for the interview form. */
+  async awaitingInterview(
+    actor: Actor,
+  ): Promise<{ reference: string; initials: string; lastSeenAt: Date }[]> {
+    return this.episodesFor(actor, {
+      returnedAt: { not: null },
+      interviewOutcome: null,
+      interviewCompletedAt: null,
+    });
+  }
+
   /** The episodes this user may record a return for: open ones, their own unless entitled to all. */
   async openEpisodes(actor: Actor): Promise<{ reference: string; initials: string; lastSeenAt: Date }[]> {
+    return this.episodesFor(actor, { returnedAt: null });
+  }
+
+  private async episodesFor(
+    actor: Actor,
+    where: { returnedAt: null | { not: null }; interviewOutcome?: null; interviewCompletedAt?: null },
+  ): Promise<{ reference: string; initials: string; lastSeenAt: Date }[]> {
     const episodes = await this.db.missingEpisode.findMany({
-      where: { returnedAt: null },
+      where,
       orderBy: { lastSeenAt: 'desc' },
       take: 25,
       include: { child: { select: { initials: true } } },
@@ -181,12 +274,17 @@ export class SubmissionService {
   }
 
   private async openEpisode(tx: Tx, actor: Actor, reference: string) {
+    const episode = await this.episode(tx, actor, reference);
+    if (episode.returnedAt) throw new NotPossibleError(`${episode.reference} already has a return recorded.`);
+    return episode;
+  }
+
+  private async episode(tx: Tx, actor: Actor, reference: string) {
     const record = await tx.record.findUnique({ where: { reference: reference.toUpperCase() } });
     const episode = record && (await tx.missingEpisode.findUnique({ where: { missingRecordId: record.id } }));
     if (!record || !episode || !maySeeRecord(actor.role, actor.id, record.submittedById)) {
-      throw new NotPossibleError(`I can't find an open missing report ${reference} that you can update.`);
+      throw new NotPossibleError(`I can't find a missing report ${reference} that you can update.`);
     }
-    if (episode.returnedAt) throw new NotPossibleError(`${record.reference} already has a return recorded.`);
     return { ...episode, reference: record.reference };
   }
 
@@ -229,16 +327,26 @@ export class SubmissionService {
     actor: Actor,
     type: RecordType,
     answers: Record<string, unknown>,
-    effects: (
-      saving: Saving,
-    ) => Promise<{ childId: string | null; immediateDanger?: boolean; derived?: Record<string, unknown> }>,
+    effects: (saving: Saving) => Promise<{
+      childId: string | null;
+      initials?: string | null;
+      immediateDanger?: boolean;
+      facts?: RecordFacts;
+      derived?: Record<string, unknown>;
+    }>,
   ): Promise<Submission> {
     authorise(actor, 'submit');
     const now = this.clock.now();
     const id = randomUUID();
     return this.db.$transaction(async (tx) => {
       const reference = await nextReference(tx, type, now);
-      const { childId, immediateDanger = false, derived } = await effects({ tx, id, reference, now });
+      const {
+        childId,
+        initials = null,
+        immediateDanger = false,
+        facts,
+        derived,
+      } = await effects({ tx, id, reference, now });
       const envelope: RecordEnvelope = {
         schemaVersion: SCHEMA_VERSION,
         id,
@@ -264,6 +372,8 @@ export class SubmissionService {
           createdAt: now,
         },
       });
+      await enqueueRecordDeliveries(tx, this.cipher, envelope, this.routes);
+      if (this.alerts && facts) await this.alerts.raiseForRecord(tx, { id, reference, initials }, facts, now);
       await this.audit(tx, actor, 'create', 'record', id, reference, now);
       return { recordId: id, reference, type, vars: { reference } };
     });
@@ -289,4 +399,11 @@ export class SubmissionService {
       at,
     });
   }
+}
+
+function ageOn(dateOfBirth: string, now: Date): number {
+  const [year, month, day] = dateOfBirth.split('-').map(Number) as [number, number, number];
+  const birthdayPassed =
+    now.getUTCMonth() + 1 > month || (now.getUTCMonth() + 1 === month && now.getUTCDate() >= day);
+  return now.getUTCFullYear() - year - (birthdayPassed ? 0 : 1);
 }

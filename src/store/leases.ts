@@ -17,7 +17,7 @@ export async function claimDueTimers(db: Db, provider: Provider, options: ClaimO
   const { owner, now, leaseUntil, limit } = options;
   if (provider === 'postgresql') {
     // Columns hold UTC wall-clock times (timestamp without time zone), as Prisma writes them.
-    const rows = await db.$queryRawUnsafe<{ id: string }[]>(
+    const rows = await db.$queryRawUnsafe<{ id: string; dueAt: Date }[]>(
       `UPDATE "Timer" SET "leaseOwner" = $1, "leaseUntil" = ($2::timestamptz AT TIME ZONE 'UTC')
        WHERE id IN (
          SELECT id FROM "Timer"
@@ -25,13 +25,16 @@ export async function claimDueTimers(db: Db, provider: Provider, options: ClaimO
            AND ("leaseUntil" IS NULL OR "leaseUntil" < ($3::timestamptz AT TIME ZONE 'UTC'))
          ORDER BY "dueAt" LIMIT $4
          FOR UPDATE SKIP LOCKED)
-       RETURNING id`,
+       RETURNING id, "dueAt"`,
       owner,
       leaseUntil.toISOString(),
       now.toISOString(),
       limit,
     );
-    return rows.map((row) => row.id);
+    // RETURNING keeps no order: fire the earliest first.
+    return rows
+      .sort((a, b) => new Date(a.dueAt).getTime() - new Date(b.dueAt).getTime())
+      .map((row) => row.id);
   }
   const claimable = { status: 'pending', OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] };
   const candidates = await db.timer.findMany({

@@ -17,11 +17,18 @@ import {
 } from '../../src/domain/records';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const RECORDS = ['intelligence', 'missing', 'return'] as const;
+const RECORDS = ['intelligence', 'missing', 'return', 'return-interview'] as const;
 type RecordName = (typeof RECORDS)[number];
+const FILLED = ['intelligence', 'missing', 'return'] as const;
+const files: Record<RecordName, string> = {
+  intelligence: 'intelligence',
+  missing: 'missing',
+  return: 'return',
+  'return-interview': 'interview',
+};
 
 const loadForm = (record: RecordName): unknown =>
-  parse(readFileSync(resolve(root, `prompts/forms/${record}.yaml`), 'utf8'));
+  parse(readFileSync(resolve(root, `prompts/forms/${files[record]}.yaml`), 'utf8'));
 
 /** The schema a field's answer must pass, with optional and other wrappers taken off. */
 const innerAt = (record: RecordName, field: string): z.ZodType | undefined => {
@@ -69,7 +76,7 @@ describe.each(RECORDS)('the %s form', (record) => {
 
   it('passes FormSchema and names its record', () => {
     expect(parsed.error?.issues ?? []).toEqual([]);
-    expect(form.id).toBe(record);
+    expect(form.id).toBe(files[record]);
     expect(form.record).toBe(record);
   });
 
@@ -186,11 +193,11 @@ const refusals = (record: RecordName, answers: unknown) =>
   }));
 
 describe('answers', () => {
-  it.each(RECORDS)('accepts a complete %s', (record) => {
+  it.each(FILLED)('accepts a complete %s', (record) => {
     expect(refusals(record, valid[record])).toEqual([]);
   });
 
-  it.each(RECORDS)('accepts a %s with only its required fields', (record) => {
+  it.each(FILLED)('accepts a %s with only its required fields', (record) => {
     const minimal = structuredClone(valid[record]) as Record<string, unknown>;
     const values = minimal as Record<string, Record<string, unknown>>;
     for (const { path, required } of leafPaths(answerSchemas[record])) {
@@ -232,7 +239,12 @@ describe('answers', () => {
   });
 });
 
-type RuleCase = [name: string, record: RecordName, change: Record<string, unknown>, path: string | null];
+type RuleCase = [
+  name: string,
+  record: (typeof FILLED)[number],
+  change: Record<string, unknown>,
+  path: string | null,
+];
 
 const ruleCases: RuleCase[] = [
   [
