@@ -4,6 +4,7 @@ import { loadPrompts, type Prompts } from './conversation/prompts';
 import { type Clock, HOUR, systemClock } from './domain/clock';
 import type { Logger } from './logger';
 import type { DeliveryRoutes } from './outbox/enqueue';
+import { AdminService } from './services/admin.service';
 import { AlertService } from './services/alerts.service';
 import { ChatService } from './services/chat.service';
 import { FormCatalogue } from './services/form-catalogue';
@@ -54,6 +55,7 @@ export function createCore({
   });
   const catalogue = new FormCatalogue(prompts, submissions);
   const interviews = new InterviewService(db, provider, clock);
+  const admin = new AdminService(db, provider, clock);
   const engine = new FormEngine(prompts.messages, () => clock.now());
   const conversations = new ConversationRepository(db, cipher, config.DRAFT_EXPIRY_HOURS * HOUR);
   const users = new UserService(
@@ -68,6 +70,7 @@ export function createCore({
     submissions,
     questions,
     interviews,
+    admin,
     messages: prompts.messages,
     clock,
     draftHours: config.DRAFT_EXPIRY_HOURS,
@@ -85,6 +88,7 @@ export function createCore({
     chat,
     alerts,
     interviews,
+    admin,
   };
 }
 

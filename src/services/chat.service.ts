@@ -8,6 +8,7 @@ import type { RiskCheckAnswers } from '../domain/risk-answers';
 import type { Logger } from '../logger';
 import type { ConversationRepository } from '../store/conversations.repository';
 import type { Actor } from './actor';
+import type { AdminService, Place } from './admin.service';
 import type { FormCatalogue } from './form-catalogue';
 import type { InterviewService } from './interviews.service';
 import type { QuestionService } from './questions.service';
@@ -21,6 +22,8 @@ export interface ChatMessage {
   /** Whether only the asker can read the answer. */
   private: boolean;
   text: string;
+  /** The channel or chat as the platform addresses it, for "setup duty here". */
+  place?: Place;
 }
 
 const formCommands: Record<string, string> = {
@@ -48,6 +51,7 @@ export class ChatService {
       submissions: SubmissionService;
       questions: QuestionService;
       interviews: InterviewService;
+      admin: AdminService;
       messages: Messages;
       clock: Clock;
       draftHours: number;
@@ -164,6 +168,10 @@ export class ChatService {
             days: questions.repeat.days,
           }),
         ];
+      case 'admin':
+        return this.admin(message, words.slice(1));
+      case 'setup':
+        return this.setup(message, words.slice(1));
       case 'assign':
         return this.assign(message, words.slice(1), message.text.trim().split(/\s+/).slice(2).join(' '));
       case 'mine':
@@ -172,6 +180,53 @@ export class ChatService {
         return [text(messages.cancelled)];
       default:
         return [text(messages.unknown)];
+    }
+  }
+
+  /** `admin grant <@U1> met-member [agency]`, `admin deadletters`, `admin retry <id>`, `admin audit <reference>`. */
+  private async admin(message: ChatMessage, words: string[]): Promise<Reply[]> {
+    const { admin, interviews, messages } = this.deps;
+    const [verb, first, second] = words;
+    const raw = message.text.trim().split(/\s+/);
+    try {
+      switch (verb) {
+        case 'grant': {
+          const user = await interviews.userByMention(message.actor.platform, raw[2] ?? '');
+          if (!user || !second) return [text(messages.adminUsage)];
+          const agency = raw.slice(4).join(' ') || undefined;
+          const done = await admin.grant(message.actor, { userId: user.id }, second, agency);
+          return [text(fill(messages.granted, done), 'success')];
+        }
+        case 'deadletters':
+          return [this.list('deadLettersTitle', 'deadLettersEmpty', await admin.deadLetters(message.actor))];
+        case 'retry': {
+          const count = first ? await admin.retry(message.actor, first) : 0;
+          return [text(fill(messages.retried, { count }))];
+        }
+        case 'audit': {
+          if (!first) return [text(messages.adminUsage)];
+          const trail = await admin.auditTrail(message.actor, first);
+          return [this.list('auditTitle', 'auditEmpty', trail, { reference: first.toUpperCase() })];
+        }
+        default:
+          return [text(messages.adminUsage)];
+      }
+    } catch (error) {
+      if (error instanceof NotPossibleError) return [text(error.message, 'warning')];
+      throw error;
+    }
+  }
+
+  /** `setup duty here`: this channel gets the duty alerts. */
+  private async setup(message: ChatMessage, words: string[]): Promise<Reply[]> {
+    const { messages } = this.deps;
+    if (words[0] !== 'duty' || words[1] !== 'here' || !message.place) return [text(messages.setupUsage)];
+    try {
+      await this.deps.admin.setupDuty(message.actor, message.place);
+      return [text(messages.dutySet, 'success')];
+    } catch (error) {
+      if (error instanceof NotPossibleError) return [text(error.message, 'warning')];
+      throw error;
     }
   }
 

@@ -1,0 +1,114 @@
+import type { Logger } from '../logger';
+import type { DeliveryResult, OutboxDelivery, Transport } from '../outbox/transport';
+import type { Db } from '../store/database';
+import type { AlertDelivery, AlertService, AlertView } from './alerts.service';
+
+/** One place an alert goes: a channel, or one person's direct chat. */
+export interface AlertTarget {
+  platform: string;
+  kind: 'channel' | 'user';
+  /** A channel or conversation id, or the platform's user id. */
+  key: string;
+  /** The platform's own address (a Teams conversation reference), as stored. */
+  address: string | null;
+}
+
+/** Where an alert was posted, to update it in place. */
+export interface AlertPost {
+  platform: string;
+  key: string;
+  messageId: string;
+}
+
+/** A surface that can show alerts with Acknowledge and View details buttons (Slack, Teams). */
+export interface AlertSurface {
+  platform: string;
+  post(target: AlertTarget, view: AlertView): Promise<AlertPost>;
+  update(post: AlertPost, view: AlertView): Promise<void>;
+}
+
+/**
+ * The outbox transport for alerts: posts to an audience's places on every surface that is on,
+ * and updates every post in place when the alert is acknowledged or escalated.
+ */
+export class AlertDeliveryTransport implements Transport {
+  constructor(
+    private readonly db: Db,
+    private readonly alerts: AlertService,
+    private readonly surfaces: Map<string, AlertSurface>,
+    private readonly log: Logger,
+  ) {}
+
+  async send(message: OutboxDelivery): Promise<DeliveryResult> {
+    const delivery = message.payload as AlertDelivery;
+    const alert = await this.db.alert.findUnique({ where: { id: delivery.alertId } });
+    if (!alert) return { ok: true };
+    const view = await this.alerts.view(alert.id);
+    const posts = JSON.parse(alert.posts) as AlertPost[];
+    try {
+      if (delivery.kind === 'update') {
+        for (const post of posts) await this.surfaces.get(post.platform)?.update(post, view);
+        return { ok: true };
+      }
+      const targets = await this.targets(delivery.audience, alert.subjectUserId);
+      if (targets.length === 0)
+        this.log.warn({ alertId: alert.id, audience: delivery.audience }, 'an alert has nowhere to go');
+      for (const target of targets) {
+        const surface = this.surfaces.get(target.platform);
+        // A retry skips the places already posted to.
+        if (!surface || posts.some((p) => p.platform === target.platform && p.key === target.key)) continue;
+        posts.push(await surface.post(target, view));
+        await this.db.alert.update({ where: { id: alert.id }, data: { posts: JSON.stringify(posts) } });
+      }
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, retry: true, error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  /** The places an audience means. */
+  async targets(audience: string, subjectUserId: string | null): Promise<AlertTarget[]> {
+    switch (audience) {
+      case 'duty':
+      case 'met-coordinator': {
+        const channels = await this.db.chatAddress.findMany({
+          where: { purpose: audience, removedAt: null },
+        });
+        if (channels.length || audience === 'duty') {
+          return channels.map((c) => ({
+            platform: c.platform,
+            kind: 'channel',
+            key: c.key,
+            address: c.address,
+          }));
+        }
+        return this.users({ role: 'met-member' });
+      }
+      case 'interviewer':
+        return subjectUserId ? this.users({ id: subjectUserId }) : [];
+      case 'admins':
+        return this.users({ role: 'admin' });
+      default:
+        // The lead professional is recorded as a name on the MET list, not as a user: not reachable.
+        return [];
+    }
+  }
+
+  private async users(where: { role?: string; id?: string }): Promise<AlertTarget[]> {
+    const users = await this.db.user.findMany({
+      where: { ...where, platform: { in: [...this.surfaces.keys()] } },
+    });
+    const personal = await this.db.chatAddress.findMany({
+      where: { userId: { in: users.map((u) => u.id) }, kind: 'personal', removedAt: null },
+    });
+    return users.map((user) => {
+      const address = personal.find((p) => p.userId === user.id && p.platform === user.platform);
+      return {
+        platform: user.platform,
+        kind: 'user' as const,
+        key: address?.key ?? user.platformUserId,
+        address: address?.address ?? null,
+      };
+    });
+  }
+}
