@@ -1,31 +1,8 @@
 import type { Logger } from '../logger';
 import type { DeliveryResult, OutboxDelivery, Transport } from '../outbox/transport';
 import type { Db } from '../store/database';
-import type { AlertDelivery, AlertService, AlertView } from './alerts.service';
-
-/** One place an alert goes: a channel, or one person's direct chat. */
-export interface AlertTarget {
-  platform: string;
-  kind: 'channel' | 'user';
-  /** A channel or conversation id, or the platform's user id. */
-  key: string;
-  /** The platform's own address (a Teams conversation reference), as stored. */
-  address: string | null;
-}
-
-/** Where an alert was posted, to update it in place. */
-export interface AlertPost {
-  platform: string;
-  key: string;
-  messageId: string;
-}
-
-/** A surface that can show alerts with Acknowledge and View details buttons (Slack, Teams). */
-export interface AlertSurface {
-  platform: string;
-  post(target: AlertTarget, view: AlertView): Promise<AlertPost>;
-  update(post: AlertPost, view: AlertView): Promise<void>;
-}
+import type { AlertDelivery, AlertService } from './alerts.service';
+import { type AlertPost, type Surfaces, type SurfaceTarget, userTargets } from './surfaces';
 
 /**
  * The outbox transport for alerts: posts to an audience's places on every surface that is on,
@@ -35,7 +12,7 @@ export class AlertDeliveryTransport implements Transport {
   constructor(
     private readonly db: Db,
     private readonly alerts: AlertService,
-    private readonly surfaces: Map<string, AlertSurface>,
+    private readonly surfaces: Surfaces,
     private readonly log: Logger,
   ) {}
 
@@ -47,7 +24,7 @@ export class AlertDeliveryTransport implements Transport {
     const posts = JSON.parse(alert.posts) as AlertPost[];
     try {
       if (delivery.kind === 'update') {
-        for (const post of posts) await this.surfaces.get(post.platform)?.update(post, view);
+        for (const post of posts) await this.surfaces.get(post.platform)?.updateAlert(post, view);
         return { ok: true };
       }
       const targets = await this.targets(delivery.audience, alert.subjectUserId);
@@ -57,7 +34,7 @@ export class AlertDeliveryTransport implements Transport {
         const surface = this.surfaces.get(target.platform);
         // A retry skips the places already posted to.
         if (!surface || posts.some((p) => p.platform === target.platform && p.key === target.key)) continue;
-        posts.push(await surface.post(target, view));
+        posts.push(await surface.postAlert(target, view));
         await this.db.alert.update({ where: { id: alert.id }, data: { posts: JSON.stringify(posts) } });
       }
       return { ok: true };
@@ -67,7 +44,7 @@ export class AlertDeliveryTransport implements Transport {
   }
 
   /** The places an audience means. */
-  async targets(audience: string, subjectUserId: string | null): Promise<AlertTarget[]> {
+  async targets(audience: string, subjectUserId: string | null): Promise<SurfaceTarget[]> {
     switch (audience) {
       case 'duty':
       case 'met-coordinator': {
@@ -82,33 +59,15 @@ export class AlertDeliveryTransport implements Transport {
             address: c.address,
           }));
         }
-        return this.users({ role: 'met-member' });
+        return userTargets(this.db, this.surfaces, { role: 'met-member' });
       }
       case 'interviewer':
-        return subjectUserId ? this.users({ id: subjectUserId }) : [];
+        return subjectUserId ? userTargets(this.db, this.surfaces, { id: subjectUserId }) : [];
       case 'admins':
-        return this.users({ role: 'admin' });
+        return userTargets(this.db, this.surfaces, { role: 'admin' });
       default:
         // The lead professional is recorded as a name on the MET list, not as a user: not reachable.
         return [];
     }
-  }
-
-  private async users(where: { role?: string; id?: string }): Promise<AlertTarget[]> {
-    const users = await this.db.user.findMany({
-      where: { ...where, platform: { in: [...this.surfaces.keys()] } },
-    });
-    const personal = await this.db.chatAddress.findMany({
-      where: { userId: { in: users.map((u) => u.id) }, kind: 'personal', removedAt: null },
-    });
-    return users.map((user) => {
-      const address = personal.find((p) => p.userId === user.id && p.platform === user.platform);
-      return {
-        platform: user.platform,
-        kind: 'user' as const,
-        key: address?.key ?? user.platformUserId,
-        address: address?.address ?? null,
-      };
-    });
   }
 }

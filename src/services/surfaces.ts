@@ -1,0 +1,53 @@
+import type { Db } from '../store/database';
+import type { AlertView } from './alerts.service';
+
+/** One place the bot can speak first: a channel, or one person's direct chat. */
+export interface SurfaceTarget {
+  platform: string;
+  kind: 'channel' | 'user';
+  /** A channel or conversation id, or the platform's user id. */
+  key: string;
+  /** The platform's own address (a Teams conversation reference), as stored. */
+  address: string | null;
+}
+
+/** Where an alert was posted, to update it in place. */
+export interface AlertPost {
+  platform: string;
+  key: string;
+  messageId: string;
+}
+
+/**
+ * What a chat platform does when the bot speaks first (Slack, Teams): post an alert with
+ * Acknowledge and View details buttons, update it in place, and tell one person something.
+ */
+export interface Surface {
+  platform: string;
+  postAlert(target: SurfaceTarget, view: AlertView): Promise<AlertPost>;
+  updateAlert(post: AlertPost, view: AlertView): Promise<void>;
+  tell(target: SurfaceTarget, text: string): Promise<void>;
+}
+
+export type Surfaces = Map<string, Surface>;
+
+/** A user's direct chat on their own platform: a stored personal address, or their user id. */
+export async function userTargets(
+  db: Db,
+  surfaces: Surfaces,
+  where: { role?: string; id?: string },
+): Promise<SurfaceTarget[]> {
+  const users = await db.user.findMany({ where: { ...where, platform: { in: [...surfaces.keys()] } } });
+  const personal = await db.chatAddress.findMany({
+    where: { userId: { in: users.map((u) => u.id) }, kind: 'personal', removedAt: null },
+  });
+  return users.map((user) => {
+    const address = personal.find((p) => p.userId === user.id && p.platform === user.platform);
+    return {
+      platform: user.platform,
+      kind: 'user' as const,
+      key: address?.key ?? user.platformUserId,
+      address: address?.address ?? null,
+    };
+  });
+}

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger';
+import { AlertDeliveryTransport } from '../../src/services/alert-delivery';
+import type { AlertView } from '../../src/services/alerts.service';
+import type { AlertPost, Surface, SurfaceTarget } from '../../src/services/surfaces';
+import { chatWith } from '../support/chat';
+import { createTestCore, type TestCore, testActor } from '../support/core';
+import { providers, type TestDatabase } from '../support/databases';
+
+/** A surface that remembers what it was asked to show. */
+function recordingSurface(platform: string) {
+  const shown = new Map<string, AlertView>();
+  const told: { target: SurfaceTarget; text: string }[] = [];
+  const surface: Surface = {
+    platform,
+    postAlert: async (target, view) => {
+      const messageId = `${target.key}-${shown.size + 1}`;
+      shown.set(messageId, view);
+      return { platform, key: target.key, messageId };
+    },
+    updateAlert: async (post: AlertPost, view) => void shown.set(post.messageId, view),
+    tell: async (target, text) => void told.push({ target, text }),
+  };
+  return { surface, shown, told };
+}
+
+describe.each(providers)('posting alerts on %s', (provider) => {
+  let core: TestCore;
+  let database: TestDatabase;
+  const slack = recordingSurface('slack');
+  const teams = recordingSurface('teams');
+  let transport: AlertDeliveryTransport;
+
+  /** What the outbox worker does for the alert destination, without its timing. */
+  async function deliverAlerts() {
+    const pending = await database.db.outboxMessage.findMany({
+      where: { destination: 'alert', status: 'pending' },
+    });
+    for (const message of pending) {
+      const result = await transport.send({
+        id: message.id,
+        destination: message.destination,
+        recordId: message.recordId,
+        idempotencyKey: message.idempotencyKey,
+        attempt: 1,
+        payload: cipher.decryptJson(message.payloadEnc),
+      });
+      expect(result).toEqual({ ok: true });
+      await database.db.outboxMessage.update({ where: { id: message.id }, data: { status: 'delivered' } });
+    }
+  }
+  let cipher: Awaited<ReturnType<typeof createTestCore>>['cipher'];
+
+  beforeAll(async () => {
+    ({ core, database, cipher } = await createTestCore(provider));
+    transport = new AlertDeliveryTransport(
+      database.db,
+      core.alerts,
+      new Map([
+        ['slack', slack.surface],
+        ['teams', teams.surface],
+      ]),
+      createLogger('silent'),
+    );
+    for (const [platform, key] of [
+      ['slack', 'C-DUTY'],
+      ['teams', '19:duty@thread.tacv2'],
+    ] as const) {
+      await database.db.chatAddress.create({
+        data: { platform, key, kind: 'channel', address: '{}', purpose: 'duty' },
+      });
+    }
+  });
+  afterAll(async () => {
+    await database.destroy();
+  });
+
+  it('posts to the duty channel on every platform, and an acknowledgement from one updates both', async () => {
+    const actor = await testActor(core, 'p-1', 'practitioner');
+    await chatWith(core, actor, 'dm').script([
+      'intel',
+      'yes',
+      'Testchild Posted',
+      'skip all',
+      'Threatened with a knife',
+      'Example Lane',
+      'Tonight',
+      '1',
+      '1',
+      'A',
+      'P',
+      '1',
+      'send',
+    ]);
+    await deliverAlerts();
+    expect([...slack.shown.values()]).toEqual([
+      expect.objectContaining({ category: 'Immediate danger reported', initials: 'T.P.' }),
+    ]);
+    expect([...teams.shown.values()]).toHaveLength(1);
+
+    const alert = await database.db.alert.findFirstOrThrow();
+    await core.alerts.acknowledge(await testActor(core, 'd-1', 'duty-officer', 'Ada Example'), alert.id);
+    await deliverAlerts();
+    for (const view of [...slack.shown.values(), ...teams.shown.values()]) {
+      expect(view.acknowledged).toMatch(/^Acknowledged by Ada Example at /);
+    }
+    for (const view of [...slack.shown.values(), ...teams.shown.values()]) {
+      expect(JSON.stringify(view)).not.toContain('Testchild');
+    }
+  });
+});
