@@ -1,3 +1,4 @@
+import { createTeamsFeature } from '../adapters/teams/index';
 import { type Config, ConfigError, loadConfig } from './config';
 import { type Core, createCore } from './core';
 import type { Feature, FeatureFactory } from './feature';
@@ -8,7 +9,7 @@ import { loadFieldCipher } from './store/data-key';
 import { type Database, openDatabase } from './store/database';
 
 /** The optional parts, each switched on by its own settings. */
-const featureFactories: FeatureFactory[] = [createSchedulerFeature];
+const featureFactories: FeatureFactory[] = [createSchedulerFeature, createTeamsFeature];
 
 export interface Bot {
   config: Config;

@@ -1,0 +1,149 @@
+import {
+  type Activity,
+  CardFactory,
+  type MessagingExtensionAction,
+  type MessagingExtensionActionResponse,
+  TeamsActivityHandler,
+  TurnContext,
+} from 'botbuilder';
+import { fill } from '../../src/conversation/prompts';
+import type { Core } from '../../src/core';
+import type { Logger } from '../../src/logger';
+import type { Actor } from '../../src/services/actor';
+import { RefusedError } from '../../src/services/refusal';
+import { addressOf, identityOf, isCardSubmit, isPersonal } from './activity';
+import type { ChatAddresses } from './addresses';
+import type { CardForms } from './card-forms';
+import type { AdaptiveCard } from './cards';
+import type { TeamsChat } from './chat';
+import { type Outgoing, say, toActivity } from './render';
+import { messageText, type ShareForm } from './share-form';
+import { teamsWords } from './words';
+
+export const shareCommandId = 'shareAsIntelligence';
+
+export interface BotDeps {
+  core: Core;
+  chat: TeamsChat;
+  cards: CardForms;
+  share: ShareForm;
+  addresses: ChatAddresses;
+  log: Logger;
+}
+
+/** Teams activities in, core calls out: messages, card submissions, installs, the message extension. */
+export class MetbotTeamsBot extends TeamsActivityHandler {
+  constructor(private readonly deps: BotDeps) {
+    super();
+    this.onMessage(async (context, next) => {
+      await this.message(context);
+      await next();
+    });
+    this.onMembersAdded(async (context, next) => {
+      const added = context.activity.membersAdded ?? [];
+      if (added.some((member) => member.id === context.activity.recipient.id)) await this.installed(context);
+      await next();
+    });
+    this.onInstallationUpdateAdd(async (context, next) => {
+      const personal = isPersonal(context.activity);
+      await this.remember(context.activity, personal ? await this.actor(context.activity) : null);
+      await next();
+    });
+  }
+
+  private async actor(activity: Partial<Activity>): Promise<Actor | null> {
+    return this.deps.core.users.resolve(identityOf(activity), 'teams');
+  }
+
+  /** Keeps the conversation reference, so the bot can write here later, even after a restart. */
+  private async remember(activity: Partial<Activity>, actor: Actor | null): Promise<void> {
+    const { key, kind, reference } = addressOf(activity);
+    if (!key) return;
+    await this.deps.addresses.remember(
+      key,
+      kind,
+      kind === 'personal' ? (actor?.id ?? null) : null,
+      reference,
+    );
+  }
+
+  private async installed(context: TurnContext): Promise<void> {
+    const actor = isPersonal(context.activity) ? await this.actor(context.activity) : null;
+    await this.remember(context.activity, actor);
+    await send(context, [say(this.deps.core.prompts.messages.help)]);
+  }
+
+  private async message(context: TurnContext): Promise<void> {
+    const { activity } = context;
+    const personal = isPersonal(activity);
+    const mentioned = TurnContext.getMentions(activity).some(
+      (m) => m.mentioned?.id === activity.recipient.id,
+    );
+    // Teams sends a channel message to a bot only when it is @mentioned; anything else is not for us.
+    if (!personal && !mentioned && !isCardSubmit(activity.value)) return;
+    const actor = await this.actor(activity);
+    await this.remember(activity, actor);
+    if (!actor) return send(context, [say(this.deps.core.prompts.messages.notKnown)]);
+    const conversationId = addressOf(activity).key;
+    if (isCardSubmit(activity.value)) {
+      // Form cards are only ever sent to personal chats.
+      const out = personal
+        ? await this.deps.cards.submit(actor, conversationId, activity.value)
+        : [say(teamsWords.formClosed)];
+      return send(context, out);
+    }
+    const text = (mentioned ? TurnContext.removeRecipientMention(activity) : activity.text) ?? '';
+    await send(context, await this.deps.chat.handle(actor, conversationId, personal, text.trim()));
+  }
+
+  protected override async handleTeamsMessagingExtensionFetchTask(
+    context: TurnContext,
+    action: MessagingExtensionAction,
+  ): Promise<MessagingExtensionActionResponse> {
+    const actor = await this.actor(context.activity);
+    if (!actor) return taskMessage(this.deps.core.prompts.messages.notKnown);
+    if (action.commandId !== shareCommandId) return taskMessage(this.deps.core.prompts.messages.unknown);
+    const body = action.messagePayload?.body;
+    return dialog(await this.deps.share.open(actor, messageText(body?.content, body?.contentType)));
+  }
+
+  protected override async handleTeamsMessagingExtensionSubmitAction(
+    context: TurnContext,
+    action: MessagingExtensionAction,
+  ): Promise<MessagingExtensionActionResponse> {
+    const actor = await this.actor(context.activity);
+    if (!actor) return taskMessage(this.deps.core.prompts.messages.notKnown);
+    const value = typeof action.data === 'object' && action.data !== null ? action.data : {};
+    try {
+      const result = await this.deps.share.submit(actor, value);
+      return result.saved ? taskMessage(result.text) : dialog(result.card);
+    } catch (error) {
+      if (!(error instanceof RefusedError)) throw error;
+      return taskMessage(
+        fill(this.deps.core.prompts.messages.refused, { what: error.what, roles: error.roles }),
+      );
+    }
+  }
+}
+
+function dialog(card: AdaptiveCard): MessagingExtensionActionResponse {
+  return {
+    task: {
+      type: 'continue',
+      value: {
+        title: teamsWords.extensionTitle,
+        height: 'large',
+        width: 'large',
+        card: CardFactory.adaptiveCard(card),
+      },
+    },
+  };
+}
+
+function taskMessage(text: string): MessagingExtensionActionResponse {
+  return { task: { type: 'message', value: text } };
+}
+
+async function send(context: TurnContext, out: Outgoing[]): Promise<void> {
+  if (out.length) await context.sendActivities(out.map(toActivity));
+}

@@ -1,0 +1,112 @@
+import {
+  type Request as BotRequest,
+  type Response as BotResponse,
+  CloudAdapter,
+  type TurnContext,
+} from 'botbuilder';
+import express, { type Express, type Response } from 'express';
+import type { Logger } from '../../src/logger';
+import { tenantOf } from './activity';
+import { CheckedAuthentication } from './auth';
+import type { TeamsSettings } from './settings';
+import { teamsWords } from './words';
+
+/**
+ * The Bot Framework adapter. ConfigurationBotFrameworkAuthentication checks every request's JWT
+ * whenever an app id is set; with none it lets everything in (Emulator mode). `endpoints`
+ * replaces Microsoft's sign-in and key addresses (tests use a local stand-in).
+ */
+export function createTeamsAdapter(
+  settings: TeamsSettings,
+  log: Logger,
+  endpoints: Record<string, string> = {},
+): CloudAdapter {
+  const adapter = new CloudAdapter(new CheckedAuthentication({ ...settings.auth, ...endpoints }));
+  adapter.onTurnError = async (context, error) => {
+    log.error({ err: error, activityType: context.activity.type }, 'Teams: handling an activity failed');
+    if (context.activity.type !== 'message') return;
+    try {
+      await context.sendActivity(teamsWords.somethingWrong);
+    } catch (sendError) {
+      log.warn({ err: sendError }, 'Teams: could not say that something went wrong');
+    }
+  };
+  return adapter;
+}
+
+/**
+ * What adapter.process writes, kept until the turn is over so the route decides the status:
+ * the SDK's own (401 for a missing or bad token, 200, an invoke's answer) or 403 for a tenant
+ * that is not allowed.
+ */
+class HeldResponse implements BotResponse {
+  socket: unknown = undefined;
+  statusCode = 200;
+  body: unknown = undefined;
+  headers: Record<string, unknown> = {};
+  status(code: number) {
+    this.statusCode = code;
+    return this;
+  }
+  header(name: string, value: unknown) {
+    this.headers[name] = value;
+    return this;
+  }
+  send(body: unknown) {
+    this.body = body;
+    return this;
+  }
+  end() {
+    return this;
+  }
+  writeTo(res: Response): void {
+    for (const [name, value] of Object.entries(this.headers)) res.setHeader(name, String(value));
+    res.status(this.statusCode);
+    if (this.body === undefined) res.end();
+    else res.send(this.body);
+  }
+}
+
+export function tenantAllowed(allowed: string[], tenant: string | undefined): boolean {
+  return allowed.length === 0 || (tenant !== undefined && allowed.includes(tenant.toLowerCase()));
+}
+
+/**
+ * POST /api/messages: JSON parsed on this route only (a global parser breaks Slack's signature
+ * check), authenticated by botbuilder, then the tenant allow-list, then the bot.
+ */
+export function mountMessages(
+  app: Express,
+  adapter: CloudAdapter,
+  allowedTenants: string[],
+  turn: (context: TurnContext) => Promise<void>,
+  log: Logger,
+): void {
+  app.post('/api/messages', express.json({ limit: '1mb' }), async (req, res) => {
+    const held = new HeldResponse();
+    let refusedTenant: string | undefined;
+    try {
+      await adapter.process(req as unknown as BotRequest, held, async (context) => {
+        const tenant = tenantOf(context.activity);
+        if (!tenantAllowed(allowedTenants, tenant)) {
+          refusedTenant = tenant ?? '(none)';
+          return;
+        }
+        await turn(context);
+      });
+    } catch (error) {
+      log.error({ err: error }, 'Teams: /api/messages failed');
+      if (!res.headersSent) res.status(500).end();
+      return;
+    }
+    if (refusedTenant !== undefined) {
+      log.warn(
+        { tenant: refusedTenant },
+        'Teams: refused an activity from a tenant not in TEAMS_ALLOWED_TENANTS',
+      );
+      res.status(403).json({ error: 'tenant-not-allowed', message: teamsWords.tenantRefused });
+      return;
+    }
+    held.writeTo(res);
+  });
+}

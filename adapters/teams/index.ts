@@ -1,0 +1,87 @@
+import type { Reply } from '../../src/conversation/reply';
+import type { Feature, FeatureFactory } from '../../src/feature';
+import { claimInbound } from '../../src/store/inbound-events';
+import { inboundKey } from './activity';
+import { ChatAddresses } from './addresses';
+import { MetbotTeamsBot } from './bot';
+import { CardForms } from './card-forms';
+import { TeamsChat } from './chat';
+import { createTeamsAdapter, mountMessages } from './http';
+import { createProactiveSender, type ProactiveOptions, type ProactiveResult } from './proactive';
+import { readTeamsSettings } from './settings';
+import { ShareForm } from './share-form';
+
+export interface TeamsFeature extends Feature {
+  /** Sends replies to a stored Teams conversation (its id), e.g. a confirmation or a duty alert. */
+  sendProactive(addressKey: string, replies: Reply[]): Promise<ProactiveResult>;
+  /** The personal chat with a user (metbot's user id), if the bot has one. */
+  personalChatOf(userId: string): Promise<string | null>;
+}
+
+export interface TeamsFeatureOptions {
+  proactive?: ProactiveOptions;
+  /**
+   * Bot Framework endpoints to use instead of Microsoft's (ToBotFromChannelOpenIdMetadataUrl and
+   * the rest of ConfigurationBotFrameworkAuthentication's options): for tests only.
+   */
+  endpoints?: Record<string, string>;
+}
+
+/** Microsoft Teams through the Bot Framework: on with MicrosoftAppId, or TEAMS_ENABLED=true locally. */
+export function createTeamsFeatureWith(options: TeamsFeatureOptions = {}): FeatureFactory {
+  return ({ env, config, core, database, log }) => {
+    const read = readTeamsSettings(env, config.NODE_ENV);
+    if (!read.on) return { on: false, name: 'teams', why: read.why };
+    const { settings } = read;
+    if (!settings.authenticated) {
+      log.warn(
+        'Teams is running WITHOUT authentication (TEAMS_ENABLED=true and no MicrosoftAppId): ' +
+          '/api/messages accepts anything. Use this only on your own machine, with the Bot Framework Emulator.',
+      );
+    }
+    const adapter = createTeamsAdapter(settings, log, options.endpoints);
+    const addresses = new ChatAddresses(database.db);
+    const cards = new CardForms(core, log);
+    const bot = new MetbotTeamsBot({
+      core,
+      chat: new TeamsChat(core, cards),
+      cards,
+      share: new ShareForm(core),
+      addresses,
+      log,
+    });
+    const sendProactive = createProactiveSender(
+      { adapter, appId: settings.appId, addresses, messages: core.prompts.messages, clock: core.clock, log },
+      options.proactive,
+    );
+    const feature: TeamsFeature = {
+      name: 'teams',
+      mount(app) {
+        mountMessages(
+          app,
+          adapter,
+          settings.allowedTenants,
+          async (context) => {
+            // Teams resends an activity it got no answer to within 15 seconds: answer each once,
+            // recorded in the database so that every instance agrees.
+            const key = inboundKey(context.activity);
+            if (key && !(await claimInbound(database.db, key))) {
+              log.info({ key }, 'Teams: a repeated activity was ignored');
+              if (context.activity.type === 'invoke') {
+                await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: {} } });
+              }
+              return;
+            }
+            await bot.run(context);
+          },
+          log,
+        );
+      },
+      sendProactive,
+      personalChatOf: (userId) => addresses.personalChatOf(userId),
+    };
+    return { on: true, feature };
+  };
+}
+
+export const createTeamsFeature: FeatureFactory = createTeamsFeatureWith();

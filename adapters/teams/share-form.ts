@@ -1,0 +1,77 @@
+import { questionsOf } from '../../src/conversation/form-definition';
+import { fill } from '../../src/conversation/prompts';
+import type { Core } from '../../src/core';
+import type { Actor } from '../../src/services/actor';
+import { type CardInputs, readInputs } from './card-inputs';
+import { type AdaptiveCard, formCard } from './cards';
+import { allQuestions, assess, noticesFor } from './form-questions';
+import { teamsWords } from './words';
+
+/** The question a shared message's text fills in (prompts/forms/intelligence.yaml). */
+export const sharedTextField = 'whatHappened';
+export const shareFormId = 'intelligence';
+
+/**
+ * "Share as intelligence" on a Teams message: the whole intelligence form in one card in a
+ * dialog, which only the person who opened it sees, with the message's text filled in.
+ */
+export class ShareForm {
+  constructor(private readonly core: Core) {}
+
+  async card(actor: Actor, inputs: CardInputs, errors: Record<string, string> = {}): Promise<AdaptiveCard> {
+    const spec = this.core.catalogue.spec(shareFormId, actor);
+    return formCard({
+      title: spec.form.title,
+      intro: spec.form.intro,
+      sections: await allQuestions(spec),
+      inputs,
+      errors,
+      actions: [
+        {
+          type: 'Action.Submit',
+          title: teamsWords.send,
+          style: 'positive',
+          data: { metbot: { action: 'share' } },
+        },
+      ],
+      messages: this.core.prompts.messages,
+    });
+  }
+
+  /** Opens the dialog with the message's text as what was seen or heard. */
+  open(actor: Actor, messageText: string): Promise<AdaptiveCard> {
+    return this.card(actor, { [sharedTextField]: messageText.slice(0, 3000) });
+  }
+
+  /** Saves the dialog's answers when the engine accepts them; else the card again with the reasons. */
+  async submit(
+    actor: Actor,
+    value: Record<string, unknown>,
+  ): Promise<{ saved: true; text: string } | { saved: false; card: AdaptiveCard }> {
+    const spec = this.core.catalogue.spec(shareFormId, actor);
+    const inputs = readInputs(questionsOf(spec.form), value);
+    const validation = await assess(this.core.engine, spec, inputs);
+    if (!validation.ok) return { saved: false, card: await this.card(actor, inputs, validation.errors) };
+    const submission = await this.core.chat.submit(actor, shareFormId, validation.values);
+    const notices = noticesFor(questionsOf(spec.form), validation.values);
+    return { saved: true, text: [...notices, fill(spec.form.done, submission.vars)].join(' ') };
+  }
+}
+
+/** A Teams message body (HTML) as plain text. */
+export function messageText(content: string | undefined, contentType: string | undefined): string {
+  if (!content) return '';
+  if (contentType && contentType !== 'html') return content.trim();
+  return content
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|li)>/gi, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}

@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawAnswers } from '../../adapters/teams/card-inputs';
+import { type AdaptiveCard, formCard, listCard, stepActions, summaryCard } from '../../adapters/teams/cards';
+import { allQuestions, shownQuestions } from '../../adapters/teams/form-questions';
+import { teamsBold, toTeamsMarkdown } from '../../adapters/teams/markdown';
+import { ShareForm } from '../../adapters/teams/share-form';
+import { questionsOf } from '../../src/conversation/form-definition';
+import { createCore } from '../../src/core';
+import { fixedClock } from '../../src/domain/clock';
+import { createLogger } from '../../src/logger';
+import type { Actor } from '../../src/services/actor';
+import { createTestDatabase, type TestDatabase } from '../support/databases';
+import { testCipher } from '../support/keys';
+import { elements } from './support';
+
+/** Elements Teams renders in Adaptive Cards (schema 1.5 and below), and the actions it supports. */
+const teamsSupported = new Set([
+  'AdaptiveCard',
+  'TextBlock',
+  'Container',
+  'ColumnSet',
+  'Column',
+  'FactSet',
+  'Input.Text',
+  'Input.Number',
+  'Input.Date',
+  'Input.Time',
+  'Input.Toggle',
+  'Input.ChoiceSet',
+  'Action.Submit',
+  'Action.Execute',
+  'Action.OpenUrl',
+  'Action.ShowCard',
+]);
+
+function checkForTeams(card: AdaptiveCard): void {
+  expect(Number(card.version)).toBeLessThanOrEqual(1.5);
+  const types = elements(card).map((element) => element.type as string);
+  expect(types.filter((type) => !teamsSupported.has(type))).toEqual([]);
+  const ids = elements(card)
+    .map((element) => element.id)
+    .filter(Boolean);
+  expect(new Set(ids).size).toBe(ids.length);
+  // Teams refuses a message over 40 KB.
+  expect(JSON.stringify(card).length).toBeLessThan(40_000);
+}
+
+describe('Adaptive Cards from the forms', () => {
+  let database: TestDatabase;
+  let core: ReturnType<typeof createCore>;
+  let actor: Actor;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('sqlite');
+    core = createCore({
+      config: {
+        DRAFT_EXPIRY_HOURS: 24,
+        ENROL_NEW_USERS: 'practitioner',
+        METBOT_ADMINS: new Set(),
+        REPEAT_MISSING_THRESHOLD: 3,
+        REPEAT_MISSING_DAYS: 90,
+      },
+      database,
+      cipher: testCipher(),
+      log: createLogger('silent'),
+      clock: fixedClock('2026-11-28T10:00:00Z'),
+    });
+    actor = await core.users.ensure(
+      { platform: 'teams', workspace: 't', platformUserId: 'u1', displayName: 'Testworker Example' },
+      'met-member',
+      'Example Agency',
+      'teams',
+    );
+  });
+  afterAll(() => database?.destroy());
+
+  it('renders every step of every form at schema 1.5 or lower, with only elements Teams supports', async () => {
+    const ids = core.catalogue.ids();
+    expect(ids).toEqual(expect.arrayContaining(['intelligence', 'missing', 'return', 'check-cse']));
+    for (const formId of ids) {
+      const spec = core.catalogue.spec(formId, actor);
+      for (let step = 0; step < spec.form.steps.length; step++) {
+        const questions = await shownQuestions(spec, step, {});
+        const card = formCard({
+          title: spec.form.title,
+          sections: [{ questions }],
+          inputs: {},
+          errors: Object.fromEntries(questions.map((q) => [q.question.field, 'A reason.'])),
+          actions: stepActions({ draft: 'd', step, last: false, canGoBack: true }),
+          messages: core.prompts.messages,
+        });
+        checkForTeams(card);
+      }
+      const whole = formCard({
+        title: spec.form.title,
+        sections: await allQuestions(spec),
+        inputs: {},
+        errors: {},
+        actions: [],
+        messages: core.prompts.messages,
+      });
+      checkForTeams(whole);
+      // Every question of the form has its input(s) in the whole-form card.
+      const inputs = elements(whole).filter((e) => String(e.type).startsWith('Input.'));
+      expect(inputs.length).toBeGreaterThanOrEqual(questionsOf(spec.form).length);
+      for (const input of inputs) expect(input.label).toBeTruthy();
+    }
+  });
+
+  it('maps question types onto Teams inputs', async () => {
+    const spec = core.catalogue.spec('missing', actor);
+    const card = formCard({
+      title: 't',
+      sections: await allQuestions(spec),
+      inputs: {},
+      errors: {},
+      actions: [],
+      messages: core.prompts.messages,
+    });
+    const byId = new Map(elements(card).map((e) => [e.id, e]));
+    expect(byId.get('child.name')).toMatchObject({ type: 'Input.Text', isRequired: true, maxLength: 200 });
+    expect(byId.get('description')).toMatchObject({ type: 'Input.Text', isMultiline: true, maxLength: 3000 });
+    expect(byId.get('child.inCare')).toMatchObject({ type: 'Input.ChoiceSet', style: 'expanded' });
+    expect(byId.get('child.dateOfBirth')).toMatchObject({ type: 'Input.Date', isRequired: false });
+    expect(byId.get('lastSeen.at#date')).toMatchObject({ type: 'Input.Date', isRequired: true });
+    expect(byId.get('lastSeen.at#time')).toMatchObject({ type: 'Input.Time', isRequired: true });
+    expect(byId.get('missingFrom')).toMatchObject({ type: 'Input.ChoiceSet', style: 'compact' });
+    expect(byId.get('risks')).toMatchObject({
+      type: 'Input.ChoiceSet',
+      isMultiSelect: true,
+      isRequired: false,
+    });
+    expect(byId.get('child.ageYears')).toMatchObject({ type: 'Input.Number' });
+  });
+
+  it('reads card inputs as the engine reads answers', async () => {
+    const spec = core.catalogue.spec('missing', actor);
+    const raw = rawAnswers(questionsOf(spec.form), {
+      'lastSeen.at#date': '2026-11-28',
+      'lastSeen.at#time': '08:30',
+      risks: 'exploitation,self-harm',
+      'child.name': 'Testchild Example',
+    });
+    expect(raw).toMatchObject({
+      'lastSeen.at': '2026-11-28 08:30',
+      risks: ['exploitation', 'self-harm'],
+      'child.name': 'Testchild Example',
+    });
+    const checked = await core.engine.validateAll(spec, raw);
+    expect(checked.ok).toBe(false);
+    // 08:30 UK time on 28 November is 08:30 UTC (no summer time).
+    expect((checked.values as { lastSeen?: { at?: string } }).lastSeen?.at).toBe('2026-11-28T08:30:00.000Z');
+  });
+
+  it('renders the summary, a list and the share dialog for Teams', async () => {
+    checkForTeams(
+      summaryCard(
+        {
+          kind: 'summary',
+          formId: 'missing',
+          title: 'Report a child missing',
+          fields: [{ field: 'child.name', label: "Child's name", value: 'Testchild Example' }],
+          notes: [{ label: 'Suggested level', value: 'HIGH' }],
+          prompt: '',
+        },
+        'draft-1',
+      ),
+    );
+    checkForTeams(
+      listCard({
+        kind: 'list',
+        title: 'Return interviews due',
+        items: [{ title: 'MIS-2026-000001 · T.E.', fields: [{ label: 'Due', value: '1 Dec 2026, 10:00' }] }],
+        empty: 'None',
+      }),
+    );
+    const dialog = await new ShareForm(core).open(actor, 'Saw TE get into a silver car');
+    checkForTeams(dialog);
+    expect(elements(dialog).find((e) => e.id === 'whatHappened')?.value).toBe('Saw TE get into a silver car');
+  });
+
+  it('turns the prompts’ *bold* into Teams markdown', () => {
+    expect(teamsBold('Type *help* or *check cse*.')).toBe('Type **help** or **check cse**.');
+    expect(teamsBold('2 * 3 * 4')).toBe('2 * 3 * 4');
+    expect(toTeamsMarkdown('Pick one:\n  1. Home\n  2. School')).toBe('Pick one:\n\n1. Home\n\n2. School');
+  });
+});
