@@ -18,7 +18,11 @@ export interface NewOutboxMessage {
  * caused it. The payload is encrypted like every other record at rest. Returns false when a message
  * with this key is already queued for this destination.
  */
-export async function enqueueMessage(tx: Tx, cipher: FieldCipher, message: NewOutboxMessage): Promise<boolean> {
+export async function enqueueMessage(
+  tx: Tx,
+  cipher: FieldCipher,
+  message: NewOutboxMessage,
+): Promise<boolean> {
   const key = { destination: message.destination, idempotencyKey: message.idempotencyKey };
   // A check rather than catching the unique error: on PostgreSQL a failed insert aborts the transaction.
   const existing = await tx.outboxMessage.findUnique({
