@@ -1,15 +1,18 @@
+import { createSlackFeature } from '../adapters/slack/index';
 import { createTeamsFeature } from '../adapters/teams/index';
 import { type Config, ConfigError, loadConfig } from './config';
 import { type Core, createCore } from './core';
+import { DAY } from './domain/clock';
 import type { Feature, FeatureFactory } from './feature';
 import { createLogger, type Logger } from './logger';
 import { createSchedulerFeature } from './scheduler/feature';
 import { createApp, listen, type RunningServer } from './server';
 import { loadFieldCipher } from './store/data-key';
 import { type Database, openDatabase } from './store/database';
+import { forgetInboundBefore } from './store/inbound-events';
 
 /** The optional parts, each switched on by its own settings. */
-const featureFactories: FeatureFactory[] = [createSchedulerFeature, createTeamsFeature];
+const featureFactories: FeatureFactory[] = [createSchedulerFeature, createSlackFeature, createTeamsFeature];
 
 export interface Bot {
   config: Config;
@@ -43,10 +46,13 @@ export async function startBot(
 
   const server = await listen(createApp(database, features), config.PORT, config.HOST, log);
   for (const feature of features) await feature.start?.();
+  // Housekeeping: expired drafts, and delivery keys older than any platform's retries (a day).
   const sweep = setInterval(() => {
-    core.conversations
-      .deleteExpired(core.clock.now())
-      .catch((err) => log.warn({ err }, 'draft sweep failed'));
+    const now = core.clock.now();
+    Promise.all([
+      core.conversations.deleteExpired(now),
+      forgetInboundBefore(database.db, new Date(now.getTime() - DAY)),
+    ]).catch((err) => log.warn({ err }, 'housekeeping failed'));
   }, 10 * 60_000);
   sweep.unref();
 

@@ -1,0 +1,79 @@
+import type { App } from '@slack/bolt';
+import { text } from '../../src/conversation/reply';
+import { replyMessage } from './blocks';
+import type { SlackParts } from './parts';
+import { tellEphemeral } from './send';
+
+const forms: Record<string, string> = {
+  intel: 'intelligence',
+  intelligence: 'intelligence',
+  fib1: 'intelligence',
+  cpi: 'intelligence',
+  missing: 'missing',
+  found: 'return',
+  return: 'return',
+  returned: 'return',
+};
+
+const checks: Record<string, string> = {
+  cse: 'cse',
+  cce: 'cse',
+  exploitation: 'cse',
+  missing: 'missing',
+  trafficking: 'trafficking',
+};
+
+/** Subcommands answered in words (the chat's own commands); anything else gets help. */
+const answered = new Set(['help', 'due', 'list', 'repeat', 'mine', 'check']);
+
+export type Route = { form: string } | { chat: string };
+
+/**
+ * `/met <text>`: a form to open as a modal, or words for the chat to answer. A form's own id
+ * (e.g. `/met interview`) opens it too, so a form added in prompts/ needs no change here.
+ */
+export function routeCommand(said: string, formIds: readonly string[] = []): Route {
+  const words = said.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  const [first = 'help', second = ''] = words;
+  if (first === 'missing' && second === 'now') return { chat: 'missing now' };
+  const form = forms[first] ?? (formIds.includes(first) && !first.startsWith('check-') ? first : undefined);
+  if (form) return { form };
+  if (first === 'check' && checks[second]) return { form: `check-${checks[second]}` };
+  if (answered.has(first)) return { chat: words.join(' ') || 'help' };
+  return { chat: 'help' };
+}
+
+/** `/met`: acknowledged at once (Slack allows 3 s); the answer follows as an ephemeral message. */
+export function registerCommand(app: App, parts: SlackParts): void {
+  const { core, people, modals, log } = parts;
+  const messages = core.prompts.messages;
+  // Help is the same for everyone and names no one: it goes back in the acknowledgement itself
+  // (ephemeral), with no lookup and no Web API call, and arrives even where the bot is not a member.
+  const help = { response_type: 'ephemeral' as const, ...replyMessage([text(messages.help)], messages) };
+  app.command('/met', async ({ command, ack, client, respond }) => {
+    const route = routeCommand(command.text ?? '', core.catalogue.ids());
+    if ('chat' in route && route.chat === 'help') return ack(help);
+    await ack();
+    const where = { channel: command.channel_id, user: command.user_id, respond };
+    const actor = await people.actor(client, {
+      teamId: command.team_id,
+      userId: command.user_id,
+      name: command.user_name,
+    });
+    if (!actor) return tellEphemeral(client, where, [text(messages.notKnown)], messages, log);
+    if ('form' in route) {
+      const problem = await modals.open(client, command.trigger_id, actor, route.form);
+      if (problem) await tellEphemeral(client, where, problem, messages, log, { formId: route.form });
+      return;
+    }
+    // Names are shown only in the user's own DM with the bot, never in a channel.
+    const inPrivate = await people.isBotDm(client, command.user_id, command.channel_id);
+    const replies = await core.chat.handle({
+      actor,
+      channel: 'slack:command',
+      private: inPrivate,
+      text: route.chat,
+    });
+    await tellEphemeral(client, where, replies, messages, log);
+  });
+}

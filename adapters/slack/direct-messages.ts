@@ -1,0 +1,41 @@
+import type { App } from '@slack/bolt';
+import { text } from '../../src/conversation/reply';
+import { repliesText } from './blocks';
+import { unescapeSlack } from './escape';
+import type { SlackParts } from './parts';
+import { tellDirect } from './send';
+
+interface MessageEvent {
+  type: 'message';
+  channel: string;
+  channel_type?: string;
+  user?: string;
+  text?: string;
+  subtype?: string;
+  bot_id?: string;
+}
+
+/**
+ * The step-by-step chat in a DM with the bot: the same engine as the terminal. Only a person's
+ * own new messages are answered: never a bot's (this one's included), an edit or a deletion.
+ */
+export function registerDirectMessages(app: App, parts: SlackParts): void {
+  const { core, people, log } = parts;
+  const messages = core.prompts.messages;
+  app.event('message', async ({ event, body, client }) => {
+    const message = event as unknown as MessageEvent;
+    if (message.channel_type !== 'im' || message.subtype || message.bot_id || !message.user) return;
+    const teamId = (body as { team_id?: string }).team_id ?? '';
+    const actor = await people.actor(client, { teamId, userId: message.user });
+    const replies = actor
+      ? await core.chat.handle({
+          actor,
+          channel: `slack:dm:${message.channel}`,
+          private: true,
+          text: unescapeSlack(message.text ?? ''),
+        })
+      : [text(messages.notKnown)];
+    // One message per turn: Slack allows about one chat.postMessage a second per channel.
+    await tellDirect(client, message.channel, repliesText(replies, messages), log);
+  });
+}

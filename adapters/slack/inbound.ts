@@ -1,0 +1,70 @@
+import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
+import type { Logger } from '../../src/logger';
+import type { Db } from '../../src/store/database';
+import { claimInbound } from '../../src/store/inbound-events';
+
+type Body = Record<string, unknown> & {
+  event_id?: string;
+  type?: string;
+  trigger_id?: string;
+  view?: { id?: string };
+  actions?: { action_ts?: string }[];
+};
+
+/**
+ * The key that says "this delivery was handled". Slack resends an event it thinks failed
+ * (X-Slack-Retry-Num) with the same event_id. Interactions carry a fresh trigger_id each time a
+ * person acts, so a repeated delivery of the same act has the same one. (A view's hash is not
+ * used: it stays the same while the person edits, so a corrected resubmission would be lost.)
+ * Slash commands have none: Slack never resends one (the user sees a timeout instead), so their
+ * acknowledgement waits for no database write.
+ */
+export function inboundKey(body: Body): string | undefined {
+  if (typeof body.event_id === 'string') return `slack:event:${body.event_id}`;
+  if (body.type === 'view_submission' && body.view?.id) {
+    return `slack:view:${body.view.id}:${body.trigger_id ?? ''}`;
+  }
+  if (body.type === 'block_actions') {
+    const at = body.trigger_id ?? body.actions?.[0]?.action_ts;
+    return at ? `slack:action:${at}` : undefined;
+  }
+  if ((body.type === 'message_action' || body.type === 'shortcut') && body.trigger_id) {
+    return `slack:shortcut:${body.trigger_id}`;
+  }
+  return undefined;
+}
+
+/** Global middleware: a delivery already handled is acknowledged and goes no further. */
+export function exactlyOnce(db: Db, log: Logger): Middleware<AnyMiddlewareArgs> {
+  return async (args) => {
+    const key = inboundKey(args.body as Body);
+    if (key && !(await claimInbound(db, key))) {
+      log.info({ key }, 'Slack delivered this again: already handled');
+      if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
+      return;
+    }
+    await args.next();
+  };
+}
+
+/** Work in hand, so that stopping waits for it (and tests know when Slack has been answered). */
+export class WorkInHand {
+  private readonly running = new Set<Promise<unknown>>();
+
+  middleware(): Middleware<AnyMiddlewareArgs> {
+    return async ({ next }) => {
+      const work = next();
+      this.running.add(work);
+      try {
+        await work;
+      } finally {
+        this.running.delete(work);
+      }
+    };
+  }
+
+  /** Resolves when nothing is running (including work that started while waiting). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+}

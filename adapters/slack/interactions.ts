@@ -1,0 +1,35 @@
+import type { App, BlockAction, ViewSubmitAction } from '@slack/bolt';
+import { ANSWER_ACTION } from './modals';
+import type { SlackParts } from './parts';
+import type { SlackUser } from './people';
+
+interface Who {
+  user: { id: string; name?: string; username?: string; team_id?: string };
+  team: { id: string } | null;
+}
+
+function userOf(body: Who): SlackUser {
+  return {
+    teamId: body.team?.id ?? body.user.team_id ?? '',
+    userId: body.user.id,
+    name: body.user.name ?? body.user.username,
+  };
+}
+
+/** A form's modal views: Next on each step, Send on the summary, and answers that change the form. */
+export function registerModals(app: App, parts: SlackParts): void {
+  const { modals } = parts;
+  app.view<ViewSubmitAction>(
+    { callback_id: /^metbot:step:/, type: 'view_submission' },
+    async ({ ack, body, view, client }) => modals.submitStep(client, userOf(body), view, ack),
+  );
+  app.view<ViewSubmitAction>(
+    { callback_id: /^metbot:summary:/, type: 'view_submission' },
+    async ({ ack, body, view, client }) => modals.submitSummary(client, userOf(body), view, ack),
+  );
+  app.action<BlockAction>({ action_id: ANSWER_ACTION }, async ({ ack, body, client }) => {
+    await ack();
+    if (body.view?.type !== 'modal') return;
+    await modals.answerChanged(client, userOf(body), body.view);
+  });
+}

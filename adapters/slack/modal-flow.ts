@@ -1,0 +1,285 @@
+import { randomUUID } from 'node:crypto';
+import type { types, ViewOutput, ViewResponseAction, webApi } from '@slack/bolt';
+import type { Option } from '../../src/conversation/form-definition';
+import type { FormSpec, FormState, RawAnswers, Validation } from '../../src/conversation/form-engine';
+import { pruneAnswers } from '../../src/conversation/form-engine';
+import { fill } from '../../src/conversation/prompts';
+import { type Reply, text } from '../../src/conversation/reply';
+import type { Core } from '../../src/core';
+import type { Logger } from '../../src/logger';
+import type { Actor } from '../../src/services/actor';
+import { NotPossibleError, RefusedError } from '../../src/services/refusal';
+import type { Submission } from '../../src/services/submissions.service';
+import { repliesText } from './blocks';
+import {
+  noticeView,
+  type Place,
+  parseCallbackId,
+  readStep,
+  shownFields,
+  stepQuestions,
+  stepView,
+  summaryView,
+} from './modals';
+import { submitted } from './outcome';
+import type { SlackPeople, SlackUser } from './people';
+import { tellDirect } from './send';
+import { words } from './words';
+
+type WebClient = webApi.WebClient;
+type Ack = (response?: ViewResponseAction) => Promise<void>;
+
+/** Slack allows a modal to push two views onto the one it opened with (views.push docs). */
+const MAX_DEPTH = 3;
+
+interface Draft {
+  formId: string;
+  raw: RawAnswers;
+}
+
+interface Loaded {
+  actor: Actor;
+  draftId: string;
+  draft: Draft;
+  spec: FormSpec;
+}
+
+/** A view to show instead: the user is not known, or the draft has gone. */
+interface Refused {
+  refusal: types.ModalView;
+}
+
+/**
+ * Forms as modals. The draft lives server-side (encrypted, with the chat drafts) under
+ * `modal:<draft id>`; a view carries only that id in private_metadata and its step and depth in
+ * its callback_id. Each step is checked by the same engine as the chat before the next is shown.
+ */
+export class ModalFlow {
+  constructor(
+    private readonly core: Core,
+    private readonly people: SlackPeople,
+    private readonly log: Logger,
+  ) {}
+
+  /** Opens a form; returns what to tell the user instead when it cannot be opened. */
+  async open(
+    client: WebClient,
+    triggerId: string,
+    actor: Actor,
+    formId: string,
+    prefill: RawAnswers = {},
+  ): Promise<Reply[] | null> {
+    const { core } = this;
+    const spec = core.catalogue.spec(formId, actor);
+    const episodes = await this.episodes(spec);
+    // A form about a missing episode needs one to choose (and Slack refuses a select with no options).
+    if (hasEpisode(spec) && episodes.length === 0) {
+      return [text(core.prompts.messages.noOpenEpisodes)];
+    }
+    const draftId = randomUUID();
+    await this.save(actor, draftId, { formId, raw: prefill });
+    const view = await this.step(spec, { formId, raw: prefill }, { step: 0, depth: 1 }, draftId, episodes);
+    try {
+      // A trigger_id works once and for 3 seconds: nothing slow happens before this call.
+      await client.views.open({ trigger_id: triggerId, view });
+      return null;
+    } catch (error) {
+      this.log.error({ err: error, formId }, 'Slack: views.open failed');
+      await core.conversations.remove(actor.id, channelOf(draftId));
+      return [text(words.couldNotOpen, 'warning')];
+    }
+  }
+
+  /** A step's Next: check its answers, then the next step, or the summary after the last. */
+  async submitStep(client: WebClient, user: SlackUser, view: ViewOutput, ack: Ack): Promise<void> {
+    const place = parseCallbackId(view.callback_id);
+    const found = await this.load(client, user, view);
+    if (place?.kind !== 'step' || 'refusal' in found) {
+      return ack({ response_action: 'update', view: 'refusal' in found ? found.refusal : this.expired() });
+    }
+    const { actor, draftId, draft, spec } = found;
+    draft.raw = this.merge(spec, place.step, draft.raw, view);
+    await this.save(actor, draftId, draft);
+    const check = await this.core.engine.validateAll(spec, draft.raw);
+    const visible = stepQuestions(spec, place.step, check.values).map((q) => q.field);
+    const episodes = await this.episodes(spec);
+    if (shownFields(view.blocks).join() !== visible.join()) {
+      // An answer changed which questions apply (typed without pressing Enter): show them first.
+      const again = await this.step(spec, draft, place, draftId, episodes, check);
+      return ack({ response_action: 'update', view: again });
+    }
+    const errors = this.stepErrors(spec, check, visible);
+    if (Object.keys(errors).length) return ack({ response_action: 'errors', errors });
+    const deeper = place.depth < MAX_DEPTH;
+    const next = { response_action: deeper ? ('push' as const) : ('update' as const) };
+    const depth = deeper ? place.depth + 1 : place.depth;
+    if (place.step + 1 < spec.form.steps.length) {
+      const view = await this.step(spec, draft, { step: place.step + 1, depth }, draftId, episodes, check);
+      return ack({ ...next, view });
+    }
+    if (!check.ok) {
+      return ack({ ...next, view: await this.backTo(spec, draft, check, depth, draftId, episodes) });
+    }
+    return ack({ ...next, view: summaryView(this.summary(spec, check), depth, draftId) });
+  }
+
+  /** The summary's Send: save with the engine's values, close every view, DM the reference. */
+  async submitSummary(client: WebClient, user: SlackUser, view: ViewOutput, ack: Ack): Promise<void> {
+    const place = parseCallbackId(view.callback_id);
+    const found = await this.load(client, user, view);
+    if (!place || 'refusal' in found) {
+      return ack({ response_action: 'update', view: 'refusal' in found ? found.refusal : this.expired() });
+    }
+    const { actor, draftId, draft, spec } = found;
+    const check = await this.core.engine.validateAll(spec, draft.raw);
+    if (!check.ok) {
+      const episodes = await this.episodes(spec);
+      const back = await this.backTo(spec, draft, check, place.depth, draftId, episodes);
+      return ack({ response_action: 'update', view: back });
+    }
+    let submission: Submission;
+    try {
+      submission = await this.core.chat.submit(actor, draft.formId, check.values);
+    } catch (error) {
+      const summary = this.summary(spec, check);
+      if (error instanceof NotPossibleError) {
+        return ack({
+          response_action: 'update',
+          view: summaryView(summary, place.depth, draftId, error.message),
+        });
+      }
+      if (error instanceof RefusedError) {
+        const refused = fill(this.core.prompts.messages.refused, { what: error.what, roles: error.roles });
+        return ack({ response_action: 'update', view: noticeView(spec.form.title, [refused], place.depth) });
+      }
+      this.log.error({ err: error, formId: draft.formId }, 'Slack: saving a modal form failed');
+      return ack({
+        response_action: 'update',
+        view: summaryView(summary, place.depth, draftId, words.tryAgain),
+      });
+    }
+    await this.core.conversations.remove(actor.id, channelOf(draftId));
+    await ack({ response_action: 'clear' });
+    const said = repliesText(submitted(spec, submission, this.core), this.core.prompts.messages);
+    const sent = await tellDirect(client, user.userId, said, this.log, { reference: submission.reference });
+    if (!sent)
+      this.log.error({ reference: submission.reference }, 'Slack: saved, but the confirmation DM failed');
+  }
+
+  /** An answer that decides other questions changed: show or hide them at once (views.update). */
+  async answerChanged(client: WebClient, user: SlackUser, view: ViewOutput): Promise<void> {
+    const place = parseCallbackId(view.callback_id);
+    if (place?.kind !== 'step') return;
+    const found = await this.load(client, user, view);
+    if ('refusal' in found) return;
+    const { actor, draftId, draft, spec } = found;
+    draft.raw = this.merge(spec, place.step, draft.raw, view);
+    await this.save(actor, draftId, draft);
+    const updated = await this.step(spec, draft, place, draftId, await this.episodes(spec));
+    await client.views.update({ view_id: view.id, hash: view.hash, view: updated });
+  }
+
+  private async load(client: WebClient, user: SlackUser, view: ViewOutput): Promise<Loaded | Refused> {
+    const actor = await this.people.actor(client, user);
+    if (!actor) return { refusal: noticeView('metbot', [this.core.prompts.messages.notKnown]) };
+    const draftId = view.private_metadata;
+    const stored = draftId
+      ? await this.core.conversations.find<RawAnswers>(actor.id, channelOf(draftId), this.core.clock.now())
+      : null;
+    if (!stored || stored.expired) return { refusal: this.expired() };
+    const draft: Draft = { formId: stored.formId, raw: stored.state };
+    return { actor, draftId, draft, spec: this.core.catalogue.spec(draft.formId, actor) };
+  }
+
+  private expired(): types.ModalView {
+    return noticeView('metbot', [words.expired]);
+  }
+
+  private save(actor: Actor, draftId: string, draft: Draft): Promise<void> {
+    return this.core.conversations.save(
+      actor.id,
+      channelOf(draftId),
+      draft.formId,
+      draft.raw,
+      this.core.clock.now(),
+    );
+  }
+
+  /** The step's answers as shown in the view replace what the draft held for that step. */
+  private merge(spec: FormSpec, step: number, raw: RawAnswers, view: ViewOutput): RawAnswers {
+    const questions = spec.form.steps[step]?.questions ?? [];
+    const entered = readStep(view.state.values, questions);
+    const merged = { ...raw };
+    for (const question of questions) delete merged[question.field];
+    return { ...merged, ...entered };
+  }
+
+  private async step(
+    spec: FormSpec,
+    draft: Draft,
+    place: Omit<Extract<Place, { kind: 'step' }>, 'kind'>,
+    draftId: string,
+    episodes: Option[],
+    check?: Validation,
+    problems?: Record<string, string>,
+  ): Promise<types.ModalView> {
+    const values = (check ?? (await this.core.engine.validateAll(spec, draft.raw))).values;
+    const messages = this.core.prompts.messages;
+    return stepView({ spec, messages, ...place, draftId, raw: draft.raw, values, episodes, problems });
+  }
+
+  /** Errors for the questions shown in this step: the engine's reasons and cross-field rules. */
+  private stepErrors(spec: FormSpec, check: Validation, visible: string[]): Record<string, string> {
+    const errors: Record<string, string> = {};
+    if (!check.ok) {
+      for (const [field, reason] of Object.entries(check.errors))
+        if (visible.includes(field)) errors[field] = reason;
+    }
+    for (const issue of spec.crossCheck?.(pruneAnswers(spec.form, check.values)) ?? []) {
+      if (visible.includes(issue.path)) errors[issue.path] ??= issue.message;
+    }
+    return errors;
+  }
+
+  /** The first step with an answer to check, shown with the reasons above its questions. */
+  private async backTo(
+    spec: FormSpec,
+    draft: Draft,
+    check: Validation,
+    depth: number,
+    draftId: string,
+    episodes: Option[],
+  ): Promise<types.ModalView> {
+    const problems = Object.entries(check.ok ? {} : check.errors);
+    const owner = (path: string) =>
+      spec.form.steps.findIndex((s) =>
+        s.questions.some((q) => q.field === path || q.field.startsWith(`${path}.`)),
+      );
+    const owned = problems.map(([path]) => owner(path)).filter((step) => step >= 0);
+    const step = owned.length ? Math.min(...owned) : 0;
+    const here = Object.fromEntries(problems.filter(([path]) => [step, -1].includes(owner(path))));
+    return this.step(spec, draft, { step, depth }, draftId, episodes, check, here);
+  }
+
+  private summary(spec: FormSpec, check: Validation) {
+    const state: FormState = {
+      formId: spec.form.id,
+      phase: 'summary',
+      answers: pruneAnswers(spec.form, check.values),
+      skipped: [],
+      history: [],
+      returnToSummary: false,
+    };
+    return this.core.engine.summary(spec, state);
+  }
+
+  private async episodes(spec: FormSpec): Promise<Option[]> {
+    const question = episodeQuestion(spec);
+    return question ? ((await spec.hooks?.options?.(question.field)) ?? []) : [];
+  }
+}
+
+const channelOf = (draftId: string) => `modal:${draftId}`;
+const episodeQuestion = (spec: FormSpec) =>
+  spec.form.steps.flatMap((s) => s.questions).find((q) => q.type === 'episode');
+const hasEpisode = (spec: FormSpec) => episodeQuestion(spec) !== undefined;

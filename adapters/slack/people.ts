@@ -1,0 +1,76 @@
+import type { webApi } from '@slack/bolt';
+import type { Core } from '../../src/core';
+import type { Logger } from '../../src/logger';
+import type { Actor } from '../../src/services/actor';
+
+type WebClient = webApi.WebClient;
+
+export interface SlackUser {
+  teamId: string;
+  userId: string;
+  /** The name Slack gave with the request, when it gave one. */
+  name?: string;
+}
+
+const remembered = 5000;
+
+/** Who a Slack user is to metbot, and whether a conversation is the user's own DM with the bot. */
+export class SlackPeople {
+  private readonly names = new Map<string, string>();
+  private readonly botDms = new Map<string, string>();
+
+  constructor(
+    private readonly core: Core,
+    private readonly log: Logger,
+  ) {}
+
+  /** The known user, enrolled if the bot is set to enrol strangers; null if unknown. */
+  async actor(client: WebClient, user: SlackUser): Promise<Actor | null> {
+    const displayName = user.name ?? (await this.name(client, user.userId));
+    return this.core.users.resolve(
+      { platform: 'slack', workspace: user.teamId, platformUserId: user.userId, displayName },
+      'slack',
+    );
+  }
+
+  /**
+   * True only in the user's own DM with the bot: there (as in a modal) a child's details may be
+   * shown to an entitled user. Anywhere else, even an ephemeral reply shows initials only.
+   */
+  async isBotDm(client: WebClient, userId: string, channelId: string): Promise<boolean> {
+    if (!channelId.startsWith('D')) return false;
+    let dm = this.botDms.get(userId);
+    if (!dm) {
+      try {
+        const opened = await client.conversations.open({ users: userId });
+        dm = opened.channel?.id;
+      } catch (error) {
+        this.log.warn({ err: error, userId }, 'Slack: could not find the DM with this user');
+      }
+      if (!dm) return false;
+      remember(this.botDms, userId, dm);
+    }
+    return dm === channelId;
+  }
+
+  private async name(client: WebClient, userId: string): Promise<string> {
+    const known = this.names.get(userId);
+    if (known) return known;
+    try {
+      const info = await client.users.info({ user: userId });
+      const found = info.user?.profile?.display_name || info.user?.real_name || info.user?.name;
+      if (found) {
+        remember(this.names, userId, found);
+        return found;
+      }
+    } catch (error) {
+      this.log.warn({ err: error, userId }, 'Slack: users.info failed; using the user id as a name');
+    }
+    return userId;
+  }
+}
+
+function remember(map: Map<string, string>, key: string, value: string): void {
+  if (map.size >= remembered) map.delete(map.keys().next().value!);
+  map.set(key, value);
+}

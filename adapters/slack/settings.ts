@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { ConfigError, parseSettings } from '../../src/config';
+
+const SlackSettingsSchema = z.object({
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xoxb-/, 'a bot token starting xoxb- (OAuth & Permissions in the app settings)')
+    .optional(),
+  /** The Web API base: Slack's, an operator's proxy, or a test's local stand-in. */
+  SLACK_API_URL: z
+    .url({ protocol: /^https?$/, error: 'an http(s) URL ending /api/, e.g. https://slack.com/api/' })
+    .optional(),
+  /** An app-level token (connections:write) turns on Socket Mode: no public URL needed. */
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, 'an app-level token starting xapp- (Basic Information, App-Level Tokens)')
+    .optional(),
+  /** Who the bot is; when unset, metbot asks Slack once at start-up (auth.test). */
+  SLACK_BOT_ID: z.string().min(1).optional(),
+  SLACK_BOT_USER_ID: z.string().min(1).optional(),
+});
+
+export interface SlackSettings {
+  signingSecret: string;
+  botToken: string;
+  apiUrl?: string;
+  appToken?: string;
+  botId?: string;
+  botUserId?: string;
+}
+
+/** Null when Slack is not set up; throws ConfigError when it is half set up. */
+export function readSlackSettings(env: NodeJS.ProcessEnv): SlackSettings | null {
+  const set = parseSettings(SlackSettingsSchema, env);
+  const secret = set.SLACK_SIGNING_SECRET;
+  const token = set.SLACK_BOT_TOKEN;
+  if (!secret && !token) {
+    if (set.SLACK_APP_TOKEN) {
+      throw new ConfigError(
+        'Invalid setting: SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not; set all three for Socket Mode',
+      );
+    }
+    return null;
+  }
+  if (!secret || !token) {
+    const [present, missing] = secret
+      ? ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN']
+      : ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'];
+    throw new ConfigError(
+      `Invalid setting: ${present} is set but ${missing} is not; Slack needs both (or neither, to leave Slack off)`,
+    );
+  }
+  return {
+    signingSecret: secret,
+    botToken: token,
+    apiUrl: set.SLACK_API_URL,
+    appToken: set.SLACK_APP_TOKEN,
+    botId: set.SLACK_BOT_ID,
+    botUserId: set.SLACK_BOT_USER_ID,
+  };
+}

@@ -1,0 +1,225 @@
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSlackFeature, createSlackSurface } from '../../adapters/slack/index';
+import { ConfigError } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { testCipher } from '../support/keys';
+import { SlackHarness } from './harness';
+import { SIGNING_SECRET, send } from './slack-requests';
+
+const practitioner = { user: 'UPRAC', name: 'tester.practitioner' };
+const duty = { user: 'UDUTY', name: 'tester.duty' };
+const nineAm = Date.UTC(2026, 10, 28, 9, 0) / 1000;
+
+/** Log lines, parsed, to check what was logged (and what was not). */
+function capture() {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(JSON.parse(String(chunk)));
+      done();
+    },
+  });
+  return { log: createLogger('info', stream), lines };
+}
+
+async function fillMissing(h: SlackHarness, who: typeof practitioner, name: string) {
+  await h.command('missing', who, 'C1');
+  const modal = h.openedModal(who);
+  await modal.submit({ 'child.name': name, 'child.inCare': 'yes', 'child.ageYears': '14' });
+  await modal.submit({
+    missingFrom: 'home',
+    'lastSeen.at': nineAm,
+    'lastSeen.where': 'Example Road',
+    description: 'Blue coat',
+  });
+  await modal.submit({});
+  await modal.choose('policeTold', { policeTold: 'no' });
+  const lastStep = JSON.stringify(modal.view);
+  const summary = await modal.submit({ policeTold: 'no' });
+  return { modal, summary, lastStep };
+}
+
+describe('Slack surface', () => {
+  let h: SlackHarness;
+  let logged: ReturnType<typeof capture>;
+  beforeAll(async () => {
+    logged = capture();
+    h = await SlackHarness.start('sqlite', logged.log);
+    await h.person(practitioner.user, 'practitioner');
+    await h.person(duty.user, 'duty-officer');
+  });
+  afterAll(() => h.stop());
+
+  it('escapes what people typed, so a name cannot ping the channel, mention someone or hide a link', async () => {
+    const hostile = 'Testchild <!channel> <@U999> <https://evil.example|Example>';
+    const { modal, summary, lastStep } = await fillMissing(h, practitioner, hostile);
+    expect(summary.response_action).toBe('update');
+    const shown = JSON.stringify(summary.view);
+    expect(shown).toContain('Testchild &lt;!channel&gt; &lt;@U999&gt; &lt;https://evil.example|Example&gt;');
+    expect(shown).not.toContain('<!channel>');
+    // "Police told: no" shows the 999 notice at once.
+    expect(lastStep).toContain('Please call 999 now');
+    await modal.submit();
+    const texts = h.slack.calls.map((call) => JSON.stringify(call.args));
+    expect(texts.some((text) => /<!channel>|<@U999>|<https:\/\/evil/.test(text))).toBe(false);
+  });
+
+  it('retries a 429 (after Retry-After) and a 500 from the Web API, and answers once', async () => {
+    h.slack.fail('chat.postEphemeral', { status: 429, retryAfter: 0 }, { status: 500 });
+    const before = h.slack.callsTo('chat.postEphemeral').length;
+    await h.command('mine', practitioner, 'C1');
+    expect(h.slack.callsTo('chat.postEphemeral').length).toBe(before + 3);
+  });
+
+  it('answers by the response URL where the bot cannot post (not in the channel)', async () => {
+    h.slack.fail('chat.postEphemeral', { error: 'channel_not_found' });
+    await h.command('mine', practitioner, 'G1');
+    const answered = h.slack.callsTo('response_url').at(-1)!;
+    expect(answered.args).toMatchObject({ response_type: 'ephemeral' });
+    expect(String(answered.args.text)).toContain('What you have sent');
+  });
+
+  it('logs a confirmation it could not send, with the reference, and still keeps the record', async () => {
+    const { modal } = await fillMissing(h, practitioner, 'Testchild Example');
+    h.slack.fail('chat.postMessage', { error: 'channel_not_found' });
+    expect(await modal.submit()).toEqual({ response_action: 'clear' });
+    const record = await h.database.db.record.findFirst({
+      where: { type: 'missing' },
+      orderBy: { createdAt: 'desc' },
+    });
+    const line = logged.lines.find(
+      (l) => l.reference === record!.reference && /DM failed/.test(String(l.msg)),
+    );
+    expect(line).toBeDefined();
+    expect(JSON.stringify(logged.lines)).not.toContain('Testchild');
+  });
+
+  it('shows App Home: submissions for everyone; due and missing now, with names, for a duty officer', async () => {
+    const open = (user: string) => ({ type: 'app_home_opened', user, channel: `D${user}`, tab: 'home' });
+    await h.event(open(practitioner.user));
+    const mine = JSON.stringify(h.slack.callsTo('views.publish').at(-1)!.args);
+    expect(mine).toContain('What you have sent');
+    expect(mine).toContain('MIS-2026-');
+    expect(mine).not.toContain('Missing now');
+    await h.event(open(duty.user));
+    const published = h.slack.callsTo('views.publish').at(-1)!.args;
+    expect(published.user_id).toBe(duty.user);
+    const theirs = JSON.stringify(published);
+    expect(theirs).toContain('Return interviews due');
+    expect(theirs).toContain('Missing now');
+    expect(theirs).toContain('Testchild Example');
+    const before = h.slack.callsTo('views.publish').length;
+    await h.event({ ...open(duty.user), tab: 'messages' });
+    expect(h.slack.callsTo('views.publish').length).toBe(before);
+  });
+
+  it('turns a message into intelligence with the message shortcut, text and link filled in', async () => {
+    await h.interact({
+      type: 'message_action',
+      callback_id: 'share_as_intelligence',
+      trigger_id: `${Date.now()}.1.shortcut`,
+      team: { id: 'T1', domain: 'example' },
+      user: { id: practitioner.user, name: practitioner.name, team_id: 'T1' },
+      channel: { id: 'C9', name: 'safeguarding' },
+      message: {
+        type: 'message',
+        user: 'U5',
+        ts: '1700000000.000200',
+        text: 'Seen &amp; heard: a car &lt;AB12&gt;',
+      },
+      response_url: `${h.slack.url}/respond/C9`,
+    });
+    const modal = h.openedModal(practitioner);
+    expect(modal.view.title.text).toBe('Share intelligence');
+    await modal.submit({ immediateDanger: 'no', 'child.name': 'Testchild Example' });
+    const narrative = modal.view.blocks.find((b) => b.block_id === 'whatHappened')!;
+    const prefilled = String(narrative.element!.initial_value);
+    expect(prefilled).toContain('Seen & heard: a car <AB12>');
+    expect(prefilled).toContain('https://example.slack.com/archives/C9/p1700000000000200');
+  });
+
+  it("answers Slack's URL check when the request URL is saved in the app's settings", async () => {
+    const body = JSON.stringify({ token: 'x', challenge: 'challenge-123', type: 'url_verification' });
+    const sent = await send(h.url, body, 'application/json');
+    expect(sent.status).toBe(200);
+    expect(sent.json()).toEqual({ challenge: 'challenge-123' });
+  });
+
+  it('tells the user when a form has gone (expired or unknown draft)', async () => {
+    await h.command('missing', practitioner, 'C1');
+    const modal = h.openedModal(practitioner);
+    modal.view = { ...modal.view, private_metadata: '00000000-0000-0000-0000-000000000000' };
+    const answer = await modal.submit({ 'child.name': 'Testchild Example', 'child.inCare': 'no' });
+    expect(answer.response_action).toBe('update');
+    expect(JSON.stringify(answer.view)).toContain('no longer open');
+  });
+});
+
+describe('Slack settings', () => {
+  const deps = async () => {
+    const { createTestCore } = await import('../support/core');
+    const { core, database } = await createTestCore('sqlite');
+    return { core, database, cipher: testCipher(), log: createLogger('silent'), config: {} as never };
+  };
+
+  it('is off, saying what turns it on, when neither secret is set', async () => {
+    const d = await deps();
+    const result = await createSlackFeature({ ...d, env: {} });
+    expect(result).toEqual({
+      on: false,
+      name: 'slack',
+      why: expect.stringContaining('SLACK_SIGNING_SECRET'),
+    });
+    await d.database.destroy();
+  });
+
+  it.each([
+    [{ SLACK_SIGNING_SECRET: 's' }, 'SLACK_SIGNING_SECRET is set but SLACK_BOT_TOKEN is not'],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1' }, 'SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not'],
+    [
+      { SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxp-1' },
+      'SLACK_BOT_TOKEN must be a bot token starting xoxb-',
+    ],
+    [{ SLACK_APP_TOKEN: 'xapp-1' }, 'SLACK_APP_TOKEN is set but'],
+  ])('stops start-up with one clear line for %o', async (env, message) => {
+    const d = await deps();
+    const attempt = Promise.resolve().then(() => createSlackFeature({ ...d, env }));
+    await expect(attempt).rejects.toThrow(ConfigError);
+    await expect(attempt).rejects.toThrow(message);
+    await d.database.destroy();
+  });
+
+  it('asks Slack who the bot is when its ids are not set', async () => {
+    const d = await deps();
+    const { SlackWebApiStandIn } = await import('./web-api-stand-in');
+    const slack = await new SlackWebApiStandIn().start();
+    const env = {
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_API_URL: slack.apiUrl,
+    };
+    const result = await createSlackFeature({ ...d, env });
+    expect(result.on).toBe(true);
+    expect(slack.callsTo('auth.test')).toHaveLength(1);
+    await slack.stop();
+    await d.database.destroy();
+  });
+
+  it('builds a Socket Mode app, with no HTTP route, when an app-level token is set', async () => {
+    const d = await deps();
+    const settings = {
+      signingSecret: 's',
+      botToken: 'xoxb-1',
+      appToken: 'xapp-1',
+      botId: 'B',
+      botUserId: 'U',
+    };
+    const { feature } = createSlackSurface(d, settings, {});
+    expect(feature.name).toBe('slack (Socket Mode)');
+    const routes: unknown[] = [];
+    feature.mount?.({ use: (...args: unknown[]) => routes.push(args) } as never);
+    expect(routes).toEqual([]);
+    await d.database.destroy();
+  });
+});

@@ -1,0 +1,227 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { providers } from '../support/databases';
+import { SlackHarness } from './harness';
+import { commandBody, eventBody, send, signature } from './slack-requests';
+import { SlackWebApiStandIn } from './web-api-stand-in';
+
+const CHILD = 'Testchild Example';
+const practitioner = { user: 'UPRAC', name: 'tester.practitioner' };
+const metMember = { user: 'UMET', name: 'tester.met' };
+
+/** 09:00 London time on the test clock's day (2026-11-28, GMT), as Slack's datetimepicker gives it. */
+const nineAm = Date.UTC(2026, 10, 28, 9, 0) / 1000;
+
+describe.each(providers)('Slack, end to end over HTTP (%s)', (provider) => {
+  let h: SlackHarness;
+  beforeAll(async () => {
+    h = await SlackHarness.start(provider);
+    await h.person(practitioner.user, 'practitioner');
+    await h.person(metMember.user, 'met-member');
+  });
+  afterAll(() => h.stop());
+
+  it('answers a signed /met help at once, in the acknowledgement, naming the jobs, only to the asker', async () => {
+    const before = h.slack.calls.length;
+    const sent = await h.command('help', practitioner, 'C1');
+    expect(sent.status).toBe(200);
+    const answer = sent.json<{ response_type: string; text: string; blocks: unknown[] }>();
+    expect(answer.response_type).toBe('ephemeral');
+    for (const job of ['intel', 'missing', 'found', 'check', 'due', 'list', 'mine']) {
+      expect(answer.text).toContain(`*${job}*`);
+    }
+    expect(answer.blocks.length).toBeGreaterThan(0);
+    expect(h.slack.calls.length).toBe(before);
+  });
+
+  it('acknowledges other subcommands at once and answers after, as an ephemeral message', async () => {
+    const sent = await h.command('mine', practitioner, 'C1');
+    expect(sent.status).toBe(200);
+    expect(sent.text).toBe('');
+    const answer = h.slack.callsTo('chat.postEphemeral').at(-1)!;
+    expect(answer.args).toMatchObject({ channel: 'C1', user: practitioner.user });
+    expect(answer.args.text).toContain('What you have sent');
+  });
+
+  it('gives help, not an error, for a subcommand it does not know', async () => {
+    const sent = await h.command('make tea', practitioner, 'C1');
+    expect(sent.json<{ text: string }>().text).toContain('*intel*');
+  });
+
+  it('refuses unsigned, wrongly signed and 10-minute-old requests with 401, and answers none of them', async () => {
+    const before = h.slack.calls.length;
+    const body = commandBody('help', practitioner, 'C1');
+    const form = 'application/x-www-form-urlencoded';
+    expect((await send(h.url, body, form, { sign: false })).status).toBe(401);
+    expect(
+      (await send(h.url, body, form, { sign: signature(body, Date.now() / 1000, 'wrong') })).status,
+    ).toBe(401);
+    const tenMinutesAgo = Math.floor(Date.now() / 1000) - 600;
+    expect((await send(h.url, body, form, { timestamp: tenMinutesAgo })).status).toBe(401);
+    await h.idle();
+    expect(h.slack.calls.length).toBe(before);
+  });
+
+  it.each([
+    ['{"type": "event_callback", ', 'application/json'],
+    ['payload=%7Bnot-json', 'application/x-www-form-urlencoded'],
+    ['null', 'application/json'],
+    ['[]', 'application/json'],
+    ['{}', 'application/json'],
+    ['{"type":"event_callback","event":null}', 'application/json'],
+    ['payload=null', 'application/x-www-form-urlencoded'],
+    ['command=%2Fmet', 'application/x-www-form-urlencoded'],
+  ])('refuses a signed but malformed body with 400: %s', async (body, type) => {
+    const before = h.slack.calls.length;
+    const sent = await send(h.url, body, type);
+    expect(sent.status).toBe(400);
+    expect(sent.text).toBe('');
+    await h.idle();
+    expect(h.slack.calls.length).toBe(before);
+  });
+
+  it('/met missing opens the form as a modal with the command trigger', async () => {
+    await h.command('missing', practitioner, 'C1');
+    const opened = h.slack.callsTo('views.open').at(-1)!;
+    expect(opened.args.trigger_id).toMatch(/abcdef/);
+    const view = opened.args.view as { title: { text: string }; private_metadata: string };
+    expect(view.title.text).toBe('Report a child missing');
+    expect(view.private_metadata).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('fills the missing form in a modal: a wrong date is refused inline, a complete one is saved and confirmed', async () => {
+    await h.command('missing', practitioner, 'C1');
+    const modal = h.openedModal(practitioner);
+    const first = { 'child.name': CHILD, 'child.inCare': 'no' };
+
+    const wrong = await modal.submit({ ...first, 'child.dateOfBirth': '2030-01-01' });
+    expect(wrong).toEqual({
+      response_action: 'errors',
+      errors: { 'child.dateOfBirth': 'That date is in the future.' },
+    });
+
+    // Picking a date of birth hides "Age" at once (dispatch_action, then views.update).
+    expect(modal.fields).toContain('child.ageYears');
+    await modal.choose('child.dateOfBirth', { ...first, 'child.dateOfBirth': '2012-03-14' });
+    expect(modal.fields).not.toContain('child.ageYears');
+    expect(await modal.submit({ ...first, 'child.dateOfBirth': '2012-03-14' })).toMatchObject({
+      response_action: 'push',
+    });
+
+    expect(modal.fields).not.toContain('placeName');
+    await modal.choose('missingFrom', { missingFrom: 'care-foster' });
+    expect(modal.fields).toContain('placeName');
+    const lastSeen = {
+      missingFrom: 'care-foster',
+      placeName: 'Example House',
+      'lastSeen.at': nineAm,
+      'lastSeen.where': 'Example Road bus stop',
+      description: 'Tall, red coat',
+    };
+    expect(await modal.submit(lastSeen)).toMatchObject({ response_action: 'push' });
+    // Slack lets a modal push two views: the third step replaces the second pushed view.
+    expect(await modal.submit({})).toMatchObject({ response_action: 'update' });
+
+    await modal.choose('policeTold', { policeTold: 'yes' });
+    expect(modal.fields).toContain('policeReference');
+    const summary = await modal.submit({ policeTold: 'yes', policeReference: '44260012345' });
+    expect(summary.response_action).toBe('update');
+    expect(JSON.stringify(summary.view)).toContain(CHILD);
+
+    const closed = await modal.submit();
+    expect(closed).toEqual({ response_action: 'clear' });
+
+    const records = await h.database.db.record.findMany({ where: { type: 'missing' } });
+    const saved = records.at(-1)!;
+    expect(saved.reference).toMatch(/^MIS-2026-\d{6}$/);
+    const episode = await h.database.db.missingEpisode.findUnique({ where: { missingRecordId: saved.id } });
+    expect(episode).toMatchObject({ missingFrom: 'care-foster', policeReference: '44260012345' });
+    const confirmation = h.slack.callsTo('chat.postMessage').at(-1)!;
+    expect(confirmation.args.channel).toBe(practitioner.user);
+    expect(confirmation.args.text).toContain(`Saved as ${saved.reference}`);
+    const draft = `modal:${modal.view.private_metadata}`;
+    expect(await h.database.db.conversation.count({ where: { channel: draft } })).toBe(0);
+  });
+
+  it('files a missing notification through a DM conversation, step by step', async () => {
+    const lines = [
+      'missing',
+      CHILD,
+      'no',
+      'skip',
+      '14',
+      'skip',
+      'skip',
+      '1',
+      'today 09:00',
+      'Example Road bus stop',
+      'Tall, red coat',
+      'skip',
+      'skip',
+      'skip',
+      'skip',
+      'yes',
+      'skip',
+      'none',
+      'send',
+    ];
+    const before = h.slack.callsTo('chat.postMessage').length;
+    for (const line of lines) await h.dm(practitioner, line);
+    const answers = h.slack.callsTo('chat.postMessage').slice(before);
+    expect(answers).toHaveLength(lines.length);
+    expect(answers.every((call) => call.args.channel === SlackWebApiStandIn.dmOf(practitioner.user))).toBe(
+      true,
+    );
+    expect(answers[1]!.args.text).toContain('Is the child in care?');
+    const done = String(answers.at(-1)!.args.text);
+    const reference = /Saved as (MIS-2026-\d{6})/.exec(done)?.[1];
+    expect(reference).toBeDefined();
+    const record = await h.database.db.record.findUnique({ where: { reference: reference! } });
+    expect(record?.type).toBe('missing');
+  });
+
+  it('answers an event once when Slack delivers it twice (the second with X-Slack-Retry-Num: 1)', async () => {
+    const before = h.slack.callsTo('chat.postMessage').length;
+    const event = {
+      type: 'message',
+      channel: SlackWebApiStandIn.dmOf(practitioner.user),
+      channel_type: 'im',
+      user: practitioner.user,
+      text: 'help',
+      ts: '1700000001.000100',
+    };
+    const body = eventBody(event, 'EvRetried1');
+    expect((await send(h.url, body, 'application/json')).status).toBe(200);
+    await h.idle();
+    const retry = await send(h.url, body, 'application/json', {
+      headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
+    });
+    expect(retry.status).toBe(200);
+    await h.idle();
+    expect(h.slack.callsTo('chat.postMessage').length).toBe(before + 1);
+  });
+
+  it("does not answer a bot's message, its own, or an edit", async () => {
+    const before = h.slack.calls.length;
+    await h.dm(practitioner, 'help', undefined, { bot_id: 'BOTHER', subtype: 'bot_message' });
+    await h.dm(practitioner, 'help', undefined, { bot_id: 'BOTHER' });
+    await h.dm({ user: 'UBOT' }, 'help', undefined, { bot_id: 'BBOT' });
+    await h.dm(practitioner, 'help', undefined, { subtype: 'message_changed' });
+    expect(h.slack.calls.length).toBe(before);
+  });
+
+  it("never sends a child's full name to a channel, but shows it to a MET member in their DM with the bot", async () => {
+    for (const ask of ['missing now', 'list', 'due', 'mine', 'check']) {
+      await h.command(ask, metMember, 'C1');
+      await h.command(ask, practitioner, 'C2');
+    }
+    const toChannels = h.callsToChannels();
+    expect(toChannels.length).toBeGreaterThanOrEqual(10);
+    const missingNow = toChannels.filter((call) => String(call.args.text).includes('Missing now'));
+    expect(missingNow.length).toBeGreaterThan(0);
+    expect(String(missingNow[0]!.args.text)).toContain('T.E.');
+    for (const call of toChannels) expect(JSON.stringify(call.args)).not.toContain('Testchild');
+
+    await h.command('missing now', metMember, SlackWebApiStandIn.dmOf(metMember.user));
+    expect(String(h.slack.callsTo('chat.postEphemeral').at(-1)!.args.text)).toContain(CHILD);
+  });
+});
