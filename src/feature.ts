@@ -2,6 +2,7 @@ import type { Express } from 'express';
 import type { Config } from './config';
 import type { Core } from './core';
 import type { Logger } from './logger';
+import type { Surface } from './services/surfaces';
 import type { Database } from './store/database';
 import type { FieldCipher } from './store/field-crypto';
 
@@ -19,6 +20,8 @@ export interface FeatureDeps {
 export interface Feature {
   name: string;
   mount?(app: Express): void;
+  /** A chat platform's way of speaking first: alerts with buttons, receipts. */
+  surface?: Surface;
   start?(): Promise<void>;
   /** Finishes work in hand and stops. */
   stop?(): Promise<void>;
