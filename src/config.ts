@@ -33,6 +33,7 @@ export const ConfigSchema = z.object({
     .pipe(z.array(dataKey)),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DRAFT_EXPIRY_HOURS: hours.default(24),
+  PUBLIC_URL: z.url({ error: 'a URL such as https://metbot.example.org' }).optional(),
   ENROL_NEW_USERS: oneOf(['practitioner', 'off']).default('practitioner'),
   METBOT_ADMINS: z
     .string()

@@ -7,6 +7,8 @@ import type { DeliveryRoutes } from './outbox/enqueue';
 import { AdminService } from './services/admin.service';
 import { AlertService } from './services/alerts.service';
 import { ChatService } from './services/chat.service';
+import { DashboardLinks } from './services/dashboard-links.service';
+import { FiguresService } from './services/figures.service';
 import { FormCatalogue } from './services/form-catalogue';
 import { InterviewService } from './services/interviews.service';
 import { QuestionService } from './services/questions.service';
@@ -19,6 +21,7 @@ import type { FieldCipher } from './store/field-crypto';
 export type CoreConfig = Pick<
   Config,
   | 'DRAFT_EXPIRY_HOURS'
+  | 'PUBLIC_URL'
   | 'ENROL_NEW_USERS'
   | 'METBOT_ADMINS'
   | 'REPEAT_MISSING_THRESHOLD'
@@ -56,6 +59,9 @@ export function createCore({
   const catalogue = new FormCatalogue(prompts, submissions);
   const interviews = new InterviewService(db, provider, clock);
   const admin = new AdminService(db, provider, clock);
+  const repeat = { threshold: config.REPEAT_MISSING_THRESHOLD, days: config.REPEAT_MISSING_DAYS };
+  const figures = new FiguresService(db, clock, repeat, { provider, cacheSeconds: 60 });
+  const dashboardLinks = new DashboardLinks(db, provider, clock);
   const engine = new FormEngine(prompts.messages, () => clock.now());
   const conversations = new ConversationRepository(db, cipher, config.DRAFT_EXPIRY_HOURS * HOUR);
   const users = new UserService(
@@ -71,6 +77,9 @@ export function createCore({
     questions,
     interviews,
     admin,
+    figures,
+    dashboardLinks,
+    publicUrl: config.PUBLIC_URL,
     messages: prompts.messages,
     clock,
     draftHours: config.DRAFT_EXPIRY_HOURS,
@@ -89,6 +98,8 @@ export function createCore({
     alerts,
     interviews,
     admin,
+    figures,
+    dashboardLinks,
   };
 }
 

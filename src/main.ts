@@ -1,5 +1,6 @@
 import { createSlackFeature } from '../adapters/slack/index';
 import { createTeamsFeature } from '../adapters/teams/index';
+import { createDashboardFeature } from '../adapters/web/index';
 import { type Config, ConfigError, loadConfig } from './config';
 import { type Core, createCore } from './core';
 import { DAY } from './domain/clock';
@@ -12,7 +13,12 @@ import { type Database, openDatabase } from './store/database';
 import { forgetInboundBefore } from './store/inbound-events';
 
 /** The optional parts, each switched on by its own settings. */
-const featureFactories: FeatureFactory[] = [createSchedulerFeature, createSlackFeature, createTeamsFeature];
+const featureFactories: FeatureFactory[] = [
+  createSchedulerFeature,
+  createSlackFeature,
+  createTeamsFeature,
+  createDashboardFeature,
+];
 
 export interface Bot {
   config: Config;

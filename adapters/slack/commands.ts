@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import { text } from '../../src/conversation/reply';
 import { replyMessage } from './blocks';
 import type { SlackParts } from './parts';
+import { slackPlace } from './place';
 import { tellEphemeral } from './send';
 
 const forms: Record<string, string> = {
@@ -24,7 +25,7 @@ const checks: Record<string, string> = {
 };
 
 /** Subcommands answered in words (the chat's own commands); anything else gets help. */
-const answered = new Set(['help', 'due', 'list', 'repeat', 'mine', 'check']);
+const answered = new Set(['help', 'due', 'list', 'repeat', 'mine', 'check', 'setup']);
 
 export type Route = { form: string } | { chat: string };
 
@@ -73,6 +74,8 @@ export function registerCommand(app: App, parts: SlackParts): void {
       channel: 'slack:command',
       private: inPrivate,
       text: route.chat,
+      // "setup duty here" makes this channel the duty channel (the core checks the role).
+      place: slackPlace(command.channel_id, command.team_id),
     });
     await tellEphemeral(client, where, replies, messages, log);
   });

@@ -3,6 +3,7 @@ import { text } from '../../src/conversation/reply';
 import { repliesText } from './blocks';
 import { unescapeSlack } from './escape';
 import type { SlackParts } from './parts';
+import { slackPlace } from './place';
 import { tellDirect } from './send';
 
 interface MessageEvent {
@@ -33,6 +34,7 @@ export function registerDirectMessages(app: App, parts: SlackParts): void {
           channel: `slack:dm:${message.channel}`,
           private: true,
           text: unescapeSlack(message.text ?? ''),
+          place: slackPlace(message.channel, teamId),
         })
       : [text(messages.notKnown)];
     // One message per turn: Slack allows about one chat.postMessage a second per channel.

@@ -1,5 +1,7 @@
 import { webApi } from '@slack/bolt';
 import type { Feature, FeatureDeps, FeatureFactory } from '../../src/feature';
+import { registerAlertActions } from './alert-actions';
+import { presetDutyChannel, SlackAlertSurface } from './alerts';
 import { type BoltOptions, createBolt } from './bolt-app';
 import { registerCommand } from './commands';
 import { registerDirectMessages } from './direct-messages';
@@ -12,7 +14,6 @@ import { SlackPeople } from './people';
 import { slackRequestErrors } from './request-shape';
 import { readSlackSettings, type SlackSettings } from './settings';
 import { registerShortcut } from './shortcut';
-
 
 export interface SlackSurface {
   feature: Feature;
@@ -47,6 +48,7 @@ export function createSlackSurface(
   registerShortcut(app, parts);
   registerDirectMessages(app, parts);
   registerHome(app, parts);
+  registerAlertActions(app, parts);
   app.error(async (error) => {
     // Logged without the request: it holds what people typed.
     log.error({ err: error }, 'Slack: a request could not be handled');
@@ -59,7 +61,13 @@ export function createSlackSurface(
       express.use(receiver.router);
       express.use('/slack/events', slackRequestErrors);
     },
+    // Alerts, updates in place and receipts, through the outbox.
+    surface: new SlackAlertSurface(app.client),
     async start() {
+      if (settings.dutyChannel) {
+        await presetDutyChannel(deps.database.db, settings.dutyChannel);
+        log.info({ channel: settings.dutyChannel }, 'Slack: DUTY_SLACK_CHANNEL is a duty channel');
+      }
       if (settings.appToken) await app.start();
     },
     async stop() {

@@ -8,7 +8,8 @@ interface Who {
   team: { id: string } | null;
 }
 
-function userOf(body: Who): SlackUser {
+/** Who pressed or submitted something, from an interaction's body. */
+export function userOf(body: Who): SlackUser {
   return {
     teamId: body.team?.id ?? body.user.team_id ?? '',
     userId: body.user.id,

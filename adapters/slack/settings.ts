@@ -19,6 +19,15 @@ const SlackSettingsSchema = z.object({
   /** Who the bot is; when unset, metbot asks Slack once at start-up (auth.test). */
   SLACK_BOT_ID: z.string().min(1).optional(),
   SLACK_BOT_USER_ID: z.string().min(1).optional(),
+  /** A channel made a duty channel at start-up, as "setup duty here" would (its channel id). */
+  DUTY_SLACK_CHANNEL: z
+    .string()
+    .trim()
+    .regex(
+      /^[CG][A-Z0-9]{2,}$/,
+      "a channel id like C0123ABCD (the channel's details, at the bottom of About)",
+    )
+    .optional(),
 });
 
 export interface SlackSettings {
@@ -28,6 +37,7 @@ export interface SlackSettings {
   appToken?: string;
   botId?: string;
   botUserId?: string;
+  dutyChannel?: string;
 }
 
 /** Null when Slack is not set up; throws ConfigError when it is half set up. */
@@ -39,6 +49,11 @@ export function readSlackSettings(env: NodeJS.ProcessEnv): SlackSettings | null 
     if (set.SLACK_APP_TOKEN) {
       throw new ConfigError(
         'Invalid setting: SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not; set all three for Socket Mode',
+      );
+    }
+    if (set.DUTY_SLACK_CHANNEL) {
+      throw new ConfigError(
+        'Invalid setting: DUTY_SLACK_CHANNEL is set but Slack is off; set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN too',
       );
     }
     return null;
@@ -58,5 +73,6 @@ export function readSlackSettings(env: NodeJS.ProcessEnv): SlackSettings | null 
     appToken: set.SLACK_APP_TOKEN,
     botId: set.SLACK_BOT_ID,
     botUserId: set.SLACK_BOT_USER_ID,
+    dutyChannel: set.DUTY_SLACK_CHANNEL,
   };
 }

@@ -10,4 +10,12 @@ export const words = {
   homeTitle: 'metbot',
   homeIntro: 'Type */met help* in any channel to see what I can do, or message me here.',
   sharedFrom: 'Shared from Slack:',
+  acknowledge: 'Acknowledge',
+  viewDetails: 'View details',
+  escalated: 'Escalated: nobody acknowledged it in time.',
+  detailsTitle: 'Alert details',
+  loading: 'Getting the details…',
+  detailsFailed: 'Sorry, I could not get the details just now. Please try again.',
+  noRecord: 'There is no record behind this alert.',
+  sentBy: 'Sent by {name}{agency} on {at}.',
 };

@@ -10,9 +10,12 @@ import { fill } from '../../src/conversation/prompts';
 import type { Core } from '../../src/core';
 import type { Logger } from '../../src/logger';
 import type { Actor } from '../../src/services/actor';
+import type { Place } from '../../src/services/admin.service';
 import { RefusedError } from '../../src/services/refusal';
 import { addressOf, identityOf, isCardSubmit, isPersonal } from './activity';
 import type { ChatAddresses } from './addresses';
+import type { TeamsAlertActions } from './alert-actions';
+import { alertSubmitOf } from './alert-cards';
 import type { CardForms } from './card-forms';
 import type { AdaptiveCard } from './cards';
 import type { TeamsChat } from './chat';
@@ -28,6 +31,7 @@ export interface BotDeps {
   cards: CardForms;
   share: ShareForm;
   addresses: ChatAddresses;
+  alerts: TeamsAlertActions;
   log: Logger;
 }
 
@@ -84,8 +88,11 @@ export class MetbotTeamsBot extends TeamsActivityHandler {
     const actor = await this.actor(activity);
     await this.remember(activity, actor);
     if (!actor) return send(context, [say(this.deps.core.prompts.messages.notKnown)]);
-    const conversationId = addressOf(activity).key;
+    const address = addressOf(activity);
+    const conversationId = address.key;
     if (isCardSubmit(activity.value)) {
+      const alert = alertSubmitOf(activity.value);
+      if (alert) return send(context, await this.deps.alerts.handle(context, actor, alert, personal));
       // Form cards are only ever sent to personal chats.
       const out = personal
         ? await this.deps.cards.submit(actor, conversationId, activity.value)
@@ -93,7 +100,14 @@ export class MetbotTeamsBot extends TeamsActivityHandler {
       return send(context, out);
     }
     const text = (mentioned ? TurnContext.removeRecipientMention(activity) : activity.text) ?? '';
-    await send(context, await this.deps.chat.handle(actor, conversationId, personal, text.trim()));
+    // Where it was said, for "setup duty here" (after an @mention in a channel).
+    const place: Place = {
+      platform: 'teams',
+      key: conversationId,
+      kind: address.kind,
+      address: JSON.stringify(address.reference),
+    };
+    await send(context, await this.deps.chat.handle(actor, conversationId, personal, text.trim(), place));
   }
 
   protected override async handleTeamsMessagingExtensionFetchTask(

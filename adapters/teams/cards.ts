@@ -41,7 +41,7 @@ export interface SubmitData {
   action: 'next' | 'back' | 'cancel' | 'edit' | 'send' | 'share';
 }
 
-const card = (body: CardElement[], actions: CardElement[] = []): AdaptiveCard => ({
+export const card = (body: CardElement[], actions: CardElement[] = []): AdaptiveCard => ({
   type: 'AdaptiveCard',
   $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
   version: CARD_VERSION,
@@ -50,7 +50,7 @@ const card = (body: CardElement[], actions: CardElement[] = []): AdaptiveCard =>
   msteams: { width: 'Full' },
 });
 
-const textBlock = (text: string, extra: Record<string, unknown> = {}): CardElement => ({
+export const textBlock = (text: string, extra: Record<string, unknown> = {}): CardElement => ({
   type: 'TextBlock',
   text: teamsBold(text),
   wrap: true,

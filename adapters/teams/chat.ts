@@ -2,6 +2,7 @@ import { fill } from '../../src/conversation/prompts';
 import type { Reply } from '../../src/conversation/reply';
 import type { Core } from '../../src/core';
 import type { Actor } from '../../src/services/actor';
+import type { Place } from '../../src/services/admin.service';
 import { type CardForms, typedChannel } from './card-forms';
 import { fromReplies, type Outgoing, say } from './render';
 import { teamsWords } from './words';
@@ -32,11 +33,17 @@ export class TeamsChat {
     private readonly cards: CardForms,
   ) {}
 
-  async handle(actor: Actor, conversationId: string, personal: boolean, text: string): Promise<Outgoing[]> {
+  async handle(
+    actor: Actor,
+    conversationId: string,
+    personal: boolean,
+    text: string,
+    place?: Place,
+  ): Promise<Outgoing[]> {
     const { chat, conversations, clock, prompts } = this.core;
     const channel = typedChannel(conversationId);
     if (personal) await this.cards.dropIfTyping(actor, conversationId);
-    const replies = await chat.handle({ actor, channel, private: personal, text });
+    const replies = await chat.handle({ actor, channel, private: personal, text, ...(place && { place }) });
     const draft = await conversations.find(actor.id, channel, clock.now());
     if (!draft || draft.expired) return fromReplies(replies, prompts.messages);
 

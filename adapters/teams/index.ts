@@ -3,11 +3,13 @@ import type { Feature, FeatureFactory } from '../../src/feature';
 import { claimInbound } from '../../src/store/inbound-events';
 import { inboundKey } from './activity';
 import { ChatAddresses } from './addresses';
+import { TeamsAlertActions } from './alert-actions';
+import { TeamsAlertSurface } from './alerts';
 import { MetbotTeamsBot } from './bot';
 import { CardForms } from './card-forms';
 import { TeamsChat } from './chat';
 import { createTeamsAdapter, mountMessages } from './http';
-import { createProactiveSender, type ProactiveOptions, type ProactiveResult } from './proactive';
+import { createProactive, type ProactiveOptions, type ProactiveResult } from './proactive';
 import { readTeamsSettings } from './settings';
 import { ShareForm } from './share-form';
 
@@ -42,18 +44,19 @@ export function createTeamsFeatureWith(options: TeamsFeatureOptions = {}): Featu
     const adapter = createTeamsAdapter(settings, log, options.endpoints);
     const addresses = new ChatAddresses(database.db);
     const cards = new CardForms(core, log);
+    const proactive = createProactive(
+      { adapter, appId: settings.appId, addresses, messages: core.prompts.messages, clock: core.clock, log },
+      options.proactive,
+    );
     const bot = new MetbotTeamsBot({
       core,
       chat: new TeamsChat(core, cards),
       cards,
       share: new ShareForm(core),
       addresses,
+      alerts: new TeamsAlertActions({ core, addresses, proactive, log }),
       log,
     });
-    const sendProactive = createProactiveSender(
-      { adapter, appId: settings.appId, addresses, messages: core.prompts.messages, clock: core.clock, log },
-      options.proactive,
-    );
     const feature: TeamsFeature = {
       name: 'teams',
       mount(app) {
@@ -77,7 +80,9 @@ export function createTeamsFeatureWith(options: TeamsFeatureOptions = {}): Featu
           log,
         );
       },
-      sendProactive,
+      sendProactive: proactive.send,
+      // Alerts, updates in place and receipts, through the outbox.
+      surface: new TeamsAlertSurface(proactive, log),
       personalChatOf: (userId) => addresses.personalChatOf(userId),
     };
     return { on: true, feature };

@@ -24,4 +24,13 @@ export const teamsWords = {
   extensionTitle: 'Share as intelligence',
   extensionDone: 'Shared: {done}',
   tenantRefused: 'This organisation is not set up to use metbot.',
+  acknowledge: 'Acknowledge',
+  viewDetails: 'View details',
+  escalated: 'Escalated: nobody acknowledged it in time.',
+  noRecord: 'There is no record behind this alert.',
+  sentBy: 'Sent by {name}{agency} on {at}.',
+  detailsSent: 'I have sent the details to our personal chat.',
+  openPersonalChat:
+    'Details about a child are only shown in a personal chat. Open a chat with me (select my name, then *Chat*), say hello, then press *View details* again.',
+  detailsNotSent: 'Sorry, I could not send the details to our personal chat just now. Please try again.',
 } as const;

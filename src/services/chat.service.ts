@@ -9,6 +9,9 @@ import type { Logger } from '../logger';
 import type { ConversationRepository } from '../store/conversations.repository';
 import type { Actor } from './actor';
 import type { AdminService, Place } from './admin.service';
+import { type DashboardLinks, dashboardLinkReply } from './dashboard-links.service';
+import type { FiguresService } from './figures.service';
+import { figuresReply } from './figures-reply';
 import type { FormCatalogue } from './form-catalogue';
 import type { InterviewService } from './interviews.service';
 import type { QuestionService } from './questions.service';
@@ -52,6 +55,9 @@ export class ChatService {
       questions: QuestionService;
       interviews: InterviewService;
       admin: AdminService;
+      figures: FiguresService;
+      dashboardLinks: DashboardLinks;
+      publicUrl?: string;
       messages: Messages;
       clock: Clock;
       draftHours: number;
@@ -168,6 +174,12 @@ export class ChatService {
             days: questions.repeat.days,
           }),
         ];
+      case 'figures':
+        return [await figuresReply(this.deps, message.actor, words.slice(1).join(' '))];
+      case 'dashboard': {
+        const deps = { links: this.deps.dashboardLinks, publicUrl: this.deps.publicUrl };
+        return [await dashboardLinkReply(deps, message.actor, { private: message.private })];
+      }
       case 'admin':
         return this.admin(message, words.slice(1));
       case 'setup':

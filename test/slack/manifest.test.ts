@@ -13,6 +13,7 @@ const adapter = readdirSync('adapters/slack')
 const scopeOf: Record<string, string | null> = {
   'chat.postMessage': 'chat:write',
   'chat.postEphemeral': 'chat:write',
+  'chat.update': 'chat:write',
   'chat.getPermalink': null,
   'conversations.open': 'im:write',
   'users.info': 'users:read',

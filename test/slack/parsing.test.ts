@@ -23,6 +23,7 @@ describe('/met subcommands', () => {
     ['due', { chat: 'due' }],
     ['list High', { chat: 'list high' }],
     ['mine', { chat: 'mine' }],
+    ['setup duty here', { chat: 'setup duty here' }],
     ['make tea', { chat: 'help' }],
   ])('routes "%s"', (said, route) => {
     expect(routeCommand(said, forms)).toEqual(route);

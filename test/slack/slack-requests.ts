@@ -195,3 +195,40 @@ export function blockAction(view: OpenView, field: string, answers: Answers, who
     ],
   };
 }
+
+/** A button pressed on a message the bot posted (block_actions from a message, not a view). */
+export function messageButton(
+  message: { channel: string; ts: string; blocks: unknown[]; text?: string },
+  actionId: string,
+  who: Person,
+  responseUrl?: string,
+) {
+  const button = message.blocks
+    .flatMap((block) => {
+      const b = block as { type: string; block_id?: string; elements?: Record<string, unknown>[] };
+      return b.type === 'actions'
+        ? (b.elements ?? []).map((e): Record<string, unknown> => ({ ...e, block_id: b.block_id }))
+        : [];
+    })
+    .find((element) => element.action_id === actionId);
+  if (!button) throw new Error(`no button ${actionId} on the message`);
+  return {
+    type: 'block_actions',
+    team: { id: who.team ?? 'T1', domain: 'example' },
+    user: { id: who.user, username: who.name ?? 'tester', team_id: who.team ?? 'T1' },
+    api_app_id: 'A1',
+    token: 'legacy-verification-token',
+    container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: false },
+    trigger_id: newTrigger(),
+    channel: { id: message.channel, name: 'duty' },
+    message: {
+      type: 'message',
+      ts: message.ts,
+      text: message.text ?? '',
+      blocks: message.blocks,
+      bot_id: 'BBOT',
+    },
+    response_url: responseUrl ?? 'https://hooks.slack.com/actions/T1/1/x',
+    actions: [{ ...button, action_ts: `${Date.now() / 1000}` }],
+  };
+}

@@ -182,6 +182,11 @@ describe('Slack settings', () => {
       'SLACK_BOT_TOKEN must be a bot token starting xoxb-',
     ],
     [{ SLACK_APP_TOKEN: 'xapp-1' }, 'SLACK_APP_TOKEN is set but'],
+    [{ DUTY_SLACK_CHANNEL: 'C0DUTY' }, 'DUTY_SLACK_CHANNEL is set but Slack is off'],
+    [
+      { SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1', DUTY_SLACK_CHANNEL: '#duty' },
+      'DUTY_SLACK_CHANNEL must be a channel id like C0123ABCD',
+    ],
   ])('stops start-up with one clear line for %o', async (env, message) => {
     const d = await deps();
     const attempt = Promise.resolve().then(() => createSlackFeature({ ...d, env }));

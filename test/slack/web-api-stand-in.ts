@@ -85,6 +85,8 @@ export class SlackWebApiStandIn {
       case 'chat.postMessage':
         this.ts += 1;
         return { ok: true, channel: args.channel, ts: `1700000000.${this.ts}`, message: { text: args.text } };
+      case 'chat.update':
+        return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
       case 'chat.postEphemeral':
         this.ts += 1;
         return { ok: true, message_ts: `1700000000.${this.ts}` };

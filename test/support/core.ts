@@ -10,6 +10,7 @@ import { testCipher } from './keys';
 
 export const testConfig = {
   DRAFT_EXPIRY_HOURS: 24,
+  PUBLIC_URL: 'http://127.0.0.1:3978',
   ENROL_NEW_USERS: 'practitioner' as const,
   METBOT_ADMINS: new Set<string>(),
   REPEAT_MISSING_THRESHOLD: 3,

@@ -19,13 +19,16 @@ export interface ConnectorCall {
   method: string;
   conversationId: string;
   replyToId?: string;
+  /** The message a PUT replaces (updateActivity). */
+  activityId?: string;
   authorization?: string;
   body: Record<string, unknown>;
 }
 
 /**
  * A local stand-in for the Bot Framework connector (the serviceUrl in our activities): records
- * every message the bot sends and answers { id }, or a status the test asks for.
+ * every message the bot sends (POST) or replaces (PUT …/activities/:id) and answers { id }, or a
+ * status the test asks for.
  */
 export async function startConnector() {
   const calls: ConnectorCall[] = [];
@@ -34,14 +37,16 @@ export async function startConnector() {
     let raw = '';
     for await (const chunk of req) raw += chunk;
     const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
-    if (!match || req.method !== 'POST') {
+    const put = req.method === 'PUT';
+    if (!match || (req.method !== 'POST' && !(put && match[2]))) {
       res.writeHead(404).end();
       return;
     }
+    const second = match[2] ? decodeURIComponent(match[2]) : undefined;
     calls.push({
-      method: req.method,
+      method: req.method ?? 'POST',
       conversationId: decodeURIComponent(match[1]!),
-      replyToId: match[2] ? decodeURIComponent(match[2]) : undefined,
+      ...(put ? { activityId: second } : { replyToId: second }),
       authorization: req.headers.authorization,
       body: raw ? JSON.parse(raw) : {},
     });
@@ -52,7 +57,7 @@ export async function startConnector() {
       return;
     }
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ id: `sent-${calls.length}` }));
+    res.end(JSON.stringify({ id: put ? second : `sent-${calls.length}` }));
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const { port } = server.address() as AddressInfo;

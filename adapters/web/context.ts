@@ -1,0 +1,147 @@
+import type { Request, Response } from 'express';
+import type { Clock } from '../../src/domain/clock';
+import type { Logger } from '../../src/logger';
+import type { DashboardLinks } from '../../src/services/dashboard-links.service';
+import {
+  currentMonth,
+  type FiguresService,
+  isMonth,
+  monthLabel,
+  parseMonth,
+} from '../../src/services/figures.service';
+import { RefusedError } from '../../src/services/refusal';
+import type { Db, Provider } from '../../src/store/database';
+import { NotFoundError } from './chronology';
+import { messagePage } from './pages/layout';
+import { notFoundPage, notSignedInPage, refusedPage } from './pages/sign-in';
+import type { DashboardQueries, ListFilters } from './queries';
+import { secureHeaders, type Viewer, viewerOf } from './session';
+import type { DashboardSettings } from './settings';
+import type { KeySource } from './teams-sso';
+
+/** What every dashboard route is given. */
+export interface WebContext {
+  db: Db;
+  provider: Provider;
+  clock: Clock;
+  log: Logger;
+  settings: DashboardSettings;
+  links: DashboardLinks;
+  figures: FiguresService;
+  queries: DashboardQueries;
+  /** Microsoft's signing keys, when Teams single sign-on is on. */
+  keys?: KeySource;
+}
+
+/** A request the dashboard cannot answer as asked, with words for the person. */
+export class BadRequestError extends Error {}
+
+export function pageNumber(req: Request): number {
+  const value = Number.parseInt(String(req.query.page ?? '1'), 10);
+  return Number.isFinite(value) && value >= 1 ? Math.min(value, 1_000_000) : 1;
+}
+
+const one = (value: unknown) => (typeof value === 'string' ? value : '');
+
+export function listFilters(req: Request): ListFilters {
+  const level = one(req.query.level);
+  const review = one(req.query.review);
+  return {
+    level: level === 'high' || level === 'medium' || level === 'low' ? level : '',
+    agency: /^[0-9a-f-]{36}$/.test(one(req.query.agency)) ? one(req.query.agency) : '',
+    review: review === 'overdue' || review === 'soon' || review === 'none' ? review : '',
+  };
+}
+
+/** ?month=2026-10 (or words such as "october"), or the current month; never one not yet begun. */
+export function requestedMonth(req: Request, clock: Clock): string {
+  const now = clock.now();
+  const given = one(req.query.month).trim();
+  if (!given) return currentMonth(now);
+  const month = isMonth(given) ? given : parseMonth(given, now);
+  if (!month) throw new BadRequestError('Give the month as year and month, such as 2026-10.');
+  if (month > currentMonth(now)) throw new BadRequestError(`${monthLabel(month)} hasn’t started yet.`);
+  return month;
+}
+
+/** Runs a page for a signed-in viewer, turning refusals and missing things into plain pages. */
+export function htmlRoute(
+  ctx: WebContext,
+  render: (viewer: Viewer, req: Request, res: Response) => Promise<string | undefined>,
+) {
+  return async (req: Request, res: Response) => {
+    secureHeaders(res);
+    const found = await viewerOf(req, ctx.db, ctx.links).catch((error: unknown) => {
+      ctx.log.error({ err: error }, 'dashboard: reading the session failed');
+      return null;
+    });
+    if (!found) return void res.status(500).type('html').send(errorPage());
+    if (!found.ok) return void res.status(401).type('html').send(notSignedInPage(found.reason));
+    const { viewer } = found;
+    try {
+      const body = await render(viewer, req, res);
+      if (body !== undefined) res.type('html').send(body);
+    } catch (error) {
+      if (error instanceof RefusedError)
+        return void res
+          .status(403)
+          .type('html')
+          .send(refusedPage(viewer, error.what, error.roles));
+      if (error instanceof NotFoundError) return void res.status(404).type('html').send(notFoundPage(viewer));
+      if (error instanceof BadRequestError) {
+        return void res
+          .status(400)
+          .type('html')
+          .send(messagePage('That can’t be shown', [error.message], viewer));
+      }
+      ctx.log.error({ err: error, path: req.path }, 'dashboard page failed');
+      res.status(500).type('html').send(errorPage(viewer));
+    }
+  };
+}
+
+/** The same for the JSON API: the same session, the same policy, errors as { error, message }. */
+export function jsonRoute(ctx: WebContext, answer: (viewer: Viewer, req: Request) => Promise<unknown>) {
+  return async (req: Request, res: Response) => {
+    secureHeaders(res);
+    const found = await viewerOf(req, ctx.db, ctx.links).catch((error: unknown) => {
+      ctx.log.error({ err: error }, 'dashboard API: reading the session failed');
+      return null;
+    });
+    if (!found)
+      return void res
+        .status(500)
+        .json({ error: 'failed', message: 'Something went wrong. Please try again.' });
+    if (!found.ok) {
+      return void res.status(401).json({
+        error: 'not-signed-in',
+        message: 'Sign in with a link from the bot: type dashboard in a private chat with it.',
+      });
+    }
+    try {
+      res.json(await answer(found.viewer, req));
+    } catch (error) {
+      if (error instanceof RefusedError) {
+        return void res
+          .status(403)
+          .json({ error: 'refused', message: `Sorry, ${error.what} is only for ${error.roles}.` });
+      }
+      if (error instanceof NotFoundError)
+        return void res.status(404).json({ error: 'not-found', message: error.message });
+      if (error instanceof BadRequestError)
+        return void res.status(400).json({ error: 'bad-request', message: error.message });
+      ctx.log.error({ err: error, path: req.path }, 'dashboard API failed');
+      res.status(500).json({ error: 'failed', message: 'Something went wrong. Please try again.' });
+    }
+  };
+}
+
+export function errorPage(viewer?: Viewer): string {
+  return messagePage(
+    'Something went wrong',
+    [
+      'The dashboard could not show this page. Please try again in a minute; if it keeps happening, tell your admin.',
+    ],
+    viewer,
+  );
+}

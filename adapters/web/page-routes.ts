@@ -1,0 +1,97 @@
+import type { Express } from 'express';
+import { recentMonths } from '../../src/services/figures.service';
+import { authorise } from '../../src/services/refusal';
+import { htmlRoute, listFilters, pageNumber, requestedMonth, type WebContext } from './context';
+import { packWorkbook } from './pack-xlsx';
+import { childPage } from './pages/child';
+import { figuresPage, packPage } from './pages/figures';
+import { duePage, listPage, missingPage, repeatPage } from './pages/lists';
+import type { Viewer } from './session';
+
+/** The pages, each built from the same calls the JSON API makes. */
+export function mountPages(app: Express, ctx: WebContext): void {
+  const { queries, figures, clock } = ctx;
+
+  app.get(
+    '/dashboard',
+    htmlRoute(ctx, async (viewer, req) => duePage(viewer, await queries.due(viewer.actor, pageNumber(req)))),
+  );
+  app.get(
+    '/dashboard/list',
+    htmlRoute(ctx, async (viewer, req) => {
+      const filters = listFilters(req);
+      const [list, agencies] = await Promise.all([
+        queries.metList(viewer.actor, filters, pageNumber(req)),
+        queries.agencies(),
+      ]);
+      return listPage(viewer, list, filters, agencies);
+    }),
+  );
+  app.get(
+    '/dashboard/missing',
+    htmlRoute(ctx, async (viewer, req) =>
+      missingPage(viewer, await queries.missingNow(viewer.actor, pageNumber(req))),
+    ),
+  );
+  app.get(
+    '/dashboard/repeat',
+    htmlRoute(ctx, async (viewer, req) =>
+      repeatPage(viewer, await queries.repeatMissing(viewer.actor, pageNumber(req)), queries.repeatSettings),
+    ),
+  );
+  app.get(
+    '/dashboard/child/:id',
+    htmlRoute(ctx, async (viewer, req) =>
+      childPage(viewer, await queries.chronology(viewer.actor, String(req.params.id))),
+    ),
+  );
+  app.get(
+    '/dashboard/figures',
+    htmlRoute(ctx, async (viewer, req) => {
+      const month = requestedMonth(req, clock);
+      return figuresPage(viewer, await figures.monthly(viewer.actor, month), monthChoices(ctx, month));
+    }),
+  );
+  app.get(
+    '/dashboard/pack',
+    htmlRoute(ctx, async (viewer, req) => {
+      const month = requestedMonth(req, clock);
+      const [monthly, list] = await Promise.all([
+        figures.monthly(viewer.actor, month),
+        wholeList(ctx, viewer),
+      ]);
+      return packPage(viewer, monthly, list, clock.now());
+    }),
+  );
+  app.get(
+    '/dashboard/pack.xlsx',
+    htmlRoute(ctx, async (viewer, req, res) => {
+      const month = requestedMonth(req, clock);
+      const [monthly, list, due] = await Promise.all([
+        figures.monthly(viewer.actor, month),
+        wholeList(ctx, viewer),
+        queries.due(viewer.actor, 1, 10_000),
+      ]);
+      const book = await packWorkbook(monthly, list, due.rows, clock.now());
+      res
+        .status(200)
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .attachment(`met-pack-${month}.xlsx`);
+      await book.xlsx.write(res);
+      res.end();
+      return undefined;
+    }),
+  );
+}
+
+/** The pack's list: all of it, for those allowed to see the list. */
+async function wholeList(ctx: WebContext, viewer: Viewer) {
+  authorise(viewer.actor, 'ask-met-list');
+  return ctx.queries.wholeList(viewer.actor);
+}
+
+/** Two years of months to choose from, and the chosen one if it is older. */
+function monthChoices(ctx: WebContext, month: string): string[] {
+  const months = recentMonths(ctx.clock.now(), 24);
+  return months.includes(month) ? months : [...months, month];
+}

@@ -1,0 +1,344 @@
+import { type Clock, DAY } from '../../src/domain/clock';
+import { timeLeft } from '../../src/domain/deadlines';
+import type { Actor } from '../../src/services/actor';
+import type { RepeatMissingSettings } from '../../src/services/questions.service';
+import { authorise } from '../../src/services/refusal';
+import { appendAudit } from '../../src/store/audit';
+import type { Db, Provider } from '../../src/store/database';
+import type { FieldCipher } from '../../src/store/field-crypto';
+import { type Chronology, readChronology } from './chronology';
+
+/**
+ * What the dashboard's lists read: each a page of rows counted and sorted by the database, so
+ * a list of 10,000 children costs one page. Each asks the one policy first (src/domain/policy.ts
+ * through `authorise`). Lists show initials and references only, because the meeting's screen
+ * is often shared; a child's name is shown only on their chronology, and opening it is audited.
+ * Each list view is audited once (who looked at which list, and how many children it showed).
+ */
+
+export interface Paged<T> {
+  rows: T[];
+  total: number;
+  page: number;
+  pages: number;
+  pageSize: number;
+}
+
+export interface DueRow {
+  episodeId: string;
+  childId: string;
+  initials: string;
+  reference: string | null;
+  returnedAt: string;
+  dueAt: string;
+  overdue: boolean;
+  timeLeft: string;
+  interviewer: string | null;
+  offeredAt: string | null;
+}
+
+export interface ListRow {
+  entryId: string;
+  childId: string;
+  initials: string;
+  yearOfBirth: number | null;
+  status: string;
+  level: string | null;
+  reviewDate: string | null;
+  reviewOverdue: boolean;
+  leadProfessional: string | null;
+  agency: string | null;
+  lastChange: { at: string; from: string | null; to: string | null; toStatus: string; reason: string } | null;
+}
+
+export interface ListFilters {
+  level: '' | 'high' | 'medium' | 'low';
+  agency: string;
+  review: '' | 'overdue' | 'soon' | 'none';
+}
+
+export interface MissingRow {
+  episodeId: string;
+  childId: string;
+  initials: string;
+  reference: string | null;
+  missingFrom: string;
+  lastSeenAt: string;
+  missingFor: string;
+  policeReference: string | null;
+}
+
+export interface RepeatRow {
+  childId: string;
+  initials: string;
+  times: number;
+  lastMissing: string;
+  level: string | null;
+  onList: boolean;
+}
+
+const num = (value: unknown) => Number(value ?? 0);
+const iso = (value: unknown): string => new Date(value as string | Date).toISOString();
+const isoOrNull = (value: unknown): string | null =>
+  value === null || value === undefined ? null : iso(value);
+
+export const PAGE_SIZE = 50;
+
+function paged<T>(rows: T[], total: number, page: number, pageSize: number): Paged<T> {
+  return { rows, total, page, pages: Math.max(1, Math.ceil(total / pageSize)), pageSize };
+}
+
+export class DashboardQueries {
+  constructor(
+    private readonly db: Db,
+    private readonly provider: Provider,
+    private readonly cipher: FieldCipher,
+    private readonly clock: Clock,
+    readonly repeatSettings: RepeatMissingSettings,
+  ) {}
+
+  /**
+   * Returned children with no interview done, declined or recorded as not offered: the most
+   * overdue first. An episode has a due time exactly when its return is recorded (72 hours
+   * after it), so "returned" is asked of interviewDueAt: with the index proposed in
+   * docs/dashboard.md both the page and its count are read from the index alone.
+   */
+  async due(actor: Actor, page = 1, pageSize = PAGE_SIZE): Promise<Paged<DueRow> & { overdue: number }> {
+    authorise(actor, 'ask-due');
+    const now = this.clock.now();
+    const [rows, [summary]] = await Promise.all([
+      // The page of episodes first, from the index order; then the 50 rows' names and references.
+      this.db.$queryRaw<Record<string, unknown>[]>`
+        SELECT e."id" AS id, e."childId" AS "childId", p."initials" AS initials, r."reference" AS reference,
+               e."returnedAt" AS "returnedAt", e."interviewDueAt" AS "dueAt",
+               e."interviewerName" AS interviewer, e."interviewOfferedAt" AS "offeredAt"
+        FROM (
+          SELECT d."id", d."childId", d."missingRecordId", d."returnedAt", d."interviewDueAt",
+                 d."interviewerName", d."interviewOfferedAt"
+          FROM "MissingEpisode" d
+          WHERE d."interviewDueAt" IS NOT NULL AND d."interviewCompletedAt" IS NULL AND d."interviewOutcome" IS NULL
+          ORDER BY d."interviewDueAt" ASC, d."id" ASC
+          LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}
+        ) e
+        JOIN "Person" p ON p."id" = e."childId"
+        LEFT JOIN "Record" r ON r."id" = e."missingRecordId"
+        ORDER BY e."interviewDueAt" ASC, e."id" ASC
+      `,
+      this.db.$queryRaw<{ total: unknown; overdue: unknown }[]>`
+        SELECT COUNT(*) AS total, SUM(CASE WHEN e."interviewDueAt" < ${now} THEN 1 ELSE 0 END) AS overdue
+        FROM "MissingEpisode" e
+        WHERE e."interviewDueAt" IS NOT NULL AND e."interviewCompletedAt" IS NULL AND e."interviewOutcome" IS NULL
+      `,
+    ]);
+    const items = rows.map((row): DueRow => {
+      const dueAt = new Date(row.dueAt as string | Date);
+      const left = timeLeft(dueAt, now);
+      return {
+        episodeId: String(row.id),
+        childId: String(row.childId),
+        initials: String(row.initials),
+        reference: (row.reference as string | null) ?? null,
+        returnedAt: iso(row.returnedAt),
+        dueAt: dueAt.toISOString(),
+        overdue: left.overdue,
+        timeLeft: left.text,
+        interviewer: (row.interviewer as string | null) ?? null,
+        offeredAt: isoOrNull(row.offeredAt),
+      };
+    });
+    await this.auditView(actor, 'due list', page, items.length);
+    return { ...paged(items, num(summary?.total), page, pageSize), overdue: num(summary?.overdue) };
+  }
+
+  async agencies(): Promise<{ id: string; name: string }[]> {
+    return this.db.agency.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } });
+  }
+
+  /** The MET list (nominated or accepted), highest level first, then soonest review. */
+  async metList(actor: Actor, filters: ListFilters, page = 1, pageSize = PAGE_SIZE): Promise<Paged<ListRow>> {
+    authorise(actor, 'ask-met-list');
+    const now = this.clock.now();
+    const soon = new Date(now.getTime() + 14 * DAY);
+    const { level, agency, review } = filters;
+    const [rows, [summary]] = await Promise.all([
+      // The page of entries first (sorted on the entry's own columns); then the rows' details.
+      this.db.$queryRaw<Record<string, unknown>[]>`
+        SELECT m."id" AS id, m."childId" AS "childId", m."status" AS status, m."level" AS level,
+               m."reviewDate" AS "reviewDate", m."leadProfessional" AS "leadProfessional",
+               p."initials" AS initials, p."yearOfBirth" AS "yearOfBirth", a."name" AS agency
+        FROM (
+          SELECT l."id", l."childId", l."status", l."level", l."reviewDate", l."leadProfessional", l."nominatedById",
+                 CASE l."level" WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END AS rank,
+                 CASE WHEN l."reviewDate" IS NULL THEN 1 ELSE 0 END AS unset
+          FROM "MetListEntry" l
+          WHERE l."status" IN ('nominated', 'active')
+            AND (CAST(${level} AS TEXT) = '' OR l."level" = ${level})
+            AND (CAST(${agency} AS TEXT) = ''
+                 OR l."nominatedById" IN (SELECT u."id" FROM "User" u WHERE u."agencyId" = ${agency}))
+            AND (CAST(${review} AS TEXT) <> 'overdue' OR l."reviewDate" < ${now})
+            AND (CAST(${review} AS TEXT) <> 'soon' OR (l."reviewDate" >= ${now} AND l."reviewDate" < ${soon}))
+            AND (CAST(${review} AS TEXT) <> 'none' OR l."reviewDate" IS NULL)
+          ORDER BY rank, unset, l."reviewDate", l."id"
+          LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}
+        ) m
+        JOIN "Person" p ON p."id" = m."childId"
+        LEFT JOIN "User" u ON u."id" = m."nominatedById"
+        LEFT JOIN "Agency" a ON a."id" = u."agencyId"
+        ORDER BY m.rank, m.unset, m."reviewDate", m."id"
+      `,
+      this.db.$queryRaw<{ total: unknown }[]>`
+        SELECT COUNT(*) AS total
+        FROM "MetListEntry" l
+        WHERE l."status" IN ('nominated', 'active')
+          AND (CAST(${level} AS TEXT) = '' OR l."level" = ${level})
+          AND (CAST(${agency} AS TEXT) = ''
+               OR l."nominatedById" IN (SELECT u."id" FROM "User" u WHERE u."agencyId" = ${agency}))
+          AND (CAST(${review} AS TEXT) <> 'overdue' OR l."reviewDate" < ${now})
+          AND (CAST(${review} AS TEXT) <> 'soon' OR (l."reviewDate" >= ${now} AND l."reviewDate" < ${soon}))
+          AND (CAST(${review} AS TEXT) <> 'none' OR l."reviewDate" IS NULL)
+      `,
+    ]);
+    const changes = await this.db.metLevelChange.findMany({
+      where: { entryId: { in: rows.map((row) => String(row.id)) } },
+      orderBy: [{ changedAt: 'desc' }, { id: 'desc' }],
+    });
+    const last = new Map<string, (typeof changes)[number]>();
+    for (const change of changes) if (!last.has(change.entryId)) last.set(change.entryId, change);
+    const items = rows.map((row): ListRow => {
+      const change = last.get(String(row.id));
+      const reviewDate = isoOrNull(row.reviewDate);
+      return {
+        entryId: String(row.id),
+        childId: String(row.childId),
+        initials: String(row.initials),
+        yearOfBirth: row.yearOfBirth === null ? null : num(row.yearOfBirth),
+        status: String(row.status),
+        level: (row.level as string | null) ?? null,
+        reviewDate,
+        reviewOverdue: reviewDate !== null && new Date(reviewDate) < now,
+        leadProfessional: (row.leadProfessional as string | null) ?? null,
+        agency: (row.agency as string | null) ?? null,
+        lastChange: change
+          ? {
+              at: change.changedAt.toISOString(),
+              from: change.fromLevel,
+              to: change.toLevel,
+              toStatus: change.toStatus,
+              reason: change.reason,
+            }
+          : null,
+      };
+    });
+    await this.auditView(actor, 'MET list', page, items.length);
+    return paged(items, num(summary?.total), page, pageSize);
+  }
+
+  /** Every child on the list, for the monthly pack. */
+  async wholeList(actor: Actor): Promise<ListRow[]> {
+    const first = await this.metList(actor, { level: '', agency: '', review: '' }, 1, 100_000);
+    return first.rows;
+  }
+
+  async missingNow(actor: Actor, page = 1, pageSize = PAGE_SIZE): Promise<Paged<MissingRow>> {
+    authorise(actor, 'ask-missing-now');
+    const now = this.clock.now();
+    const [rows, [summary]] = await Promise.all([
+      this.db.$queryRaw<Record<string, unknown>[]>`
+        SELECT e."id" AS id, e."childId" AS "childId", p."initials" AS initials, r."reference" AS reference,
+               e."missingFrom" AS "missingFrom", e."lastSeenAt" AS "lastSeenAt", e."policeReference" AS "policeReference"
+        FROM "MissingEpisode" e
+        JOIN "Person" p ON p."id" = e."childId"
+        LEFT JOIN "Record" r ON r."id" = e."missingRecordId"
+        WHERE e."returnedAt" IS NULL
+        ORDER BY e."lastSeenAt" ASC, e."id" ASC
+        LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}
+      `,
+      this.db.$queryRaw<{ total: unknown }[]>`
+        SELECT COUNT(*) AS total FROM "MissingEpisode" e WHERE e."returnedAt" IS NULL
+      `,
+    ]);
+    const items = rows.map((row): MissingRow => {
+      const lastSeenAt = new Date(row.lastSeenAt as string | Date);
+      return {
+        episodeId: String(row.id),
+        childId: String(row.childId),
+        initials: String(row.initials),
+        reference: (row.reference as string | null) ?? null,
+        missingFrom: String(row.missingFrom),
+        lastSeenAt: lastSeenAt.toISOString(),
+        missingFor: timeLeft(lastSeenAt, now).text.replace(' overdue', ''),
+        policeReference: (row.policeReference as string | null) ?? null,
+      };
+    });
+    await this.auditView(actor, 'missing now', page, items.length);
+    return paged(items, num(summary?.total), page, pageSize);
+  }
+
+  /** Children missing REPEAT_MISSING_THRESHOLD or more times in the last REPEAT_MISSING_DAYS days. */
+  async repeatMissing(actor: Actor, page = 1, pageSize = PAGE_SIZE): Promise<Paged<RepeatRow>> {
+    authorise(actor, 'ask-repeat-missing');
+    const since = new Date(this.clock.now().getTime() - this.repeatSettings.days * DAY);
+    const threshold = this.repeatSettings.threshold;
+    const [rows, [summary]] = await Promise.all([
+      this.db.$queryRaw<Record<string, unknown>[]>`
+        SELECT t."childId" AS "childId", t.times AS times, t.last AS last, p."initials" AS initials,
+               m."level" AS level, m."status" AS status
+        FROM (
+          SELECT e."childId" AS "childId", COUNT(*) AS times, MAX(e."lastSeenAt") AS last
+          FROM "MissingEpisode" e
+          WHERE e."lastSeenAt" >= ${since}
+          GROUP BY e."childId"
+          HAVING COUNT(*) >= ${threshold}
+        ) t
+        JOIN "Person" p ON p."id" = t."childId"
+        LEFT JOIN "MetListEntry" m ON m."childId" = t."childId"
+        ORDER BY t.times DESC, t.last DESC, t."childId"
+        LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}
+      `,
+      this.db.$queryRaw<{ total: unknown }[]>`
+        SELECT COUNT(*) AS total FROM (
+          SELECT e."childId" FROM "MissingEpisode" e
+          WHERE e."lastSeenAt" >= ${since}
+          GROUP BY e."childId"
+          HAVING COUNT(*) >= ${threshold}
+        ) t
+      `,
+    ]);
+    const items = rows.map(
+      (row): RepeatRow => ({
+        childId: String(row.childId),
+        initials: String(row.initials),
+        times: num(row.times),
+        lastMissing: iso(row.last),
+        level: (row.level as string | null) ?? null,
+        onList: row.status === 'nominated' || row.status === 'active',
+      }),
+    );
+    await this.auditView(actor, 'repeat missing', page, items.length);
+    return paged(items, num(summary?.total), page, pageSize);
+  }
+
+  /** Everything known about one child, in time order. Opening it is audited. */
+  chronology(actor: Actor, childId: string): Promise<Chronology> {
+    return readChronology(
+      { db: this.db, provider: this.provider, cipher: this.cipher, clock: this.clock },
+      actor,
+      childId,
+    );
+  }
+
+  private async auditView(actor: Actor, list: string, page: number, shown: number): Promise<void> {
+    await this.db.$transaction(async (tx) => {
+      await appendAudit(tx, this.provider, {
+        actorId: actor.id,
+        actor: actor.displayName,
+        surface: actor.surface,
+        action: 'read',
+        recordType: 'dashboard-list',
+        recordId: list,
+        detail: `page ${page}: ${shown} children`,
+        at: this.clock.now(),
+      });
+    });
+  }
+}

@@ -1,0 +1,560 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSlackSurface, type SlackSurface } from '../../adapters/slack/index';
+import { createTeamsFeatureWith, type TeamsFeature } from '../../adapters/teams/index';
+import { loadConfig } from '../../src/config';
+import type { Role } from '../../src/domain/policy';
+import { createLogger } from '../../src/logger';
+import type { OutboxDelivery } from '../../src/outbox/transport';
+import { createApp, listen, type RunningServer } from '../../src/server';
+import type { Actor } from '../../src/services/actor';
+import { AlertDeliveryTransport } from '../../src/services/alert-delivery';
+import { ReceiptTransport } from '../../src/services/receipt-delivery';
+import type { Surface } from '../../src/services/surfaces';
+import type { FieldCipher } from '../../src/store/field-crypto';
+import {
+  commandBody,
+  interactionBody,
+  messageButton,
+  SIGNING_SECRET,
+  type Person as SlackPerson,
+  send,
+} from '../slack/slack-requests';
+import { SlackWebApiStandIn, type WebApiCall } from '../slack/web-api-stand-in';
+import { createTestCore, type TestCore } from '../support/core';
+import { providers, type TestDatabase } from '../support/databases';
+import {
+  activity,
+  bot,
+  type Connector,
+  type ConnectorCall,
+  cardOf,
+  elements,
+  mentionText,
+  personalChat,
+  post,
+  startConnector,
+  type Person as TeamsPerson,
+  type Place as TeamsPlace,
+  tenant,
+  textOf,
+} from '../teams/support';
+
+const log = createLogger('silent');
+
+// Slack people (user ids) and Teams people (Entra object ids); every name is invented.
+const slackDuty: SlackPerson = { user: 'UDUTY', name: 'ada' };
+const slackPractitioner: SlackPerson = { user: 'UPRAC', name: 'pat' };
+const slackAdmin: SlackPerson = { user: 'UADMIN', name: 'adam' };
+const teamsDuty: TeamsPerson = { id: '29:duty', aadObjectId: 'aad-duty', name: 'Dee Example' };
+const teamsPractitioner: TeamsPerson = { id: '29:prac', aadObjectId: 'aad-prac', name: 'Pam Example' };
+const teamsAdmin: TeamsPerson = { id: '29:admin', aadObjectId: 'aad-admin', name: 'Ann Example' };
+
+const SLACK_DUTY = 'C0DUTY';
+const SLACK_SECOND = 'C0SECOND';
+const teamsDutyChannel: TeamsPlace = { id: '19:duty@thread.tacv2', type: 'channel' };
+
+/** A child in each kind of alert, with a date of birth where the form takes one. */
+const children = {
+  danger: { name: 'Testchild Dangerfield', dob: ['2012-04-03', '03/04/2012', '3 Apr 2012'] },
+  missing: { name: 'Testchild Missington', dob: ['2013-05-06', '06/05/2013', '6 May 2013'] },
+  cse: { name: 'Testchild Highcheck', dob: [] },
+  trafficking: { name: 'Testchild Crossing', dob: [] },
+};
+
+describe.each(providers)('duty alerts on Slack and Teams on %s', (provider) => {
+  let core: TestCore;
+  let database: TestDatabase;
+  let cipher: FieldCipher;
+  let slack: SlackWebApiStandIn;
+  let connector: Connector;
+  let slackSide: SlackSurface;
+  let teams: TeamsFeature;
+  let server: RunningServer;
+  let surfaces: Map<string, Surface>;
+  let transport: AlertDeliveryTransport;
+  let url: string;
+  const alertIds: Record<keyof typeof children, string> = {
+    danger: '',
+    missing: '',
+    cse: '',
+    trafficking: '',
+  };
+
+  beforeAll(async () => {
+    ({ core, database, cipher } = await createTestCore(provider));
+    slack = await new SlackWebApiStandIn().start();
+    connector = await startConnector();
+    slackSide = createSlackSurface(
+      { core, database, log },
+      {
+        signingSecret: SIGNING_SECRET,
+        botToken: 'xoxb-test-token',
+        apiUrl: slack.apiUrl,
+        botId: 'BBOT',
+        botUserId: 'UBOT',
+        dutyChannel: SLACK_DUTY,
+      },
+      { retryConfig: { retries: 0 } },
+    );
+    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url });
+    const teamsOn = await createTeamsFeatureWith({ proactive: { baseDelayMs: 5, maxDelayMs: 20 } })({
+      env: { TEAMS_ENABLED: 'true' },
+      config,
+      core,
+      database,
+      cipher,
+      log,
+    });
+    if (!teamsOn.on) throw new Error(`Teams is off: ${teamsOn.why}`);
+    teams = teamsOn.feature as TeamsFeature;
+    // One HTTP server with both platforms on it, as main.ts runs them.
+    server = await listen(createApp(database, [slackSide.feature, teams]), 0, '127.0.0.1', log);
+    url = `http://127.0.0.1:${server.port}`;
+    await slackSide.feature.start?.();
+    surfaces = new Map(
+      [slackSide.feature.surface, teams.surface].map((surface) => [surface!.platform, surface!]),
+    );
+    transport = new AlertDeliveryTransport(database.db, core.alerts, surfaces, log);
+
+    const slackPerson = (who: SlackPerson, role: Role, name: string) =>
+      core.users.ensure(
+        { platform: 'slack', workspace: 'T1', platformUserId: who.user, displayName: name },
+        role,
+        'Example Agency',
+        'slack',
+      );
+    await slackPerson(slackDuty, 'duty-officer', 'Ada Example');
+    await slackPerson(slackPractitioner, 'practitioner', 'Pat Example');
+    await slackPerson(slackAdmin, 'admin', 'Adam Example');
+    for (const [who, role] of [
+      [teamsDuty, 'duty-officer'],
+      [teamsPractitioner, 'practitioner'],
+      [teamsAdmin, 'admin'],
+    ] as const) {
+      await core.users.ensure(
+        { platform: 'teams', workspace: tenant, platformUserId: who.aadObjectId, displayName: who.name },
+        role,
+        'Example Agency',
+        'teams',
+      );
+    }
+  });
+  afterAll(async () => {
+    await server?.close();
+    await slackSide?.feature.stop?.();
+    await slack?.stop();
+    await connector?.close();
+    await database?.destroy();
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // Helpers: Slack and Teams as people use them, and the outbox worker's work.
+
+  async function slackInteract(payload: Record<string, unknown>) {
+    const sent = await send(url, interactionBody(payload), 'application/x-www-form-urlencoded');
+    await slackSide.idle();
+    return sent;
+  }
+
+  async function slackCommand(text: string, who: SlackPerson, channel: string) {
+    const sent = await send(
+      url,
+      commandBody(text, who, channel, `${slack.url}/respond/${channel}`),
+      'application/x-www-form-urlencoded',
+    );
+    await slackSide.idle();
+    return sent;
+  }
+
+  /** Sends one Teams activity and returns what the bot sent in answer. */
+  async function teamsSay(from: TeamsPerson, place: TeamsPlace, fields: Record<string, unknown>) {
+    const before = connector.calls.length;
+    const response = await post(`${url}/api/messages`, activity(connector.url, from, place, fields));
+    expect(response.status).toBe(200);
+    return connector.calls.slice(before);
+  }
+
+  /** What the outbox worker does for the alert destination, without its timing. */
+  async function deliverAlerts(): Promise<number> {
+    const pending = await database.db.outboxMessage.findMany({
+      where: { destination: 'alert', status: 'pending' },
+      orderBy: { createdAt: 'asc' },
+    });
+    for (const message of pending) {
+      const delivery: OutboxDelivery = {
+        id: message.id,
+        destination: message.destination,
+        recordId: message.recordId,
+        idempotencyKey: message.idempotencyKey,
+        attempt: 1,
+        payload: cipher.decryptJson(message.payloadEnc),
+      };
+      expect(await transport.send(delivery)).toEqual({ ok: true });
+      await database.db.outboxMessage.update({ where: { id: message.id }, data: { status: 'delivered' } });
+    }
+    return pending.length;
+  }
+
+  /** Saves a complete form as a practitioner would (the chat, a modal and a card all end here). */
+  async function file(actor: Actor, formId: string, raw: Record<string, string | string[]>) {
+    const checked = await core.engine.validateAll(core.catalogue.spec(formId, actor), raw);
+    if (!checked.ok) throw new Error(`${formId}: ${JSON.stringify(checked.errors)}`);
+    return core.chat.submit(actor, formId, checked.values);
+  }
+
+  const practitionerActor = () =>
+    core.users.resolve(
+      {
+        platform: 'slack',
+        workspace: 'T1',
+        platformUserId: slackPractitioner.user,
+        displayName: 'Pat Example',
+      },
+      'slack',
+    ) as Promise<Actor>;
+
+  async function alertFor(recordId: string): Promise<string> {
+    return (await database.db.alert.findFirstOrThrow({ where: { recordId } })).id;
+  }
+
+  /** Where an alert was posted, as the alert keeps it to update it in place. */
+  async function postOf(alertId: string, platform: string, key: string): Promise<string> {
+    const alert = await database.db.alert.findUniqueOrThrow({ where: { id: alertId } });
+    const posts = JSON.parse(alert.posts) as { platform: string; key: string; messageId: string }[];
+    const found = posts.find((p) => p.platform === platform && p.key === key);
+    if (!found) throw new Error(`${alertId} was not posted to ${platform} ${key}`);
+    return found.messageId;
+  }
+
+  /** The Slack message an alert was posted as, in a channel, with its blocks. */
+  async function slackPost(alertId: string, channel = SLACK_DUTY) {
+    const call = slack
+      .callsTo('chat.postMessage')
+      .find((c) => c.args.channel === channel && JSON.stringify(c.args.blocks).includes(alertId));
+    if (!call) throw new Error(`no Slack post of ${alertId} in ${channel}`);
+    const ts = await postOf(alertId, 'slack', channel);
+    return { channel, ts, blocks: call.args.blocks as unknown[], text: String(call.args.text) };
+  }
+
+  /** The Teams card an alert was posted as, in the duty channel, and its activity id. */
+  async function teamsPost(alertId: string): Promise<{ call: ConnectorCall; id: string }> {
+    const call = connector.calls.find(
+      (c) =>
+        c.method === 'POST' &&
+        c.conversationId === teamsDutyChannel.id &&
+        JSON.stringify(c.body).includes(alertId),
+    );
+    if (!call) throw new Error(`no Teams post of ${alertId}`);
+    return { call, id: await postOf(alertId, 'teams', teamsDutyChannel.id) };
+  }
+
+  const buttonsOf = (blocks: unknown[]) =>
+    (blocks as { type: string; elements?: { action_id: string; value: string }[] }[])
+      .filter((b) => b.type === 'actions')
+      .flatMap((b) => b.elements ?? []);
+
+  // ---------------------------------------------------------------------------------------------
+
+  it('makes duty channels: DUTY_SLACK_CHANNEL, "/met setup duty here" and "@metbot setup duty here" (admins only)', async () => {
+    const duty = () =>
+      database.db.chatAddress.findMany({
+        where: { purpose: 'duty' },
+        orderBy: [{ platform: 'asc' }, { key: 'asc' }],
+      });
+    expect((await duty()).map((row) => [row.platform, row.key, row.kind])).toEqual([
+      ['slack', SLACK_DUTY, 'channel'],
+    ]);
+
+    await slackCommand('setup duty here', slackPractitioner, SLACK_SECOND);
+    expect(String(slack.callsTo('chat.postEphemeral').at(-1)?.args.text)).toContain('only for admins');
+    await slackCommand('setup duty here', slackAdmin, SLACK_SECOND);
+    expect(String(slack.callsTo('chat.postEphemeral').at(-1)?.args.text)).toContain(
+      'This channel will now get the duty alerts',
+    );
+
+    // Teams: the bot is added to the channel (its reference is stored), then an admin asks.
+    await teamsSay(teamsAdmin, teamsDutyChannel, { type: 'conversationUpdate', membersAdded: [bot] });
+    const thread = { ...teamsDutyChannel, id: `${teamsDutyChannel.id};messageid=1700000000001` };
+    const refused = await teamsSay(teamsPractitioner, thread, mentionText('setup duty here'));
+    expect(textOf(refused[0])).toContain('only for admins');
+    const done = await teamsSay(teamsAdmin, thread, mentionText('setup duty here'));
+    expect(textOf(done[0])).toContain('This channel will now get the duty alerts');
+
+    const rows = await duty();
+    expect(rows.map((row) => [row.platform, row.key, row.kind])).toEqual([
+      ['slack', SLACK_DUTY, 'channel'],
+      ['slack', SLACK_SECOND, 'channel'],
+      ['teams', teamsDutyChannel.id, 'channel'],
+    ]);
+    const reference = JSON.parse(rows[2]!.address);
+    expect(reference).toMatchObject({ serviceUrl: connector.url, conversation: { id: teamsDutyChannel.id } });
+  });
+
+  it('posts an alert with Acknowledge and View details to every duty channel on both platforms', async () => {
+    const saved = await file(await practitionerActor(), 'intelligence', {
+      immediateDanger: 'yes',
+      'child.name': children.danger.name,
+      'child.dateOfBirth': children.danger.dob[1]!,
+      whatHappened: 'Threatened with a knife by an older man',
+      where: 'Example Lane',
+      whenHappened: 'This morning',
+      howKnown: 'saw-it',
+      sourceEvaluation: '1',
+      intelligenceAssessment: 'A',
+      handling: 'P',
+      childAware: 'does-not-know',
+    });
+    alertIds.danger = await alertFor(saved.recordId);
+    expect(await deliverAlerts()).toBe(1);
+
+    for (const channel of [SLACK_DUTY, SLACK_SECOND]) {
+      const posted = await slackPost(alertIds.danger, channel);
+      expect(buttonsOf(posted.blocks)).toEqual([
+        expect.objectContaining({ action_id: 'alert_ack', value: alertIds.danger }),
+        expect.objectContaining({ action_id: 'alert_view', value: alertIds.danger }),
+      ]);
+      const shown = JSON.stringify(posted.blocks);
+      expect(shown).toContain('Immediate danger reported');
+      expect(shown).toContain(saved.reference);
+      expect(shown).toContain('T.D.');
+      expect(shown).toContain('just now');
+    }
+
+    const { call } = await teamsPost(alertIds.danger);
+    const card = cardOf(call)!;
+    expect(card.version).toBe('1.5');
+    const actions = elements(card).filter((e) => e.type === 'Action.Submit');
+    expect(actions.map((a) => [a.title, a.data])).toEqual([
+      ['Acknowledge', { metbot: { alert: alertIds.danger, action: 'ack' } }],
+      ['View details', { metbot: { alert: alertIds.danger, action: 'view' } }],
+    ]);
+    expect(JSON.stringify(card)).toContain(saved.reference);
+
+    const alert = await database.db.alert.findUniqueOrThrow({ where: { id: alertIds.danger } });
+    expect(
+      JSON.parse(alert.posts).map((p: { platform: string; key: string }) => [p.platform, p.key]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['slack', SLACK_DUTY],
+        ['slack', SLACK_SECOND],
+        ['teams', teamsDutyChannel.id],
+      ]),
+    );
+  });
+
+  it('refuses a practitioner who presses Acknowledge, saying which roles may', async () => {
+    const posted = await slackPost(alertIds.danger);
+    const before = slack.calls.length;
+    const sent = await slackInteract(messageButton(posted, 'alert_ack', slackPractitioner));
+    expect(sent.status).toBe(200);
+    const said = slack.calls.slice(before).filter((c) => c.method === 'chat.postEphemeral');
+    expect(said).toHaveLength(1);
+    expect(said[0]!.args).toMatchObject({ channel: SLACK_DUTY, user: slackPractitioner.user });
+    expect(String(said[0]!.args.text)).toContain('acknowledging alerts is only for duty officers');
+    expect(slack.calls.slice(before).some((c) => c.method === 'chat.update')).toBe(false);
+    const alert = await database.db.alert.findUniqueOrThrow({ where: { id: alertIds.danger } });
+    expect(alert.acknowledgedAt).toBeNull();
+  });
+
+  it('acknowledged in Slack, the alert is updated in place in Slack and in Teams', async () => {
+    const posted = await slackPost(alertIds.danger);
+    const slackBefore = slack.calls.length;
+    const teamsBefore = connector.calls.length;
+    expect((await slackInteract(messageButton(posted, 'alert_ack', slackDuty))).status).toBe(200);
+    // The pressed copy changes at once.
+    const quick = slack.calls.slice(slackBefore).filter((c) => c.method === 'chat.update');
+    expect(quick.map((c) => [c.args.channel, c.args.ts])).toEqual([[SLACK_DUTY, posted.ts]]);
+
+    // Then every copy, through the outbox's update.
+    expect(await deliverAlerts()).toBe(1);
+    const updates = slack.calls.slice(slackBefore).filter((c) => c.method === 'chat.update');
+    expect(updates.map((c) => [c.args.channel, c.args.ts])).toEqual(
+      expect.arrayContaining([
+        [SLACK_DUTY, posted.ts],
+        [SLACK_SECOND, (await slackPost(alertIds.danger, SLACK_SECOND)).ts],
+      ]),
+    );
+    for (const update of updates) {
+      const blocks = update.args.blocks as unknown[];
+      expect(JSON.stringify(blocks)).toContain('Acknowledged by Ada Example at 10:00');
+      expect(buttonsOf(blocks).map((b) => b.action_id)).toEqual(['alert_view']);
+    }
+
+    const { id } = await teamsPost(alertIds.danger);
+    const puts = connector.calls.slice(teamsBefore).filter((c) => c.method === 'PUT');
+    expect(puts.map((c) => [c.conversationId, c.activityId])).toEqual([[teamsDutyChannel.id, id]]);
+    const card = cardOf(puts[0])!;
+    expect(JSON.stringify(card)).toContain('Acknowledged by Ada Example at 10:00');
+    expect(
+      elements(card)
+        .filter((e) => e.type === 'Action.Submit')
+        .map((a) => a.title),
+    ).toEqual(['View details']);
+  });
+
+  it('"View details" in Slack opens a modal with the record for a duty officer, and refuses a practitioner', async () => {
+    const posted = await slackPost(alertIds.danger);
+    const before = slack.calls.length;
+    const press = messageButton(posted, 'alert_view', slackDuty);
+    await slackInteract(press);
+    const calls = slack.calls.slice(before);
+    expect(calls.map((c) => c.method)).toEqual(['views.open', 'views.update']);
+    expect(calls[0]!.args.trigger_id).toBe(press.trigger_id);
+    const modal = JSON.stringify(calls[1]!.args.view);
+    expect(modal).toContain(children.danger.name);
+    expect(modal).toContain('Threatened with a knife');
+    expect(modal).toContain('Acknowledged by Ada Example');
+
+    // Slack delivers the same press again: it is not handled twice.
+    await slackInteract(press);
+    expect(slack.calls.length).toBe(before + 2);
+
+    await slackInteract(messageButton(posted, 'alert_view', slackPractitioner));
+    const refused = JSON.stringify(slack.callsTo('views.update').at(-1)!.args.view);
+    expect(refused).toContain("seeing a child's details is only for");
+    expect(refused).not.toContain(children.danger.name);
+
+    const audit = await database.db.auditEvent.findMany({
+      where: { action: 'read', detail: 'alert immediate-danger' },
+    });
+    expect(audit).toHaveLength(1);
+  });
+
+  it('in Teams, Acknowledge updates every copy, and details go only to a personal chat', async () => {
+    const saved = await file(await practitionerActor(), 'check-trafficking', {
+      'child.name': children.trafficking.name,
+      'indicators.port-of-entry': ['no-passport-or-id'],
+      'indicators.sponsor': [],
+      'indicators.resident-in-uk': [],
+      'indicators.internal': [],
+    });
+    alertIds.trafficking = await alertFor(saved.recordId);
+    expect(await deliverAlerts()).toBe(1);
+    const { id: cardId } = await teamsPost(alertIds.trafficking);
+    const thread = { ...teamsDutyChannel, id: `${teamsDutyChannel.id};messageid=${cardId}` };
+    const press = (who: TeamsPerson, action: 'ack' | 'view') =>
+      teamsSay(who, thread, {
+        value: { metbot: { alert: alertIds.trafficking, action } },
+        replyToId: cardId,
+      });
+
+    const refused = await press(teamsPractitioner, 'ack');
+    expect(textOf(refused[0])).toContain('acknowledging alerts is only for duty officers');
+
+    // No personal chat yet: the details are not shown in the channel, nor read.
+    const noChat = await press(teamsDuty, 'view');
+    expect(noChat).toHaveLength(1);
+    expect(textOf(noChat[0])).toContain('only shown in a personal chat');
+    expect(JSON.stringify(noChat)).not.toContain(children.trafficking.name);
+
+    await teamsSay(teamsDuty, personalChat(teamsDuty), { type: 'conversationUpdate', membersAdded: [bot] });
+    const viewed = await press(teamsDuty, 'view');
+    const toChat = viewed.find((c) => c.conversationId === personalChat(teamsDuty).id);
+    expect(JSON.stringify(cardOf(toChat))).toContain(children.trafficking.name);
+    const inChannel = viewed.filter((c) => c.conversationId.startsWith(teamsDutyChannel.id));
+    expect(inChannel.map(textOf)).toEqual(['I have sent the details to our personal chat.']);
+
+    const slackBefore = slack.calls.length;
+    const acked = await press(teamsDuty, 'ack');
+    // The pressed card is replaced at once; nothing is said in the channel.
+    expect(acked.map((c) => [c.method, c.activityId])).toEqual([['PUT', cardId]]);
+    expect(JSON.stringify(cardOf(acked[0]))).toContain('Acknowledged by Dee Example at 10:00');
+    await deliverAlerts();
+    const updates = slack.calls.slice(slackBefore).filter((c) => c.method === 'chat.update');
+    expect(updates.map((c) => c.args.channel).sort()).toEqual([SLACK_DUTY, SLACK_SECOND]);
+    expect(JSON.stringify(updates[0]!.args.blocks)).toContain('Acknowledged by Dee Example at 10:00');
+  });
+
+  it('never shows a child’s full name or date of birth in a channel, for every alert type', async () => {
+    const actor = await practitionerActor();
+    const missing = await file(actor, 'missing', {
+      'child.name': children.missing.name,
+      'child.inCare': 'yes',
+      'child.dateOfBirth': children.missing.dob[1]!,
+      missingFrom: 'care-residential',
+      'lastSeen.at': '27/11/2026 21:30',
+      'lastSeen.where': 'Example Park',
+      description: 'Tall, blue hoodie',
+      policeTold: 'yes',
+    });
+    alertIds.missing = await alertFor(missing.recordId);
+    const cse = await file(actor, 'check-cse', {
+      'child.name': children.cse.name,
+      'child.ageYears': '14',
+      'indicators.vulnerabilities': ['lives-in-care'],
+      'indicators.moderate': ['truancy'],
+      'indicators.significant': ['older-boyfriend', 'unexplained-gifts'],
+      'indicators.exploitation-seen': ['disclosed-exploitation'],
+      ownLevel: 'high',
+      ownReason: 'Disclosed to a teacher',
+    });
+    alertIds.cse = await alertFor(cse.recordId);
+    await deliverAlerts();
+
+    const rules = await database.db.alert.findMany({ select: { rule: true } });
+    expect(rules.map((r) => r.rule).sort()).toEqual([
+      'immediate-danger',
+      'missing-high-risk',
+      'risk-check-high',
+      'trafficking-indicator',
+    ]);
+    for (const id of Object.values(alertIds)) {
+      await slackPost(id);
+      await teamsPost(id);
+    }
+
+    const slackChannels = slack.calls.filter((c: WebApiCall) => /^[CG]/.test(String(c.args.channel ?? '')));
+    const teamsChannel = connector.calls.filter((c) => c.conversationId.startsWith(teamsDutyChannel.id));
+    expect(slackChannels.filter((c) => c.method === 'chat.postMessage')).toHaveLength(8);
+    expect(teamsChannel.filter((c) => c.method === 'POST' && cardOf(c))).toHaveLength(4);
+    const said = JSON.stringify([...slackChannels, ...teamsChannel]);
+    for (const child of Object.values(children)) {
+      expect(said).not.toContain(child.name);
+      expect(said).not.toContain(child.name.split(' ')[1]);
+      for (const dob of child.dob) expect(said).not.toContain(dob);
+    }
+  });
+
+  it('tells a person in their Slack DM (a receipt), and in Teams only where there is a personal chat', async () => {
+    const receipts = new ReceiptTransport(database.db, surfaces);
+    const receipt = (userId: string): OutboxDelivery => ({
+      id: 'r-1',
+      destination: 'receipt',
+      recordId: null,
+      idempotencyKey: `receipt:${userId}`,
+      attempt: 1,
+      payload: {
+        recordId: 'x',
+        reference: 'INT-2026-000001',
+        userId,
+        destination: 'gateway-email',
+        state: 'delivered',
+      },
+    });
+    const userId = async (platform: string, platformUserId: string) =>
+      (await database.db.user.findFirstOrThrow({ where: { platform, platformUserId } })).id;
+
+    const before = slack.calls.length;
+    expect(await receipts.send(receipt(await userId('slack', slackPractitioner.user)))).toEqual({ ok: true });
+    const calls = slack.calls.slice(before);
+    expect(calls.map((c) => [c.method, c.args.users ?? c.args.channel])).toEqual([
+      ['conversations.open', slackPractitioner.user],
+      ['chat.postMessage', SlackWebApiStandIn.dmOf(slackPractitioner.user)],
+    ]);
+    expect(String(calls[1]!.args.text)).toContain('INT-2026-000001 has reached the police');
+
+    const teamsBefore = connector.calls.length;
+    expect(await receipts.send(receipt(await userId('teams', teamsPractitioner.aadObjectId)))).toEqual({
+      ok: true,
+    });
+    expect(connector.calls.length).toBe(teamsBefore);
+    expect(await receipts.send(receipt(await userId('teams', teamsDuty.aadObjectId)))).toEqual({ ok: true });
+    const told = connector.calls.slice(teamsBefore);
+    expect(told.map((c) => [c.conversationId, textOf(c)])).toEqual([
+      [
+        personalChat(teamsDuty).id,
+        "INT-2026-000001 has reached the police intelligence team's gateway. Thank you.",
+      ],
+    ]);
+  });
+});
