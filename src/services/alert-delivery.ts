@@ -22,25 +22,36 @@ export class AlertDeliveryTransport implements Transport {
     if (!alert) return { ok: true };
     const view = await this.alerts.view(alert.id);
     const posts = JSON.parse(alert.posts) as AlertPost[];
-    try {
-      if (delivery.kind === 'update') {
-        for (const post of posts) await this.surfaces.get(post.platform)?.updateAlert(post, view);
-        return { ok: true };
+    // One unreachable place (a channel the bot was removed from) must not hold up the others:
+    // each is tried, and the message is retried only for those that failed.
+    const errors: string[] = [];
+    const attempt = async (work: () => Promise<void>) => {
+      try {
+        await work();
+      } catch (error) {
+        errors.push(error instanceof Error ? error.message : String(error));
       }
+    };
+    if (delivery.kind === 'update') {
+      for (const post of posts) {
+        await attempt(async () => this.surfaces.get(post.platform)?.updateAlert(post, view));
+      }
+    } else {
       const targets = await this.targets(delivery.audience, alert.subjectUserId);
-      if (targets.length === 0)
+      if (targets.length === 0) {
         this.log.warn({ alertId: alert.id, audience: delivery.audience }, 'an alert has nowhere to go');
+      }
       for (const target of targets) {
         const surface = this.surfaces.get(target.platform);
         // A retry skips the places already posted to.
         if (!surface || posts.some((p) => p.platform === target.platform && p.key === target.key)) continue;
-        posts.push(await surface.postAlert(target, view));
-        await this.db.alert.update({ where: { id: alert.id }, data: { posts: JSON.stringify(posts) } });
+        await attempt(async () => {
+          posts.push(await surface.postAlert(target, view));
+          await this.db.alert.update({ where: { id: alert.id }, data: { posts: JSON.stringify(posts) } });
+        });
       }
-      return { ok: true };
-    } catch (error) {
-      return { ok: false, retry: true, error: error instanceof Error ? error.message : String(error) };
     }
+    return errors.length ? { ok: false, retry: true, error: errors.join('; ').slice(0, 1000) } : { ok: true };
   }
 
   /** The places an audience means. */

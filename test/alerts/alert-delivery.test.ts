@@ -109,3 +109,64 @@ describe.each(providers)('posting alerts on %s', (provider) => {
     }
   });
 });
+
+describe('an unreachable place', () => {
+  it('does not hold up the others, and only it is tried again', async () => {
+    const { core, database, cipher } = await createTestCore('sqlite');
+    try {
+      const slack = recordingSurface('slack');
+      let teamsUp = false;
+      const teams: Surface = {
+        platform: 'teams',
+        postAlert: async (target) => {
+          if (!teamsUp) throw new Error('403 the bot was removed');
+          return { platform: 'teams', key: target.key, messageId: 'm1' };
+        },
+        updateAlert: async () => undefined,
+        tell: async () => undefined,
+      };
+      const transport = new AlertDeliveryTransport(
+        database.db,
+        core.alerts,
+        new Map([
+          ['slack', slack.surface],
+          ['teams', teams],
+        ]),
+        createLogger('silent'),
+      );
+      for (const [platform, key] of [
+        ['teams', 'T-DUTY'],
+        ['slack', 'C-DUTY'],
+      ] as const) {
+        await database.db.chatAddress.create({
+          data: { platform, key, kind: 'channel', address: '{}', purpose: 'duty' },
+        });
+      }
+      const id = await database.db.$transaction((tx) =>
+        core.alerts.raise(tx, { rule: 'immediate-danger', initials: 'T.U.' }, new Date()),
+      );
+      const message = await database.db.outboxMessage.findFirstOrThrow({ where: { destination: 'alert' } });
+      const delivery = {
+        id: message.id,
+        destination: 'alert',
+        recordId: null,
+        idempotencyKey: message.idempotencyKey,
+        attempt: 1,
+        payload: cipher.decryptJson(message.payloadEnc),
+      };
+      expect(await transport.send(delivery)).toMatchObject({
+        ok: false,
+        retry: true,
+        error: expect.stringContaining('403'),
+      });
+      expect(slack.shown.size).toBe(1);
+      teamsUp = true;
+      expect(await transport.send({ ...delivery, attempt: 2 })).toEqual({ ok: true });
+      expect(slack.shown.size).toBe(1);
+      const posts = JSON.parse((await database.db.alert.findUniqueOrThrow({ where: { id } })).posts);
+      expect(posts.map((p: { platform: string }) => p.platform).sort()).toEqual(['slack', 'teams']);
+    } finally {
+      await database.destroy();
+    }
+  });
+});
