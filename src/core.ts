@@ -11,6 +11,7 @@ import { DashboardLinks } from './services/dashboard-links.service';
 import { FiguresService } from './services/figures.service';
 import { FormCatalogue } from './services/form-catalogue';
 import { InterviewService } from './services/interviews.service';
+import { MetListService } from './services/met-list.service';
 import { QuestionService } from './services/questions.service';
 import { SubmissionService } from './services/submissions.service';
 import { UserService } from './services/users.service';
@@ -51,7 +52,17 @@ export function createCore({
 }: CoreDeps) {
   const { db, provider } = database;
   const alerts = new AlertService(db, provider, cipher, clock, prompts.alerts);
-  const submissions = new SubmissionService(db, provider, cipher, clock, prompts.risk, routes, alerts);
+  const metList = new MetListService(db, provider, cipher, clock, routes, config.REPEAT_MISSING_DAYS);
+  const submissions = new SubmissionService(
+    db,
+    provider,
+    cipher,
+    clock,
+    prompts.risk,
+    routes,
+    alerts,
+    metList,
+  );
   const questions = new QuestionService(db, provider, cipher, clock, {
     threshold: config.REPEAT_MISSING_THRESHOLD,
     days: config.REPEAT_MISSING_DAYS,
@@ -100,6 +111,7 @@ export function createCore({
     admin,
     figures,
     dashboardLinks,
+    metList,
   };
 }
 

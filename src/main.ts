@@ -1,3 +1,5 @@
+import { createApiFeature } from '../adapters/api/index';
+import { gatewayFeature } from '../adapters/gateway/index';
 import { createSlackFeature } from '../adapters/slack/index';
 import { createTeamsFeature } from '../adapters/teams/index';
 import { createDashboardFeature } from '../adapters/web/index';
@@ -6,7 +8,14 @@ import { type Core, createCore } from './core';
 import { DAY } from './domain/clock';
 import type { Feature, FeatureFactory } from './feature';
 import { createLogger, type Logger } from './logger';
+import { outboxFeature } from './outbox/feature';
+import { deliveryRoutesFrom } from './outbox/settings';
+import { destinations, type Transports } from './outbox/transport';
 import { createSchedulerFeature } from './scheduler/feature';
+import { AlertDeliveryTransport } from './services/alert-delivery';
+import { ALERT_DESTINATION } from './services/alerts.service';
+import { ReceiptTransport } from './services/receipt-delivery';
+import type { Surfaces } from './services/surfaces';
 import { createApp, listen, type RunningServer } from './server';
 import { loadFieldCipher } from './store/data-key';
 import { type Database, openDatabase } from './store/database';
@@ -18,6 +27,7 @@ const featureFactories: FeatureFactory[] = [
   createSlackFeature,
   createTeamsFeature,
   createDashboardFeature,
+  createApiFeature,
 ];
 
 export interface Bot {
@@ -36,11 +46,15 @@ export async function startBot(
   const cipher = loadFieldCipher(config, log);
   const database = await openDatabase(config.DATABASE_URL);
   log.info({ database: database.provider }, 'database ready');
-  const core = createCore({ config, database, cipher, log });
+  const core = createCore({ config, database, cipher, log, routes: deliveryRoutesFrom(env) });
 
+  // One outbox worker delivers everything: the gateway's email and webhook, duty alerts and
+  // receipts on whichever surfaces are on. It comes before the gateway, so it stops first.
+  const transports: Transports = new Map();
+  const factories = [...featureFactories, outboxFeature(transports), gatewayFeature(transports)];
   const features: Feature[] = [];
   const off: string[] = [];
-  for (const factory of featureFactories) {
+  for (const factory of factories) {
     const result = await factory({ env, config, core, database, cipher, log });
     if (result.on) features.push(result.feature);
     else off.push(`${result.name} (${result.why})`);
@@ -49,6 +63,10 @@ export async function startBot(
     { on: features.map((f) => f.name), off },
     off.length ? `Off: ${off.join('; ')}` : 'Everything is on',
   );
+
+  const surfaces: Surfaces = new Map(features.flatMap((f) => (f.surface ? [[f.surface.platform, f.surface]] : [])));
+  transports.set(ALERT_DESTINATION, new AlertDeliveryTransport(database.db, core.alerts, surfaces, log));
+  transports.set(destinations.receipt, new ReceiptTransport(database.db, surfaces));
 
   const server = await listen(createApp(database, features), config.PORT, config.HOST, log);
   for (const feature of features) await feature.start?.();

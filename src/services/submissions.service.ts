@@ -18,6 +18,7 @@ import type { FieldCipher } from '../store/field-crypto';
 import { nextReference } from '../store/references';
 import type { Actor } from './actor';
 import type { AlertService } from './alerts.service';
+import type { MetListService } from './met-list.service';
 import { authorise, NotPossibleError } from './refusal';
 
 export const SCHEMA_VERSION = 1;
@@ -62,6 +63,8 @@ export class SubmissionService {
     private readonly routes: DeliveryRoutes = {},
     /** Raises the alerts a record causes, in the same transaction; none when alerts are off. */
     private readonly alerts: AlertService | null = null,
+    /** Puts a child found at medium or high risk forward for the MET list. */
+    private readonly metList: MetListService | null = null,
   ) {}
 
   async submitIntelligence(actor: Actor, answers: Record<string, unknown>): Promise<Submission> {
@@ -182,8 +185,10 @@ export class SubmissionService {
           },
         });
         const level = chosenLevel ?? risk.level;
-        if (child && level !== 'low')
-          await this.nominate(tx, actor, child.id, level, `${check} risk check`, now);
+        if (child && level !== 'low') {
+          const reason = `${check} risk check`;
+          await this.metList?.nominateFromRiskCheck(tx, actor, { childId: child.id, level, reason, now });
+        }
         const facts: RecordFacts = {
           type: 'risk-check',
           immediateDanger: false,
@@ -292,35 +297,6 @@ export class SubmissionService {
     const child = await findOrCreateChild(tx, this.cipher, details, now);
     await this.audit(tx, actor, child.created ? 'create' : 'update', 'person', child.id, undefined, now);
     return child;
-  }
-
-  private async nominate(tx: Tx, actor: Actor, childId: string, level: string, reason: string, now: Date) {
-    const entry = await tx.metListEntry.findUnique({ where: { childId } });
-    if (entry && entry.status !== 'removed' && entry.status !== 'declined') return;
-    const data = {
-      status: 'nominated',
-      level,
-      nominatedById: actor.id,
-      nominatedAt: now,
-      removedAt: null,
-      removalReason: null,
-    };
-    const saved = entry
-      ? await tx.metListEntry.update({ where: { id: entry.id }, data })
-      : await tx.metListEntry.create({ data: { childId, ...data } });
-    await tx.metLevelChange.create({
-      data: {
-        entryId: saved.id,
-        fromLevel: entry?.level ?? null,
-        toLevel: level,
-        fromStatus: entry?.status ?? null,
-        toStatus: 'nominated',
-        reason,
-        changedById: actor.id,
-        changedAt: now,
-      },
-    });
-    await this.audit(tx, actor, entry ? 'update' : 'create', 'met-list-entry', saved.id, reason, now);
   }
 
   private async save(

@@ -1,0 +1,109 @@
+import express, { type NextFunction, type Request, type Response, Router } from 'express';
+import type { z } from 'zod';
+import type { Core } from '../../src/core';
+import { answerSchemas, type MissingAnswersT, type ReturnAnswersT } from '../../src/domain/records';
+import type { Logger } from '../../src/logger';
+import type { DeliveryService } from '../../src/outbox/deliveries.service';
+import type { Actor } from '../../src/services/actor';
+import type { ApiTokenService } from '../../src/services/api-tokens.service';
+import { NotPossibleError, RefusedError } from '../../src/services/refusal';
+import type { Submission } from '../../src/services/submissions.service';
+import { actorOf, requireToken } from './auth';
+import { checkRecord } from './validate';
+
+export interface RecordRoutesDeps {
+  core: Core;
+  tokens: ApiTokenService;
+  deliveries: DeliveryService;
+  log: Logger;
+}
+
+interface Endpoint<T> {
+  path: string;
+  schema: z.ZodType<T>;
+  submit(actor: Actor, answers: T): Promise<Submission>;
+}
+
+function endpoint<T>(e: Endpoint<T>): Endpoint<unknown> {
+  return e as Endpoint<unknown>;
+}
+
+/** POST a record, GET one back: /api/v1/… for partner systems, with bearer tokens. */
+export function recordRoutes({ core, tokens, deliveries, log }: RecordRoutesDeps): Router {
+  const router = Router();
+  const authenticate = requireToken(tokens);
+  // Bodies are parsed here only, after the token is checked: there is no global body parser.
+  const json = express.json({ limit: '100kb' });
+
+  const endpoints = [
+    endpoint({
+      path: '/intelligence',
+      schema: answerSchemas.intelligence,
+      submit: (actor, answers) => core.submissions.submitIntelligence(actor, answers),
+    }),
+    endpoint<MissingAnswersT>({
+      path: '/missing',
+      schema: answerSchemas.missing,
+      submit: (actor, answers) => core.submissions.submitMissing(actor, answers),
+    }),
+    endpoint<ReturnAnswersT>({
+      path: '/returns',
+      schema: answerSchemas.return,
+      submit: (actor, answers) => core.submissions.submitReturn(actor, answers),
+    }),
+  ];
+
+  for (const { path, schema, submit } of endpoints) {
+    router.post(path, authenticate, json, async (req: Request, res: Response) => {
+      if (!req.is('application/json')) {
+        res.status(415).json({
+          error: 'unsupported',
+          message: 'Send the record as JSON (Content-Type: application/json).',
+        });
+        return;
+      }
+      const checked = checkRecord(schema, req.body);
+      if (!checked.ok) {
+        res.status(400).json({ error: 'invalid', issues: checked.issues });
+        return;
+      }
+      const saved = await submit(actorOf(res), checked.value);
+      res
+        .status(201)
+        .location(`/api/v1/records/${saved.reference}`)
+        .json({ id: saved.recordId, reference: saved.reference });
+    });
+  }
+
+  router.get('/records/:reference', authenticate, async (req: Request, res: Response) => {
+    const found = await deliveries.recordWithDelivery(actorOf(res), String(req.params.reference));
+    if (!found) {
+      res
+        .status(404)
+        .json({ error: 'not-found', message: 'There is no record with that reference that you may see.' });
+      return;
+    }
+    res.json(found);
+  });
+
+  router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const { type } = (error ?? {}) as { type?: string };
+    if (type === 'entity.too.large') {
+      res.status(413).json({ error: 'too-large', message: 'A record may be at most 100 kB of JSON.' });
+    } else if (type === 'entity.parse.failed') {
+      res
+        .status(400)
+        .json({ error: 'invalid', issues: [{ path: '', message: 'The body is not valid JSON.' }] });
+    } else if (error instanceof RefusedError) {
+      res.status(403).json({ error: 'refused', message: `Sorry: ${error.what} is only for ${error.roles}.` });
+    } else if (error instanceof NotPossibleError) {
+      res.status(422).json({ error: 'not-possible', message: error.message });
+    } else {
+      log.error({ err: error }, 'partner API: request failed');
+      res
+        .status(500)
+        .json({ error: 'internal', message: 'Something went wrong on our side. Please try again.' });
+    }
+  });
+  return router;
+}

@@ -1,0 +1,147 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config';
+import { ApiTokenService } from './services/api-tokens.service';
+import { NotPossibleError } from './services/refusal';
+import { UserService } from './services/users.service';
+import { type Database, openDatabase } from './store/database';
+
+/**
+ * `npm run admin -- <group> <command> [--option value …]`: set-up tasks run on the server, next
+ * to the database. Each command is an entry in `commands`; add a group or a command there.
+ */
+
+interface Output {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+interface AdminContext extends Output {
+  /** Opened on first use, closed when the command ends. */
+  database(): Promise<Database>;
+}
+
+interface Command {
+  usage: string;
+  summary: string;
+  options: Record<string, { type: 'string'; required?: boolean }>;
+  run(options: Record<string, string>, context: AdminContext): Promise<void>;
+}
+
+/** Who the audit trail names for what is done here. */
+const byAdmin = { name: 'admin command line', surface: 'admin' };
+
+async function tokenService(context: AdminContext): Promise<ApiTokenService> {
+  const { db, provider } = await context.database();
+  return new ApiTokenService(db, provider, new UserService(db, null));
+}
+
+const commands: Record<string, Record<string, Command>> = {
+  token: {
+    create: {
+      usage: 'token create --name <name> --role <role> --agency <agency>',
+      summary: 'Make an API token for a partner system or script (shown once).',
+      options: {
+        name: { type: 'string', required: true },
+        role: { type: 'string', required: true },
+        agency: { type: 'string', required: true },
+      },
+      async run({ name = '', role = '', agency = '' }, context) {
+        const { token } = await (await tokenService(context)).create(byAdmin, { name, role, agency });
+        context.out(`API token for ${name} (${role}, ${agency}):`);
+        context.out('');
+        context.out(`  ${token}`);
+        context.out('');
+        context.out('Keep it safe: it is shown only this once. Send it as "Authorization: Bearer <token>".');
+        context.out(`To stop it working: npm run admin -- token revoke --name ${name}`);
+      },
+    },
+    revoke: {
+      usage: 'token revoke --name <name>',
+      summary: 'Stop a token working, at once.',
+      options: { name: { type: 'string', required: true } },
+      async run({ name = '' }, context) {
+        await (await tokenService(context)).revoke(byAdmin, name);
+        context.out(`Token ${name} revoked: it no longer works.`);
+      },
+    },
+    list: {
+      usage: 'token list',
+      summary: 'List tokens (never their secrets).',
+      options: {},
+      async run(_options, context) {
+        const tokens = await (await tokenService(context)).list();
+        if (tokens.length === 0) context.out('No API tokens yet.');
+        for (const t of tokens) {
+          const state = t.revokedAt ? `revoked ${t.revokedAt.toISOString().slice(0, 10)}` : 'in use';
+          context.out(
+            `${t.name}  ${t.role}  ${t.agency ?? '-'}  made ${t.createdAt.toISOString().slice(0, 10)}  ${state}`,
+          );
+        }
+      },
+    },
+  },
+};
+
+function help(write: (line: string) => void): void {
+  write('Usage: npm run admin -- <command> [options]');
+  write('');
+  for (const group of Object.values(commands)) {
+    for (const command of Object.values(group)) write(`  ${command.usage.padEnd(62)} ${command.summary}`);
+  }
+}
+
+/** Runs one command; returns the exit code. */
+export async function runAdmin(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  output: Output = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) },
+): Promise<number> {
+  const [groupName = '', commandName = '', ...rest] = argv;
+  const command = commands[groupName]?.[commandName];
+  if (!command) {
+    const asked = ['', 'help', '--help', '-h'].includes(groupName);
+    if (!asked) output.err(`There is no command "${[groupName, commandName].filter(Boolean).join(' ')}".`);
+    help(asked ? output.out : output.err);
+    return asked ? 0 : 2;
+  }
+  let values: Record<string, string>;
+  try {
+    values = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: false })
+      .values as Record<string, string>;
+  } catch (error) {
+    output.err(`${(error as Error).message}\nUsage: npm run admin -- ${command.usage}`);
+    return 2;
+  }
+  const missing = Object.entries(command.options)
+    .filter(([name, option]) => option.required && !values[name]?.trim())
+    .map(([name]) => `--${name}`);
+  if (missing.length) {
+    output.err(`Please give ${missing.join(', ')}.\nUsage: npm run admin -- ${command.usage}`);
+    return 2;
+  }
+  let database: Database | undefined;
+  try {
+    const config = loadConfig(env);
+    const context: AdminContext = {
+      ...output,
+      database: async () => {
+        database ??= await openDatabase(config.DATABASE_URL);
+        return database;
+      },
+    };
+    await command.run(values, context);
+    return 0;
+  } catch (error) {
+    if (error instanceof NotPossibleError || error instanceof ConfigError) {
+      output.err(error.message);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await database?.close();
+  }
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) {
+  process.exitCode = await runAdmin(process.argv.slice(2));
+}

@@ -1,0 +1,588 @@
+import { randomUUID } from 'node:crypto';
+import ExcelJS from 'exceljs';
+import { type Clock, DAY } from '../domain/clock';
+import { nextReviewDate } from '../domain/deadlines';
+import { formatDay } from '../domain/london-time';
+import { decide } from '../domain/policy';
+import { RECORD_SCHEMA_VERSION } from '../domain/record-schemas';
+import type { RiskLevel } from '../domain/risk';
+import { type DeliveryRoutes, enqueueRecordDeliveries } from '../outbox/enqueue';
+import { appendAudit } from '../store/audit';
+import { type ChildDetails, findOrCreateChild } from '../store/children';
+import type { Db, Provider, Tx } from '../store/database';
+import type { FieldCipher } from '../store/field-crypto';
+import { nextReference } from '../store/references';
+import type { Actor } from './actor';
+import { authorise, NotPossibleError } from './refusal';
+import type { RecordEnvelope } from './submissions.service';
+
+export type MetListStatus = 'nominated' | 'active' | 'declined' | 'removed';
+type Action =
+  | 'nominate'
+  | 'accept'
+  | 'decline'
+  | 'set-level'
+  | 'set-review'
+  | 'set-lead-professional'
+  | 'remove';
+
+/** Suggested reasons for taking a child off the list; any reason may be given. */
+export const removalReasons = ['Risk reduced', 'Moved out of the area', 'Turned 18', 'Other'] as const;
+
+/**
+ * The child a change is about, named by the reference of any record about them (a risk check,
+ * a missing report, an earlier MET list change).
+ */
+export interface ChildByReference {
+  reference: string;
+}
+
+export interface NominateInput {
+  /** A record about the child, or the child's details for a nomination by hand. */
+  child: ChildByReference | ChildDetails;
+  level: RiskLevel;
+  reason: string;
+  leadProfessional?: string;
+}
+
+/** What a change did: its own record (told to the MET coordinator) and the entry as it now is. */
+export interface MetListChange {
+  reference: string;
+  recordId: string;
+  entryId: string;
+  initials: string;
+  status: MetListStatus;
+  level: RiskLevel | null;
+  reviewDate: Date | null;
+}
+
+export interface MetListHistoryItem {
+  at: Date;
+  by: string;
+  fromStatus: string | null;
+  toStatus: string;
+  fromLevel: string | null;
+  toLevel: string | null;
+  reason: string;
+}
+
+/** One child on the list, with the fields the monthly MET Operational Group reviews. */
+export interface MetListRow {
+  initials: string;
+  /** Only for roles that may see a child's details. */
+  name: string | null;
+  status: 'nominated' | 'active';
+  level: string | null;
+  gender: string | null;
+  age: number | null;
+  ethnicity: string | null;
+  accommodation: string | null;
+  missingCount: number;
+  leadProfessional: string | null;
+  reviewDate: Date | null;
+  nominatedAt: Date;
+}
+
+interface Entry {
+  id: string;
+  childId: string;
+  status: string;
+  level: string | null;
+  reviewDate: Date | null;
+  leadProfessional: string | null;
+}
+
+interface Change {
+  action: Action;
+  reason: string;
+  /** The entry's fields after the change. */
+  next: Partial<Omit<Entry, 'id' | 'childId'>> & { status: MetListStatus };
+}
+
+const onList = ['nominated', 'active'];
+const levelOrder: Record<string, number> = { high: 0, medium: 1, low: 2 };
+
+/**
+ * The MET list: nominate, accept or decline, set the level and the review date, name the lead
+ * professional, remove. Each change keeps a history row, is its own record (type met-list-change)
+ * and is queued, in the same transaction, for the MET coordinator and any gateway routed for it.
+ */
+export class MetListService {
+  constructor(
+    private readonly db: Db,
+    private readonly provider: Provider,
+    private readonly cipher: FieldCipher,
+    private readonly clock: Clock,
+    private readonly routes: DeliveryRoutes = {},
+    /** The window "missing count" covers (REPEAT_MISSING_DAYS). */
+    private readonly missingDays = 90,
+  ) {}
+
+  /** Puts a child forward, by hand or from a risk check; the group then accepts or declines. */
+  async nominate(actor: Actor, input: NominateInput): Promise<MetListChange> {
+    authorise(actor, 'manage-met-list');
+    const reason = required(input.reason, 'Please give a reason for the nomination.');
+    return this.change(actor, input.child, (entry) => {
+      if (entry && onList.includes(entry.status)) {
+        throw new NotPossibleError(
+          `This child is already on the MET list (${describeStatus(entry.status)}).`,
+        );
+      }
+      return {
+        action: 'nominate',
+        reason,
+        next: {
+          status: 'nominated',
+          level: input.level,
+          reviewDate: null,
+          leadProfessional: input.leadProfessional?.trim() || entry?.leadProfessional || null,
+        },
+      };
+    });
+  }
+
+  /** The group accepts a nomination; the first review is a month on unless another date is given. */
+  async accept(
+    actor: Actor,
+    input: { child: ChildByReference; reviewDate?: Date; reason?: string },
+  ): Promise<MetListChange> {
+    authorise(actor, 'manage-met-list');
+    return this.change(actor, input.child, (entry, now) => {
+      expectStatus(entry, ['nominated'], 'Only a nominated child can be accepted.');
+      return {
+        action: 'accept',
+        reason: input.reason?.trim() || 'Accepted by the MET group',
+        next: { status: 'active', reviewDate: this.reviewDate(input.reviewDate, now) },
+      };
+    });
+  }
+
+  async decline(actor: Actor, input: { child: ChildByReference; reason: string }): Promise<MetListChange> {
+    authorise(actor, 'manage-met-list');
+    const reason = required(input.reason, 'Please say why the nomination was declined.');
+    return this.change(actor, input.child, (entry) => {
+      expectStatus(entry, ['nominated'], 'Only a nominated child can be declined.');
+      return { action: 'decline', reason, next: { status: 'declined', reviewDate: null } };
+    });
+  }
+
+  async setLevel(
+    actor: Actor,
+    input: { child: ChildByReference; level: RiskLevel; reason: string },
+  ): Promise<MetListChange> {
+    authorise(actor, 'manage-met-list');
+    const reason = required(input.reason, 'Please give a reason for the new level.');
+    return this.change(actor, input.child, (entry) => {
+      const current = expectStatus(entry, onList, 'This child is not on the MET list.');
+      if (current.level === input.level) throw new NotPossibleError(`The level is already ${input.level}.`);
+      return {
+        action: 'set-level',
+        reason,
+        next: { status: current.status as MetListStatus, level: input.level },
+      };
+    });
+  }
+
+  /** Sets the next review; with no date, a month from today. */
+  async setReview(
+    actor: Actor,
+    input: { child: ChildByReference; reviewDate?: Date; reason?: string },
+  ): Promise<MetListChange> {
+    authorise(actor, 'manage-met-list');
+    return this.change(actor, input.child, (entry, now) => {
+      const current = expectStatus(entry, onList, 'This child is not on the MET list.');
+      const reviewDate = this.reviewDate(input.reviewDate, now);
+      return {
+        action: 'set-review',
+        reason: input.reason?.trim() || `Review set for ${formatDay(reviewDate.toISOString().slice(0, 10))}`,
+        next: { status: current.status as MetListStatus, reviewDate },
+      };
+    });
+  }
+
+  /** Young people said a consistent worker matters: the list names the lead professional. */
+  async setLeadProfessional(
+    actor: Actor,
+    input: { child: ChildByReference; name: string },
+  ): Promise<MetListChange> {
+    authorise(actor, 'manage-met-list');
+    const name = required(input.name, "Please give the lead professional's name.");
+    return this.change(actor, input.child, (entry) => {
+      const current = expectStatus(entry, onList, 'This child is not on the MET list.');
+      return {
+        action: 'set-lead-professional',
+        reason: `Lead professional: ${name}`,
+        next: { status: current.status as MetListStatus, leadProfessional: name },
+      };
+    });
+  }
+
+  /** Takes a child off the list (risk reduced, moved away, turned 18…); the history stays. */
+  async remove(actor: Actor, input: { child: ChildByReference; reason: string }): Promise<MetListChange> {
+    authorise(actor, 'manage-met-list');
+    const reason = required(input.reason, 'Please give a reason for taking the child off the list.');
+    return this.change(actor, input.child, (entry) => {
+      expectStatus(entry, onList, 'This child is not on the MET list.');
+      return { action: 'remove', reason, next: { status: 'removed', reviewDate: null } };
+    });
+  }
+
+  /** Every change to a child's entry, oldest first. */
+  async history(actor: Actor, child: ChildByReference): Promise<MetListHistoryItem[]> {
+    authorise(actor, 'ask-met-list');
+    const childId = await this.childOf(this.db, child.reference);
+    const entry = await this.db.metListEntry.findUnique({ where: { childId } });
+    if (!entry) throw new NotPossibleError('This child has never been on the MET list.');
+    const changes = await this.db.metLevelChange.findMany({
+      where: { entryId: entry.id },
+      orderBy: { changedAt: 'asc' },
+    });
+    const users = await this.db.user.findMany({
+      where: { id: { in: [...new Set(changes.map((c) => c.changedById))] } },
+      select: { id: true, displayName: true },
+    });
+    const names = new Map(users.map((u) => [u.id, u.displayName]));
+    await this.auditReads(actor, [childId], 'MET list history');
+    return changes.map((c) => ({
+      at: c.changedAt,
+      by: names.get(c.changedById) ?? 'unknown',
+      fromStatus: c.fromStatus,
+      toStatus: c.toStatus,
+      fromLevel: c.fromLevel,
+      toLevel: c.toLevel,
+      reason: c.reason,
+    }));
+  }
+
+  /** The current list for the monthly meeting, highest level first, then soonest review. */
+  async rows(actor: Actor): Promise<MetListRow[]> {
+    authorise(actor, 'ask-met-list');
+    const now = this.clock.now();
+    const entries = await this.db.metListEntry.findMany({
+      where: { status: { in: onList } },
+      include: { child: true },
+      take: 2000,
+    });
+    const since = new Date(now.getTime() - this.missingDays * DAY);
+    const counts = await this.db.missingEpisode.groupBy({
+      by: ['childId'],
+      where: { childId: { in: entries.map((e) => e.childId) }, lastSeenAt: { gte: since } },
+      _count: { _all: true },
+    });
+    const missing = new Map(counts.map((c) => [c.childId, c._count._all]));
+    const showName = decide(actor.role, 'view-child-details').allowed;
+    const rows = entries.map(({ child, ...entry }) => ({
+      initials: child.initials,
+      name: showName ? this.cipher.decrypt(child.nameEnc) : null,
+      status: entry.status as MetListRow['status'],
+      level: entry.level,
+      gender: child.gender,
+      age: ageOf(
+        child.dateOfBirthEnc ? this.cipher.decrypt(child.dateOfBirthEnc) : null,
+        child.yearOfBirth,
+        now,
+      ),
+      ethnicity: child.ethnicity,
+      accommodation: child.accommodation,
+      missingCount: missing.get(child.id) ?? 0,
+      leadProfessional: entry.leadProfessional,
+      reviewDate: entry.reviewDate,
+      nominatedAt: entry.nominatedAt,
+    }));
+    const never = Number.POSITIVE_INFINITY;
+    rows.sort(
+      (a, b) =>
+        (levelOrder[a.level ?? ''] ?? 3) - (levelOrder[b.level ?? ''] ?? 3) ||
+        (a.reviewDate?.getTime() ?? never) - (b.reviewDate?.getTime() ?? never) ||
+        a.nominatedAt.getTime() - b.nominatedAt.getTime() ||
+        a.initials.localeCompare(b.initials),
+    );
+    await this.auditReads(
+      actor,
+      entries.map((e) => e.childId),
+      'MET list export',
+    );
+    return rows;
+  }
+
+  /** The list as CSV (UTF-8, comma-separated, a header row). */
+  async exportCsv(actor: Actor): Promise<string> {
+    const rows = await this.rows(actor);
+    const lines = [
+      exportColumns.map((c) => headerOf(c, this.missingDays)),
+      ...rows.map((row) => exportColumns.map((c) => textOf(cellOf(row, c)))),
+    ];
+    return `${lines.map((cells) => cells.map(csvCell).join(',')).join('\r\n')}\r\n`;
+  }
+
+  /** The list as an Excel workbook, one sheet, for the meeting pack. */
+  async exportXlsx(actor: Actor): Promise<Buffer> {
+    const rows = await this.rows(actor);
+    const workbook = new ExcelJS.Workbook();
+    workbook.creator = 'metbot';
+    workbook.created = this.clock.now();
+    const sheet = workbook.addWorksheet('MET list', { views: [{ state: 'frozen', ySplit: 1 }] });
+    sheet.columns = exportColumns.map((c) => ({
+      header: headerOf(c, this.missingDays),
+      key: c.key,
+      width: c.width,
+      ...(c.date && { style: { numFmt: 'dd/mm/yyyy' } }),
+    }));
+    sheet.getRow(1).font = { bold: true };
+    for (const row of rows) {
+      sheet.addRow(Object.fromEntries(exportColumns.map((c) => [c.key, cellOf(row, c)])));
+    }
+    return Buffer.from(await workbook.xlsx.writeBuffer());
+  }
+
+  private reviewDate(given: Date | undefined, now: Date): Date {
+    const date = given ?? nextReviewDate(now);
+    if (Number.isNaN(date.getTime())) throw new NotPossibleError('Please give the review date as a date.');
+    if (date.getTime() <= now.getTime()) throw new NotPossibleError('The review date must be after today.');
+    return date;
+  }
+
+  private async childOf(db: Db | Tx, reference: string): Promise<string> {
+    const record = await db.record.findUnique({
+      where: { reference: reference.trim().toUpperCase() },
+      select: { childId: true },
+    });
+    if (!record?.childId) throw new NotPossibleError(`I can't find a record ${reference} about a child.`);
+    return record.childId;
+  }
+
+  /** One change: the entry, its history row, its record, its deliveries and the audit, in one transaction. */
+  private change(
+    actor: Actor,
+    child: ChildByReference | ChildDetails,
+    decideChange: (entry: Entry | null, now: Date) => Change,
+  ): Promise<MetListChange> {
+    const now = this.clock.now();
+    return this.db.$transaction(async (tx) => {
+      const childId =
+        'reference' in child
+          ? await this.childOf(tx, child.reference)
+          : (await findOrCreateChild(tx, this.cipher, child, now)).id;
+      return this.changeWithin(tx, actor, childId, decideChange, now);
+    });
+  }
+
+  /**
+   * A risk check at medium or high puts the child forward, inside the risk check's own transaction
+   * (for SubmissionService.submitRiskCheck); nothing changes when they are already on the list.
+   * No MET role is needed: the practitioner's check is the reason.
+   */
+  async nominateFromRiskCheck(
+    tx: Tx,
+    actor: Actor,
+    input: { childId: string; level: RiskLevel; reason: string; now: Date },
+  ): Promise<MetListChange | null> {
+    const entry = await tx.metListEntry.findUnique({ where: { childId: input.childId } });
+    if (entry && onList.includes(entry.status)) return null;
+    return this.changeWithin(
+      tx,
+      actor,
+      input.childId,
+      () => ({
+        action: 'nominate',
+        reason: input.reason,
+        next: { status: 'nominated', level: input.level, reviewDate: null },
+      }),
+      input.now,
+    );
+  }
+
+  private async changeWithin(
+    tx: Tx,
+    actor: Actor,
+    childId: string,
+    decideChange: (entry: Entry | null, now: Date) => Change,
+    now: Date,
+  ): Promise<MetListChange> {
+    const person = await tx.person.findUniqueOrThrow({ where: { id: childId } });
+    const entry = await tx.metListEntry.findUnique({ where: { childId } });
+    const { action, reason, next } = decideChange(entry, now);
+    const data = {
+      ...next,
+      ...(action === 'nominate' && {
+        nominatedById: actor.id,
+        nominatedAt: now,
+        removedAt: null,
+        removalReason: null,
+      }),
+      ...(action === 'remove' && { removedAt: now, removalReason: reason }),
+    };
+    const saved = entry
+      ? await tx.metListEntry.update({ where: { id: entry.id }, data })
+      : await tx.metListEntry.create({
+          data: { childId, nominatedById: actor.id, nominatedAt: now, ...data },
+        });
+    await tx.metLevelChange.create({
+      data: {
+        entryId: saved.id,
+        fromLevel: entry?.level ?? null,
+        toLevel: saved.level,
+        fromStatus: entry?.status ?? null,
+        toStatus: saved.status,
+        reason,
+        changedById: actor.id,
+        changedAt: now,
+      },
+    });
+    const id = randomUUID();
+    const reference = await nextReference(tx, 'met-list-change', now);
+    const envelope: RecordEnvelope = {
+      schemaVersion: RECORD_SCHEMA_VERSION,
+      id,
+      reference,
+      type: 'met-list-change',
+      submittedAt: now.toISOString(),
+      submittedBy: { name: actor.displayName, agency: actor.agencyName, surface: actor.surface },
+      answers: {
+        action,
+        entryId: saved.id,
+        child: { name: this.cipher.decrypt(person.nameEnc), initials: person.initials },
+        fromStatus: entry?.status ?? null,
+        toStatus: saved.status,
+        fromLevel: entry?.level ?? null,
+        toLevel: saved.level,
+        reason,
+        reviewDate: saved.reviewDate?.toISOString() ?? null,
+        leadProfessional: saved.leadProfessional,
+      },
+    };
+    await tx.record.create({
+      data: {
+        id,
+        reference,
+        type: 'met-list-change',
+        schemaVersion: RECORD_SCHEMA_VERSION,
+        childId,
+        submittedById: actor.id,
+        agencyId: actor.agencyId,
+        surface: actor.surface,
+        dataEnc: this.cipher.encryptJson(envelope),
+        createdAt: now,
+      },
+    });
+    await enqueueRecordDeliveries(tx, this.cipher, envelope, this.routes);
+    await this.audit(
+      tx,
+      actor,
+      entry ? 'update' : 'create',
+      'met-list-entry',
+      saved.id,
+      `${action}: ${reason}`,
+      now,
+    );
+    await this.audit(tx, actor, 'create', 'record', id, reference, now);
+    return {
+      reference,
+      recordId: id,
+      entryId: saved.id,
+      initials: person.initials,
+      status: saved.status as MetListStatus,
+      level: saved.level as RiskLevel | null,
+      reviewDate: saved.reviewDate,
+    };
+  }
+
+  private audit(
+    tx: Tx,
+    actor: Actor,
+    action: 'create' | 'update' | 'read',
+    recordType: string,
+    recordId: string,
+    detail: string,
+    at: Date,
+  ) {
+    return appendAudit(tx, this.provider, {
+      actorId: actor.id,
+      actor: actor.displayName,
+      surface: actor.surface,
+      action,
+      recordType,
+      recordId,
+      detail,
+      at,
+    });
+  }
+
+  private async auditReads(actor: Actor, childIds: string[], detail: string): Promise<void> {
+    if (childIds.length === 0) return;
+    const at = this.clock.now();
+    await this.db.$transaction(async (tx) => {
+      for (const childId of childIds) await this.audit(tx, actor, 'read', 'person', childId, detail, at);
+    });
+  }
+}
+
+function required(text: string | undefined, message: string): string {
+  const value = text?.trim();
+  if (!value) throw new NotPossibleError(message);
+  return value;
+}
+
+function describeStatus(status: string): string {
+  return status === 'nominated' ? 'nominated, waiting for the group' : 'accepted';
+}
+
+function expectStatus(entry: Entry | null, allowed: string[], message: string): Entry {
+  if (!entry || !allowed.includes(entry.status)) throw new NotPossibleError(message);
+  return entry;
+}
+
+/** Age in whole years from the date of birth when known, else roughly from the year of birth. */
+function ageOf(dateOfBirth: string | null, yearOfBirth: number | null, now: Date): number | null {
+  if (dateOfBirth) {
+    const [y, m, d] = dateOfBirth.split('-').map(Number) as [number, number, number];
+    const birthdayPassed =
+      now.getUTCMonth() + 1 > m || (now.getUTCMonth() + 1 === m && now.getUTCDate() >= d);
+    return now.getUTCFullYear() - y - (birthdayPassed ? 0 : 1);
+  }
+  return yearOfBirth ? now.getUTCFullYear() - yearOfBirth : null;
+}
+
+interface Column {
+  key: keyof MetListRow;
+  header: string;
+  width: number;
+  /** Shown as a date (dd/mm/yyyy in the workbook, YYYY-MM-DD in CSV). */
+  date?: boolean;
+}
+
+/** The fields the MET Operational Group keeps (MET Strategy; scrutiny panel 2017). */
+const exportColumns: Column[] = [
+  { key: 'initials', header: 'Initials', width: 10 },
+  { key: 'name', header: 'Name', width: 28 },
+  { key: 'status', header: 'Status', width: 12 },
+  { key: 'level', header: 'Level', width: 10 },
+  { key: 'gender', header: 'Gender', width: 12 },
+  { key: 'age', header: 'Age', width: 6 },
+  { key: 'ethnicity', header: 'Ethnicity', width: 20 },
+  { key: 'accommodation', header: 'Accommodation', width: 16 },
+  { key: 'missingCount', header: 'Times missing', width: 14 },
+  { key: 'leadProfessional', header: 'Lead professional', width: 24 },
+  { key: 'reviewDate', header: 'Review date', width: 14, date: true },
+  { key: 'nominatedAt', header: 'Nominated', width: 14, date: true },
+];
+
+function headerOf(column: Column, missingDays: number): string {
+  return column.key === 'missingCount' ? `Times missing (last ${missingDays} days)` : column.header;
+}
+
+function cellOf(row: MetListRow, column: Column): string | number | Date | null {
+  if (column.key === 'status') return row.status === 'active' ? 'On the list' : 'Nominated';
+  return row[column.key];
+}
+
+function textOf(value: string | number | Date | null): string {
+  if (value === null) return '';
+  return value instanceof Date ? value.toISOString().slice(0, 10) : String(value);
+}
+
+/** RFC 4180 quoting, and a leading quote on text a spreadsheet would run as a formula. */
+function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
