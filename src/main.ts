@@ -12,11 +12,11 @@ import { outboxFeature } from './outbox/feature';
 import { deliveryRoutesFrom } from './outbox/settings';
 import { destinations, type Transports } from './outbox/transport';
 import { createSchedulerFeature } from './scheduler/feature';
+import { createApp, listen, type RunningServer } from './server';
 import { AlertDeliveryTransport } from './services/alert-delivery';
 import { ALERT_DESTINATION } from './services/alerts.service';
 import { ReceiptTransport } from './services/receipt-delivery';
 import type { Surfaces } from './services/surfaces';
-import { createApp, listen, type RunningServer } from './server';
 import { loadFieldCipher } from './store/data-key';
 import { type Database, openDatabase } from './store/database';
 import { forgetInboundBefore } from './store/inbound-events';
@@ -64,7 +64,9 @@ export async function startBot(
     off.length ? `Off: ${off.join('; ')}` : 'Everything is on',
   );
 
-  const surfaces: Surfaces = new Map(features.flatMap((f) => (f.surface ? [[f.surface.platform, f.surface]] : [])));
+  const surfaces: Surfaces = new Map(
+    features.flatMap((f) => (f.surface ? [[f.surface.platform, f.surface]] : [])),
+  );
   transports.set(ALERT_DESTINATION, new AlertDeliveryTransport(database.db, core.alerts, surfaces, log));
   transports.set(destinations.receipt, new ReceiptTransport(database.db, surfaces));
 
