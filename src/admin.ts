@@ -1,6 +1,11 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config';
+import { systemClock } from './domain/clock';
+import { formatLondon } from './domain/london-time';
+import type { Actor } from './services/actor';
+import { AdminService } from './services/admin.service';
 import { ApiTokenService } from './services/api-tokens.service';
+import { createLinkForUser } from './services/dashboard-links.service';
 import { NotPossibleError } from './services/refusal';
 import { UserService } from './services/users.service';
 import { type Database, openDatabase } from './store/database';
@@ -30,12 +35,107 @@ interface Command {
 /** Who the audit trail names for what is done here. */
 const byAdmin = { name: 'admin command line', surface: 'admin' };
 
+/** The operator at the server's command line acts as an admin; the audit trail names them so. */
+const operator: Actor = {
+  id: 'admin-cli',
+  displayName: byAdmin.name,
+  role: 'admin',
+  agencyId: null,
+  agencyName: null,
+  platform: 'admin',
+  surface: byAdmin.surface,
+};
+
+async function adminService(context: AdminContext): Promise<AdminService> {
+  const { db, provider } = await context.database();
+  return new AdminService(db, provider, systemClock);
+}
+
+function printList(
+  context: AdminContext,
+  items: { title: string; fields: { label: string; value: string }[] }[],
+) {
+  if (items.length === 0) context.out('Nothing to show.');
+  for (const item of items) {
+    context.out(item.title);
+    for (const field of item.fields) context.out(`    ${field.label}: ${field.value}`);
+  }
+}
+
 async function tokenService(context: AdminContext): Promise<ApiTokenService> {
   const { db, provider } = await context.database();
   return new ApiTokenService(db, provider, new UserService(db, null));
 }
 
 const commands: Record<string, Record<string, Command>> = {
+  role: {
+    grant: {
+      usage:
+        'role grant --platform <slack|teams|console> --user <platform user id> --role <role> [--agency <a>]',
+      summary: 'Give someone a role (practitioner, duty-officer, met-member, admin).',
+      options: {
+        platform: { type: 'string', required: true },
+        user: { type: 'string', required: true },
+        role: { type: 'string', required: true },
+        agency: { type: 'string' },
+      },
+      async run({ platform = '', user = '', role = '', agency }, context) {
+        const done = await (await adminService(context)).grant(
+          operator,
+          { platform, platformUserId: user },
+          role,
+          agency,
+        );
+        context.out(`${done.name} is now a ${done.role}.`);
+      },
+    },
+  },
+  audit: {
+    '': {
+      usage: 'audit --reference <INT-2026-000123>',
+      summary: 'Who has read or changed a record and its child, and when.',
+      options: { reference: { type: 'string', required: true } },
+      async run({ reference = '' }, context) {
+        printList(context, await (await adminService(context)).auditTrail(operator, reference));
+      },
+    },
+  },
+  deadletters: {
+    list: {
+      usage: 'deadletters list',
+      summary: 'Deliveries that failed for good.',
+      options: {},
+      async run(_options, context) {
+        printList(context, await (await adminService(context)).deadLetters(operator));
+      },
+    },
+    retry: {
+      usage: 'deadletters retry --id <id or its first characters>',
+      summary: 'Put a failed delivery back on the queue.',
+      options: { id: { type: 'string', required: true } },
+      async run({ id = '' }, context) {
+        context.out(
+          `${await (await adminService(context)).retry(operator, id)} delivery put back on the queue.`,
+        );
+      },
+    },
+  },
+  link: {
+    '': {
+      usage: 'link --user <metbot or platform user id>',
+      summary: 'Make a single-use dashboard sign-in link (10 minutes).',
+      options: { user: { type: 'string', required: true } },
+      async run({ user = '' }, context) {
+        const { db, provider } = await context.database();
+        const baseUrl = process.env.PUBLIC_URL ?? `http://localhost:${process.env.PORT ?? 3978}`;
+        const link = await createLinkForUser({ db, provider, baseUrl }, user);
+        context.out(
+          `Sign-in link for ${link.displayName}, works once until ${formatLondon(link.expiresAt)}:`,
+        );
+        context.out(`  ${link.url}`);
+      },
+    },
+  },
   token: {
     create: {
       usage: 'token create --name <name> --role <role> --agency <agency>',
@@ -96,7 +196,10 @@ export async function runAdmin(
   env: NodeJS.ProcessEnv = process.env,
   output: Output = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) },
 ): Promise<number> {
-  const [groupName = '', commandName = '', ...rest] = argv;
+  const [groupName = '', second = '', ...more] = argv;
+  // A group with one command takes its options straight away: `audit --reference …`.
+  const [commandName, rest] =
+    second.startsWith('--') || second === '' ? ['', [second, ...more].filter(Boolean)] : [second, more];
   const command = commands[groupName]?.[commandName];
   if (!command) {
     const asked = ['', 'help', '--help', '-h'].includes(groupName);

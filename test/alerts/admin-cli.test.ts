@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAdmin } from '../../src/admin';
+import { chatWith, missingScript } from '../support/chat';
+import { createTestCore, type TestCore, testActor } from '../support/core';
+import { providers, type TestDatabase } from '../support/databases';
+
+describe.each(providers)('npm run admin on %s', (provider) => {
+  let core: TestCore;
+  let database: TestDatabase;
+
+  async function admin(...argv: string[]) {
+    const out: string[] = [];
+    const code = await runAdmin(
+      argv,
+      { DATABASE_URL: database.url },
+      { out: (l) => out.push(l), err: (l) => out.push(l) },
+    );
+    return { code, text: out.join('\n') };
+  }
+
+  beforeAll(async () => {
+    ({ core, database } = await createTestCore(provider));
+  });
+  afterAll(async () => {
+    await database.destroy();
+  });
+
+  it('gives a role', async () => {
+    await testActor(core, 'U-NEW', 'practitioner', 'Nell Example');
+    const done = await admin(
+      'role',
+      'grant',
+      '--platform',
+      'console',
+      '--user',
+      'U-NEW',
+      '--role',
+      'duty-officer',
+    );
+    expect(done).toEqual({ code: 0, text: 'Nell Example is now a duty-officer.' });
+    expect(await database.db.user.findFirst({ where: { platformUserId: 'U-NEW' } })).toMatchObject({
+      role: 'duty-officer',
+    });
+    expect(
+      (await admin('role', 'grant', '--platform', 'console', '--user', 'U-NEW', '--role', 'boss')).code,
+    ).toBe(1);
+  });
+
+  it('answers who read a record', async () => {
+    const actor = await testActor(core, 'p-cli', 'practitioner', 'Pat Example');
+    const saved = await chatWith(core, actor, 'cli').script(missingScript('Testchild Cli', 'today 08:00'));
+    const reference = /MIS-\d{4}-\d{6}/.exec(saved)![0];
+    const trail = await admin('audit', '--reference', reference);
+    expect(trail.code).toBe(0);
+    expect(trail.text).toContain('Pat Example');
+    expect(trail.text).toContain('Did: create the record');
+    expect(await admin('audit')).toMatchObject({ code: 2, text: expect.stringContaining('--reference') });
+  });
+
+  it('makes a dashboard link for a MET member', async () => {
+    await testActor(core, 'm-cli', 'met-member', 'Mo Example');
+    const link = await admin('link', '--user', 'm-cli');
+    expect(link.code).toBe(0);
+    expect(link.text).toMatch(/Sign-in link for Mo Example[\s\S]*http:\/\/localhost:3978\/dashboard/);
+  });
+});
