@@ -90,6 +90,7 @@ export function createCore({
     admin,
     figures,
     dashboardLinks,
+    metList,
     publicUrl: config.PUBLIC_URL,
     messages: prompts.messages,
     clock,

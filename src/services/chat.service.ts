@@ -14,6 +14,8 @@ import type { FiguresService } from './figures.service';
 import { figuresReply } from './figures-reply';
 import type { FormCatalogue } from './form-catalogue';
 import type { InterviewService } from './interviews.service';
+import type { MetListService } from './met-list.service';
+import { metListCommand } from './met-list-chat';
 import type { QuestionService } from './questions.service';
 import { NotPossibleError, RefusedError } from './refusal';
 import type { Submission, SubmissionService } from './submissions.service';
@@ -56,6 +58,7 @@ export class ChatService {
       interviews: InterviewService;
       admin: AdminService;
       figures: FiguresService;
+      metList: MetListService;
       dashboardLinks: DashboardLinks;
       publicUrl?: string;
       messages: Messages;
@@ -174,6 +177,22 @@ export class ChatService {
             days: questions.repeat.days,
           }),
         ];
+      case 'nominate':
+      case 'accept':
+      case 'decline':
+      case 'level':
+      case 'review':
+      case 'remove':
+      case 'history':
+        // Reasons keep the case they were typed in.
+        return metListCommand(
+          this.deps,
+          message.actor,
+          message.text
+            .trim()
+            .replace(/^\/?met\s+/i, '')
+            .split(/\s+/),
+        );
       case 'figures':
         return [await figuresReply(this.deps, message.actor, words.slice(1).join(' '))];
       case 'dashboard': {

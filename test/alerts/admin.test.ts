@@ -90,3 +90,33 @@ describe.each(providers)('running the bot from chat on %s', (provider) => {
     });
   });
 });
+
+describe.each(providers)('the MET list in chat on %s', (provider) => {
+  it('goes from nomination to removal, with history, for MET members only', async () => {
+    const { core, database } = await createTestCore(provider);
+    try {
+      const practitioner = await testActor(core, 'p-met', 'practitioner');
+      const saved = await chatWith(core, practitioner, 'met').script(
+        missingScript('Testchild Listed', 'today 08:00'),
+      );
+      const reference = /MIS-\d{4}-\d{6}/.exec(saved)![0];
+      expect(
+        await chatWith(core, practitioner).say(`nominate ${reference} high Seen with older males`),
+      ).toContain('changing the MET list is only for MET group members');
+      const member = chatWith(core, await testActor(core, 'm-met', 'met-member', 'Mo Example'));
+      expect(await member.say(`nominate ${reference} high Seen with older males`)).toMatch(
+        /T\.L\. is now nominated for the MET list, high risk\. Recorded as MET-\d{4}-\d{6}/,
+      );
+      expect(await member.say(`accept ${reference}`)).toMatch(/on the MET list, high risk, review by/);
+      expect(await member.say(`level ${reference} medium Engaging with youth worker`)).toContain(
+        'medium risk',
+      );
+      expect(await member.say(`remove ${reference} Risk reduced`)).toContain('removed from the MET list');
+      const history = await member.say(`history ${reference}`);
+      expect(history).toMatch(/nominated[\s\S]*active[\s\S]*Engaging with youth worker[\s\S]*Risk reduced/);
+      expect(await member.say('level')).toContain('MET list commands');
+    } finally {
+      await database.destroy();
+    }
+  });
+});

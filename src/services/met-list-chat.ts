@@ -1,0 +1,105 @@
+import { parseAnswer } from '../conversation/answer-parsers';
+import { type ListReply, type Reply, text } from '../conversation/reply';
+import type { Clock } from '../domain/clock';
+import { formatLondon } from '../domain/london-time';
+import type { RiskLevel } from '../domain/risk';
+import type { Actor } from './actor';
+import type { MetListChange, MetListService } from './met-list.service';
+import { NotPossibleError } from './refusal';
+
+export const metListWords = [
+  'nominate',
+  'accept',
+  'decline',
+  'level',
+  'review',
+  'remove',
+  'history',
+] as const;
+
+const usage =
+  'MET list commands (MET members): *nominate <reference> <high|medium|low> <reason>*, *accept <reference>*, ' +
+  '*decline <reference> <reason>*, *level <reference> <high|medium|low> <reason>*, *review <reference> [date]*, ' +
+  '*remove <reference> <reason>*, *history <reference>*. The reference is any report about the child.';
+
+const levels = ['high', 'medium', 'low'];
+
+function done(change: MetListChange): Reply {
+  const level = change.level ? `, ${change.level} risk` : '';
+  const review = change.reviewDate ? `, review by ${formatLondon(change.reviewDate).split(',')[0]}` : '';
+  const statuses: Record<string, string> = {
+    nominated: 'nominated for the MET list',
+    active: 'on the MET list',
+  };
+  const status = statuses[change.status] ?? `${change.status} from the MET list`;
+  return text(
+    `${change.initials} is now ${status}${level}${review}. Recorded as ${change.reference}.`,
+    'success',
+  );
+}
+
+/** The MET group's list changes in chat: `level MIS-2026-000004 high Seen with older males again`. */
+export async function metListCommand(
+  deps: { metList: MetListService; clock: Clock },
+  actor: Actor,
+  words: string[],
+): Promise<Reply[]> {
+  const [typedVerb = '', reference, ...rest] = words;
+  const verb = typedVerb.toLowerCase();
+  if (!reference) return [text(usage)];
+  const child = { reference };
+  const { metList } = deps;
+  try {
+    switch (verb) {
+      case 'nominate':
+      case 'level': {
+        const [typedLevel = '', ...reason] = rest;
+        const level = typedLevel.toLowerCase();
+        if (!levels.includes(level)) return [text(usage)];
+        const input = { child, level: level as RiskLevel, reason: reason.join(' ') };
+        return [
+          done(
+            verb === 'nominate' ? await metList.nominate(actor, input) : await metList.setLevel(actor, input),
+          ),
+        ];
+      }
+      case 'accept':
+        return [done(await metList.accept(actor, { child }))];
+      case 'decline':
+        return [done(await metList.decline(actor, { child, reason: rest.join(' ') }))];
+      case 'remove':
+        return [done(await metList.remove(actor, { child, reason: rest.join(' ') }))];
+      case 'review': {
+        let reviewDate: Date | undefined;
+        if (rest.length) {
+          const parsed = parseAnswer('date', rest.join(' '), [], new Date(8640000000000));
+          if (!parsed.ok) return [text(parsed.reason, 'warning')];
+          reviewDate = new Date(`${parsed.value}T09:00:00Z`);
+        }
+        return [done(await metList.setReview(actor, { child, reviewDate }))];
+      }
+      case 'history': {
+        const items = await metList.history(actor, child);
+        const list: ListReply = {
+          kind: 'list',
+          title: `MET list history for ${reference.toUpperCase()}`,
+          empty: 'No changes yet.',
+          items: items.map((item) => ({
+            title: `${formatLondon(item.at)} · ${item.by}`,
+            fields: [
+              { label: 'Change', value: `${item.fromStatus ?? 'new'} → ${item.toStatus}` },
+              { label: 'Level', value: `${item.fromLevel ?? '–'} → ${item.toLevel ?? '–'}` },
+              { label: 'Why', value: item.reason },
+            ],
+          })),
+        };
+        return [list];
+      }
+      default:
+        return [text(usage)];
+    }
+  } catch (error) {
+    if (error instanceof NotPossibleError) return [text(error.message, 'warning')];
+    throw error;
+  }
+}
