@@ -1,10 +1,10 @@
 import type { App, BlockAction, ButtonAction, types } from '@slack/bolt';
 import { fill } from '../../src/conversation/prompts';
 import { text } from '../../src/conversation/reply';
+import { recordDetails } from '../../src/services/record-details';
 import { NotPossibleError, RefusedError } from '../../src/services/refusal';
 import type { RecordEnvelope } from '../../src/services/submissions.service';
 import { ALERT_ACK, ALERT_VIEW, alertMessage, detailsModal, loadingModal, noticeModal } from './alert-blocks';
-import { recordDetails } from './alert-details';
 import { userOf } from './interactions';
 import type { SlackParts } from './parts';
 import { tellEphemeral } from './send';

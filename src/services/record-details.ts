@@ -1,10 +1,10 @@
-import type { FormState } from '../../src/conversation/form-engine';
-import type { LabelledValue } from '../../src/conversation/reply';
-import type { Core } from '../../src/core';
-import { formatLondon } from '../../src/domain/london-time';
-import type { Actor } from '../../src/services/actor';
-import type { AlertView } from '../../src/services/alerts.service';
-import type { RecordEnvelope } from '../../src/services/submissions.service';
+import type { FormState } from '../conversation/form-engine';
+import type { LabelledValue } from '../conversation/reply';
+import type { Core } from '../core';
+import { formatLondon } from '../domain/london-time';
+import type { Actor } from './actor';
+import type { AlertView } from './alerts.service';
+import type { RecordEnvelope } from './submissions.service';
 
 /** What an alert says in a channel: never more than the AlertView holds. */
 export function alertFacts(view: AlertView): LabelledValue[] {
