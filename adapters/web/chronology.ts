@@ -1,8 +1,7 @@
 import type { Clock } from '../../src/domain/clock';
 import { formatLondon } from '../../src/domain/london-time';
-import type { Actor } from '../../src/services/actor';
+import { type Actor, auditAs } from '../../src/services/actor';
 import { authorise } from '../../src/services/refusal';
-import { appendAudit } from '../../src/store/audit';
 import type { Db, Provider } from '../../src/store/database';
 import type { FieldCipher } from '../../src/store/field-crypto';
 
@@ -146,10 +145,7 @@ export async function readChronology(
   events.sort((a, b) => a.at.localeCompare(b.at));
 
   await deps.db.$transaction(async (tx) => {
-    await appendAudit(tx, deps.provider, {
-      actorId: actor.id,
-      actor: actor.displayName,
-      surface: actor.surface,
+    await auditAs(tx, deps.provider, actor, {
       action: 'read',
       recordType: 'person',
       recordId: person.id,

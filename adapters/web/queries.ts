@@ -1,9 +1,8 @@
 import { type Clock, DAY } from '../../src/domain/clock';
 import { timeLeft } from '../../src/domain/deadlines';
-import type { Actor } from '../../src/services/actor';
+import { type Actor, auditAs } from '../../src/services/actor';
 import type { RepeatMissingSettings } from '../../src/services/questions.service';
 import { authorise } from '../../src/services/refusal';
-import { appendAudit } from '../../src/store/audit';
 import type { Db, Provider } from '../../src/store/database';
 import type { FieldCipher } from '../../src/store/field-crypto';
 import { type Chronology, readChronology } from './chronology';
@@ -329,10 +328,7 @@ export class DashboardQueries {
 
   private async auditView(actor: Actor, list: string, page: number, shown: number): Promise<void> {
     await this.db.$transaction(async (tx) => {
-      await appendAudit(tx, this.provider, {
-        actorId: actor.id,
-        actor: actor.displayName,
-        surface: actor.surface,
+      await auditAs(tx, this.provider, actor, {
         action: 'read',
         recordType: 'dashboard-list',
         recordId: list,

@@ -1,9 +1,8 @@
 import type { Clock } from '../domain/clock';
 import { maySeeRecord } from '../domain/policy';
-import type { Actor } from '../services/actor';
+import { type Actor, auditAs } from '../services/actor';
 import { deliveryState } from '../services/questions.service';
 import type { RecordEnvelope } from '../services/submissions.service';
-import { appendAudit } from '../store/audit';
 import type { Db, Provider } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 
@@ -41,10 +40,7 @@ export class DeliveryService {
       select: { destination: true, status: true, attempts: true, deliveredAt: true },
     });
     await this.db.$transaction((tx) =>
-      appendAudit(tx, this.provider, {
-        actorId: actor.id,
-        actor: actor.displayName,
-        surface: actor.surface,
+      auditAs(tx, this.provider, actor, {
         action: 'read',
         recordType: 'record',
         recordId: row.id,

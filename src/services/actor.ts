@@ -1,4 +1,6 @@
 import type { Role } from '../domain/policy';
+import { type AuditEntry, appendAudit } from '../store/audit';
+import type { Provider, Tx } from '../store/database';
 
 /** Who is asking: a known user, on a surface. */
 export interface Actor {
@@ -17,4 +19,19 @@ export interface Identity {
   workspace: string;
   platformUserId: string;
   displayName: string;
+}
+
+/** Appends an audit event done by this actor, inside the caller's transaction. */
+export function auditAs(
+  tx: Tx,
+  provider: Provider,
+  actor: Actor,
+  entry: Omit<AuditEntry, 'actorId' | 'actor' | 'surface'>,
+): Promise<void> {
+  return appendAudit(tx, provider, {
+    actorId: actor.id,
+    actor: actor.displayName,
+    surface: actor.surface,
+    ...entry,
+  });
 }

@@ -2,9 +2,8 @@ import type { ListItem } from '../conversation/reply';
 import type { Clock } from '../domain/clock';
 import { formatLondon } from '../domain/london-time';
 import { isRole, type Role, roles } from '../domain/policy';
-import { appendAudit } from '../store/audit';
 import type { Db, Provider } from '../store/database';
-import type { Actor } from './actor';
+import { type Actor, auditAs } from './actor';
 import { authorise, NotPossibleError } from './refusal';
 
 /** A place in a chat platform the bot can post to (a Slack channel, a Teams channel). */
@@ -49,10 +48,7 @@ export class AdminService {
         where: { id: user.id },
         data: { role, ...(agency && { agencyId: agency.id }) },
       });
-      await appendAudit(tx, this.provider, {
-        actorId: actor.id,
-        actor: actor.displayName,
-        surface: actor.surface,
+      await auditAs(tx, this.provider, actor, {
         action: 'update',
         recordType: 'user',
         recordId: user.id,

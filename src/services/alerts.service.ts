@@ -10,10 +10,9 @@ import type { Clock } from '../domain/clock';
 import { formatLondon } from '../domain/london-time';
 import { enqueueMessage } from '../outbox/enqueue';
 import { cancelTimers, schedule } from '../scheduler/scheduler';
-import { appendAudit } from '../store/audit';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
-import type { Actor } from './actor';
+import { type Actor, auditAs } from './actor';
 import { authorise, NotPossibleError } from './refusal';
 
 export const ALERT_DESTINATION = 'alert';
@@ -187,10 +186,7 @@ export class AlertService {
     const record = alert.recordId ? await this.db.record.findUnique({ where: { id: alert.recordId } }) : null;
     if (record) {
       await this.db.$transaction((tx) =>
-        appendAudit(tx, this.provider, {
-          actorId: actor.id,
-          actor: actor.displayName,
-          surface: actor.surface,
+        auditAs(tx, this.provider, actor, {
           action: 'read',
           recordType: 'record',
           recordId: record.id,

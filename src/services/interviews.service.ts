@@ -1,8 +1,7 @@
 import type { Clock } from '../domain/clock';
 import { maySeeRecord } from '../domain/policy';
-import { appendAudit } from '../store/audit';
 import type { Db, Provider } from '../store/database';
-import type { Actor } from './actor';
+import { type Actor, auditAs } from './actor';
 import { authorise, NotPossibleError } from './refusal';
 
 /** The return-interview workflow beyond the forms: who will do it. */
@@ -42,10 +41,7 @@ export class InterviewService {
         where: { recordId: record.id, rule: { startsWith: 'interview-' }, acknowledgedAt: null },
         data: { subjectUserId: interviewer.userId },
       });
-      await appendAudit(tx, this.provider, {
-        actorId: actor.id,
-        actor: actor.displayName,
-        surface: actor.surface,
+      await auditAs(tx, this.provider, actor, {
         action: 'update',
         recordType: 'missing-episode',
         recordId: episode.id,

@@ -7,12 +7,11 @@ import { decide } from '../domain/policy';
 import { RECORD_SCHEMA_VERSION } from '../domain/record-schemas';
 import type { RiskLevel } from '../domain/risk';
 import { type DeliveryRoutes, enqueueRecordDeliveries } from '../outbox/enqueue';
-import { appendAudit } from '../store/audit';
 import { type ChildDetails, findOrCreateChild } from '../store/children';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { nextReference } from '../store/references';
-import type { Actor } from './actor';
+import { type Actor, auditAs } from './actor';
 import { authorise, NotPossibleError } from './refusal';
 import type { RecordEnvelope } from './submissions.service';
 
@@ -496,10 +495,7 @@ export class MetListService {
     detail: string,
     at: Date,
   ) {
-    return appendAudit(tx, this.provider, {
-      actorId: actor.id,
-      actor: actor.displayName,
-      surface: actor.surface,
+    return auditAs(tx, this.provider, actor, {
       action,
       recordType,
       recordId,

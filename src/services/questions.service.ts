@@ -4,10 +4,9 @@ import { DAY } from '../domain/clock';
 import { timeLeft } from '../domain/deadlines';
 import { formatLondon } from '../domain/london-time';
 import { decide } from '../domain/policy';
-import { appendAudit } from '../store/audit';
 import type { Db, Provider } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
-import type { Actor } from './actor';
+import { type Actor, auditAs } from './actor';
 import { authorise } from './refusal';
 
 export interface Audience {
@@ -195,10 +194,7 @@ export class QuestionService {
     const at = this.clock.now();
     await this.db.$transaction(async (tx) => {
       for (const recordId of childIds) {
-        await appendAudit(tx, this.provider, {
-          actorId: actor.id,
-          actor: actor.displayName,
-          surface: actor.surface,
+        await auditAs(tx, this.provider, actor, {
           action: 'read',
           recordType: 'person',
           recordId,

@@ -11,12 +11,11 @@ import { type RiskCheckId, type RiskResult, type RiskRules, scoreRiskCheck } fro
 import { type RiskCheckAnswers, selectedIndicators } from '../domain/risk-answers';
 import { type DeliveryRoutes, enqueueRecordDeliveries } from '../outbox/enqueue';
 import { cancelTimers, schedule } from '../scheduler/scheduler';
-import { appendAudit } from '../store/audit';
 import { type ChildDetails, findOrCreateChild } from '../store/children';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { nextReference } from '../store/references';
-import type { Actor } from './actor';
+import { type Actor, auditAs } from './actor';
 import type { AlertService } from './alerts.service';
 import type { MetListService } from './met-list.service';
 import { authorise, NotPossibleError } from './refusal';
@@ -364,10 +363,7 @@ export class SubmissionService {
     detail: string | undefined,
     at: Date,
   ) {
-    return appendAudit(tx, this.provider, {
-      actorId: actor.id,
-      actor: actor.displayName,
-      surface: actor.surface,
+    return auditAs(tx, this.provider, actor, {
       action,
       recordType,
       recordId,
