@@ -1,28 +1,10 @@
 import type { App } from '@slack/bolt';
 import { text } from '../../src/conversation/reply';
+import { formCommands, riskCheckCommands } from '../../src/services/form-words';
 import { replyMessage } from './blocks';
 import type { SlackParts } from './parts';
 import { slackPlace } from './place';
 import { tellEphemeral } from './send';
-
-const forms: Record<string, string> = {
-  intel: 'intelligence',
-  intelligence: 'intelligence',
-  fib1: 'intelligence',
-  cpi: 'intelligence',
-  missing: 'missing',
-  found: 'return',
-  return: 'return',
-  returned: 'return',
-};
-
-const checks: Record<string, string> = {
-  cse: 'cse',
-  cce: 'cse',
-  exploitation: 'cse',
-  missing: 'missing',
-  trafficking: 'trafficking',
-};
 
 /** Subcommands answered in words (the chat's own commands); anything else gets help. */
 const answered = new Set(['help', 'due', 'list', 'repeat', 'mine', 'check', 'setup']);
@@ -37,9 +19,10 @@ export function routeCommand(said: string, formIds: readonly string[] = []): Rou
   const words = said.trim().toLowerCase().split(/\s+/).filter(Boolean);
   const [first = 'help', second = ''] = words;
   if (first === 'missing' && second === 'now') return { chat: 'missing now' };
-  const form = forms[first] ?? (formIds.includes(first) && !first.startsWith('check-') ? first : undefined);
+  const form =
+    formCommands[first] ?? (formIds.includes(first) && !first.startsWith('check-') ? first : undefined);
   if (form) return { form };
-  if (first === 'check' && checks[second]) return { form: `check-${checks[second]}` };
+  if (first === 'check' && riskCheckCommands[second]) return { form: `check-${riskCheckCommands[second]}` };
   if (answered.has(first)) return { chat: words.join(' ') || 'help' };
   return { chat: 'help' };
 }

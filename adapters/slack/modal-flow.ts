@@ -8,6 +8,7 @@ import { type Reply, text } from '../../src/conversation/reply';
 import type { Core } from '../../src/core';
 import type { Logger } from '../../src/logger';
 import type { Actor } from '../../src/services/actor';
+import { confirmation } from '../../src/services/form-words';
 import { NotPossibleError, RefusedError } from '../../src/services/refusal';
 import type { Submission } from '../../src/services/submissions.service';
 import { repliesText } from './blocks';
@@ -21,7 +22,6 @@ import {
   stepView,
   summaryView,
 } from './modals';
-import { submitted } from './outcome';
 import type { SlackPeople, SlackUser } from './people';
 import { tellDirect } from './send';
 import { words } from './words';
@@ -160,7 +160,10 @@ export class ModalFlow {
     }
     await this.core.conversations.remove(actor.id, channelOf(draftId));
     await ack({ response_action: 'clear' });
-    const said = repliesText(submitted(spec, submission, this.core), this.core.prompts.messages);
+    const said = repliesText(
+      confirmation(spec.form.done, submission, this.core.prompts.messages),
+      this.core.prompts.messages,
+    );
     const sent = await tellDirect(client, user.userId, said, this.log, { reference: submission.reference });
     if (!sent)
       this.log.error({ reference: submission.reference }, 'Slack: saved, but the confirmation DM failed');

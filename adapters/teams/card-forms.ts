@@ -4,11 +4,12 @@ import { fill } from '../../src/conversation/prompts';
 import type { Core } from '../../src/core';
 import type { Logger } from '../../src/logger';
 import type { Actor } from '../../src/services/actor';
+import { confirmation } from '../../src/services/form-words';
 import { NotPossibleError, RefusedError } from '../../src/services/refusal';
 import { type CardInputs, readInputs } from './card-inputs';
 import { formCard, type SubmitData, stepActions, summaryCard } from './cards';
 import { assess, noticesFor, shownQuestions, stepOf } from './form-questions';
-import { confirmation, fromReplies, type Outgoing, say, show } from './render';
+import { fromReplies, type Outgoing, say, show } from './render';
 import { teamsWords } from './words';
 
 /** A form being filled in as cards: kept server-side (encrypted, like every draft), per user per chat. */

@@ -1,8 +1,7 @@
 import { type Activity, CardFactory, MessageFactory } from 'botbuilder';
 import { toPlainText } from '../../src/conversation/plain-text';
-import { fill, type Messages } from '../../src/conversation/prompts';
-import { type Reply, text } from '../../src/conversation/reply';
-import type { Submission } from '../../src/services/submissions.service';
+import type { Messages } from '../../src/conversation/prompts';
+import type { Reply } from '../../src/conversation/reply';
 import { type AdaptiveCard, listCard } from './cards';
 import { toTeamsMarkdown } from './markdown';
 
@@ -31,33 +30,6 @@ export function fromReplies(replies: Reply[], messages: Messages): Outgoing[] {
     else out.push({ kind: 'text', text: message });
   }
   return out;
-}
-
-/** What a saved form says: its `done` words with the reference, and a risk check's result. */
-export function confirmation(done: string, submission: Submission, messages: Messages): Reply[] {
-  const replies: Reply[] = [text(fill(done, submission.vars), 'success')];
-  const risk = submission.risk;
-  if (!risk) return replies;
-  const words = messages.riskCheck;
-  replies.push(
-    {
-      kind: 'list',
-      title: fill(words.result ?? '{title}: {level}', {
-        title: words.suggested ?? 'Suggested level',
-        level: risk.level.toUpperCase(),
-      }),
-      items: [
-        { title: words.reasons ?? 'Why', fields: risk.reasons.map((value) => ({ label: '•', value })) },
-        {
-          title: words.nextSteps ?? 'What to do next',
-          fields: risk.nextSteps.map((value) => ({ label: '•', value })),
-        },
-      ],
-      empty: '',
-    },
-    text(risk.disclaimer),
-  );
-  return replies;
 }
 
 export function toActivity(out: Outgoing): Partial<Activity> {

@@ -13,6 +13,7 @@ import { type DashboardLinks, dashboardLinkReply } from './dashboard-links.servi
 import type { FiguresService } from './figures.service';
 import { figuresReply } from './figures-reply';
 import type { FormCatalogue } from './form-catalogue';
+import { confirmation, formCommands, riskCheckCommands } from './form-words';
 import type { InterviewService } from './interviews.service';
 import type { MetListService } from './met-list.service';
 import { metListCommand } from './met-list-chat';
@@ -30,18 +31,6 @@ export interface ChatMessage {
   /** The channel or chat as the platform addresses it, for "setup duty here". */
   place?: Place;
 }
-
-const formCommands: Record<string, string> = {
-  intel: 'intelligence',
-  intelligence: 'intelligence',
-  fib1: 'intelligence',
-  cpi: 'intelligence',
-  missing: 'missing',
-  found: 'return',
-  return: 'return',
-  returned: 'return',
-  interview: 'interview',
-};
 
 /**
  * The conversation every surface shares: commands, forms step by step, and the group's
@@ -148,15 +137,7 @@ export class ChatService {
       case 'start':
         return [text(messages.help)];
       case 'check': {
-        const check = (
-          {
-            cse: 'cse',
-            cce: 'cse',
-            exploitation: 'cse',
-            missing: 'missing',
-            trafficking: 'trafficking',
-          } as Record<string, RiskCheckId>
-        )[second ?? ''];
+        const check = riskCheckCommands[second ?? ''];
         if (!check) return [text('Which check? Type *check cse*, *check missing* or *check trafficking*.')];
         return this.startForm(message, `check-${check}`);
       }
@@ -303,7 +284,7 @@ export class ChatService {
       return [text(messages.saveFailed, 'warning')];
     }
     await conversations.remove(message.actor.id, message.channel);
-    return [text(fill(spec.form.done, submission.vars), 'success'), ...this.riskResult(submission)];
+    return confirmation(spec.form.done, submission, messages);
   }
 
   /** Saves a completed, validated form: the chat, a Slack modal and a Teams card all end here. */
@@ -317,33 +298,6 @@ export class ChatService {
     if (formId === 'return') return submissions.submitReturn(actor, values as ReturnAnswersT);
     if (formId === 'interview') return submissions.submitInterview(actor, values as InterviewAnswersT);
     throw new Error(`No way to save form ${formId}`);
-  }
-
-  private riskResult(submission: Submission): Reply[] {
-    const risk = submission.risk;
-    if (!risk) return [];
-    const words = this.deps.messages.riskCheck;
-    return [
-      {
-        kind: 'list',
-        title: fill(words.result ?? '{title}: {level}', {
-          title: 'Suggested level',
-          level: risk.level.toUpperCase(),
-        }),
-        items: [
-          {
-            title: words.reasons ?? 'Why',
-            fields: risk.reasons.map((reason) => ({ label: '•', value: reason })),
-          },
-          {
-            title: words.nextSteps ?? 'What to do next',
-            fields: risk.nextSteps.map((step) => ({ label: '•', value: step })),
-          },
-        ],
-        empty: '',
-      },
-      text(risk.disclaimer),
-    ];
   }
 
   private list(

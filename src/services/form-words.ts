@@ -1,0 +1,53 @@
+import { fill, type Messages } from '../conversation/prompts';
+import { type Reply, text } from '../conversation/reply';
+import type { RiskCheckId } from '../domain/risk';
+import type { Submission } from './submissions.service';
+
+/** The words that open each form, on every surface (`missing`, `/met found`, `@metbot intel`). */
+export const formCommands: Record<string, string> = {
+  intel: 'intelligence',
+  intelligence: 'intelligence',
+  fib1: 'intelligence',
+  cpi: 'intelligence',
+  missing: 'missing',
+  found: 'return',
+  return: 'return',
+  returned: 'return',
+  interview: 'interview',
+};
+
+/** `check <word>`: which risk check it means. */
+export const riskCheckCommands: Record<string, RiskCheckId> = {
+  cse: 'cse',
+  cce: 'cse',
+  exploitation: 'cse',
+  missing: 'missing',
+  trafficking: 'trafficking',
+};
+
+/** What a saved form says on every surface: its `done` words with the reference, and a risk check's result. */
+export function confirmation(done: string, submission: Submission, messages: Messages): Reply[] {
+  const replies: Reply[] = [text(fill(done, submission.vars), 'success')];
+  const risk = submission.risk;
+  if (!risk) return replies;
+  const words = messages.riskCheck;
+  replies.push(
+    {
+      kind: 'list',
+      title: fill(words.result ?? '{title}: {level}', {
+        title: words.suggested ?? 'Suggested level',
+        level: risk.level.toUpperCase(),
+      }),
+      items: [
+        { title: words.reasons ?? 'Why', fields: risk.reasons.map((value) => ({ label: '•', value })) },
+        {
+          title: words.nextSteps ?? 'What to do next',
+          fields: risk.nextSteps.map((value) => ({ label: '•', value })),
+        },
+      ],
+      empty: '',
+    },
+    text(risk.disclaimer),
+  );
+  return replies;
+}
