@@ -248,8 +248,10 @@ describe.each(providers)('the partner API on %s', (provider) => {
       );
       return { code, out: out.join('\n'), err: err.join('\n') };
     };
+    // The spawned command runs on the real clock, so the day it printed is the day it stored.
+    const madeOn = stored.createdAt.toISOString().slice(0, 10);
     expect((await cli('token', 'list')).out).toMatch(
-      /council-etl\s+practitioner\s+Example Council\s+made 2026-11-28\s+in use/,
+      new RegExp(`council-etl\\s+practitioner\\s+Example Council\\s+made ${madeOn}\\s+in use`),
     );
     expect(await cli('token', 'revoke', '--name', 'council-etl')).toMatchObject({ code: 0 });
     expect((await post('/api/v1/intelligence', intelligenceAnswers(), token!)).status).toBe(401);
