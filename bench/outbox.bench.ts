@@ -148,7 +148,13 @@ async function outboxWorker(provider: Provider) {
               dataEnc: cipher.encryptJson(envelope),
             },
           });
-          await enqueueRecordDeliveries(tx, cipher, envelope, { intelligence: [destinations.gatewayEmail] });
+          await enqueueRecordDeliveries(
+            tx,
+            cipher,
+            envelope,
+            { intelligence: [destinations.gatewayEmail] },
+            row.createdAt,
+          );
         }
       },
       { timeout: 120_000 },

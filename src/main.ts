@@ -21,9 +21,8 @@ import { loadFieldCipher } from './store/data-key';
 import { type Database, openDatabase } from './store/database';
 import { forgetInboundBefore } from './store/inbound-events';
 
-/** The optional parts, each switched on by its own settings. */
-const featureFactories: FeatureFactory[] = [
-  createSchedulerFeature,
+/** The optional parts reached over HTTP, each switched on by its own settings. */
+const httpFeatureFactories: FeatureFactory[] = [
   createSlackFeature,
   createTeamsFeature,
   createDashboardFeature,
@@ -34,14 +33,27 @@ export interface Bot {
   config: Config;
   core: Core;
   database: Database;
-  server: RunningServer;
+  /** Null for the terminal chat, which serves no HTTP. */
+  server: RunningServer | null;
+  /** Sends what is due now, once each, before a short-lived process (the terminal chat) stops. */
+  deliverDue(): Promise<void>;
   stop(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** False for the terminal chat: the same core, routes, outbox, gateway and timers, but no HTTP. */
+  serve?: boolean;
+}
+
+/**
+ * The one composition root: the server (`npm start`) and the terminal chat (`npm run chat`) both
+ * get their core, its delivery routes, the outbox worker, the gateway and the timers from here.
+ */
 export async function startBot(
   config: Config,
   log: Logger,
   env: NodeJS.ProcessEnv = process.env,
+  { serve = true }: StartOptions = {},
 ): Promise<Bot> {
   const cipher = loadFieldCipher(config, log);
   const database = await openDatabase(config.DATABASE_URL);
@@ -51,7 +63,13 @@ export async function startBot(
   // One outbox worker delivers everything: the gateway's email and webhook, duty alerts and
   // receipts on whichever surfaces are on. It comes before the gateway, so it stops first.
   const transports: Transports = new Map();
-  const factories = [...featureFactories, outboxFeature(transports), gatewayFeature(transports)];
+  const outbox = outboxFeature(transports);
+  const factories = [
+    createSchedulerFeature,
+    ...(serve ? httpFeatureFactories : []),
+    outbox.factory,
+    gatewayFeature(transports),
+  ];
   const features: Feature[] = [];
   const off: string[] = [];
   for (const factory of factories) {
@@ -70,7 +88,7 @@ export async function startBot(
   transports.set(ALERT_DESTINATION, new AlertDeliveryTransport(database.db, core.alerts, surfaces, log));
   transports.set(destinations.receipt, new ReceiptTransport(database.db, surfaces));
 
-  const server = await listen(createApp(database, features), config.PORT, config.HOST, log);
+  const server = serve ? await listen(createApp(database, features), config.PORT, config.HOST, log) : null;
   for (const feature of features) await feature.start?.();
   // Housekeeping: expired drafts, and delivery keys older than any platform's retries (a day).
   const sweep = setInterval(() => {
@@ -86,14 +104,14 @@ export async function startBot(
   const stop = () => {
     stopping ??= (async () => {
       clearInterval(sweep);
-      await server.close();
+      await server?.close();
       for (const feature of features) await feature.stop?.();
       await database.close();
       log.info('metbot stopped');
     })();
     return stopping;
   };
-  return { config, core, database, server, stop };
+  return { config, core, database, server, deliverDue: outbox.deliverDue, stop };
 }
 
 async function main() {

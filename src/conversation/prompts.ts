@@ -40,6 +40,8 @@ export const MessagesSchema = z.object({
   setupUsage: Line,
   dutySet: Line,
   saveFailed: Line,
+  /** Where a saved record went: said on every surface, so that "sent" is said only when it is true. */
+  sentTo: z.object({ police: Line, coordinator: Line, keptOnly: Line }),
   lists: z.record(z.string(), Line),
   riskCheck: z.record(z.string(), Line),
 });

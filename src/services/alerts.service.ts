@@ -81,7 +81,7 @@ export class AlertService {
         createdAt: now,
       },
     });
-    await this.queue(tx, { alertId: row.id, kind: 'post', audience }, `${row.id}:post:${audience}`);
+    await this.queue(tx, { alertId: row.id, kind: 'post', audience }, `${row.id}:post:${audience}`, now);
     const escalateAt = escalationDue(rule, now);
     if (escalateAt) await schedule(tx, ESCALATION_TIMER, row.id, escalateAt);
     return row.id;
@@ -114,8 +114,8 @@ export class AlertService {
     const next = rule.audiences[rule.audiences.indexOf(alert.audience as Audience) + 1];
     if (!next) return false;
     await tx.alert.update({ where: { id: alertId }, data: { escalatedAt: now, audience: next } });
-    await this.queue(tx, { alertId, kind: 'post', audience: next }, `${alertId}:post:${next}`);
-    await this.queue(tx, { alertId, kind: 'update' }, `${alertId}:update:escalated`);
+    await this.queue(tx, { alertId, kind: 'post', audience: next }, `${alertId}:post:${next}`, now);
+    await this.queue(tx, { alertId, kind: 'update' }, `${alertId}:update:escalated`, now);
     return true;
   }
 
@@ -134,7 +134,7 @@ export class AlertService {
         return;
       }
       await cancelTimers(tx, alertId, [ESCALATION_TIMER]);
-      await this.queue(tx, { alertId, kind: 'update' }, `${alertId}:update:acknowledged`);
+      await this.queue(tx, { alertId, kind: 'update' }, `${alertId}:update:acknowledged`, now);
     });
     return this.view(alertId);
   }
@@ -201,12 +201,13 @@ export class AlertService {
     };
   }
 
-  private queue(tx: Tx, delivery: AlertDelivery, key: string) {
+  private queue(tx: Tx, delivery: AlertDelivery, key: string, at: Date) {
     return enqueueMessage(tx, this.cipher, {
       destination: ALERT_DESTINATION,
       recordId: null,
       idempotencyKey: key,
       payload: delivery,
+      at,
     });
   }
 }

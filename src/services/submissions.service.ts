@@ -41,6 +41,8 @@ export interface Submission {
   type: RecordType;
   /** Values for the form's `done` message. */
   vars: Record<string, string>;
+  /** The destinations the record was queued for in its own transaction; empty when it is only kept. */
+  sentTo: readonly string[];
   risk?: RiskResult;
 }
 
@@ -347,10 +349,10 @@ export class SubmissionService {
           createdAt: now,
         },
       });
-      await enqueueRecordDeliveries(tx, this.cipher, envelope, this.routes);
+      await enqueueRecordDeliveries(tx, this.cipher, envelope, this.routes, now);
       if (this.alerts && facts) await this.alerts.raiseForRecord(tx, { id, reference, initials }, facts, now);
       await this.audit(tx, actor, 'create', 'record', id, reference, now);
-      return { recordId: id, reference, type, vars: { reference } };
+      return { recordId: id, reference, type, vars: { reference }, sentTo: this.routes[type] ?? [] };
     });
   }
 

@@ -42,9 +42,12 @@ describe.each(providers)('Slack, end to end over HTTP (%s)', (provider) => {
     expect(answer.args.text).toContain('What you have sent');
   });
 
-  it('gives help, not an error, for a subcommand it does not know', async () => {
+  it('says it did not understand a subcommand it does not know, and points to help', async () => {
     const sent = await h.command('make tea', practitioner, 'C1');
-    expect(sent.json<{ text: string }>().text).toContain('*intel*');
+    expect(sent.status).toBe(200);
+    await h.idle();
+    const answer = String(h.slack.callsTo('chat.postEphemeral').at(-1)!.args.text);
+    expect(answer).toContain('Sorry, I did not understand that. Type *help*');
   });
 
   it('refuses unsigned, wrongly signed and 10-minute-old requests with 401, and answers none of them', async () => {
