@@ -64,7 +64,7 @@ function printList(
 
 async function tokenService(context: AdminContext): Promise<ApiTokenService> {
   const { db, provider } = await context.database();
-  return new ApiTokenService(db, provider, new UserService(db, null));
+  return new ApiTokenService(db, provider, new UserService(db, provider, { clock: systemClock }));
 }
 
 const commands: Record<string, Record<string, Command>> = {

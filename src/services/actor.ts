@@ -19,6 +19,11 @@ export interface Identity {
   workspace: string;
   platformUserId: string;
   displayName: string;
+  /**
+   * A person from another organisation met in a shared place (a Slack Connect channel): known
+   * if an admin added them, never enrolled.
+   */
+  guest?: boolean;
 }
 
 /** Appends an audit event done by this actor, inside the caller's transaction. */
