@@ -10,6 +10,8 @@ export interface Actor {
   agencyId: string | null;
   agencyName: string | null;
   platform: string;
+  /** The Slack team or Teams tenant the user belongs to: with platform, it scopes who they can name. */
+  workspace: string;
   surface: string;
 }
 

@@ -130,6 +130,7 @@ function toActor(
     role: string;
     agencyId: string | null;
     platform: string;
+    workspace: string;
     agency: { name: string } | null;
   },
   surface: string,
@@ -142,6 +143,7 @@ function toActor(
     agencyId: user.agencyId,
     agencyName: user.agency?.name ?? null,
     platform: user.platform,
+    workspace: user.workspace,
     surface,
   };
 }
