@@ -37,12 +37,11 @@ const adminForm =
 
 export const ConfigSchema = z
   .object({
-    /** Anything but an explicit development or test is production: guards fail closed. */
+    /** Production unless it says development or test, so that every guard fails closed. */
     NODE_ENV: oneOf(['development', 'test', 'production']).default('production'),
     PORT: port.default(3978),
     /** Loopback outside production; every address in production. */
     HOST: z.string().min(1).optional(),
-
     DATABASE_URL: databaseUrl.default('file:./data/metbot.db'),
     DATA_DIR: z.string().min(1).default('./data'),
     DATA_KEY: dataKey.optional(),

@@ -14,7 +14,7 @@ export interface Enrolment {
   workspaces: ReadonlySet<string>;
 }
 
-export const nobodyEnrols: Enrolment = { everyone: false, workspaces: new Set() };
+const nobodyEnrols: Enrolment = { everyone: false, workspaces: new Set() };
 
 export interface UserOptions {
   clock: Clock;
