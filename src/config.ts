@@ -56,11 +56,13 @@ export const ConfigSchema = z
     /** Open for every workspace (practitioner), or only the lists below (off); open in development. */
     ENROL_NEW_USERS: oneOf(['practitioner', 'off']).optional(),
     ENROL_SLACK_TEAMS: list,
-    ENROL_TEAMS_TENANTS: list,
+    // Entra ids are GUIDs that Teams sends in lower case; lower-casing them here (as
+    // TEAMS_ALLOWED_TENANTS does) forgives one copied from a page that shows capitals.
+    ENROL_TEAMS_TENANTS: list.transform((tenants) => tenants.map((tenant) => tenant.toLowerCase())),
     /** Identity keys (src/domain/identity-key.ts) of the people who are admins on every start-up. */
     METBOT_ADMINS: list
       .pipe(z.array(z.string().regex(identityKeyPattern, adminForm)))
-      .transform((keys) => new Set(keys)),
+      .transform((keys) => new Set(keys.map((key) => (key.startsWith('teams:') ? key.toLowerCase() : key)))),
     REPEAT_MISSING_THRESHOLD: z.coerce
       .number({ error: 'a whole number' })
       .int('a whole number')

@@ -22,8 +22,8 @@ describe('loadConfig', () => {
   it('reads the enrolment lists and METBOT_ADMINS as platform:workspace:user', () => {
     const config = loadConfig({
       ENROL_SLACK_TEAMS: 'T0AAAA, T0BBBB',
-      ENROL_TEAMS_TENANTS: 'tenant-example-1',
-      METBOT_ADMINS: 'slack:T0AAAA:U0ADMIN, teams:tenant-example-1:aad-admin,console:local:mo',
+      ENROL_TEAMS_TENANTS: 'Tenant-Example-1',
+      METBOT_ADMINS: 'slack:T0AAAA:U0ADMIN, teams:TENANT-example-1:AAD-admin,console:local:mo',
     });
     expect(config.ENROL_SLACK_TEAMS).toEqual(['T0AAAA', 'T0BBBB']);
     expect(config.ENROL_TEAMS_TENANTS).toEqual(['tenant-example-1']);
