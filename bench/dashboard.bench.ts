@@ -408,6 +408,7 @@ async function benchProvider(provider: Provider, url: string, file?: string): Pr
     agencyId: null,
     agencyName: null,
     platform: 'console',
+    workspace: 'bench',
     surface: 'bench',
   };
   const session = await cold.context.links.openSession(member.id, 'browser', 'bench');

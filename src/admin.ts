@@ -43,6 +43,7 @@ const operator: Actor = {
   agencyId: null,
   agencyName: null,
   platform: 'admin',
+  workspace: 'local',
   surface: byAdmin.surface,
 };
 
@@ -64,25 +65,26 @@ function printList(
 
 async function tokenService(context: AdminContext): Promise<ApiTokenService> {
   const { db, provider } = await context.database();
-  return new ApiTokenService(db, provider, new UserService(db, null));
+  return new ApiTokenService(db, provider, new UserService(db, provider, { clock: systemClock }));
 }
 
 const commands: Record<string, Record<string, Command>> = {
   role: {
     grant: {
       usage:
-        'role grant --platform <slack|teams|console> --user <platform user id> --role <role> [--agency <a>]',
+        'role grant --platform <slack|teams|console> [--workspace <team or tenant id>] --user <platform user id> --role <role> [--agency <a>]',
       summary: 'Give someone a role (practitioner, duty-officer, met-member, admin).',
       options: {
         platform: { type: 'string', required: true },
+        workspace: { type: 'string' },
         user: { type: 'string', required: true },
         role: { type: 'string', required: true },
         agency: { type: 'string' },
       },
-      async run({ platform = '', user = '', role = '', agency }, context) {
+      async run({ platform = '', workspace, user = '', role = '', agency }, context) {
         const done = await (await adminService(context)).grant(
           operator,
-          { platform, platformUserId: user },
+          { platform, workspace, platformUserId: user },
           role,
           agency,
         );

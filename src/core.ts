@@ -2,6 +2,7 @@ import type { Config } from './config';
 import { FormEngine } from './conversation/form-engine';
 import { loadPrompts, type Prompts } from './conversation/prompts';
 import { type Clock, HOUR, systemClock } from './domain/clock';
+import { workspaceKey } from './domain/identity-key';
 import type { Logger } from './logger';
 import type { DeliveryRoutes } from './outbox/enqueue';
 import { AdminService } from './services/admin.service';
@@ -24,6 +25,8 @@ export type CoreConfig = Pick<
   | 'DRAFT_EXPIRY_HOURS'
   | 'PUBLIC_URL'
   | 'ENROL_NEW_USERS'
+  | 'ENROL_SLACK_TEAMS'
+  | 'ENROL_TEAMS_TENANTS'
   | 'METBOT_ADMINS'
   | 'REPEAT_MISSING_THRESHOLD'
   | 'REPEAT_MISSING_DAYS'
@@ -75,11 +78,17 @@ export function createCore({
   const dashboardLinks = new DashboardLinks(db, provider, clock);
   const engine = new FormEngine(prompts.messages, () => clock.now());
   const conversations = new ConversationRepository(db, cipher, config.DRAFT_EXPIRY_HOURS * HOUR);
-  const users = new UserService(
-    db,
-    config.ENROL_NEW_USERS === 'off' ? null : config.ENROL_NEW_USERS,
-    config.METBOT_ADMINS,
-  );
+  const users = new UserService(db, provider, {
+    clock,
+    enrolment: {
+      everyone: config.ENROL_NEW_USERS === 'practitioner',
+      workspaces: new Set([
+        ...config.ENROL_SLACK_TEAMS.map((team) => workspaceKey({ platform: 'slack', workspace: team })),
+        ...config.ENROL_TEAMS_TENANTS.map((tenant) => workspaceKey({ platform: 'teams', workspace: tenant })),
+      ]),
+    },
+    admins: config.METBOT_ADMINS,
+  });
   const chat = new ChatService({
     engine,
     conversations,

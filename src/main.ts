@@ -59,6 +59,8 @@ export async function startBot(
   const database = await openDatabase(config.DATABASE_URL);
   log.info({ database: database.provider }, 'database ready');
   const core = createCore({ config, database, cipher, log, routes: deliveryRoutesFrom(env) });
+  const madeAdmin = await core.users.applyAdmins();
+  if (madeAdmin) log.info({ count: madeAdmin }, 'METBOT_ADMINS: made admin again');
 
   // One outbox worker delivers everything: the gateway's email and webhook, duty alerts and
   // receipts on whichever surfaces are on. It comes before the gateway, so it stops first.

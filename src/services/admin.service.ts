@@ -23,21 +23,31 @@ export class AdminService {
     private readonly clock: Clock,
   ) {}
 
-  /** Gives a user a role (and an agency); by id, or by platform identity. */
+  /**
+   * Gives a user a role (and an agency); by id, or by platform identity. A platform user id that
+   * more than one workspace holds must name its workspace: they are different people.
+   */
   async grant(
     actor: Actor,
-    who: { userId?: string; platform?: string; platformUserId?: string },
+    who: { userId?: string; platform?: string; workspace?: string; platformUserId?: string },
     role: string,
     agencyName?: string,
   ): Promise<{ name: string; role: Role }> {
     authorise(actor, 'manage-users');
     if (!isRole(role))
       throw new NotPossibleError(`There is no role "${role}". The roles are ${roles.join(', ')}.`);
-    const user = who.userId
-      ? await this.db.user.findUnique({ where: { id: who.userId } })
-      : await this.db.user.findFirst({
-          where: { platform: who.platform, platformUserId: who.platformUserId },
+    const found = who.userId
+      ? await this.db.user.findMany({ where: { id: who.userId } })
+      : await this.db.user.findMany({
+          where: { platform: who.platform, workspace: who.workspace, platformUserId: who.platformUserId },
+          take: 2,
         });
+    if (found.length > 1) {
+      throw new NotPossibleError(
+        `More than one workspace has a ${who.platform} user ${who.platformUserId}: give --workspace as well.`,
+      );
+    }
+    const user = found[0];
     if (!user)
       throw new NotPossibleError('I do not know that person yet: ask them to say hello to me first.');
     const agency = agencyName

@@ -203,7 +203,7 @@ export class ChatService {
     try {
       switch (verb) {
         case 'grant': {
-          const user = await interviews.userByMention(message.actor.platform, raw[2] ?? '');
+          const user = await interviews.userByMention(message.actor, raw[2] ?? '');
           if (!user || !second) return [text(messages.adminUsage)];
           const agency = raw.slice(4).join(' ') || undefined;
           const done = await admin.grant(message.actor, { userId: user.id }, second, agency);
@@ -247,7 +247,7 @@ export class ChatService {
     const [reference] = words;
     if (!reference || !who) return [text(this.deps.messages.assignUsage)];
     const { interviews } = this.deps;
-    const user = await interviews.userByMention(message.actor.platform, who);
+    const user = await interviews.userByMention(message.actor, who);
     try {
       const done = await interviews.assign(message.actor, reference, {
         userId: user?.id ?? null,

@@ -46,6 +46,32 @@ describe.each(providers)('npm run admin on %s', (provider) => {
     ).toBe(1);
   });
 
+  it('asks for --workspace when two workspaces hold the same user id', async () => {
+    for (const workspace of ['ws-one', 'ws-two']) {
+      await core.users.ensure(
+        { platform: 'console', workspace, platformUserId: 'U-TWIN', displayName: `Twin ${workspace}` },
+        'practitioner',
+        null,
+        'console',
+      );
+    }
+    const grant = (...more: string[]) =>
+      admin('role', 'grant', '--platform', 'console', '--user', 'U-TWIN', '--role', 'duty-officer', ...more);
+    expect(await grant()).toEqual({
+      code: 1,
+      text: 'More than one workspace has a console user U-TWIN: give --workspace as well.',
+    });
+    expect(await grant('--workspace', 'ws-two')).toEqual({
+      code: 0,
+      text: 'Twin ws-two is now a duty-officer.',
+    });
+    const twins = await database.db.user.findMany({
+      where: { platformUserId: 'U-TWIN' },
+      orderBy: { workspace: 'asc' },
+    });
+    expect(twins.map((twin) => twin.role)).toEqual(['practitioner', 'duty-officer']);
+  });
+
   it('answers who read a record', async () => {
     const actor = await testActor(core, 'p-cli', 'practitioner', 'Pat Example');
     const saved = await chatWith(core, actor, 'cli').script(missingScript('Testchild Cli', 'today 08:00'));

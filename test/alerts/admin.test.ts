@@ -31,6 +31,19 @@ describe.each(providers)('running the bot from chat on %s', (provider) => {
     expect(await chatWith(core, admin).say('admin grant @new-1 chief')).toContain('There is no role "chief"');
   });
 
+  it("finds a mentioned person only in the admin's own workspace: the same id elsewhere is someone else", async () => {
+    const admin = await testActor(core, 'adm-2', 'admin', 'Ada Admin');
+    await core.users.ensure(
+      { platform: 'console', workspace: 'elsewhere', platformUserId: 'far-1', displayName: 'Fay Faraway' },
+      'practitioner',
+      null,
+      'console',
+    );
+    expect(await chatWith(core, admin).say('admin grant @far-1 met-member')).toContain('Admin commands:');
+    const far = await database.db.user.findFirstOrThrow({ where: { platformUserId: 'far-1' } });
+    expect(far.role).toBe('practitioner');
+  });
+
   it('answers who read a record', async () => {
     const practitioner = await testActor(core, 'p-aud', 'practitioner', 'Pat Auditee');
     const saved = await chatWith(core, practitioner, 'aud').script(

@@ -98,7 +98,7 @@ describe.each(providers)('duty alerts on Slack and Teams on %s', (provider) => {
     );
     const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url });
     const teamsOn = await createTeamsFeatureWith({ proactive: { baseDelayMs: 5, maxDelayMs: 20 } })({
-      env: { TEAMS_ENABLED: 'true' },
+      env: { TEAMS_UNAUTHENTICATED_LOCAL: 'true' },
       config,
       core,
       database,
