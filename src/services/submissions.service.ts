@@ -16,7 +16,7 @@ import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { nextReference } from '../store/references';
 import { type Actor, auditAs } from './actor';
-import type { AlertService } from './alerts.service';
+import type { Alerted, AlertService } from './alerts.service';
 import type { MetListService } from './met-list.service';
 import { authorise, NotPossibleError } from './refusal';
 
@@ -42,6 +42,8 @@ export interface Submission {
   /** Values for the form's `done` message. */
   vars: Record<string, string>;
   risk?: RiskResult;
+  /** Whether the alerts this record raised can reach anyone, for the reporter's confirmation. */
+  alerted?: Alerted;
 }
 
 interface Saving {
@@ -348,9 +350,12 @@ export class SubmissionService {
         },
       });
       await enqueueRecordDeliveries(tx, this.cipher, envelope, this.routes);
-      if (this.alerts && facts) await this.alerts.raiseForRecord(tx, { id, reference, initials }, facts, now);
+      const alerted =
+        this.alerts && facts
+          ? await this.alerts.raiseForRecord(tx, { id, reference, initials }, facts, now)
+          : null;
       await this.audit(tx, actor, 'create', 'record', id, reference, now);
-      return { recordId: id, reference, type, vars: { reference } };
+      return { recordId: id, reference, type, vars: { reference }, ...(alerted && { alerted }) };
     });
   }
 

@@ -1,4 +1,4 @@
-import type { Db } from '../store/database';
+import type { Db, Tx } from '../store/database';
 import type { AlertView } from './alerts.service';
 
 /** One place the bot can speak first: a channel, or one person's direct chat. */
@@ -19,8 +19,9 @@ export interface AlertPost {
 }
 
 /**
- * What a chat platform does when the bot speaks first (Slack, Teams): post an alert with
- * Acknowledge and View details buttons, update it in place, and tell one person something.
+ * What a place does when the bot speaks first (Slack, Teams, the duty mailbox): post an alert
+ * (with Acknowledge and View details buttons where the platform has them), update it in place,
+ * and tell one person something.
  */
 export interface Surface {
   platform: string;
@@ -33,7 +34,7 @@ export type Surfaces = Map<string, Surface>;
 
 /** A user's direct chat on their own platform: a stored personal address, or their user id. */
 export async function userTargets(
-  db: Db,
+  db: Db | Tx,
   surfaces: Surfaces,
   where: { role?: string; id?: string },
 ): Promise<SurfaceTarget[]> {

@@ -52,16 +52,12 @@ describe.each(providers)('posting alerts on %s', (provider) => {
   let cipher: Awaited<ReturnType<typeof createTestCore>>['cipher'];
 
   beforeAll(async () => {
-    ({ core, database, cipher } = await createTestCore(provider));
-    transport = new AlertDeliveryTransport(
-      database.db,
-      core.alerts,
-      new Map([
-        ['slack', slack.surface],
-        ['teams', teams.surface],
-      ]),
-      createLogger('silent'),
-    );
+    const surfaces = new Map([
+      ['slack', slack.surface],
+      ['teams', teams.surface],
+    ]);
+    ({ core, database, cipher } = await createTestCore(provider, { surfaces }));
+    transport = new AlertDeliveryTransport(database.db, core.alerts, createLogger('silent'));
     for (const [platform, key] of [
       ['slack', 'C-DUTY'],
       ['teams', '19:duty@thread.tacv2'],
@@ -112,28 +108,24 @@ describe.each(providers)('posting alerts on %s', (provider) => {
 
 describe('an unreachable place', () => {
   it('does not hold up the others, and only it is tried again', async () => {
-    const { core, database, cipher } = await createTestCore('sqlite');
+    const slack = recordingSurface('slack');
+    let teamsUp = false;
+    const teams: Surface = {
+      platform: 'teams',
+      postAlert: async (target) => {
+        if (!teamsUp) throw new Error('403 the bot was removed');
+        return { platform: 'teams', key: target.key, messageId: 'm1' };
+      },
+      updateAlert: async () => undefined,
+      tell: async () => undefined,
+    };
+    const surfaces = new Map([
+      ['slack', slack.surface],
+      ['teams', teams],
+    ]);
+    const { core, database, cipher } = await createTestCore('sqlite', { surfaces });
     try {
-      const slack = recordingSurface('slack');
-      let teamsUp = false;
-      const teams: Surface = {
-        platform: 'teams',
-        postAlert: async (target) => {
-          if (!teamsUp) throw new Error('403 the bot was removed');
-          return { platform: 'teams', key: target.key, messageId: 'm1' };
-        },
-        updateAlert: async () => undefined,
-        tell: async () => undefined,
-      };
-      const transport = new AlertDeliveryTransport(
-        database.db,
-        core.alerts,
-        new Map([
-          ['slack', slack.surface],
-          ['teams', teams],
-        ]),
-        createLogger('silent'),
-      );
+      const transport = new AlertDeliveryTransport(database.db, core.alerts, createLogger('silent'));
       for (const [platform, key] of [
         ['teams', 'T-DUTY'],
         ['slack', 'C-DUTY'],
