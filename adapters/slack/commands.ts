@@ -7,7 +7,7 @@ import { slackPlace } from './place';
 import { tellEphemeral } from './send';
 
 /** Subcommands answered in words (the chat's own commands); anything else gets help. */
-const answered = new Set(['help', 'due', 'list', 'repeat', 'mine', 'check', 'setup']);
+const answered = new Set(['help', 'due', 'list', 'repeat', 'mine', 'check', 'setup', 'alerts', 'ack']);
 
 export type Route = { form: string } | { chat: string };
 

@@ -11,6 +11,8 @@ export interface NewOutboxMessage {
   /** Unique per destination: queueing the same key twice keeps the first. */
   idempotencyKey: string;
   payload: unknown;
+  /** When it may first be sent, by the caller's clock (the database's own clock if not given). */
+  dueAt?: Date;
 }
 
 /**
@@ -31,7 +33,12 @@ export async function enqueueMessage(
   });
   if (existing) return false;
   await tx.outboxMessage.create({
-    data: { ...key, recordId: message.recordId, payloadEnc: cipher.encryptJson(message.payload) },
+    data: {
+      ...key,
+      recordId: message.recordId,
+      payloadEnc: cipher.encryptJson(message.payload),
+      ...(message.dueAt && { nextAttemptAt: message.dueAt }),
+    },
   });
   return true;
 }

@@ -367,6 +367,7 @@ export class AlertService {
       recordId: null,
       idempotencyKey: key,
       payload: delivery,
+      dueAt: this.clock.now(),
     });
   }
 }

@@ -24,6 +24,8 @@ describe('/met subcommands', () => {
     ['list High', { chat: 'list high' }],
     ['mine', { chat: 'mine' }],
     ['setup duty here', { chat: 'setup duty here' }],
+    ['alerts', { chat: 'alerts' }],
+    ['ack INT-2026-000001', { chat: 'ack int-2026-000001' }],
     ['make tea', { chat: 'help' }],
   ])('routes "%s"', (said, route) => {
     expect(routeCommand(said, forms)).toEqual(route);
