@@ -39,9 +39,7 @@ export class DutyEmailSurface implements Surface {
       `Raised: ${formatLondon(new Date(view.raisedAt))}`,
       '',
       `Nobody has acknowledged it yet. A duty officer can acknowledge it in chat by typing: ack ${reference}`,
-      ...(publicUrl
-        ? [`The open alerts are also on the dashboard: ${new URL('/dashboard', publicUrl)}`]
-        : []),
+      ...(publicUrl ? [`Open alerts on the dashboard: ${new URL('/dashboard/alerts', publicUrl)}`] : []),
       '',
       "The child's details are shown only in metbot, to people entitled to see them.",
     ];

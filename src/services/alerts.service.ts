@@ -59,6 +59,27 @@ function ago(from: Date, now: Date): string {
   return `${Math.floor(hours / 24)} days ago`;
 }
 
+/** An alert nobody has acknowledged: `code` is what `ack` takes; `reached`, how many places got it. */
+export interface OpenAlert {
+  view: AlertView;
+  code: string;
+  reached: number;
+}
+
+/** An open alert as a chat list shows it. */
+export function openAlertItem({ view, code, reached }: OpenAlert): ListItem {
+  return {
+    title: `${code} · ${view.category}`,
+    fields: [
+      { label: 'Child', value: view.initials ?? 'not known' },
+      ...(view.level ? [{ label: 'Level', value: view.level }] : []),
+      { label: 'Raised', value: view.since },
+      { label: 'Reached', value: reached ? `${reached} place${reached === 1 ? '' : 's'}` : 'nobody yet' },
+      { label: 'To acknowledge', value: `ack ${code}` },
+    ],
+  };
+}
+
 /** What a new record's alerts mean for its reporter: someone will be alerted, or nobody can be yet. */
 export type Alerted = 'queued' | 'kept-open';
 
@@ -212,7 +233,7 @@ export class AlertService {
   }
 
   /** The open alerts, newest first, as any channel may show them: reference, category and initials. */
-  async openAlerts(actor: Actor): Promise<ListItem[]> {
+  async openAlerts(actor: Actor): Promise<OpenAlert[]> {
     authorise(actor, 'ask-alerts');
     const now = this.clock.now();
     const open = await this.db.alert.findMany({
@@ -220,24 +241,11 @@ export class AlertService {
       orderBy: { createdAt: 'desc' },
       take: 50,
     });
-    return open.map((alert) => {
-      const view = this.toView(alert, now);
-      const code = alert.reference ?? alert.id.slice(0, 8);
-      const reached = (JSON.parse(alert.posts) as AlertPost[]).length;
-      return {
-        title: `${code} · ${view.category}`,
-        fields: [
-          { label: 'Child', value: view.initials ?? 'not known' },
-          ...(view.level ? [{ label: 'Level', value: view.level }] : []),
-          { label: 'Raised', value: view.since },
-          {
-            label: 'Reached',
-            value: reached ? `${reached} place${reached === 1 ? '' : 's'}` : 'nobody yet',
-          },
-          { label: 'To acknowledge', value: `ack ${code}` },
-        ],
-      };
-    });
+    return open.map((alert) => ({
+      view: this.toView(alert, now),
+      code: alert.reference ?? alert.id.slice(0, 8),
+      reached: (JSON.parse(alert.posts) as AlertPost[]).length,
+    }));
   }
 
   /**

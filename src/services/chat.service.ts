@@ -9,7 +9,7 @@ import type { Logger } from '../logger';
 import type { ConversationRepository } from '../store/conversations.repository';
 import type { Actor } from './actor';
 import type { AdminService, Place } from './admin.service';
-import type { AlertService } from './alerts.service';
+import { type AlertService, openAlertItem } from './alerts.service';
 import { type DashboardLinks, dashboardLinkReply } from './dashboard-links.service';
 import type { FiguresService } from './figures.service';
 import { figuresReply } from './figures-reply';
@@ -189,7 +189,13 @@ export class ChatService {
       case 'assign':
         return this.assign(message, words.slice(1), message.text.trim().split(/\s+/).slice(2).join(' '));
       case 'alerts':
-        return [this.list('alertsTitle', 'alertsEmpty', await this.deps.alerts.openAlerts(message.actor))];
+        return [
+          this.list(
+            'alertsTitle',
+            'alertsEmpty',
+            (await this.deps.alerts.openAlerts(message.actor)).map(openAlertItem),
+          ),
+        ];
       case 'ack':
       case 'acknowledge':
         return this.acknowledge(message, second);

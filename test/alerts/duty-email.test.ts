@@ -118,7 +118,7 @@ describe.each(providers)('DUTY_EMAIL on %s', (provider) => {
     expect(message.body).toContain(`Reference: ${first.saved.reference}`);
     expect(message.body).toContain('Child: J.E.');
     expect(message.body).toContain(`ack ${first.saved.reference}`);
-    expect(message.body).toContain('https://metbot.example.org/dashboard');
+    expect(message.body).toContain('https://metbot.example.org/dashboard/alerts');
     for (const secret of [child.name, 'Example Park', ...child.dob]) expect(mail!.raw).not.toContain(secret);
     expect(JSON.parse(alert.posts)).toEqual([expect.objectContaining({ platform: 'email' })]);
   });
