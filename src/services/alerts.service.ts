@@ -1,4 +1,3 @@
-import type { ListItem } from '../conversation/reply';
 import {
   type AlertRuleId,
   type AlertRules,
@@ -16,7 +15,7 @@ import type { FieldCipher } from '../store/field-crypto';
 import { type Actor, auditAs } from './actor';
 import type { Place } from './admin.service';
 import { authorise, NotPossibleError } from './refusal';
-import { type AlertPost, type Surfaces, type SurfaceTarget, userTargets } from './surfaces';
+import { type AlertPost, audienceTargets, type Surfaces, type SurfaceTarget } from './surfaces';
 
 export const ALERT_DESTINATION = 'alert';
 export const ESCALATION_TIMER = 'alert-escalation';
@@ -64,20 +63,6 @@ export interface OpenAlert {
   view: AlertView;
   code: string;
   reached: number;
-}
-
-/** An open alert as a chat list shows it. */
-export function openAlertItem({ view, code, reached }: OpenAlert): ListItem {
-  return {
-    title: `${code} · ${view.category}`,
-    fields: [
-      { label: 'Child', value: view.initials ?? 'not known' },
-      ...(view.level ? [{ label: 'Level', value: view.level }] : []),
-      { label: 'Raised', value: view.since },
-      { label: 'Reached', value: reached ? `${reached} place${reached === 1 ? '' : 's'}` : 'nobody yet' },
-      { label: 'To acknowledge', value: `ack ${code}` },
-    ],
-  };
 }
 
 /** What a new record's alerts mean for its reporter: someone will be alerted, or nobody can be yet. */
@@ -268,36 +253,8 @@ export class AlertService {
   }
 
   /** Who an audience means, on the surfaces that are on: an audience with none cannot be reached. */
-  async targets(
-    audience: Audience,
-    subjectUserId: string | null,
-    db: Db | Tx = this.db,
-  ): Promise<SurfaceTarget[]> {
-    switch (audience) {
-      case 'duty':
-      case 'met-coordinator': {
-        const places = await db.chatAddress.findMany({
-          where: { purpose: audience, removedAt: null, platform: { in: [...this.surfaces.keys()] } },
-          orderBy: { createdAt: 'asc' },
-        });
-        if (places.length || audience === 'duty') {
-          return places.map((c) => ({
-            platform: c.platform,
-            kind: 'channel',
-            key: c.key,
-            address: c.address,
-          }));
-        }
-        return userTargets(db, this.surfaces, { role: 'met-member' });
-      }
-      case 'interviewer':
-        return subjectUserId ? userTargets(db, this.surfaces, { id: subjectUserId }) : [];
-      case 'admins':
-        return userTargets(db, this.surfaces, { role: 'admin' });
-      default:
-        // The lead professional is recorded as a name on the MET list, not as a user: not reachable.
-        return [];
-    }
+  targets(audience: Audience, subjectUserId: string | null, db: Db | Tx = this.db): Promise<SurfaceTarget[]> {
+    return audienceTargets(db, this.surfaces, audience, subjectUserId);
   }
 
   /** The rules whose alerts go to people who keep children safe (not the admins' delivery alerts). */

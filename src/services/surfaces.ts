@@ -1,3 +1,4 @@
+import type { Audience } from '../domain/alert-rules';
 import type { Db, Tx } from '../store/database';
 import type { AlertView } from './alerts.service';
 
@@ -51,4 +52,33 @@ export async function userTargets(
       address: address?.address ?? null,
     };
   });
+}
+
+/** Who an audience means, on the surfaces that are on: an audience with none cannot be reached. */
+export async function audienceTargets(
+  db: Db | Tx,
+  surfaces: Surfaces,
+  audience: Audience,
+  subjectUserId: string | null,
+): Promise<SurfaceTarget[]> {
+  switch (audience) {
+    case 'duty':
+    case 'met-coordinator': {
+      const places = await db.chatAddress.findMany({
+        where: { purpose: audience, removedAt: null, platform: { in: [...surfaces.keys()] } },
+        orderBy: { createdAt: 'asc' },
+      });
+      if (places.length || audience === 'duty') {
+        return places.map((c) => ({ platform: c.platform, kind: 'channel', key: c.key, address: c.address }));
+      }
+      return userTargets(db, surfaces, { role: 'met-member' });
+    }
+    case 'interviewer':
+      return subjectUserId ? userTargets(db, surfaces, { id: subjectUserId }) : [];
+    case 'admins':
+      return userTargets(db, surfaces, { role: 'admin' });
+    default:
+      // The lead professional is recorded as a name on the MET list, not as a user: not reachable.
+      return [];
+  }
 }
