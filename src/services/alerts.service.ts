@@ -199,20 +199,30 @@ export class AlertService {
     });
   }
 
-  /** A new place for an audience: the open alerts that were meant for that audience are posted there too. */
+  /**
+   * A new place for an audience: the open alerts that were meant for that audience are posted there
+   * too. An alert whose post is still waiting to be retried has that retry brought forward instead,
+   * so that two sends of one alert never run side by side (and post twice).
+   */
   private async postOpenAlerts(
     tx: Tx,
     audience: Audience,
     place: { platform: string; key: string },
   ): Promise<number> {
+    const now = this.clock.now();
     const open = await tx.alert.findMany({ where: { acknowledgedAt: null }, orderBy: { createdAt: 'asc' } });
     let queued = 0;
     for (const alert of open) {
       const audiences = this.rules.rules[alert.rule as AlertRuleId]?.audiences ?? [];
       const reached = audiences.indexOf(audience);
       if (reached < 0 || reached > audiences.indexOf(alert.audience as Audience)) continue;
-      const key = `${alert.id}:post:${audience}:${place.platform}:${place.key}`;
-      if (await this.queue(tx, { alertId: alert.id, kind: 'post', audience }, key)) queued++;
+      const post = `${alert.id}:post:${audience}`;
+      const { count } = await tx.outboxMessage.updateMany({
+        where: { destination: ALERT_DESTINATION, idempotencyKey: { startsWith: post }, status: 'pending' },
+        data: { nextAttemptAt: now },
+      });
+      const key = `${post}:${place.platform}:${place.key}`;
+      if (count || (await this.queue(tx, { alertId: alert.id, kind: 'post', audience }, key))) queued++;
     }
     return queued;
   }
