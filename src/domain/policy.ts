@@ -24,7 +24,7 @@ export const actions = {
   'ask-repeat-missing': 'the repeat missing list',
   'manage-met-list': 'changing the MET list',
   'acknowledge-alert': 'acknowledging alerts',
-  'ask-alerts': 'the open alerts',
+  'ask-alerts': 'seeing the open alerts',
   'assign-interviewer': 'assigning a return interviewer',
   'record-interview': 'recording a return interview',
   'manage-users': 'giving people roles',
