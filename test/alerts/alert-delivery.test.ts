@@ -162,3 +162,53 @@ describe('an unreachable place', () => {
     }
   });
 });
+
+describe.each(providers)('every place failing on %s', (provider) => {
+  it(`is retried, and the alert stays open with nobody reached (${provider})`, async () => {
+    const down: Surface = {
+      platform: 'slack',
+      postAlert: async () => {
+        throw new Error('channel_not_found');
+      },
+      updateAlert: async () => undefined,
+      tell: async () => undefined,
+    };
+    const { core, database, cipher } = await createTestCore(provider, {
+      surfaces: new Map([['slack', down]]),
+    });
+    try {
+      await database.db.chatAddress.create({
+        data: { platform: 'slack', key: 'C-GONE', kind: 'channel', address: '{}', purpose: 'duty' },
+      });
+      const id = await database.db.$transaction((tx) =>
+        core.alerts.raise(
+          tx,
+          { rule: 'immediate-danger', reference: 'INT-2026-000007', initials: 'J.E.' },
+          core.clock.now(),
+        ),
+      );
+      const message = await database.db.outboxMessage.findFirstOrThrow({ where: { destination: 'alert' } });
+      const transport = new AlertDeliveryTransport(database.db, core.alerts, createLogger('silent'));
+      expect(
+        await transport.send({
+          id: message.id,
+          destination: 'alert',
+          recordId: null,
+          idempotencyKey: message.idempotencyKey,
+          attempt: 1,
+          payload: cipher.decryptJson(message.payloadEnc),
+        }),
+      ).toEqual({ ok: false, retry: true, error: 'channel_not_found' });
+      expect(await database.db.alert.findUniqueOrThrow({ where: { id } })).toMatchObject({
+        posts: '[]',
+        acknowledgedAt: null,
+      });
+      const duty = await testActor(core, 'd-1', 'duty-officer');
+      expect(await core.alerts.openAlerts(duty)).toEqual([
+        expect.objectContaining({ code: 'INT-2026-000007', reached: 0 }),
+      ]);
+    } finally {
+      await database.destroy();
+    }
+  });
+});
