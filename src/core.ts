@@ -15,6 +15,7 @@ import { InterviewService } from './services/interviews.service';
 import { MetListService } from './services/met-list.service';
 import { QuestionService } from './services/questions.service';
 import { SubmissionService } from './services/submissions.service';
+import type { Surfaces } from './services/surfaces';
 import { UserService } from './services/users.service';
 import { ConversationRepository } from './store/conversations.repository';
 import type { Database } from './store/database';
@@ -41,6 +42,11 @@ export interface CoreDeps {
   prompts?: Prompts;
   /** Which record types go to which delivery destinations (the police gateway's settings). */
   routes?: DeliveryRoutes;
+  /**
+   * The places the bot can speak first (Slack, Teams, the duty mailbox). Features are made after
+   * the core, so main.ts fills this in before anything starts.
+   */
+  surfaces?: Surfaces;
 }
 
 /** The platform-free core: every surface talks to these. */
@@ -52,9 +58,10 @@ export function createCore({
   clock = systemClock,
   prompts = loadPrompts(),
   routes = {},
+  surfaces = new Map(),
 }: CoreDeps) {
   const { db, provider } = database;
-  const alerts = new AlertService(db, provider, cipher, clock, prompts.alerts);
+  const alerts = new AlertService(db, provider, cipher, clock, prompts.alerts, surfaces);
   const metList = new MetListService(db, provider, cipher, clock, routes, config.REPEAT_MISSING_DAYS);
   const submissions = new SubmissionService(
     db,
@@ -97,6 +104,7 @@ export function createCore({
     questions,
     interviews,
     admin,
+    alerts,
     figures,
     dashboardLinks,
     metList,
@@ -117,6 +125,7 @@ export function createCore({
     users,
     chat,
     alerts,
+    surfaces,
     interviews,
     admin,
     figures,

@@ -39,6 +39,11 @@ export const MessagesSchema = z.object({
   retried: Line,
   setupUsage: Line,
   dutySet: Line,
+  alertQueued: Line,
+  alertKeptOpen: Line,
+  ackUsage: Line,
+  ackNone: Line,
+  acknowledged: Line,
   saveFailed: Line,
   /** Where a saved record went: said on every surface, so that "sent" is said only when it is true. */
   sentTo: z.object({ police: Line, coordinator: Line, keptOnly: Line }),

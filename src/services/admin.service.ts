@@ -15,7 +15,7 @@ export interface Place {
   address: string;
 }
 
-/** Running the bot: roles, duty channels, failed deliveries, the audit trail. Admins only. */
+/** Running the bot: roles, failed deliveries, the audit trail. Admins only (duty places: AlertService). */
 export class AdminService {
   constructor(
     private readonly db: Db,
@@ -67,25 +67,6 @@ export class AdminService {
       });
     });
     return { name: user.displayName, role };
-  }
-
-  /** Makes a channel the duty channel: alerts are posted there. */
-  async setupDuty(actor: Actor, place: Place, purpose: 'duty' | 'met-coordinator' = 'duty'): Promise<void> {
-    authorise(actor, 'manage-users');
-    if (place.kind !== 'channel')
-      throw new NotPossibleError('Please do this in the channel that should get the alerts.');
-    await this.db.chatAddress.upsert({
-      where: { platform_key: { platform: place.platform, key: place.key } },
-      create: {
-        platform: place.platform,
-        key: place.key,
-        kind: 'channel',
-        address: place.address,
-        purpose,
-        agencyId: actor.agencyId,
-      },
-      update: { purpose, address: place.address, removedAt: null, agencyId: actor.agencyId },
-    });
   }
 
   async deadLetters(actor: Actor): Promise<ListItem[]> {

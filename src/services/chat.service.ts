@@ -9,6 +9,8 @@ import type { Logger } from '../logger';
 import type { ConversationRepository } from '../store/conversations.repository';
 import type { Actor } from './actor';
 import type { AdminService, Place } from './admin.service';
+import type { AlertService } from './alerts.service';
+import { openAlertItem } from './alerts-reply';
 import { type DashboardLinks, dashboardLinkReply } from './dashboard-links.service';
 import type { FiguresService } from './figures.service';
 import { figuresReply } from './figures-reply';
@@ -46,6 +48,7 @@ export class ChatService {
       questions: QuestionService;
       interviews: InterviewService;
       admin: AdminService;
+      alerts: AlertService;
       figures: FiguresService;
       metList: MetListService;
       dashboardLinks: DashboardLinks;
@@ -186,6 +189,17 @@ export class ChatService {
         return this.setup(message, words.slice(1));
       case 'assign':
         return this.assign(message, words.slice(1), message.text.trim().split(/\s+/).slice(2).join(' '));
+      case 'alerts':
+        return [
+          this.list(
+            'alertsTitle',
+            'alertsEmpty',
+            (await this.deps.alerts.openAlerts(message.actor)).map(openAlertItem),
+          ),
+        ];
+      case 'ack':
+      case 'acknowledge':
+        return this.acknowledge(message, second);
       case 'mine':
         return [this.list('mineTitle', 'mineEmpty', await questions.mySubmissions(message.actor))];
       case 'cancel':
@@ -234,12 +248,21 @@ export class ChatService {
     const { messages } = this.deps;
     if (words[0] !== 'duty' || words[1] !== 'here' || !message.place) return [text(messages.setupUsage)];
     try {
-      await this.deps.admin.setupDuty(message.actor, message.place);
+      await this.deps.alerts.setupDuty(message.actor, message.place);
       return [text(messages.dutySet, 'success')];
     } catch (error) {
       if (error instanceof NotPossibleError) return [text(error.message, 'warning')];
       throw error;
     }
+  }
+
+  /** `ack INT-2026-000123`: the code `alerts` shows for an open alert. */
+  private async acknowledge(message: ChatMessage, code: string | undefined): Promise<Reply[]> {
+    const { messages } = this.deps;
+    if (!code) return [text(messages.ackUsage)];
+    const count = await this.deps.alerts.acknowledgeByCode(message.actor, code);
+    if (count === 0) return [text(fill(messages.ackNone, { code: code.toUpperCase() }), 'warning')];
+    return [text(fill(messages.acknowledged, { code: code.toUpperCase() }), 'success')];
   }
 
   /** `assign MIS-2026-000123 <@U123>` or `assign MIS-2026-000123 Testworker Example`. */
