@@ -91,7 +91,7 @@ describe.each(providers)('alerts with no duty place, then one, on %s', (provider
     );
     const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url });
     const teamsOn = await createTeamsFeatureWith({ proactive: { baseDelayMs: 5, maxDelayMs: 20 } })({
-      env: { TEAMS_ENABLED: 'true' },
+      env: { TEAMS_UNAUTHENTICATED_LOCAL: 'true' },
       config,
       core,
       database,
