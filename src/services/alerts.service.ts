@@ -6,6 +6,7 @@ import {
   type RecordFacts,
   rulesRaisedBy,
 } from '../domain/alert-rules';
+import type { AlertView } from '../domain/alert-view';
 import type { Clock } from '../domain/clock';
 import { formatLondon } from '../domain/london-time';
 import { enqueueMessage } from '../outbox/enqueue';
@@ -20,19 +21,7 @@ import { type AlertPost, audienceTargets, type Surfaces, type SurfaceTarget } fr
 export const ALERT_DESTINATION = 'alert';
 export const ESCALATION_TIMER = 'alert-escalation';
 
-/** What an alert says wherever it is posted: never a child's full details. */
-export interface AlertView {
-  id: string;
-  category: string;
-  reference: string | null;
-  initials: string | null;
-  level: string | null;
-  raisedAt: string;
-  since: string;
-  audience: Audience;
-  escalated: boolean;
-  acknowledged: string | null;
-}
+export type { AlertView };
 
 /** A message on the outbox for the alert transport: post to an audience, or update posts in place. */
 export type AlertDelivery =

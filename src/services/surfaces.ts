@@ -1,6 +1,6 @@
 import type { Audience } from '../domain/alert-rules';
+import type { AlertView } from '../domain/alert-view';
 import type { Db, Tx } from '../store/database';
-import type { AlertView } from './alerts.service';
 
 /** One place the bot can speak first: a channel, or one person's direct chat. */
 export interface SurfaceTarget {
