@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config';
 import { systemClock } from './domain/clock';
 import { formatLondon } from './domain/london-time';
+import { aRole } from './domain/policy';
 import type { Actor } from './services/actor';
 import { AdminService } from './services/admin.service';
 import { ApiTokenService } from './services/api-tokens.service';
@@ -88,7 +89,7 @@ const commands: Record<string, Record<string, Command>> = {
           role,
           agency,
         );
-        context.out(`${done.name} is now a ${done.role}.`);
+        context.out(`${done.name} is now ${aRole[done.role]}.`);
       },
     },
   },

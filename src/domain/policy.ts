@@ -12,6 +12,14 @@ export const roleNames: Record<Role, string> = {
   admin: 'admins',
 };
 
+/** One person holding the role, with its article: "an admin", "a MET group member". */
+export const aRole: Record<Role, string> = {
+  practitioner: 'a practitioner',
+  'duty-officer': 'a duty officer',
+  'met-member': 'a MET group member',
+  admin: 'an admin',
+};
+
 export const actions = {
   submit: 'sending a report',
   'record-return': 'recording a return',

@@ -2,6 +2,7 @@ import type { FormEngine, FormState } from '../conversation/form-engine';
 import { fill, type Messages } from '../conversation/prompts';
 import { type ListReply, type Reply, text } from '../conversation/reply';
 import type { Clock } from '../domain/clock';
+import { aRole } from '../domain/policy';
 import type { InterviewAnswersT, MissingAnswersT, ReturnAnswersT } from '../domain/records';
 import type { RiskCheckId } from '../domain/risk';
 import type { RiskCheckAnswers } from '../domain/risk-answers';
@@ -221,7 +222,7 @@ export class ChatService {
           if (!user || !second) return [text(messages.adminUsage)];
           const agency = raw.slice(4).join(' ') || undefined;
           const done = await admin.grant(message.actor, { userId: user.id }, second, agency);
-          return [text(fill(messages.granted, done), 'success')];
+          return [text(fill(messages.granted, { name: done.name, role: aRole[done.role] }), 'success')];
         }
         case 'deadletters':
           return [this.list('deadLettersTitle', 'deadLettersEmpty', await admin.deadLetters(message.actor))];

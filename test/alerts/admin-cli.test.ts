@@ -37,7 +37,7 @@ describe.each(providers)('npm run admin on %s', (provider) => {
       '--role',
       'duty-officer',
     );
-    expect(done).toEqual({ code: 0, text: 'Nell Example is now a duty-officer.' });
+    expect(done).toEqual({ code: 0, text: 'Nell Example is now a duty officer.' });
     expect(await database.db.user.findFirst({ where: { platformUserId: 'U-NEW' } })).toMatchObject({
       role: 'duty-officer',
     });
@@ -63,7 +63,7 @@ describe.each(providers)('npm run admin on %s', (provider) => {
     });
     expect(await grant('--workspace', 'ws-two')).toEqual({
       code: 0,
-      text: 'Twin ws-two is now a duty-officer.',
+      text: 'Twin ws-two is now a duty officer.',
     });
     const twins = await database.db.user.findMany({
       where: { platformUserId: 'U-TWIN' },

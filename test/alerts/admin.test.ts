@@ -22,7 +22,7 @@ describe.each(providers)('running the bot from chat on %s', (provider) => {
     );
     expect(refused).toContain('giving people roles is only for admins');
     const done = await chatWith(core, admin).say('admin grant @new-1 met-member Example Council');
-    expect(done).toContain('Nia Newcomer is now a met-member.');
+    expect(done).toContain('Nia Newcomer is now a MET group member.');
     const user = await database.db.user.findFirstOrThrow({
       where: { platformUserId: 'new-1' },
       include: { agency: true },
