@@ -29,6 +29,7 @@ export const MessagesSchema = z.object({
   yes: Line,
   no: Line,
   refused: Line,
+  refusedAdmin: Line,
   notKnown: Line,
   noOpenEpisodes: Line,
   noInterviewsDue: Line,

@@ -21,7 +21,7 @@ import type { InterviewService } from './interviews.service';
 import type { MetListService } from './met-list.service';
 import { metListCommand } from './met-list-chat';
 import type { QuestionService } from './questions.service';
-import { NotPossibleError, RefusedError } from './refusal';
+import { NotPossibleError, RefusedError, refusalText } from './refusal';
 import type { Submission, SubmissionService } from './submissions.service';
 
 export interface ChatMessage {
@@ -66,7 +66,7 @@ export class ChatService {
       return await this.route(message);
     } catch (error) {
       if (error instanceof RefusedError) {
-        return [text(fill(this.deps.messages.refused, { what: error.what, roles: error.roles }), 'warning')];
+        return [text(refusalText(error, this.deps.messages), 'warning')];
       }
       throw error;
     }
