@@ -38,26 +38,52 @@ export function parseAnswer(type: InputType, raw: string, options: Option[], now
   }
 }
 
-function matchOption(text: string, options: Option[]): Option | undefined {
-  const lower = text.toLowerCase();
-  if (/^\d+$/.test(lower)) return options[Number(lower) - 1];
-  return options.find((o) => o.value.toLowerCase() === lower || o.label.toLowerCase() === lower);
+/** Lower case, with punctuation and repeated spaces taken out: "Residential care (children's home)". */
+const plain = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} ]/gu, ' ')
+    .replace(/ +/g, ' ')
+    .trim();
+
+type Match = { option: Option } | { ambiguous: Option[] } | null;
+
+/** An option by its number, its value, its words, or an unambiguous start of its words. */
+function matchOption(text: string, options: Option[]): Match {
+  if (/^\d+$/.test(text)) {
+    const option = options[Number(text) - 1];
+    return option ? { option } : null;
+  }
+  const typed = plain(text);
+  const value = text.trim().toLowerCase();
+  const exact = options.find((o) => o.value.toLowerCase() === value || (typed && plain(o.label) === typed));
+  if (exact) return { option: exact };
+  if (!typed) return null;
+  const starts = options.filter((o) => plain(o.label).startsWith(typed));
+  if (starts.length === 1) return { option: starts[0]! };
+  return starts.length > 1 ? { ambiguous: starts } : null;
 }
 
+const couldBe = (typed: string, options: Option[]) =>
+  `"${typed}" could be ${options.map((o) => o.label).join(' or ')}: please type a little more, or the number.`;
+
 function parseChoice(text: string, options: Option[]): Parsed {
-  const option = matchOption(text, options);
-  if (option) return ok(option.value);
-  return no(`Please choose a number from 1 to ${options.length}.`);
+  const match = matchOption(text, options);
+  if (match && 'option' in match) return ok(match.option.value);
+  if (match) return no(couldBe(text, match.ambiguous));
+  return no(`Please choose a number from 1 to ${options.length}, or type the option's words.`);
 }
 
 function parseMultichoice(text: string, options: Option[]): Parsed {
   if (/^(none|no|nothing|0)$/i.test(text)) return ok([]);
-  const picks = text.split(/[\s,;]+/).filter(Boolean);
+  // Numbers may be split by spaces ("1 3"); words only by commas ("foster care, school").
+  const picks = text.split(/[a-z]/i.test(text) ? /[,;]/ : /[\s,;]+/).map((pick) => pick.trim());
   const values: string[] = [];
-  for (const pick of picks) {
-    const option = matchOption(pick, options);
-    if (!option) return no(`"${pick}" is not on the list. Type the numbers, for example 1, 3, or "none".`);
-    if (!values.includes(option.value)) values.push(option.value);
+  for (const pick of picks.filter(Boolean)) {
+    const match = matchOption(pick, options);
+    if (match && 'ambiguous' in match) return no(couldBe(pick, match.ambiguous));
+    if (!match) return no(`"${pick}" is not on the list. Type the numbers, for example 1, 3, or "none".`);
+    if (!values.includes(match.option.value)) values.push(match.option.value);
   }
   return values.length ? ok(values) : no('Type the numbers that apply, for example 1, 3, or "none".');
 }

@@ -49,7 +49,7 @@ describe('validating a whole form at once (modals and cards)', () => {
     expect(result.ok).toBe(false);
     expect(!result.ok && result.errors).toEqual({
       'lastSeen.at': expect.stringContaining('That is in the future'),
-      missingFrom: 'Please choose a number from 1 to 7.',
+      missingFrom: "Please choose a number from 1 to 7, or type the option's words.",
       description: 'Please answer this question.',
     });
   });

@@ -59,6 +59,8 @@ describe('answers', () => {
     ['2', 'school'],
     ['home', 'home'],
     ['Somewhere else', 'other'],
+    ['somewhere', 'other'],
+    ['  SCHOOL. ', 'school'],
   ])('reads the choice "%s"', (typed, value) => {
     expect(parseAnswer('choice', typed, options, now)).toEqual({ ok: true, value });
   });
@@ -66,8 +68,37 @@ describe('answers', () => {
   it('refuses a choice that is not on the list', () => {
     expect(parseAnswer('choice', '7', options, now)).toEqual({
       ok: false,
-      reason: 'Please choose a number from 1 to 3.',
+      reason: "Please choose a number from 1 to 3, or type the option's words.",
     });
+  });
+
+  it('reads a choice by its words or an unambiguous start, and asks again when the start fits two', () => {
+    const care = [
+      { value: 'care-foster', label: 'Foster care' },
+      { value: 'care-residential', label: "Residential care (children's home)" },
+      { value: 'care-supported', label: 'Supported accommodation' },
+      { value: 'school', label: 'School' },
+      { value: 'secure', label: 'Secure unit' },
+    ];
+    expect(parseAnswer('choice', 'Residential care', care, now)).toEqual({
+      ok: true,
+      value: 'care-residential',
+    });
+    expect(parseAnswer('choice', "residential care (children's home)", care, now)).toEqual({
+      ok: true,
+      value: 'care-residential',
+    });
+    expect(parseAnswer('choice', 'sc', care, now)).toEqual({ ok: true, value: 'school' });
+    expect(parseAnswer('choice', 's', care, now)).toEqual({
+      ok: false,
+      reason:
+        '"s" could be Supported accommodation or School or Secure unit: please type a little more, or the number.',
+    });
+    expect(parseAnswer('multichoice', 'foster care, school', care, now)).toEqual({
+      ok: true,
+      value: ['care-foster', 'school'],
+    });
+    expect(parseAnswer('choice', '((', care, now).ok).toBe(false);
   });
 
   it.each([
