@@ -70,7 +70,7 @@ export async function startBot(
   transports.set(ALERT_DESTINATION, new AlertDeliveryTransport(database.db, core.alerts, surfaces, log));
   transports.set(destinations.receipt, new ReceiptTransport(database.db, surfaces));
 
-  const server = await listen(createApp(database, features), config.PORT, config.HOST, log);
+  const server = await listen(createApp(database, features, log), config.PORT, config.HOST, log);
   for (const feature of features) await feature.start?.();
   // Housekeeping: expired drafts, and delivery keys older than any platform's retries (a day).
   const sweep = setInterval(() => {

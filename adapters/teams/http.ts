@@ -82,7 +82,8 @@ export function mountMessages(
   turn: (context: TurnContext) => Promise<void>,
   log: Logger,
 ): void {
-  app.post('/api/messages', express.json({ limit: '1mb' }), async (req, res) => {
+  // Teams caps a message at about 28 KB; 256 KB leaves room for cards and invokes.
+  app.post('/api/messages', express.json({ limit: '256kb' }), async (req, res) => {
     const held = new HeldResponse();
     let refusedTenant: string | undefined;
     try {
