@@ -38,6 +38,7 @@ export const MessagesSchema = z.object({
   granted: Line,
   retried: Line,
   setupUsage: Line,
+  privateOnly: Line,
   dutySet: Line,
   saveFailed: Line,
   lists: z.record(z.string(), Line),
