@@ -62,7 +62,8 @@ class HeldResponse implements BotResponse {
   writeTo(res: Response): void {
     for (const [name, value] of Object.entries(this.headers)) res.setHeader(name, String(value));
     res.status(this.statusCode);
-    if (this.body === undefined) res.end();
+    // The SDK puts the error's message in the body of a 500: it stays in the log.
+    if (this.body === undefined || this.statusCode >= 500) res.end();
     else res.send(this.body);
   }
 }
@@ -84,6 +85,8 @@ export function mountMessages(
 ): void {
   // Teams caps a message at about 28 KB; 256 KB leaves room for cards and invokes.
   app.post('/api/messages', express.json({ limit: '256kb' }), async (req, res) => {
+    // An activity without a type makes the SDK throw (a 500); it is the sender's mistake.
+    if (typeof req.body?.type !== 'string') return void res.status(400).json({ error: 'malformed' });
     const held = new HeldResponse();
     let refusedTenant: string | undefined;
     try {

@@ -123,6 +123,19 @@ describe.each(providers)('requests refused before they are read, on %s', (provid
     expect(tooLarge).toEqual({ status: 413, body: '{"error":"too-large"}' });
   });
 
+  it("Teams: an activity without a type is 400, not the SDK's 500", async () => {
+    for (const body of ['{}', '{"type":5}']) {
+      const refused = await answer(
+        await fetch(`${app.base}/api/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        }),
+      );
+      expect(refused).toEqual({ status: 400, body: '{"error":"malformed"}' });
+    }
+  });
+
   it('Slack: a body over 256 KB is refused with 413 before it is all sent', async () => {
     const refused = await startUpload(`${app.base}/slack/events`, 10 * 1024 * 1024, {
       'x-slack-request-timestamp': String(Math.floor(Date.now() / 1000)),

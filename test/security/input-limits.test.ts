@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageText } from '../../adapters/teams/share-form';
 import { ANSWER_MAX_CHARS, answerLimit, parseAnswer } from '../../src/conversation/answer-parsers';
@@ -6,6 +5,7 @@ import { type InputType, inputTypes } from '../../src/conversation/form-definiti
 import { chatWith } from '../support/chat';
 import { createTestCore, type TestCore, testActor } from '../support/core';
 import { providers, type TestDatabase } from '../support/databases';
+import { parseTime } from '../support/timing';
 
 const now = new Date('2026-11-28T14:30:00Z');
 const options = Array.from({ length: 12 }, (_, i) => ({ value: `v${i}`, label: `Option ${i}` }));
@@ -21,17 +21,6 @@ const hostile = (length: number): Record<string, string> => ({
   words: 'today '.repeat(length / 6),
   angles: '<'.repeat(length),
 });
-
-/** The slowest of a few runs, in milliseconds. */
-function slowest(run: () => unknown, times = 3): number {
-  let worst = 0;
-  for (let i = 0; i < times; i++) {
-    const start = performance.now();
-    run();
-    worst = Math.max(worst, performance.now() - start);
-  }
-  return worst;
-}
 
 describe('answers are capped before they are parsed', () => {
   it('500 characters for an answer, 3,000 for a narrative', () => {
@@ -61,13 +50,13 @@ describe('answers are capped before they are parsed', () => {
       expect(text.length, name).toBeLessThanOrEqual(answerLimit(type));
       atCap = Math.max(
         atCap,
-        slowest(() => parseAnswer(type, text, options, now)),
+        parseTime(() => parseAnswer(type, text, options, now)),
       );
     }
     for (const text of Object.values(hostile(100_000))) {
       huge = Math.max(
         huge,
-        slowest(() => parseAnswer(type, text, options, now)),
+        parseTime(() => parseAnswer(type, text, options, now)),
       );
       expect(parseAnswer(type, text, options, now).ok).toBe(false);
     }
@@ -78,7 +67,7 @@ describe('answers are capped before they are parsed', () => {
   });
 
   it('a Teams message body is read in linear time (256 KB of unclosed tags)', () => {
-    const ms = slowest(() => messageText('<a'.repeat(128 * 1024), 'html'));
+    const ms = parseTime(() => messageText('<a'.repeat(128 * 1024), 'html'));
     timings['Teams message text (256 KB)'] = ms;
     expect(ms).toBeLessThan(50);
     expect(messageText('<p>Seen <b>near</b> the park</p><br/>x', 'html')).toBe('Seen near the park\n\nx');
