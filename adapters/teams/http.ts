@@ -61,7 +61,8 @@ class HeldResponse implements BotResponse {
   }
   writeTo(res: Response): void {
     for (const [name, value] of Object.entries(this.headers)) res.setHeader(name, String(value));
-    res.status(this.statusCode);
+    // 501 is the SDK's answer to an invoke this bot does not handle: the sender's mistake (400).
+    res.status(this.statusCode === 501 ? 400 : this.statusCode);
     // The SDK puts the error's message in the body of a 500: it stays in the log.
     if (this.body === undefined || this.statusCode >= 500) res.end();
     else res.send(this.body);

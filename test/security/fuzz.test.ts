@@ -201,9 +201,10 @@ interface FuzzRequest {
   gzip: boolean;
   auth?: string;
   signed: 'valid' | 'junk' | 'none' | 'future' | 'old';
-  session: boolean;
+  session: 'valid' | 'junk' | 'none';
   origin: boolean;
   accept?: string;
+  extra: Record<string, string>;
 }
 
 async function sendFuzz(app: WholeBot, cookie: string, token: string, request: FuzzRequest) {
@@ -215,7 +216,9 @@ async function sendFuzz(app: WholeBot, cookie: string, token: string, request: F
   else if (request.gzip) headers['content-encoding'] = 'gzip';
   if (request.auth !== undefined)
     headers.authorization = request.auth === 'token' ? `Bearer ${token}` : request.auth;
-  if (request.session) headers.cookie = cookie;
+  if (request.session === 'valid') headers.cookie = cookie;
+  if (request.session === 'junk') headers.cookie = `${cookie.split('=')[0]}=${request.extra.cookie ?? 'x'}`;
+  for (const [name, value] of Object.entries(request.extra)) if (name !== 'cookie') headers[name] = value;
   if (request.origin) headers.origin = app.base;
   if (request.accept) headers.accept = request.accept;
   const now = Math.floor(Date.now() / 1000);
@@ -304,8 +307,24 @@ describe.each(providers)('fuzzing every HTTP route on %s', (provider) => {
         },
       ),
       signed: fc.constantFrom('valid', 'junk', 'none', 'future', 'old'),
-      session: fc.boolean(),
+      session: fc.constantFrom('valid', 'junk', 'none'),
       origin: fc.boolean(),
+      extra: fc.dictionary(
+        fc.constantFrom(
+          'cookie',
+          'x-slack-retry-num',
+          'x-slack-retry-reason',
+          'x-forwarded-proto',
+          'x-forwarded-for',
+          'x-request-id',
+          'channelid',
+          'range',
+          'if-none-match',
+          'accept-charset',
+        ),
+        printable(60),
+        { maxKeys: 3 },
+      ),
       accept: fc.option(fc.constantFrom('text/html', 'application/json', '*/*', 'x/y;q=x'), {
         nil: undefined,
       }),

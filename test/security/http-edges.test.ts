@@ -5,6 +5,7 @@ import { createLogger } from '../../src/logger';
 import { createApp, listen } from '../../src/server';
 import { commandBody, eventBody, send } from '../slack/slack-requests';
 import { providers } from '../support/databases';
+import { activity, personalChat, practitioner } from '../teams/support';
 import { startWholeBot, type WholeBot } from './whole-bot';
 
 /** What no answer may hold: a stack frame, an error's name, a file path. */
@@ -123,17 +124,23 @@ describe.each(providers)('requests refused before they are read, on %s', (provid
     expect(tooLarge).toEqual({ status: 413, body: '{"error":"too-large"}' });
   });
 
-  it("Teams: an activity without a type is 400, not the SDK's 500", async () => {
-    for (const body of ['{}', '{"type":5}']) {
-      const refused = await answer(
+  it('Teams: an activity without a type, or an invoke the bot does not handle, is 400, not 5xx', async () => {
+    const postActivity = async (body: string) =>
+      answer(
         await fetch(`${app.base}/api/messages`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body,
         }),
       );
-      expect(refused).toEqual({ status: 400, body: '{"error":"malformed"}' });
+    for (const body of ['{}', '{"type":5}']) {
+      expect(await postActivity(body)).toEqual({ status: 400, body: '{"error":"malformed"}' });
     }
+    const invoke = activity(app.connector.url, practitioner, personalChat(practitioner), {
+      type: 'invoke',
+      name: 'no/such-invoke',
+    });
+    expect((await postActivity(JSON.stringify(invoke))).status).toBe(400);
   });
 
   it('Slack: a body over 256 KB is refused with 413 before it is all sent', async () => {
