@@ -96,5 +96,13 @@ describe.each(providers)('a too-long answer in the chat on %s', (provider) => {
     await chat.say('no');
     const summary = await chat.script(['skip all', '1', 'today 08:30', 'Example Park', 'Tall', 'yes']);
     expect(summary).toContain('Testchild Longanswer');
+    const reference = /MIS-2026-\d{6}/.exec(await chat.say('send'))![0];
+
+    // A MET list reason is a narrative too: 3,000 characters at most.
+    const member = await testActor(core, 'm-long', 'met-member');
+    const said = (reason: string) =>
+      chatWith(core, member, 'm-long-dm').say(`nominate ${reference} high ${reason}`);
+    expect(await said('x'.repeat(3001))).toContain('Please keep the reason to 3,000 characters or fewer');
+    expect(await said('Seen with older males')).toContain('nominated for the MET list');
   });
 });
