@@ -50,16 +50,23 @@ const refusals: Record<string, string> = {
 function lastErrorHandler(log: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const requestId = String(res.locals.requestId ?? '');
-    const given = Number(
-      (error as { status?: unknown })?.status ?? (error as { statusCode?: unknown })?.statusCode,
-    );
-    const status = given >= 400 && given < 500 ? given : 500;
-    if (status === 500)
-      log.error({ err: error, requestId, method: req.method, path: req.path }, 'a request failed');
-    else log.warn({ requestId, status, method: req.method, path: req.path }, 'a request was refused');
+    const {
+      status: given,
+      statusCode,
+      type,
+    } = (error ?? {}) as {
+      status?: unknown;
+      statusCode?: unknown;
+      type?: string;
+    };
+    const asked = Number(given ?? statusCode);
+    const status = asked >= 400 && asked < 500 ? asked : 500;
+    const where = { requestId, method: req.method, path: req.path };
+    if (status === 500) log.error({ err: error, ...where }, 'a request failed');
+    else log.warn({ ...where, status, type }, 'a request was refused');
     if (res.headersSent) return void res.destroy();
     const code =
-      status === 500 ? 'internal' : (refusals[(error as { type?: string }).type ?? ''] ?? 'bad-request');
+      status === 500 ? 'internal' : (refusals[type ?? ''] ?? (status === 404 ? 'not-found' : 'bad-request'));
     res.status(status);
     if (req.path.startsWith('/dashboard') && req.accepts(['json', 'html']) === 'html') {
       res
