@@ -59,7 +59,7 @@ export function createSlackSurface(
     name: settings.appToken ? 'slack (Socket Mode)' : 'slack',
     mount(express) {
       if (!receiver) return;
-      express.use('/slack/events', guardSlackRequests());
+      express.use('/slack/events', guardSlackRequests(log));
       express.use(receiver.router);
       express.use('/slack/events', slackRequestErrors);
     },

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import type { Logger } from '../../src/logger';
 
 /** The largest Slack request body read: 256 KB. Slack's payloads, a modal's state included, are a few KB. */
 export const SLACK_BODY_LIMIT = 256 * 1024;
@@ -14,14 +15,18 @@ export const STAMP_WINDOW_SECONDS = 5 * 60;
  *   only old stamps; one in the future would stay replayable for as long as it is ahead.
  * A missing or unreadable stamp is left to Bolt, which refuses it too.
  */
-export function guardSlackRequests(now: () => number = Date.now): RequestHandler {
+export function guardSlackRequests(log: Logger, now: () => number = Date.now): RequestHandler {
   return (req, res, next) => {
-    if (Number(req.get('content-length')) > SLACK_BODY_LIMIT) {
+    const length = Number(req.get('content-length'));
+    if (length > SLACK_BODY_LIMIT) {
+      log.warn({ length }, 'Slack: refused a request body over 256 KB');
       // The connection is closed rather than the body read and thrown away.
       return void res.status(413).set('Connection', 'close').end();
     }
     const stamp = Number(req.get('x-slack-request-timestamp'));
-    if (Number.isFinite(stamp) && Math.abs(now() / 1000 - stamp) > STAMP_WINDOW_SECONDS) {
+    const seconds = Math.round(stamp - now() / 1000);
+    if (Number.isFinite(stamp) && Math.abs(seconds) > STAMP_WINDOW_SECONDS) {
+      log.warn({ seconds }, "Slack: refused a request stamped over 5 minutes from this server's clock");
       return void res.status(401).end();
     }
     next();
