@@ -111,6 +111,8 @@ async function outboxWorker(provider: Provider) {
       config: {
         DRAFT_EXPIRY_HOURS: 24,
         ENROL_NEW_USERS: 'practitioner',
+        ENROL_SLACK_TEAMS: [],
+        ENROL_TEAMS_TENANTS: [],
         METBOT_ADMINS: new Set(),
         REPEAT_MISSING_THRESHOLD: 3,
         REPEAT_MISSING_DAYS: 90,
@@ -148,7 +150,13 @@ async function outboxWorker(provider: Provider) {
               dataEnc: cipher.encryptJson(envelope),
             },
           });
-          await enqueueRecordDeliveries(tx, cipher, envelope, { intelligence: [destinations.gatewayEmail] });
+          await enqueueRecordDeliveries(
+            tx,
+            cipher,
+            envelope,
+            { intelligence: [destinations.gatewayEmail] },
+            row.createdAt,
+          );
         }
       },
       { timeout: 120_000 },

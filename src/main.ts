@@ -21,9 +21,8 @@ import { loadFieldCipher } from './store/data-key';
 import { type Database, openDatabase } from './store/database';
 import { forgetInboundBefore } from './store/inbound-events';
 
-/** The optional parts, each switched on by its own settings. */
-const featureFactories: FeatureFactory[] = [
-  createSchedulerFeature,
+/** The optional parts reached over HTTP, each switched on by its own settings. */
+const httpFeatureFactories: FeatureFactory[] = [
   createSlackFeature,
   createTeamsFeature,
   createDashboardFeature,
@@ -34,24 +33,46 @@ export interface Bot {
   config: Config;
   core: Core;
   database: Database;
-  server: RunningServer;
+  /** Null for the terminal chat, which serves no HTTP. */
+  server: RunningServer | null;
+  /** Sends what is due now, once each, before a short-lived process (the terminal chat) stops. */
+  deliverDue(): Promise<void>;
   stop(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** False for the terminal chat: the same core, routes, outbox, gateway and timers, but no HTTP. */
+  serve?: boolean;
+}
+
+/**
+ * The one composition root: the server (`npm start`) and the terminal chat (`npm run chat`) both
+ * get their core, its delivery routes, the outbox worker, the gateway and the timers from here.
+ */
 export async function startBot(
   config: Config,
   log: Logger,
   env: NodeJS.ProcessEnv = process.env,
+  { serve = true }: StartOptions = {},
 ): Promise<Bot> {
   const cipher = loadFieldCipher(config, log);
   const database = await openDatabase(config.DATABASE_URL);
   log.info({ database: database.provider }, 'database ready');
-  const core = createCore({ config, database, cipher, log, routes: deliveryRoutesFrom(env) });
+  const surfaces: Surfaces = new Map();
+  const core = createCore({ config, database, cipher, log, routes: deliveryRoutesFrom(env), surfaces });
+  const madeAdmin = await core.users.applyAdmins();
+  if (madeAdmin) log.info({ count: madeAdmin }, 'METBOT_ADMINS: made admin again');
 
   // One outbox worker delivers everything: the gateway's email and webhook, duty alerts and
   // receipts on whichever surfaces are on. It comes before the gateway, so it stops first.
   const transports: Transports = new Map();
-  const factories = [...featureFactories, outboxFeature(transports), gatewayFeature(transports)];
+  const outbox = outboxFeature(transports);
+  const factories = [
+    createSchedulerFeature,
+    ...(serve ? httpFeatureFactories : []),
+    outbox.factory,
+    gatewayFeature(transports),
+  ];
   const features: Feature[] = [];
   const off: string[] = [];
   for (const factory of factories) {
@@ -64,13 +85,17 @@ export async function startBot(
     off.length ? `Off: ${off.join('; ')}` : 'Everything is on',
   );
 
-  const surfaces: Surfaces = new Map(
-    features.flatMap((f) => (f.surface ? [[f.surface.platform, f.surface]] : [])),
-  );
-  transports.set(ALERT_DESTINATION, new AlertDeliveryTransport(database.db, core.alerts, surfaces, log));
-  transports.set(destinations.receipt, new ReceiptTransport(database.db, surfaces));
+  for (const feature of features)
+    if (feature.surface) surfaces.set(feature.surface.platform, feature.surface);
+  // The terminal chat, with no surface of its own, leaves alerts and receipts to a server's worker.
+  if (serve || surfaces.size) {
+    transports.set(ALERT_DESTINATION, new AlertDeliveryTransport(database.db, core.alerts, log));
+    transports.set(destinations.receipt, new ReceiptTransport(database.db, surfaces));
+  }
 
-  const server = await listen(createApp(database, features, log), config.PORT, config.HOST, log);
+  const server = serve
+    ? await listen(createApp(database, features, log), config.PORT, config.HOST, log)
+    : null;
   for (const feature of features) await feature.start?.();
   // Housekeeping: expired drafts, and delivery keys older than any platform's retries (a day).
   const sweep = setInterval(() => {
@@ -86,14 +111,14 @@ export async function startBot(
   const stop = () => {
     stopping ??= (async () => {
       clearInterval(sweep);
-      await server.close();
+      await server?.close();
       for (const feature of features) await feature.stop?.();
       await database.close();
       log.info('metbot stopped');
     })();
     return stopping;
   };
-  return { config, core, database, server, stop };
+  return { config, core, database, server, deliverDue: outbox.deliverDue, stop };
 }
 
 async function main() {

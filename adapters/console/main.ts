@@ -3,11 +3,9 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { ConfigError, loadConfig } from '../../src/config';
 import { toPlainText } from '../../src/conversation/plain-text';
-import { createCore } from '../../src/core';
 import { isRole, roles } from '../../src/domain/policy';
 import { createLogger } from '../../src/logger';
-import { loadFieldCipher } from '../../src/store/data-key';
-import { openDatabase } from '../../src/store/database';
+import { startBot } from '../../src/main';
 
 const usage = `npm run chat -- [--user <id>] [--name "<display name>"] [--role ${roles.join('|')}] [--agency "<agency>"]`;
 
@@ -27,9 +25,9 @@ async function main() {
   const config = loadConfig();
   // Logs go to stderr so that stdout holds only the conversation.
   const log = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, pino.destination(2));
-  const cipher = loadFieldCipher(config, log);
-  const database = await openDatabase(config.DATABASE_URL);
-  const core = createCore({ config, database, cipher, log });
+  // The same wired core as the server: its routes, outbox, police gateway and timers.
+  const bot = await startBot(config, log, process.env, { serve: false });
+  const { core } = bot;
   const actor = await core.users.ensure(
     { platform: 'console', workspace: 'local', platformUserId: values.user, displayName: values.name },
     values.role,
@@ -51,7 +49,8 @@ async function main() {
     for (const reply of replies) say(toPlainText(reply, core.prompts.messages));
     if (interactive) lines.prompt();
   }
-  await database.close();
+  await bot.deliverDue();
+  await bot.stop();
 }
 
 main().catch((error) => {

@@ -6,14 +6,12 @@ import type { SlackParts } from './parts';
 import { slackPlace } from './place';
 import { tellEphemeral } from './send';
 
-/** Subcommands answered in words (the chat's own commands); anything else gets help. */
-const answered = new Set(['help', 'due', 'list', 'repeat', 'mine', 'check', 'setup']);
-
 export type Route = { form: string } | { chat: string };
 
 /**
  * `/met <text>`: a form to open as a modal, or words for the chat to answer. A form's own id
- * (e.g. `/met interview`) opens it too, so a form added in prompts/ needs no change here.
+ * (e.g. `/met interview`) opens it too, so a form added in prompts/ needs no change here. Every
+ * other command is the chat's (its one command table), as typed: MET-list reasons keep their case.
  */
 export function routeCommand(said: string, formIds: readonly string[] = []): Route {
   const words = said.trim().toLowerCase().split(/\s+/).filter(Boolean);
@@ -23,8 +21,7 @@ export function routeCommand(said: string, formIds: readonly string[] = []): Rou
     formCommands[first] ?? (formIds.includes(first) && !first.startsWith('check-') ? first : undefined);
   if (form) return { form };
   if (first === 'check' && riskCheckCommands[second]) return { form: `check-${riskCheckCommands[second]}` };
-  if (answered.has(first)) return { chat: words.join(' ') || 'help' };
-  return { chat: 'help' };
+  return { chat: words.length ? said.trim().replace(/\s+/g, ' ') : 'help' };
 }
 
 /** `/met`: acknowledged at once (Slack allows 3 s); the answer follows as an ephemeral message. */
@@ -36,7 +33,7 @@ export function registerCommand(app: App, parts: SlackParts): void {
   const help = { response_type: 'ephemeral' as const, ...replyMessage([text(messages.help)], messages) };
   app.command('/met', async ({ command, ack, client, respond }) => {
     const route = routeCommand(command.text ?? '', core.catalogue.ids());
-    if ('chat' in route && route.chat === 'help') return ack(help);
+    if ('chat' in route && route.chat.toLowerCase() === 'help') return ack(help);
     await ack();
     const where = { channel: command.channel_id, user: command.user_id, respond };
     const actor = await people.actor(client, {

@@ -29,6 +29,7 @@ export const MessagesSchema = z.object({
   yes: Line,
   no: Line,
   refused: Line,
+  refusedAdmin: Line,
   notKnown: Line,
   noOpenEpisodes: Line,
   noInterviewsDue: Line,
@@ -40,7 +41,14 @@ export const MessagesSchema = z.object({
   setupUsage: Line,
   privateOnly: Line,
   dutySet: Line,
+  alertQueued: Line,
+  alertKeptOpen: Line,
+  ackUsage: Line,
+  ackNone: Line,
+  acknowledged: Line,
   saveFailed: Line,
+  /** Where a saved record went: said on every surface, so that "sent" is said only when it is true. */
+  sentTo: z.object({ police: Line, coordinator: Line, keptOnly: Line }),
   lists: z.record(z.string(), Line),
   riskCheck: z.record(z.string(), Line),
 });

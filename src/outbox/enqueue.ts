@@ -11,6 +11,8 @@ export interface NewOutboxMessage {
   /** Unique per destination: queueing the same key twice keeps the first. */
   idempotencyKey: string;
   payload: unknown;
+  /** The injected clock's now: due from then, never from the machine's clock. */
+  at: Date;
 }
 
 /**
@@ -31,7 +33,13 @@ export async function enqueueMessage(
   });
   if (existing) return false;
   await tx.outboxMessage.create({
-    data: { ...key, recordId: message.recordId, payloadEnc: cipher.encryptJson(message.payload) },
+    data: {
+      ...key,
+      recordId: message.recordId,
+      payloadEnc: cipher.encryptJson(message.payload),
+      nextAttemptAt: message.at,
+      createdAt: message.at,
+    },
   });
   return true;
 }
@@ -45,6 +53,7 @@ export async function enqueueRecordDeliveries(
   cipher: FieldCipher,
   envelope: { id: string; type: RecordType },
   routes: DeliveryRoutes,
+  at: Date,
 ): Promise<void> {
   const targets = routes[envelope.type] ?? [];
   if (targets.length === 0) return;
@@ -56,6 +65,8 @@ export async function enqueueRecordDeliveries(
       recordId: envelope.id,
       idempotencyKey: envelope.id,
       payloadEnc,
+      nextAttemptAt: at,
+      createdAt: at,
     })),
   });
 }

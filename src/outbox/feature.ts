@@ -10,10 +10,15 @@ import { OutboxWorker } from './worker';
  * features fill in (the gateway's email and webhook, a surface's alerts and receipts); a message
  * whose destination has no transport waits until one is added.
  */
-export function outboxFeature(transports: Transports): FeatureFactory {
-  return ({ env, database, cipher, log }) => {
+export function outboxFeature(transports: Transports): {
+  factory: FeatureFactory;
+  /** Claims and sends what is due now, until nothing due is left (at most ten rounds). */
+  deliverDue(): Promise<void>;
+} {
+  let worker: OutboxWorker | undefined;
+  const factory: FeatureFactory = ({ env, database, cipher, log }) => {
     const settings = parseSettings(OutboxSettingsSchema, env);
-    const worker = new OutboxWorker({
+    worker = new OutboxWorker({
       db: database.db,
       provider: database.provider,
       cipher,
@@ -36,10 +41,18 @@ export function outboxFeature(transports: Transports): FeatureFactory {
             { destinations: to },
             `Outbox: delivering to ${to.length ? to.join(', ') : 'nothing yet'}`,
           );
-          worker.start();
+          worker?.start();
         },
-        stop: () => worker.stop(),
+        stop: async () => worker?.stop(),
       },
     };
+  };
+  return {
+    factory,
+    async deliverDue() {
+      for (let round = 0; worker && round < 10; round += 1) {
+        if ((await worker.runOnce()) === 0) return;
+      }
+    },
   };
 }

@@ -147,21 +147,21 @@ export class OutboxRepository {
         delivered = messages.filter((m) => done.has(m.id));
       }
       // Delivered is final, so `<id>:delivered` is queued at most once: no need to look first.
-      const receipts = delivered.flatMap((m) => this.receipt(m, 'delivered', `${m.id}:delivered`));
+      const receipts = delivered.flatMap((m) => this.receipt(m, 'delivered', `${m.id}:delivered`, now));
       if (receipts.length) await tx.outboxMessage.createMany({ data: receipts });
       return delivered;
     });
   }
 
   /** Gives up on it (no attempts left, or a refusal that cannot change) and queues the receipt. */
-  dead(message: OutboxRow, owner: string, error: string): Promise<boolean> {
+  dead(message: OutboxRow, owner: string, error: string, now: Date): Promise<boolean> {
     return this.db.$transaction(async (tx) => {
       const { count } = await tx.outboxMessage.updateMany({
         where: { id: message.id, leaseOwner: owner, status: 'pending' },
         data: { status: 'dead', lastError: error, leaseOwner: null, leaseUntil: null },
       });
       // A dead message may be retried by an admin and die again: one receipt per death is enough.
-      const [receipt] = count === 1 ? this.receipt(message, 'dead', `${message.id}:dead`, error) : [];
+      const [receipt] = count === 1 ? this.receipt(message, 'dead', `${message.id}:dead`, now, error) : [];
       if (receipt) {
         const told = await tx.outboxMessage.findUnique({
           where: {
@@ -201,6 +201,7 @@ export class OutboxRepository {
     message: OutboxRow,
     state: DeliveryReceipt['state'],
     idempotencyKey: string,
+    at: Date,
     lastError?: string,
   ) {
     if (!message.submitter || !message.recordId) return [];
@@ -218,6 +219,8 @@ export class OutboxRepository {
         recordId: message.recordId,
         idempotencyKey,
         payloadEnc: this.cipher.encryptJson(payload),
+        nextAttemptAt: at,
+        createdAt: at,
       },
     ];
   }

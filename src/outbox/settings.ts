@@ -111,6 +111,8 @@ export const GatewaySettingsSchema = z
     GATEWAY_WEBHOOK_SECRET: z.string().min(32, 'at least 32 characters (openssl rand -hex 32)').optional(),
     GATEWAY_ROUTES: Routes.optional(),
     MET_COORDINATOR_EMAIL: emailList.optional(),
+    /** The duty mailbox: alerts are emailed there, as they are posted to a duty channel. */
+    DUTY_EMAIL: emailList.optional(),
   })
   .superRefine((s, ctx) => {
     const need = (name: string, when: string) =>
@@ -123,6 +125,7 @@ export const GatewaySettingsSchema = z
     if (s.GATEWAY_WEBHOOK_URL && !s.GATEWAY_WEBHOOK_SECRET)
       need('GATEWAY_WEBHOOK_SECRET', 'GATEWAY_WEBHOOK_URL');
     if (s.MET_COORDINATOR_EMAIL && !s.GATEWAY_SMTP_URL) need('GATEWAY_SMTP_URL', 'MET_COORDINATOR_EMAIL');
+    if (s.DUTY_EMAIL && !s.GATEWAY_SMTP_URL) need('GATEWAY_SMTP_URL', 'DUTY_EMAIL');
     const on = configuredTransports(s);
     for (const [type, names] of Object.entries(s.GATEWAY_ROUTES ?? {})) {
       const off = names.find((name) => !on.includes(name));

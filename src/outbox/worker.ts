@@ -237,7 +237,7 @@ export class OutboxWorker {
     const now = this.clock.now();
     const error = result.error.slice(0, 1000);
     if (!result.retry || message.attempts >= retry.maxAttempts) {
-      if (await this.repository.dead(message, this.owner, error)) {
+      if (await this.repository.dead(message, this.owner, error, now)) {
         log.error(
           { ...about, error },
           result.retry

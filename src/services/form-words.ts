@@ -1,6 +1,7 @@
 import { fill, type Messages } from '../conversation/prompts';
 import { type Reply, text } from '../conversation/reply';
 import type { RiskCheckId } from '../domain/risk';
+import { destinations, isGatewayDestination } from '../outbox/transport';
 import type { Submission } from './submissions.service';
 
 /** The words that open each form, on every surface (`missing`, `/met found`, `@metbot intel`). */
@@ -25,9 +26,20 @@ export const riskCheckCommands: Record<string, RiskCheckId> = {
   trafficking: 'trafficking',
 };
 
+/** Where the record was queued, in words: "sent" is said only when a real destination has it queued. */
+function sentTo(submission: Submission, messages: Messages): string {
+  const places: string[] = [];
+  if (submission.sentTo.some(isGatewayDestination)) places.push(messages.sentTo.police);
+  if (submission.sentTo.includes(destinations.metCoordinator)) places.push(messages.sentTo.coordinator);
+  return places.length ? places.join(' ') : messages.sentTo.keptOnly;
+}
+
 /** What a saved form says on every surface: its `done` words with the reference, and a risk check's result. */
 export function confirmation(done: string, submission: Submission, messages: Messages): Reply[] {
-  const replies: Reply[] = [text(fill(done, submission.vars), 'success')];
+  const replies: Reply[] = [text(fill(done, submission.vars), 'success'), text(sentTo(submission, messages))];
+  // Told only what is true when it is said: delivery comes later, through the outbox.
+  if (submission.alerted === 'queued') replies.push(text(messages.alertQueued));
+  if (submission.alerted === 'kept-open') replies.push(text(messages.alertKeptOpen));
   const risk = submission.risk;
   if (!risk) return replies;
   const words = messages.riskCheck;

@@ -471,7 +471,7 @@ export class MetListService {
         createdAt: now,
       },
     });
-    await enqueueRecordDeliveries(tx, this.cipher, envelope, this.routes);
+    await enqueueRecordDeliveries(tx, this.cipher, envelope, this.routes, now);
     await this.audit(
       tx,
       actor,

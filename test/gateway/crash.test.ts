@@ -80,7 +80,8 @@ describe.each(providers)('a worker killed mid-send on %s', (provider) => {
           }),
         ],
       ]);
-      const clock = fixedClock(new Date(Date.now()));
+      // The dead worker ran on its own clock: judge the lease by the time it wrote, not by today.
+      const clock = fixedClock(new Date(orphan.leaseUntil!.getTime() - 1));
       const survivor = world.worker(transports, { clock });
       expect(await survivor.runOnce()).toBe(0);
       clock.set(new Date(orphan.leaseUntil!.getTime() + 1));

@@ -60,7 +60,7 @@ describe.each(providers)('the gateway and outbox features on %s', (provider) => 
     };
     const transports: Transports = new Map();
     const features: Feature[] = [];
-    for (const factory of [outboxFeature(transports), gatewayFeature(transports)]) {
+    for (const factory of [outboxFeature(transports).factory, gatewayFeature(transports)]) {
       const result = await factory(deps);
       if (result.on) features.push(result.feature);
     }

@@ -99,6 +99,8 @@ describe('gateway settings', () => {
       { MET_COORDINATOR_EMAIL: 'met@partnership.example' },
       'GATEWAY_SMTP_URL must be set when MET_COORDINATOR_EMAIL',
     ],
+    [{ DUTY_EMAIL: 'duty@partnership.example' }, 'GATEWAY_SMTP_URL must be set when DUTY_EMAIL'],
+    [{ ...email, DUTY_EMAIL: 'the duty desk' }, 'DUTY_EMAIL must be one or more email addresses'],
     [
       { ...email, GATEWAY_EMAIL_TO: 'not an address' },
       'GATEWAY_EMAIL_TO must be one or more email addresses',

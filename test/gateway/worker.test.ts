@@ -22,6 +22,8 @@ describe.each(providers)('the outbox worker on %s', (provider) => {
           recordId: null,
           idempotencyKey: `${destination}-${i}`,
           payload: { n: i },
+          // A millisecond apart, so that the queue's order (oldest first) is the order they were made.
+          at: new Date(world.clock.now().getTime() + i),
         });
       }
     });

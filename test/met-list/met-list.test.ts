@@ -32,9 +32,11 @@ describe.each(providers)('the MET list on %s', (provider) => {
   async function coordinatorMessages(): Promise<RecordEnvelope[]> {
     const rows = await world.database.db.outboxMessage.findMany({
       where: { destination: destinations.metCoordinator },
-      orderBy: { createdAt: 'asc' },
     });
-    return rows.map((row) => world.cipher.decryptJson<RecordEnvelope>(row.payloadEnc));
+    // Queued on the test's fixed clock, so in the order of their references, not of their times.
+    return rows
+      .map((row) => world.cipher.decryptJson<RecordEnvelope>(row.payloadEnc))
+      .sort((a, b) => a.reference.localeCompare(b.reference));
   }
 
   it('runs from nomination to removal, keeping the history and telling the coordinator each step', async () => {

@@ -11,10 +11,10 @@ import type { Provider } from '../../src/store/database';
 import { SIGNING_SECRET } from '../slack/slack-requests';
 import { SlackWebApiStandIn } from '../slack/web-api-stand-in';
 import { createTestDatabaseUrl } from '../support/databases';
-import { type Connector, startConnector } from '../teams/support';
+import { type Connector, startConnector, tenant } from '../teams/support';
 
 /**
- * metbot as main.ts starts it, with every surface on (Slack over HTTP, Teams unauthenticated,
+ * metbot as main.ts starts it, with every surface on (Slack over HTTP, Teams as a local trial,
  * the dashboard, the partner API) on a fresh database, a local Slack Web API and Teams connector,
  * and its log lines kept for the test to read.
  */
@@ -43,9 +43,12 @@ export async function startWholeBot(provider: Provider) {
     SLACK_API_URL: slack.apiUrl,
     SLACK_BOT_ID: 'BBOT',
     SLACK_BOT_USER_ID: 'UBOT',
-    TEAMS_ENABLED: 'true',
+    TEAMS_UNAUTHENTICATED_LOCAL: 'true',
+    ENROL_SLACK_TEAMS: 'T1',
+    ENROL_TEAMS_TENANTS: tenant,
   };
   const bot: Bot = await startBot(loadConfig(env), createLogger('info', sink), env);
+  if (!bot.server) throw new Error('the bot was started without its HTTP server');
   const base = `http://127.0.0.1:${bot.server.port}`;
 
   /** A dashboard session cookie for a MET member, signed in as the sign-in form does it. */

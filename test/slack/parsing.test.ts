@@ -19,12 +19,18 @@ describe('/met subcommands', () => {
     ['check cse', { form: 'check-cse' }],
     ['check  trafficking', { form: 'check-trafficking' }],
     ['check', { chat: 'check' }],
-    ['check-cse', { chat: 'help' }],
+    ['check-cse', { chat: 'check-cse' }],
     ['due', { chat: 'due' }],
-    ['list High', { chat: 'list high' }],
+    ['list High', { chat: 'list High' }],
+    ['figures', { chat: 'figures' }],
+    ['dashboard', { chat: 'dashboard' }],
+    ['remove  MIS-2026-000001 moved out of area', { chat: 'remove MIS-2026-000001 moved out of area' }],
+    ['HELP', { chat: 'HELP' }],
     ['mine', { chat: 'mine' }],
     ['setup duty here', { chat: 'setup duty here' }],
-    ['make tea', { chat: 'help' }],
+    ['alerts', { chat: 'alerts' }],
+    ['ack INT-2026-000001', { chat: 'ack INT-2026-000001' }],
+    ['make tea', { chat: 'make tea' }],
   ])('routes "%s"', (said, route) => {
     expect(routeCommand(said, forms)).toEqual(route);
   });

@@ -72,6 +72,16 @@ describe('Slack surface', () => {
     expect(h.slack.callsTo('chat.postEphemeral').length).toBe(before + 3);
   });
 
+  it('answers every command that help lists, not help again (/met figures, /met history)', async () => {
+    await h.command('figures', duty, 'C1');
+    const figures = String(h.slack.callsTo('chat.postEphemeral').at(-1)!.args.text);
+    expect(figures).not.toContain('If a child is in immediate danger, call 999 now.');
+    await h.command('history MIS-2026-999999', duty, 'C1');
+    const history = String(h.slack.callsTo('chat.postEphemeral').at(-1)!.args.text);
+    expect(history).not.toContain('If a child is in immediate danger, call 999 now.');
+    expect(history).not.toBe(figures);
+  });
+
   it('answers by the response URL where the bot cannot post (not in the channel)', async () => {
     h.slack.fail('chat.postEphemeral', { error: 'channel_not_found' });
     await h.command('mine', practitioner, 'G1');

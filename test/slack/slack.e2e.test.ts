@@ -42,9 +42,12 @@ describe.each(providers)('Slack, end to end over HTTP (%s)', (provider) => {
     expect(answer.args.text).toContain('What you have sent');
   });
 
-  it('gives help, not an error, for a subcommand it does not know', async () => {
+  it('says it did not understand a subcommand it does not know, and points to help', async () => {
     const sent = await h.command('make tea', practitioner, 'C1');
-    expect(sent.json<{ text: string }>().text).toContain('*intel*');
+    expect(sent.status).toBe(200);
+    await h.idle();
+    const answer = String(h.slack.callsTo('chat.postEphemeral').at(-1)!.args.text);
+    expect(answer).toContain('Sorry, I did not understand that. Type *help*');
   });
 
   it('refuses unsigned, wrongly signed and 10-minute-old requests with 401, and answers none of them', async () => {
@@ -198,6 +201,19 @@ describe.each(providers)('Slack, end to end over HTTP (%s)', (provider) => {
     expect(retry.status).toBe(200);
     await h.idle();
     expect(h.slack.callsTo('chat.postMessage').length).toBe(before + 1);
+  });
+
+  it('never enrols a Slack Connect guest (a DM from a user of another team), though it enrols the home team', async () => {
+    const before = h.slack.callsTo('chat.postMessage').length;
+    await h.dm({ user: 'UGUEST' }, 'help', undefined, { user_team: 'T0OTHER' });
+    await h.dm({ user: 'UHOME' }, 'help', undefined, { user_team: 'T1' });
+    const told = h.slack.callsTo('chat.postMessage').slice(before);
+    expect(told[0]!.args.text).toContain('I do not know you yet');
+    expect(told[1]!.args.text).not.toContain('I do not know you yet');
+    const users = await h.database.db.user.findMany({
+      where: { platformUserId: { in: ['UGUEST', 'UHOME'] } },
+    });
+    expect(users.map((user) => [user.workspace, user.platformUserId])).toEqual([['T1', 'UHOME']]);
   });
 
   it("does not answer a bot's message, its own, or an edit", async () => {
