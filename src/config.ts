@@ -94,7 +94,18 @@ export function isLoopbackHost(host: string): boolean {
   return bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
 }
 
-const secret = /KEY|SECRET|PASSWORD|TOKEN/;
+// Case-insensitive: the Bot Framework's own names are MicrosoftAppPassword and the like.
+const secret = /KEY|SECRET|PASSWORD|TOKEN/i;
+
+/** A value as an error may show it: a URL's password (scheme://user:password@host) as ***. */
+export function masked(value: string): string {
+  const scheme = value.indexOf('://');
+  const at = value.lastIndexOf('@');
+  const colon = value.indexOf(':', scheme + 3);
+  // Up to the last @, not the first: a password that is not URL-encoded may hold @ or /.
+  if (scheme < 0 || colon < 0 || colon > at) return value;
+  return `${value.slice(0, colon + 1)}***${value.slice(at)}`;
+}
 
 /** Reads the environment; a wrong value throws one line naming the variable and what it expects. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -108,7 +119,7 @@ export function parseSettings<T extends z.ZodType>(schema: T, env: NodeJS.Proces
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? '');
-    const shown = name in set && !secret.test(name) ? ` (it is "${set[name]}")` : '';
+    const shown = name in set && !secret.test(name) ? ` (it is "${masked(String(set[name]))}")` : '';
     return name ? `${name} must be ${issue.message}${shown}` : issue.message;
   });
   throw new ConfigError(`Invalid setting: ${problems.join('; ')}`);

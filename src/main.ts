@@ -93,7 +93,9 @@ export async function startBot(
     transports.set(destinations.receipt, new ReceiptTransport(database.db, surfaces));
   }
 
-  const server = serve ? await listen(createApp(database, features), config.PORT, config.HOST, log) : null;
+  const server = serve
+    ? await listen(createApp(database, features, log), config.PORT, config.HOST, log)
+    : null;
   for (const feature of features) await feature.start?.();
   // Housekeeping: expired drafts, and delivery keys older than any platform's retries (a day).
   const sweep = setInterval(() => {

@@ -9,7 +9,7 @@ import { schemaRoutes } from './schema.routes';
  * /returns take a record's answers as JSON; GET /api/v1/records/<reference> returns a record and
  * its delivery state; GET /schema/<type>.json the published schemas. Tokens: `npm run admin -- token …`.
  */
-export const createApiFeature: FeatureFactory = ({ core, database, cipher, log }) => {
+export const createApiFeature: FeatureFactory = ({ core, database, cipher }) => {
   const tokens = new ApiTokenService(database.db, database.provider, core.users, core.clock);
   const deliveries = new DeliveryService(database.db, database.provider, cipher, core.clock);
   return {
@@ -17,7 +17,7 @@ export const createApiFeature: FeatureFactory = ({ core, database, cipher, log }
     feature: {
       name: 'Partner API',
       mount(app) {
-        app.use('/api/v1', recordRoutes({ core, tokens, deliveries, log }));
+        app.use('/api/v1', recordRoutes({ core, tokens, deliveries }));
         app.use(schemaRoutes());
       },
     },

@@ -2,7 +2,6 @@ import express, { type NextFunction, type Request, type Response, Router } from 
 import type { z } from 'zod';
 import type { Core } from '../../src/core';
 import { answerSchemas, type MissingAnswersT, type ReturnAnswersT } from '../../src/domain/records';
-import type { Logger } from '../../src/logger';
 import type { DeliveryService } from '../../src/outbox/deliveries.service';
 import type { Actor } from '../../src/services/actor';
 import type { ApiTokenService } from '../../src/services/api-tokens.service';
@@ -15,7 +14,6 @@ export interface RecordRoutesDeps {
   core: Core;
   tokens: ApiTokenService;
   deliveries: DeliveryService;
-  log: Logger;
 }
 
 interface Endpoint<T> {
@@ -29,7 +27,7 @@ function endpoint<T>(e: Endpoint<T>): Endpoint<unknown> {
 }
 
 /** POST a record, GET one back: /api/v1/… for partner systems, with bearer tokens. */
-export function recordRoutes({ core, tokens, deliveries, log }: RecordRoutesDeps): Router {
+export function recordRoutes({ core, tokens, deliveries }: RecordRoutesDeps): Router {
   const router = Router();
   const authenticate = requireToken(tokens);
   // Bodies are parsed here only, after the token is checked: there is no global body parser.
@@ -86,7 +84,7 @@ export function recordRoutes({ core, tokens, deliveries, log }: RecordRoutesDeps
     res.json(found);
   });
 
-  router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     const { type } = (error ?? {}) as { type?: string };
     if (type === 'entity.too.large') {
       res.status(413).json({ error: 'too-large', message: 'A record may be at most 100 kB of JSON.' });
@@ -99,10 +97,8 @@ export function recordRoutes({ core, tokens, deliveries, log }: RecordRoutesDeps
     } else if (error instanceof NotPossibleError) {
       res.status(422).json({ error: 'not-possible', message: error.message });
     } else {
-      log.error({ err: error }, 'partner API: request failed');
-      res
-        .status(500)
-        .json({ error: 'internal', message: 'Something went wrong on our side. Please try again.' });
+      // The server's last handler answers {"error":"internal"} and logs it with the request id.
+      next(error);
     }
   });
   return router;

@@ -1,6 +1,7 @@
 import { App, ExpressReceiver, type webApi } from '@slack/bolt';
 import type { Logger } from '../../src/logger';
 import { boltLogger } from './log-bridge';
+import { SLACK_BODY_LIMIT } from './request-guard';
 import { refuseWrongShape } from './request-shape';
 import type { SlackSettings } from './settings';
 
@@ -29,7 +30,8 @@ export interface BoltParts {
 
 /**
  * Bolt, over HTTP on the bot's own Express app (POST /slack/events) or, with an app-level token,
- * over Socket Mode. Bolt checks each request's signature and age (5 minutes) itself.
+ * over Socket Mode. Bolt checks each request's signature and age (5 minutes) itself; a stamp in
+ * the future is refused before Bolt (request-guard.ts).
  */
 export function createBolt(settings: SlackSettings, log: Logger, options: BoltOptions = {}): BoltParts {
   const logger = boltLogger(log);
@@ -56,6 +58,8 @@ export function createBolt(settings: SlackSettings, log: Logger, options: BoltOp
     endpoints: '/slack/events',
     // Acknowledge first, then work: Slack allows 3 seconds.
     processBeforeResponse: false,
+    // Bolt's default is 4 MB, read before the signature is checked (request-guard.ts).
+    bodyLimit: SLACK_BODY_LIMIT,
     logger,
     customPropertiesExtractor: refuseWrongShape,
     unhandledRequestHandler: ({ response }) => {

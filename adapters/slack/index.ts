@@ -11,6 +11,7 @@ import { registerModals } from './interactions';
 import { ModalFlow } from './modal-flow';
 import type { SlackParts } from './parts';
 import { SlackPeople } from './people';
+import { guardSlackRequests } from './request-guard';
 import { slackRequestErrors } from './request-shape';
 import { readSlackSettings, type SlackSettings } from './settings';
 import { registerShortcut } from './shortcut';
@@ -58,6 +59,7 @@ export function createSlackSurface(
     name: settings.appToken ? 'slack (Socket Mode)' : 'slack',
     mount(express) {
       if (!receiver) return;
+      express.use('/slack/events', guardSlackRequests(log));
       express.use(receiver.router);
       express.use('/slack/events', slackRequestErrors);
     },

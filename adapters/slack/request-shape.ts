@@ -47,9 +47,9 @@ export function refuseWrongShape(req: { body?: unknown }): Record<string, never>
   return {};
 }
 
-/** Answers a refused request with its status and no body (no stack trace, nothing echoed). */
+/** Answers a refused request with its status and no body (nothing echoed); the rest go on to the last handler. */
 export const slackRequestErrors: ErrorRequestHandler = (error, _req, res, next) => {
-  if (res.headersSent) return next(error);
   const status = Number((error as { status?: unknown }).status);
-  res.status(status >= 400 && status < 500 ? status : 500).end();
+  if (res.headersSent || !(status >= 400 && status < 500)) return next(error);
+  res.status(status).end();
 };

@@ -62,8 +62,10 @@ class HeldResponse implements BotResponse {
   }
   writeTo(res: Response): void {
     for (const [name, value] of Object.entries(this.headers)) res.setHeader(name, String(value));
-    res.status(this.statusCode);
-    if (this.body === undefined) res.end();
+    // 501 is the SDK's answer to an invoke this bot does not handle: the sender's mistake (400).
+    res.status(this.statusCode === 501 ? 400 : this.statusCode);
+    // The SDK puts the error's message in the body of a 500: it stays in the log.
+    if (this.body === undefined || this.statusCode >= 500) res.end();
     else res.send(this.body);
   }
 }
@@ -96,7 +98,10 @@ export function mountMessages(
   turn: (context: TurnContext) => Promise<void>,
   log: Logger,
 ): void {
-  app.post('/api/messages', express.json({ limit: '1mb' }), async (req, res) => {
+  // Teams caps a message at about 28 KB; 256 KB leaves room for cards and invokes.
+  app.post('/api/messages', express.json({ limit: '256kb' }), async (req, res) => {
+    // An activity without a type makes the SDK throw (a 500); it is the sender's mistake.
+    if (typeof req.body?.type !== 'string') return void res.status(400).json({ error: 'malformed' });
     const held = new HeldResponse();
     let refused: { refusal: Refusal; channelId?: string; tenant?: string } | undefined;
     try {

@@ -26,7 +26,8 @@ export const assetFiles: Record<string, string> = {
 export function mountAssets(app: Express): void {
   app.get(/^\/dashboard\/assets\/(.+)$/, (req: Request, res: Response) => {
     const name = (req.params as Record<string, string>)[0] ?? '';
-    const file = assetFiles[name];
+    // Own keys only: "constructor" or "__proto__" is not a file.
+    const file = Object.hasOwn(assetFiles, name) ? assetFiles[name] : undefined;
     if (!file) return void res.status(404).type('text').send('Not found');
     secureHeaders(res, { cache: true });
     res.sendFile(file);

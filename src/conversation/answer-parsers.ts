@@ -1,4 +1,5 @@
 import { formatLondon, fromLondon, toLondon } from '../domain/london-time';
+import { LONGTEXT_MAX_CHARS } from '../domain/records';
 import type { InputType, Option } from './form-definition';
 
 export type Parsed = { ok: true; value: unknown } | { ok: false; reason: string };
@@ -9,9 +10,27 @@ const no = (reason: string): Parsed => ({ ok: false, reason });
 const yes = new Set(['y', 'yes', 'yeah', 'yep', 'true', 'aye']);
 const nope = new Set(['n', 'no', 'nope', 'false']);
 
-/** Turns what someone typed (or picked) into the value a record holds, or a reason it can't. */
+/** The most one typed answer may hold: longer text is refused before any parsing. */
+export const ANSWER_MAX_CHARS = 500;
+
+/** 3,000 characters for a narrative (a `longtext` question), 500 for any other answer. */
+export function answerLimit(type: InputType): number {
+  return type === 'longtext' ? LONGTEXT_MAX_CHARS : ANSWER_MAX_CHARS;
+}
+
+/**
+ * Turns what someone typed (or picked) into the value a record holds, or a reason it can't.
+ * Every surface's answers come through here, so the cap is checked here, first; the patterns
+ * below are linear, so an answer at the cap is parsed in well under a millisecond.
+ */
 export function parseAnswer(type: InputType, raw: string, options: Option[], now: Date): Parsed {
   const text = raw.trim();
+  const limit = answerLimit(type);
+  if (text.length > limit) {
+    return no(
+      `Sorry, that is too long for me to take: please keep this answer to ${limit.toLocaleString('en-GB')} characters or fewer and send it again. Your other answers are kept.`,
+    );
+  }
   switch (type) {
     case 'text':
     case 'longtext':
@@ -145,12 +164,8 @@ function parseDate(text: string, now: Date): Parsed {
 
 /** "now", "14:30" (today), "today 2pm", "yesterday 21:00", "27/11/2026 18:45", an ISO time. */
 function parseDateTime(text: string, now: Date): Parsed {
-  const lower = text
-    .toLowerCase()
-    .replace(/\s+at\s+/, ' ')
-    .replace(/,/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  // Spaces are collapsed before " at " is dropped: /\s+at\s+/ on a long run of spaces is quadratic.
+  const lower = text.toLowerCase().replace(/,/g, ' ').replace(/\s+/g, ' ').replace(' at ', ' ').trim();
   if (lower === 'now' || lower === 'just now') return ok(now.toISOString());
   if (/^\d{4}-\d{2}-\d{2}t\d{2}:\d{2}(:\d{2}(\.\d+)?)?(z|[+-]\d{2}:\d{2})$/.test(lower)) {
     const date = new Date(text);

@@ -39,6 +39,7 @@ export const MessagesSchema = z.object({
   granted: Line,
   retried: Line,
   setupUsage: Line,
+  privateOnly: Line,
   dutySet: Line,
   alertQueued: Line,
   alertKeptOpen: Line,

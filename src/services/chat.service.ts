@@ -24,6 +24,12 @@ import type { QuestionService } from './questions.service';
 import { NotPossibleError, RefusedError, refusalText } from './refusal';
 import type { Submission, SubmissionService } from './submissions.service';
 
+/**
+ * Commands whose answers name people, give free-text reasons or show audit entries: answered
+ * only where nobody else reads them (a DM, a modal, the terminal).
+ */
+const privateOnly = new Set(['history', 'admin']);
+
 export interface ChatMessage {
   actor: Actor;
   /** Where the conversation happens (a DM, a channel, the terminal): one draft per user per place. */
@@ -131,6 +137,9 @@ export class ChatService {
       return [
         this.list('missingNowTitle', 'missingNowEmpty', await questions.missingNow(message.actor, audience)),
       ];
+    }
+    if (privateOnly.has(first) && !message.private) {
+      return [text(fill(messages.privateOnly, { command: first }))];
     }
     const formId = formCommands[first];
     if (formId) return this.startForm(message, formId);

@@ -5,6 +5,7 @@ import { nextReviewDate } from '../domain/deadlines';
 import { formatDay } from '../domain/london-time';
 import { decide } from '../domain/policy';
 import { RECORD_SCHEMA_VERSION } from '../domain/record-schemas';
+import { LONGTEXT_MAX_CHARS } from '../domain/records';
 import type { RiskLevel } from '../domain/risk';
 import { type DeliveryRoutes, enqueueRecordDeliveries } from '../outbox/enqueue';
 import { type ChildDetails, findOrCreateChild } from '../store/children';
@@ -401,6 +402,12 @@ export class MetListService {
     const person = await tx.person.findUniqueOrThrow({ where: { id: childId } });
     const entry = await tx.metListEntry.findUnique({ where: { childId } });
     const { action, reason, next } = decideChange(entry, now);
+    // Every change's reason passes here: a narrative, capped as the forms' are.
+    if (reason.length > LONGTEXT_MAX_CHARS) {
+      throw new NotPossibleError(
+        `Please keep the reason to ${LONGTEXT_MAX_CHARS.toLocaleString('en-GB')} characters or fewer, and send it again.`,
+      );
+    }
     const data = {
       ...next,
       ...(action === 'nominate' && {

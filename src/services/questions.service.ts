@@ -52,7 +52,10 @@ export class QuestionService {
       return this.item(actor, audience, episode.child, references.get(episode.missingRecordId), [
         { label: 'Due', value: `${formatLondon(due)} (${left.text})` },
         { label: 'Returned', value: formatLondon(episode.returnedAt!) },
-        { label: 'Interviewer', value: episode.interviewerName ?? 'Not assigned yet' },
+        // A member of staff's name: shown only where nobody else reads it.
+        ...(audience.private
+          ? [{ label: 'Interviewer', value: episode.interviewerName ?? 'Not assigned yet' }]
+          : []),
       ]);
     });
     await this.auditReads(
