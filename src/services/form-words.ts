@@ -31,6 +31,7 @@ function sentTo(submission: Submission, messages: Messages): string {
   const places: string[] = [];
   if (submission.sentTo.some(isGatewayDestination)) places.push(messages.sentTo.police);
   if (submission.sentTo.includes(destinations.metCoordinator)) places.push(messages.sentTo.coordinator);
+  if (submission.sentTo.includes(destinations.caseFile)) places.push(messages.sentTo.caseFile);
   return places.length ? places.join(' ') : messages.sentTo.keptOnly;
 }
 
