@@ -204,6 +204,14 @@ const levelCases: Case[] = [
   },
   {
     check: 'missing',
+    selected: ['lives-in-care', 'placed-out-of-area', 'repeat-missing', 'overnight'],
+    age: 15,
+    level: 'low',
+    seed: [MISSING_GRADE],
+    why: 'four factors stay low',
+  },
+  {
+    check: 'missing',
     selected: ['lives-in-care', 'placed-out-of-area', 'repeat-missing', 'overnight', 'no-contact'],
     age: 15,
     level: 'medium',
@@ -241,6 +249,22 @@ const levelCases: Case[] = [
     level: 'medium',
     seed: [MISSING_GRADE],
     why: 'a missing child under 13',
+  },
+  {
+    check: 'missing',
+    selected: ['learning-disability'],
+    age: 16,
+    level: 'medium',
+    seed: [LD],
+    why: 'a missing child with a learning disability',
+  },
+  {
+    check: 'missing',
+    selected: [],
+    age: 13,
+    level: 'low',
+    seed: [MISSING_GRADE],
+    why: 'at 13 with nothing known',
   },
   // Trafficking: each indicator once; one weak indicator alone is not medium.
   { check: 'trafficking', selected: [], age: 15, level: 'low', seed: [COMPLETE_LIST], why: 'no indicator' },
