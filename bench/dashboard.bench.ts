@@ -7,10 +7,12 @@ import pg from 'pg';
 import { createDashboard } from '../adapters/web';
 import { DashboardQueries } from '../adapters/web/queries';
 import { cookieNames } from '../adapters/web/session';
+import { loadPrompts } from '../src/conversation/prompts';
 import { DAY, HOUR, systemClock } from '../src/domain/clock';
 import { createLogger } from '../src/logger';
 import { createApp, listen } from '../src/server';
 import type { Actor } from '../src/services/actor';
+import { AlertService } from '../src/services/alerts.service';
 import { currentMonth, FiguresService, shiftMonth } from '../src/services/figures.service';
 import { openDatabase, type Provider } from '../src/store/database';
 import { FieldCipher } from '../src/store/field-crypto';
@@ -380,6 +382,7 @@ async function benchProvider(provider: Provider, url: string, file?: string): Pr
         log,
         settings: { idleMinutes: 30 },
         repeat,
+        alerts: new AlertService(database.db, database.provider, cipher, systemClock, loadPrompts().alerts),
         figuresCacheSeconds,
       });
       const server = await listen(createApp(database, [feature]), 0, '127.0.0.1', log);
@@ -405,6 +408,7 @@ async function benchProvider(provider: Provider, url: string, file?: string): Pr
     agencyId: null,
     agencyName: null,
     platform: 'console',
+    workspace: 'bench',
     surface: 'bench',
   };
   const session = await cold.context.links.openSession(member.id, 'browser', 'bench');

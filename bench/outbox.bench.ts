@@ -111,6 +111,8 @@ async function outboxWorker(provider: Provider) {
       config: {
         DRAFT_EXPIRY_HOURS: 24,
         ENROL_NEW_USERS: 'practitioner',
+        ENROL_SLACK_TEAMS: [],
+        ENROL_TEAMS_TENANTS: [],
         METBOT_ADMINS: new Set(),
         REPEAT_MISSING_THRESHOLD: 3,
         REPEAT_MISSING_DAYS: 90,

@@ -60,6 +60,8 @@ async function serve(target: Target, apiUrl: string): Promise<void> {
     const config = {
       DRAFT_EXPIRY_HOURS: 24,
       ENROL_NEW_USERS: 'practitioner' as const,
+      ENROL_SLACK_TEAMS: [],
+      ENROL_TEAMS_TENANTS: [],
       METBOT_ADMINS: new Set<string>(),
       REPEAT_MISSING_THRESHOLD: 3,
       REPEAT_MISSING_DAYS: 90,

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config';
 import { systemClock } from './domain/clock';
 import { formatLondon } from './domain/london-time';
+import { aRole } from './domain/policy';
 import type { Actor } from './services/actor';
 import { AdminService } from './services/admin.service';
 import { ApiTokenService } from './services/api-tokens.service';
@@ -43,6 +44,7 @@ const operator: Actor = {
   agencyId: null,
   agencyName: null,
   platform: 'admin',
+  workspace: 'local',
   surface: byAdmin.surface,
 };
 
@@ -64,29 +66,30 @@ function printList(
 
 async function tokenService(context: AdminContext): Promise<ApiTokenService> {
   const { db, provider } = await context.database();
-  return new ApiTokenService(db, provider, new UserService(db, null));
+  return new ApiTokenService(db, provider, new UserService(db, provider, { clock: systemClock }));
 }
 
 const commands: Record<string, Record<string, Command>> = {
   role: {
     grant: {
       usage:
-        'role grant --platform <slack|teams|console> --user <platform user id> --role <role> [--agency <a>]',
+        'role grant --platform <slack|teams|console> [--workspace <team or tenant id>] --user <platform user id> --role <role> [--agency <a>]',
       summary: 'Give someone a role (practitioner, duty-officer, met-member, admin).',
       options: {
         platform: { type: 'string', required: true },
+        workspace: { type: 'string' },
         user: { type: 'string', required: true },
         role: { type: 'string', required: true },
         agency: { type: 'string' },
       },
-      async run({ platform = '', user = '', role = '', agency }, context) {
+      async run({ platform = '', workspace, user = '', role = '', agency }, context) {
         const done = await (await adminService(context)).grant(
           operator,
-          { platform, platformUserId: user },
+          { platform, workspace, platformUserId: user },
           role,
           agency,
         );
-        context.out(`${done.name} is now a ${done.role}.`);
+        context.out(`${done.name} is now ${aRole[done.role]}.`);
       },
     },
   },

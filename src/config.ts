@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { identityKeyPattern } from './domain/identity-key';
 
 const portNumber = 'a port number from 0 to 65535 (0 takes any free port)';
 const port = z.coerce.number({ error: portNumber }).int(portNumber).min(0, portNumber).max(65535, portNumber);
@@ -19,49 +20,79 @@ const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
 
 const hours = z.coerce.number({ error: 'a number of hours' }).positive('a number of hours above 0');
 
-export const ConfigSchema = z.object({
-  NODE_ENV: oneOf(['development', 'test', 'production']).default('development'),
-  PORT: port.default(3978),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  DATABASE_URL: databaseUrl.default('file:./data/metbot.db'),
-  DATA_DIR: z.string().min(1).default('./data'),
-  DATA_KEY: dataKey.optional(),
-  DATA_KEYS_RETIRED: z
-    .string()
-    .optional()
-    .transform((value) => (value ? value.split(',').map((key) => key.trim()) : []))
-    .pipe(z.array(dataKey)),
-  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  DRAFT_EXPIRY_HOURS: hours.default(24),
-  PUBLIC_URL: z.url({ error: 'a URL such as https://metbot.example.org' }).optional(),
-  ENROL_NEW_USERS: oneOf(['practitioner', 'off']).default('practitioner'),
-  METBOT_ADMINS: z
-    .string()
-    .optional()
-    .transform(
-      (value) =>
-        new Set(
-          (value ?? '')
-            .split(',')
-            .map((id) => id.trim())
-            .filter(Boolean),
-        ),
-    ),
-  REPEAT_MISSING_THRESHOLD: z.coerce
-    .number({ error: 'a whole number' })
-    .int('a whole number')
-    .min(2, 'at least 2')
-    .default(3),
-  REPEAT_MISSING_DAYS: z.coerce
-    .number({ error: 'a whole number of days' })
-    .int('a whole number of days')
-    .min(1, 'at least 1')
-    .default(90),
-});
+/** A comma-separated list, each item trimmed, empty items dropped. */
+const list = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+
+const adminForm =
+  'a comma-separated list of platform:workspace:user, e.g. slack:T0123ABCD:U0123ABCD, ' +
+  'teams:<tenant id>:<Entra object id> or console:local:<--user id> (a bare user id names no workspace)';
+
+export const ConfigSchema = z
+  .object({
+    /** Production unless it says development or test, so that every guard fails closed. */
+    NODE_ENV: oneOf(['development', 'test', 'production']).default('production'),
+    PORT: port.default(3978),
+    /** Loopback outside production; every address in production. */
+    HOST: z.string().min(1).optional(),
+    DATABASE_URL: databaseUrl.default('file:./data/metbot.db'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    DATA_KEY: dataKey.optional(),
+    DATA_KEYS_RETIRED: z
+      .string()
+      .optional()
+      .transform((value) => (value ? value.split(',').map((key) => key.trim()) : []))
+      .pipe(z.array(dataKey)),
+    LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DRAFT_EXPIRY_HOURS: hours.default(24),
+    PUBLIC_URL: z.url({ error: 'a URL such as https://metbot.example.org' }).optional(),
+    /** Open for every workspace (practitioner), or only the lists below (off); open in development. */
+    ENROL_NEW_USERS: oneOf(['practitioner', 'off']).optional(),
+    ENROL_SLACK_TEAMS: list,
+    // Entra ids are GUIDs that Teams sends in lower case; lower-casing them here (as
+    // TEAMS_ALLOWED_TENANTS does) forgives one copied from a page that shows capitals.
+    ENROL_TEAMS_TENANTS: list.transform((tenants) => tenants.map((tenant) => tenant.toLowerCase())),
+    /** Identity keys (src/domain/identity-key.ts) of the people who are admins on every start-up. */
+    METBOT_ADMINS: list
+      .pipe(z.array(z.string().regex(identityKeyPattern, adminForm)))
+      .transform((keys) => new Set(keys.map((key) => (key.startsWith('teams:') ? key.toLowerCase() : key)))),
+    REPEAT_MISSING_THRESHOLD: z.coerce
+      .number({ error: 'a whole number' })
+      .int('a whole number')
+      .min(2, 'at least 2')
+      .default(3),
+    REPEAT_MISSING_DAYS: z.coerce
+      .number({ error: 'a whole number of days' })
+      .int('a whole number of days')
+      .min(1, 'at least 1')
+      .default(90),
+  })
+  .transform((config) => {
+    const development = config.NODE_ENV === 'development';
+    return {
+      ...config,
+      HOST: config.HOST ?? (config.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
+      // A local trial lets in whoever talks to it; anywhere else only the named workspaces.
+      ENROL_NEW_USERS: config.ENROL_NEW_USERS ?? (development ? 'practitioner' : 'off'),
+    };
+  });
 
 export type Config = z.infer<typeof ConfigSchema>;
 
 export class ConfigError extends Error {}
+
+/** True for an address only this machine can reach: 127.0.0.0/8 or ::1 (a name could resolve elsewhere). */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1');
+  return bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
+}
 
 const secret = /KEY|SECRET|PASSWORD|TOKEN/;
 

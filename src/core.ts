@@ -2,6 +2,7 @@ import type { Config } from './config';
 import { FormEngine } from './conversation/form-engine';
 import { loadPrompts, type Prompts } from './conversation/prompts';
 import { type Clock, HOUR, systemClock } from './domain/clock';
+import { workspaceKey } from './domain/identity-key';
 import type { Logger } from './logger';
 import type { DeliveryRoutes } from './outbox/enqueue';
 import { AdminService } from './services/admin.service';
@@ -14,6 +15,7 @@ import { InterviewService } from './services/interviews.service';
 import { MetListService } from './services/met-list.service';
 import { QuestionService } from './services/questions.service';
 import { SubmissionService } from './services/submissions.service';
+import type { Surfaces } from './services/surfaces';
 import { UserService } from './services/users.service';
 import { ConversationRepository } from './store/conversations.repository';
 import type { Database } from './store/database';
@@ -24,6 +26,8 @@ export type CoreConfig = Pick<
   | 'DRAFT_EXPIRY_HOURS'
   | 'PUBLIC_URL'
   | 'ENROL_NEW_USERS'
+  | 'ENROL_SLACK_TEAMS'
+  | 'ENROL_TEAMS_TENANTS'
   | 'METBOT_ADMINS'
   | 'REPEAT_MISSING_THRESHOLD'
   | 'REPEAT_MISSING_DAYS'
@@ -38,6 +42,11 @@ export interface CoreDeps {
   prompts?: Prompts;
   /** Which record types go to which delivery destinations (the police gateway's settings). */
   routes?: DeliveryRoutes;
+  /**
+   * The places the bot can speak first (Slack, Teams, the duty mailbox). Features are made after
+   * the core, so main.ts fills this in before anything starts.
+   */
+  surfaces?: Surfaces;
 }
 
 /** The platform-free core: every surface talks to these. */
@@ -49,9 +58,10 @@ export function createCore({
   clock = systemClock,
   prompts = loadPrompts(),
   routes = {},
+  surfaces = new Map(),
 }: CoreDeps) {
   const { db, provider } = database;
-  const alerts = new AlertService(db, provider, cipher, clock, prompts.alerts);
+  const alerts = new AlertService(db, provider, cipher, clock, prompts.alerts, surfaces);
   const metList = new MetListService(db, provider, cipher, clock, routes, config.REPEAT_MISSING_DAYS);
   const submissions = new SubmissionService(
     db,
@@ -75,11 +85,17 @@ export function createCore({
   const dashboardLinks = new DashboardLinks(db, provider, clock);
   const engine = new FormEngine(prompts.messages, () => clock.now());
   const conversations = new ConversationRepository(db, cipher, config.DRAFT_EXPIRY_HOURS * HOUR);
-  const users = new UserService(
-    db,
-    config.ENROL_NEW_USERS === 'off' ? null : config.ENROL_NEW_USERS,
-    config.METBOT_ADMINS,
-  );
+  const users = new UserService(db, provider, {
+    clock,
+    enrolment: {
+      everyone: config.ENROL_NEW_USERS === 'practitioner',
+      workspaces: new Set([
+        ...config.ENROL_SLACK_TEAMS.map((team) => workspaceKey({ platform: 'slack', workspace: team })),
+        ...config.ENROL_TEAMS_TENANTS.map((tenant) => workspaceKey({ platform: 'teams', workspace: tenant })),
+      ]),
+    },
+    admins: config.METBOT_ADMINS,
+  });
   const chat = new ChatService({
     engine,
     conversations,
@@ -88,6 +104,7 @@ export function createCore({
     questions,
     interviews,
     admin,
+    alerts,
     figures,
     dashboardLinks,
     metList,
@@ -108,6 +125,7 @@ export function createCore({
     users,
     chat,
     alerts,
+    surfaces,
     interviews,
     admin,
     figures,

@@ -58,7 +58,10 @@ export async function startBot(
   const cipher = loadFieldCipher(config, log);
   const database = await openDatabase(config.DATABASE_URL);
   log.info({ database: database.provider }, 'database ready');
-  const core = createCore({ config, database, cipher, log, routes: deliveryRoutesFrom(env) });
+  const surfaces: Surfaces = new Map();
+  const core = createCore({ config, database, cipher, log, routes: deliveryRoutesFrom(env), surfaces });
+  const madeAdmin = await core.users.applyAdmins();
+  if (madeAdmin) log.info({ count: madeAdmin }, 'METBOT_ADMINS: made admin again');
 
   // One outbox worker delivers everything: the gateway's email and webhook, duty alerts and
   // receipts on whichever surfaces are on. It comes before the gateway, so it stops first.
@@ -82,11 +85,13 @@ export async function startBot(
     off.length ? `Off: ${off.join('; ')}` : 'Everything is on',
   );
 
-  const surfaces: Surfaces = new Map(
-    features.flatMap((f) => (f.surface ? [[f.surface.platform, f.surface]] : [])),
-  );
-  transports.set(ALERT_DESTINATION, new AlertDeliveryTransport(database.db, core.alerts, surfaces, log));
-  transports.set(destinations.receipt, new ReceiptTransport(database.db, surfaces));
+  for (const feature of features)
+    if (feature.surface) surfaces.set(feature.surface.platform, feature.surface);
+  // The terminal chat, with no surface of its own, leaves alerts and receipts to a server's worker.
+  if (serve || surfaces.size) {
+    transports.set(ALERT_DESTINATION, new AlertDeliveryTransport(database.db, core.alerts, log));
+    transports.set(destinations.receipt, new ReceiptTransport(database.db, surfaces));
+  }
 
   const server = serve ? await listen(createApp(database, features), config.PORT, config.HOST, log) : null;
   for (const feature of features) await feature.start?.();

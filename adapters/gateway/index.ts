@@ -2,6 +2,8 @@ import { parseSettings } from '../../src/config';
 import type { FeatureFactory } from '../../src/feature';
 import { deliveryRoutes, GatewaySettingsSchema } from '../../src/outbox/settings';
 import { destinations, type Transports } from '../../src/outbox/transport';
+import type { Surface } from '../../src/services/surfaces';
+import { DutyEmailSurface, dutyMailbox } from './duty-email';
 import { createEmailTransport, createMailer } from './email';
 import { createWebhookTransport } from './webhook';
 
@@ -13,7 +15,7 @@ const name = 'Police gateway';
  * delivers through. With neither set, records are still kept, and start-up says nothing is sent.
  */
 export function gatewayFeature(transports: Transports): FeatureFactory {
-  return ({ env, core, log }) => {
+  return ({ env, config, core, log }) => {
     const settings = parseSettings(GatewaySettingsSchema, env);
     if (!settings.GATEWAY_SMTP_URL && !settings.GATEWAY_WEBHOOK_URL) {
       return {
@@ -24,6 +26,7 @@ export function gatewayFeature(transports: Transports): FeatureFactory {
     }
     const on: string[] = [];
     const closers: (() => void)[] = [];
+    let dutyEmail: Surface | undefined;
     if (settings.GATEWAY_SMTP_URL) {
       const mailer = createMailer({ url: settings.GATEWAY_SMTP_URL });
       closers.push(() => mailer.close());
@@ -59,6 +62,10 @@ export function gatewayFeature(transports: Transports): FeatureFactory {
         );
         on.push(`case file ${settings.CASE_FILE_EMAIL.join(', ')}`);
       }
+      if (settings.DUTY_EMAIL) {
+        dutyEmail = new DutyEmailSurface({ ...email, to: settings.DUTY_EMAIL, publicUrl: config.PUBLIC_URL });
+        on.push(`duty alerts to ${settings.DUTY_EMAIL.join(', ')}`);
+      }
     }
     if (settings.GATEWAY_WEBHOOK_URL) {
       transports.set(
@@ -77,7 +84,11 @@ export function gatewayFeature(transports: Transports): FeatureFactory {
       on: true,
       feature: {
         name: `${name} (${on.join('; ')})`,
+        // The duty mailbox is a duty place: alerts reach it through the outbox, like a channel.
+        ...(dutyEmail && { surface: dutyEmail }),
         async start() {
+          // Open alerts are emailed when the mailbox is first set (once each: the outbox key says so).
+          if (dutyEmail) await core.alerts.addPlace(dutyMailbox);
           log.info({ routes }, `${name}: ${routes.length ? routes.join('; ') : 'no record type is routed'}`);
         },
         // Runs after the outbox worker has stopped (features stop in order), so no send is cut off.

@@ -1,8 +1,7 @@
 import type { App, BlockAction, ButtonAction, types } from '@slack/bolt';
-import { fill } from '../../src/conversation/prompts';
 import { text } from '../../src/conversation/reply';
 import { recordDetails } from '../../src/services/record-details';
-import { NotPossibleError, RefusedError } from '../../src/services/refusal';
+import { NotPossibleError, RefusedError, refusalText } from '../../src/services/refusal';
 import type { RecordEnvelope } from '../../src/services/submissions.service';
 import { ALERT_ACK, ALERT_VIEW, alertMessage, detailsModal, loadingModal, noticeModal } from './alert-blocks';
 import { userOf } from './interactions';
@@ -19,7 +18,7 @@ import { words } from './words';
 export function registerAlertActions(app: App, parts: SlackParts): void {
   const { core, people, log } = parts;
   const messages = core.prompts.messages;
-  const refusal = (error: RefusedError) => fill(messages.refused, { what: error.what, roles: error.roles });
+  const refusal = (error: RefusedError) => refusalText(error, messages);
 
   app.action<BlockAction<ButtonAction>>(
     { action_id: ALERT_ACK },

@@ -1,7 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { AlertView } from '../../src/services/alerts.service';
 import type { AlertPost, Surface, SurfaceTarget } from '../../src/services/surfaces';
-import type { Db } from '../../src/store/database';
 import { alertMessage } from './alert-blocks';
 import { escapeMrkdwn } from './escape';
 
@@ -47,18 +46,4 @@ export class SlackAlertSurface implements Surface {
     if (!id) throw new Error('Slack: conversations.open gave no channel');
     return id;
   }
-}
-
-/**
- * DUTY_SLACK_CHANNEL: the channel is made a duty channel at start-up, as an admin's "setup duty
- * here" would. Written straight to ChatAddress: there is no person to act as, and a setting is the
- * operator's word already.
- */
-export async function presetDutyChannel(db: Db, channel: string): Promise<void> {
-  const where = { platform_key: { platform: 'slack', key: channel } };
-  await db.chatAddress.upsert({
-    where,
-    create: { platform: 'slack', key: channel, kind: 'channel', purpose: 'duty', address: '{}' },
-    update: { purpose: 'duty', removedAt: null },
-  });
 }

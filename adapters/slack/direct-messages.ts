@@ -3,6 +3,7 @@ import { text } from '../../src/conversation/reply';
 import { repliesText } from './blocks';
 import { unescapeSlack } from './escape';
 import type { SlackParts } from './parts';
+import { eventTeamOf } from './people';
 import { slackPlace } from './place';
 import { tellDirect } from './send';
 
@@ -11,6 +12,8 @@ interface MessageEvent {
   channel: string;
   channel_type?: string;
   user?: string;
+  /** The sender's own workspace, in a Slack Connect conversation. */
+  user_team?: string;
   text?: string;
   subtype?: string;
   bot_id?: string;
@@ -26,8 +29,12 @@ export function registerDirectMessages(app: App, parts: SlackParts): void {
   app.event('message', async ({ event, body, client }) => {
     const message = event as unknown as MessageEvent;
     if (message.channel_type !== 'im' || message.subtype || message.bot_id || !message.user) return;
-    const teamId = (body as { team_id?: string }).team_id ?? '';
-    const actor = await people.actor(client, { teamId, userId: message.user });
+    const teamId = eventTeamOf(body);
+    const actor = await people.actor(client, {
+      teamId: message.user_team ?? teamId,
+      userId: message.user,
+      viaTeamId: teamId,
+    });
     const replies = actor
       ? await core.chat.handle({
           actor,

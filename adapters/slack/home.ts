@@ -6,6 +6,7 @@ import type { Actor } from '../../src/services/actor';
 import { RefusedError } from '../../src/services/refusal';
 import { type Block, fitBlocks, header, limits, replyBlocks, section } from './blocks';
 import type { SlackParts } from './parts';
+import { eventTeamOf } from './people';
 import { words } from './words';
 
 /**
@@ -49,8 +50,7 @@ export function registerHome(app: App, parts: SlackParts): void {
   const { core, people, log } = parts;
   app.event('app_home_opened', async ({ event, body, client }) => {
     if (event.tab !== 'home') return;
-    const teamId = (body as { team_id?: string }).team_id ?? '';
-    const actor = await people.actor(client, { teamId, userId: event.user });
+    const actor = await people.actor(client, { teamId: eventTeamOf(body), userId: event.user });
     const replies = actor ? await homeReplies(core, actor) : [text(core.prompts.messages.notKnown)];
     try {
       await client.views.publish({ user_id: event.user, view: homeView(replies, core) });

@@ -1,7 +1,7 @@
 import { webApi } from '@slack/bolt';
 import type { Feature, FeatureDeps, FeatureFactory } from '../../src/feature';
 import { registerAlertActions } from './alert-actions';
-import { presetDutyChannel, SlackAlertSurface } from './alerts';
+import { SlackAlertSurface } from './alerts';
 import { type BoltOptions, createBolt } from './bolt-app';
 import { registerCommand } from './commands';
 import { registerDirectMessages } from './direct-messages';
@@ -65,8 +65,10 @@ export function createSlackSurface(
     surface: new SlackAlertSurface(app.client),
     async start() {
       if (settings.dutyChannel) {
-        await presetDutyChannel(deps.database.db, settings.dutyChannel);
-        log.info({ channel: settings.dutyChannel }, 'Slack: DUTY_SLACK_CHANNEL is a duty channel');
+        // As an admin's "setup duty here" would: the open alerts are posted there too.
+        const channel = settings.dutyChannel;
+        await deps.core.alerts.addPlace({ platform: 'slack', key: channel, kind: 'channel', address: '{}' });
+        log.info({ channel }, 'Slack: DUTY_SLACK_CHANNEL is a duty channel');
       }
       if (settings.appToken) await app.start();
     },

@@ -8,12 +8,13 @@ interface Who {
   team: { id: string } | null;
 }
 
-/** Who pressed or submitted something, from an interaction's body. */
+/** Who pressed or submitted something, from an interaction's (or a shortcut's) body. */
 export function userOf(body: Who): SlackUser {
   return {
-    teamId: body.team?.id ?? body.user.team_id ?? '',
+    teamId: body.user.team_id ?? body.team?.id ?? '',
     userId: body.user.id,
     name: body.user.name ?? body.user.username,
+    viaTeamId: body.team?.id,
   };
 }
 

@@ -3,13 +3,12 @@ import type { types, ViewOutput, ViewResponseAction, webApi } from '@slack/bolt'
 import type { Option } from '../../src/conversation/form-definition';
 import type { FormSpec, FormState, RawAnswers, Validation } from '../../src/conversation/form-engine';
 import { pruneAnswers } from '../../src/conversation/form-engine';
-import { fill } from '../../src/conversation/prompts';
 import { type Reply, text } from '../../src/conversation/reply';
 import type { Core } from '../../src/core';
 import type { Logger } from '../../src/logger';
 import type { Actor } from '../../src/services/actor';
 import { confirmation } from '../../src/services/form-words';
-import { NotPossibleError, RefusedError } from '../../src/services/refusal';
+import { NotPossibleError, RefusedError, refusalText } from '../../src/services/refusal';
 import type { Submission } from '../../src/services/submissions.service';
 import { repliesText } from './blocks';
 import {
@@ -149,7 +148,7 @@ export class ModalFlow {
         });
       }
       if (error instanceof RefusedError) {
-        const refused = fill(this.core.prompts.messages.refused, { what: error.what, roles: error.roles });
+        const refused = refusalText(error, this.core.prompts.messages);
         return ack({ response_action: 'update', view: noticeView(spec.form.title, [refused], place.depth) });
       }
       this.log.error({ err: error, formId: draft.formId }, 'Slack: saving a modal form failed');

@@ -6,10 +6,22 @@ import type { Actor } from '../../src/services/actor';
 type WebClient = webApi.WebClient;
 
 export interface SlackUser {
+  /** The user's own workspace. */
   teamId: string;
   userId: string;
   /** The name Slack gave with the request, when it gave one. */
   name?: string;
+  /**
+   * The workspace the request came through, when the payload names it apart from the user's:
+   * a different one means a Slack Connect guest from another organisation.
+   */
+  viaTeamId?: string;
+}
+
+/** The workspace an Events API callback was delivered for (the installation's). */
+export function eventTeamOf(body: unknown): string {
+  const envelope = body as { team_id?: string; authorizations?: { team_id?: string }[] };
+  return envelope.authorizations?.[0]?.team_id ?? envelope.team_id ?? '';
 }
 
 const remembered = 5000;
@@ -27,8 +39,9 @@ export class SlackPeople {
   /** The known user, enrolled if the bot is set to enrol strangers; null if unknown. */
   async actor(client: WebClient, user: SlackUser): Promise<Actor | null> {
     const displayName = user.name ?? (await this.name(client, user.userId));
+    const guest = user.viaTeamId !== undefined && user.viaTeamId !== user.teamId;
     return this.core.users.resolve(
-      { platform: 'slack', workspace: user.teamId, platformUserId: user.userId, displayName },
+      { platform: 'slack', workspace: user.teamId, platformUserId: user.userId, displayName, guest },
       'slack',
     );
   }

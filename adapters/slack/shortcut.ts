@@ -2,6 +2,7 @@ import type { App, MessageShortcut, webApi } from '@slack/bolt';
 import { text } from '../../src/conversation/reply';
 import { LONGTEXT_MAX_CHARS } from '../../src/domain/records';
 import { unescapeSlack } from './escape';
+import { userOf } from './interactions';
 import type { SlackParts } from './parts';
 import { tellEphemeral } from './send';
 import { words } from './words';
@@ -37,11 +38,7 @@ export function registerShortcut(app: App, parts: SlackParts): void {
     async ({ shortcut, ack, client, respond }) => {
       await ack();
       const where = { channel: shortcut.channel.id, user: shortcut.user.id, respond };
-      const actor = await people.actor(client, {
-        teamId: shortcut.team?.id ?? shortcut.user.team_id ?? '',
-        userId: shortcut.user.id,
-        name: shortcut.user.name,
-      });
+      const actor = await people.actor(client, userOf(shortcut));
       if (!actor) return tellEphemeral(client, where, [text(messages.notKnown)], messages, log);
       const link = await linkTo(client, shortcut.channel.id, shortcut.message.ts);
       const prefill = { whatHappened: sharedText(shortcut.message.text ?? '', link) };

@@ -2,24 +2,23 @@ import { type Activity, type ConversationReference, TurnContext } from 'botbuild
 import type { Identity } from '../../src/services/actor';
 import type { AddressKind } from './addresses';
 
-/** The tenant an activity comes from (absent in the Bot Framework Emulator). */
+/** The tenant an activity comes from (http.ts refuses an activity without one). */
 export function tenantOf(activity: Partial<Activity>): string | undefined {
   const fromChannelData = (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
   return activity.conversation?.tenantId ?? fromChannelData;
 }
 
-/** Personal chat, or the Emulator, which names no conversation type. */
+/** A one-to-one chat with the bot. Teams names every conversation's type; one that names none is not private. */
 export function isPersonal(activity: Partial<Activity>): boolean {
-  const type = activity.conversation?.conversationType;
-  return type === undefined || type === 'personal';
+  return activity.conversation?.conversationType === 'personal';
 }
 
 export function identityOf(activity: Partial<Activity>): Identity {
   const from = activity.from;
   return {
     platform: 'teams',
-    workspace: tenantOf(activity) ?? activity.channelId ?? 'teams',
-    // The Entra ID object id is the same person across chats; the Emulator has only from.id.
+    workspace: tenantOf(activity) ?? '',
+    // The Entra ID object id is the same person across chats and the form METBOT_ADMINS uses.
     platformUserId: from?.aadObjectId ?? from?.id ?? 'unknown',
     displayName: from?.name ?? 'Teams user',
   };

@@ -1,10 +1,9 @@
 import type { TurnContext } from 'botbuilder';
-import { fill } from '../../src/conversation/prompts';
 import type { Core } from '../../src/core';
 import type { Logger } from '../../src/logger';
 import type { Actor } from '../../src/services/actor';
 import { recordDetails } from '../../src/services/record-details';
-import { NotPossibleError, RefusedError } from '../../src/services/refusal';
+import { NotPossibleError, RefusedError, refusalText } from '../../src/services/refusal';
 import type { RecordEnvelope } from '../../src/services/submissions.service';
 import type { ChatAddresses } from './addresses';
 import { type AlertSubmit, alertActivity, detailsCard } from './alert-cards';
@@ -35,7 +34,7 @@ export class TeamsAlertActions {
       return await this.details(actor, submit.alert, personal);
     } catch (error) {
       if (error instanceof RefusedError) {
-        return [say(fill(messages.refused, { what: error.what, roles: error.roles }))];
+        return [say(refusalText(error, messages))];
       }
       if (error instanceof NotPossibleError) return [say(error.message)];
       throw error;

@@ -6,12 +6,11 @@ import {
   TeamsActivityHandler,
   TurnContext,
 } from 'botbuilder';
-import { fill } from '../../src/conversation/prompts';
 import type { Core } from '../../src/core';
 import type { Logger } from '../../src/logger';
 import type { Actor } from '../../src/services/actor';
 import type { Place } from '../../src/services/admin.service';
-import { RefusedError } from '../../src/services/refusal';
+import { RefusedError, refusalText } from '../../src/services/refusal';
 import { addressOf, identityOf, isCardSubmit, isPersonal } from './activity';
 import type { ChatAddresses } from './addresses';
 import type { TeamsAlertActions } from './alert-actions';
@@ -133,9 +132,7 @@ export class MetbotTeamsBot extends TeamsActivityHandler {
       return result.saved ? taskMessage(result.text) : dialog(result.card);
     } catch (error) {
       if (!(error instanceof RefusedError)) throw error;
-      return taskMessage(
-        fill(this.deps.core.prompts.messages.refused, { what: error.what, roles: error.roles }),
-      );
+      return taskMessage(refusalText(error, this.deps.core.prompts.messages));
     }
   }
 }

@@ -5,7 +5,7 @@ import type { Core } from '../../src/core';
 import type { Logger } from '../../src/logger';
 import type { Actor } from '../../src/services/actor';
 import { confirmation } from '../../src/services/form-words';
-import { NotPossibleError, RefusedError } from '../../src/services/refusal';
+import { NotPossibleError, RefusedError, refusalText } from '../../src/services/refusal';
 import { type CardInputs, readInputs } from './card-inputs';
 import { formCard, type SubmitData, stepActions, summaryCard } from './cards';
 import { assess, noticesFor, shownQuestions, stepOf } from './form-questions';
@@ -122,7 +122,7 @@ export class CardForms {
     } catch (error) {
       if (error instanceof RefusedError) {
         await conversations.remove(actor.id, cardChannel(conversationId));
-        return [say(fill(prompts.messages.refused, { what: error.what, roles: error.roles }))];
+        return [say(refusalText(error, prompts.messages))];
       }
       if (!(error instanceof NotPossibleError)) {
         this.log.error({ err: error, formId: draft.formId }, 'saving a Teams card form failed');

@@ -105,9 +105,14 @@ export function questionElements(
         },
       ];
       break;
-    case 'number':
-      elements = [{ type: 'Input.Number', ...labelled, min: 0, ...withValue }];
+    case 'number': {
+      // Microsoft's renderer blanks an Input.Number whose value is a string.
+      const number = value === undefined || value === '' ? Number.NaN : Number(value);
+      elements = [
+        { type: 'Input.Number', ...labelled, min: 0, ...(Number.isFinite(number) && { value: number }) },
+      ];
       break;
+    }
     case 'date':
       elements = [{ type: 'Input.Date', ...labelled, ...withValue }];
       break;
@@ -148,7 +153,12 @@ export function questionElements(
     case 'choice':
     case 'multichoice':
     case 'episode':
-      elements = [{ ...choiceSet(shown, shown.options, value), ...labelled }];
+      // A choice set is never sent empty: with nothing to choose from, the answer is typed.
+      elements = shown.options.length
+        ? [{ ...choiceSet(shown, shown.options, value), ...labelled }]
+        : [{ type: 'Input.Text', ...labelled, maxLength: 200, ...withValue }];
+      if (question.type === 'multichoice' && shown.options.length)
+        elements.push(textBlock(teamsWords.chooseAll, { isSubtle: true, size: 'Small', spacing: 'None' }));
       break;
   }
   if (question.help)

@@ -1,4 +1,5 @@
 import {
+  type Activity,
   type Request as BotRequest,
   type Response as BotResponse,
   CloudAdapter,
@@ -36,8 +37,8 @@ export function createTeamsAdapter(
 
 /**
  * What adapter.process writes, kept until the turn is over so the route decides the status:
- * the SDK's own (401 for a missing or bad token, 200, an invoke's answer) or 403 for a tenant
- * that is not allowed.
+ * the SDK's own (401 for a missing or bad token, 200, an invoke's answer) or 403 for an
+ * activity refusalOf turns away.
  */
 class HeldResponse implements BotResponse {
   socket: unknown = undefined;
@@ -67,13 +68,26 @@ class HeldResponse implements BotResponse {
   }
 }
 
-export function tenantAllowed(allowed: string[], tenant: string | undefined): boolean {
-  return allowed.length === 0 || (tenant !== undefined && allowed.includes(tenant.toLowerCase()));
+export type Refusal = 'channel-not-allowed' | 'no-tenant' | 'tenant-not-allowed';
+
+/**
+ * Why an activity is not for metbot, or undefined when it is. Only Teams itself: other Bot
+ * Framework channels (Web Chat, Direct Line) let the client choose `from.id`. Every Teams
+ * activity names its tenant, and the tenant must be on the allow-list when there is one.
+ */
+export function refusalOf(activity: Partial<Activity>, allowedTenants: string[]): Refusal | undefined {
+  if (activity.channelId !== 'msteams') return 'channel-not-allowed';
+  const tenant = tenantOf(activity);
+  if (!tenant) return 'no-tenant';
+  if (allowedTenants.length > 0 && !allowedTenants.includes(tenant.toLowerCase()))
+    return 'tenant-not-allowed';
+  return undefined;
 }
 
 /**
  * POST /api/messages: JSON parsed on this route only (a global parser breaks Slack's signature
- * check), authenticated by botbuilder, then the tenant allow-list, then the bot.
+ * check), authenticated by botbuilder, then refusalOf, then the bot. A refused activity is
+ * answered 403 and nothing else: no reply to its serviceUrl, nothing stored.
  */
 export function mountMessages(
   app: Express,
@@ -84,12 +98,12 @@ export function mountMessages(
 ): void {
   app.post('/api/messages', express.json({ limit: '1mb' }), async (req, res) => {
     const held = new HeldResponse();
-    let refusedTenant: string | undefined;
+    let refused: { refusal: Refusal; channelId?: string; tenant?: string } | undefined;
     try {
       await adapter.process(req as unknown as BotRequest, held, async (context) => {
-        const tenant = tenantOf(context.activity);
-        if (!tenantAllowed(allowedTenants, tenant)) {
-          refusedTenant = tenant ?? '(none)';
+        const refusal = refusalOf(context.activity, allowedTenants);
+        if (refusal) {
+          refused = { refusal, channelId: context.activity.channelId, tenant: tenantOf(context.activity) };
           return;
         }
         await turn(context);
@@ -99,12 +113,12 @@ export function mountMessages(
       if (!res.headersSent) res.status(500).end();
       return;
     }
-    if (refusedTenant !== undefined) {
+    if (refused) {
       log.warn(
-        { tenant: refusedTenant },
-        'Teams: refused an activity from a tenant not in TEAMS_ALLOWED_TENANTS',
+        refused,
+        'Teams: refused an activity that is not from Teams, names no tenant or an unlisted one',
       );
-      res.status(403).json({ error: 'tenant-not-allowed', message: teamsWords.tenantRefused });
+      res.status(403).json({ error: refused.refusal, message: teamsWords.tenantRefused });
       return;
     }
     held.writeTo(res);

@@ -29,16 +29,16 @@ export interface TeamsFeatureOptions {
   endpoints?: Record<string, string>;
 }
 
-/** Microsoft Teams through the Bot Framework: on with MicrosoftAppId, or TEAMS_ENABLED=true locally. */
+/** Microsoft Teams through the Bot Framework: on with MicrosoftAppId, or TEAMS_UNAUTHENTICATED_LOCAL=true on loopback. */
 export function createTeamsFeatureWith(options: TeamsFeatureOptions = {}): FeatureFactory {
   return ({ env, config, core, database, log }) => {
-    const read = readTeamsSettings(env, config.NODE_ENV);
+    const read = readTeamsSettings(env, config);
     if (!read.on) return { on: false, name: 'teams', why: read.why };
     const { settings } = read;
     if (!settings.authenticated) {
       log.warn(
-        'Teams is running WITHOUT authentication (TEAMS_ENABLED=true and no MicrosoftAppId): ' +
-          '/api/messages accepts anything. Use this only on your own machine, with the Bot Framework Emulator.',
+        'Teams is running WITHOUT authentication (TEAMS_UNAUTHENTICATED_LOCAL=true and no MicrosoftAppId): ' +
+          `/api/messages on ${config.HOST} believes whatever it is sent. Use this only for a local trial.`,
       );
     }
     const adapter = createTeamsAdapter(settings, log, options.endpoints);

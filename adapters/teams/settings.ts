@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, parseSettings } from '../../src/config';
+import { type Config, ConfigError, isLoopbackHost, parseSettings } from '../../src/config';
 
 /** The settings use the names Azure Bot Service and the Bot Framework SDK use. */
 const TeamsSettingsSchema = z.object({
@@ -20,11 +20,14 @@ const TeamsSettingsSchema = z.object({
         .map((tenant) => tenant.trim().toLowerCase())
         .filter(Boolean),
     ),
-  TEAMS_ENABLED: z.enum(['true', 'false'], { error: 'true or false' }).optional(),
+  /** For a local trial with no app id: requests are not checked, so only on loopback, never in production. */
+  TEAMS_UNAUTHENTICATED_LOCAL: z.enum(['true', 'false'], { error: 'true or false' }).optional(),
+  /** The old name of the flag above, which allowed any address: refused, so nobody keeps it by mistake. */
+  TEAMS_ENABLED: z.string().optional(),
 });
 
 export interface TeamsSettings {
-  /** Empty when running unauthenticated (the Bot Framework Emulator, local use). */
+  /** Empty when running unauthenticated (a local trial on loopback). */
   appId: string;
   authenticated: boolean;
   /** What ConfigurationBotFrameworkAuthentication is given. */
@@ -34,26 +37,46 @@ export interface TeamsSettings {
     MicrosoftAppType: string;
     MicrosoftAppTenantId?: string;
   };
-  /** Lower-case tenant ids; empty means every tenant. */
+  /** Lower-case tenant ids; empty means every tenant (never in production). */
   allowedTenants: string[];
 }
 
 export type TeamsSettingsResult = { on: true; settings: TeamsSettings } | { on: false; why: string };
 
 /** Reads the Teams settings; throws ConfigError with one clear line when they do not fit together. */
-export function readTeamsSettings(env: NodeJS.ProcessEnv, nodeEnv: string): TeamsSettingsResult {
+export function readTeamsSettings(
+  env: NodeJS.ProcessEnv,
+  config: Pick<Config, 'NODE_ENV' | 'HOST'>,
+): TeamsSettingsResult {
   const parsed = parseSettings(TeamsSettingsSchema, env);
+  if (parsed.TEAMS_ENABLED !== undefined) {
+    throw new ConfigError(
+      'Invalid setting: TEAMS_ENABLED is no longer read; set MicrosoftAppId and MicrosoftAppPassword, ' +
+        'or for a local trial TEAMS_UNAUTHENTICATED_LOCAL=true (development, loopback HOST only)',
+    );
+  }
   const appId = parsed.MicrosoftAppId ?? '';
-  if (!appId && parsed.TEAMS_ENABLED !== 'true') {
+  if (!appId && parsed.TEAMS_UNAUTHENTICATED_LOCAL !== 'true') {
     return {
       on: false,
-      why: 'set MicrosoftAppId (and MicrosoftAppPassword), or TEAMS_ENABLED=true to try it unauthenticated',
+      why: 'set MicrosoftAppId and MicrosoftAppPassword, or TEAMS_UNAUTHENTICATED_LOCAL=true for a local trial',
     };
   }
-  if (!appId && nodeEnv === 'production') {
+  if (!appId && config.NODE_ENV === 'production') {
     throw new ConfigError(
-      'Invalid setting: TEAMS_ENABLED=true without MicrosoftAppId would take unchecked requests; ' +
-        'in production set MicrosoftAppId and MicrosoftAppPassword',
+      'Invalid setting: TEAMS_UNAUTHENTICATED_LOCAL=true takes unchecked requests and is refused when ' +
+        'NODE_ENV=production; set MicrosoftAppId and MicrosoftAppPassword',
+    );
+  }
+  if (!appId && !isLoopbackHost(config.HOST)) {
+    throw new ConfigError(
+      `Invalid setting: TEAMS_UNAUTHENTICATED_LOCAL=true takes unchecked requests, so HOST must be a loopback ` +
+        `address such as 127.0.0.1 (it is "${config.HOST}"); or set MicrosoftAppId and MicrosoftAppPassword`,
+    );
+  }
+  if (config.NODE_ENV === 'production' && parsed.TEAMS_ALLOWED_TENANTS.length === 0) {
+    throw new ConfigError(
+      'Invalid setting: TEAMS_ALLOWED_TENANTS must list the tenant ids metbot answers when NODE_ENV=production',
     );
   }
   if (appId) {

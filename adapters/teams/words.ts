@@ -18,6 +18,7 @@ export const teamsWords = {
   change: 'Change answers',
   summaryTitle: '{title}: please check your answers',
   answerThis: 'Please answer this question.',
+  chooseAll: 'Choose all that apply.',
   dateLabel: 'Date',
   timeLabel: 'Time (UK)',
   somethingWrong: 'Sorry, something went wrong on my side. Nothing new was saved; please try again.',

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Clock } from '../../src/domain/clock';
 import type { Logger } from '../../src/logger';
+import type { AlertService } from '../../src/services/alerts.service';
 import type { DashboardLinks } from '../../src/services/dashboard-links.service';
 import {
   currentMonth,
@@ -29,6 +30,8 @@ export interface WebContext {
   links: DashboardLinks;
   figures: FiguresService;
   queries: DashboardQueries;
+  /** The open alerts and Acknowledge: the core's own, as chat uses. */
+  alerts: AlertService;
   /** Microsoft's signing keys, when Teams single sign-on is on. */
   keys?: KeySource;
 }

@@ -2,6 +2,7 @@ import type { Express } from 'express';
 import type { Clock } from '../../src/domain/clock';
 import type { Feature, FeatureFactory } from '../../src/feature';
 import type { Logger } from '../../src/logger';
+import type { AlertService } from '../../src/services/alerts.service';
 import { DashboardLinks } from '../../src/services/dashboard-links.service';
 import { FiguresService } from '../../src/services/figures.service';
 import type { RepeatMissingSettings } from '../../src/services/questions.service';
@@ -23,6 +24,8 @@ export interface DashboardOptions {
   log: Logger;
   settings: DashboardSettings;
   repeat: RepeatMissingSettings;
+  /** The core's alerts: the Alerts page lists the open ones and acknowledges them. */
+  alerts: AlertService;
   /** Microsoft's signing keys; by default fetched from settings.sso.jwksUrl. Tests pass their own. */
   keys?: KeySource;
   /** How long a month's figures are served from memory (default 60 s; 0 counts every time). */
@@ -49,6 +52,7 @@ export function createDashboard(options: DashboardOptions): {
       cacheSeconds: options.figuresCacheSeconds ?? 60,
     }),
     queries: new DashboardQueries(db, provider, cipher, clock, repeat),
+    alerts: options.alerts,
     keys: options.keys ?? (settings.sso ? jwksKeySource(settings.sso.jwksUrl) : undefined),
   };
   let sweep: NodeJS.Timeout | undefined;
@@ -85,6 +89,7 @@ export const createDashboardFeature: FeatureFactory = (deps) => {
     log: deps.log,
     settings,
     repeat: { threshold: deps.config.REPEAT_MISSING_THRESHOLD, days: deps.config.REPEAT_MISSING_DAYS },
+    alerts: deps.core.alerts,
   });
   if (!settings.publicUrl) {
     deps.log.warn('PUBLIC_URL is not set: the bot cannot send dashboard links in chat');

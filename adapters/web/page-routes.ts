@@ -1,12 +1,20 @@
 import type { Express } from 'express';
 import { recentMonths } from '../../src/services/figures.service';
 import { authorise } from '../../src/services/refusal';
-import { htmlRoute, listFilters, pageNumber, requestedMonth, type WebContext } from './context';
+import {
+  BadRequestError,
+  htmlRoute,
+  listFilters,
+  pageNumber,
+  requestedMonth,
+  type WebContext,
+} from './context';
 import { packWorkbook } from './pack-xlsx';
+import { alertsPage } from './pages/alerts';
 import { childPage } from './pages/child';
 import { figuresPage, packPage } from './pages/figures';
 import { duePage, listPage, missingPage, repeatPage } from './pages/lists';
-import type { Viewer } from './session';
+import { sameOrigin, type Viewer } from './session';
 
 /** The pages, each built from the same calls the JSON API makes. */
 export function mountPages(app: Express, ctx: WebContext): void {
@@ -61,6 +69,21 @@ export function mountPages(app: Express, ctx: WebContext): void {
         wholeList(ctx, viewer),
       ]);
       return packPage(viewer, monthly, list, clock.now());
+    }),
+  );
+  app.get(
+    '/dashboard/alerts',
+    htmlRoute(ctx, async (viewer) => alertsPage(viewer, await ctx.alerts.openAlerts(viewer.actor))),
+  );
+  app.post(
+    '/dashboard/alerts/:id/ack',
+    htmlRoute(ctx, async (viewer, req, res) => {
+      // A form post must come from our own pages (see sameOrigin).
+      if (!sameOrigin(req))
+        throw new BadRequestError('Please use the Acknowledge button on the Alerts page.');
+      await ctx.alerts.acknowledge(viewer.actor, String(req.params.id));
+      res.redirect(303, '/dashboard/alerts');
+      return undefined;
     }),
   );
   app.get(

@@ -82,6 +82,7 @@ export async function viewerOf(req: Request, db: Db, links: DashboardLinks): Pro
           agencyId: user.agencyId,
           agencyName: user.agency?.name ?? null,
           platform: user.platform,
+          workspace: user.workspace,
           surface: session.kind === 'tab' ? 'teams-tab' : 'dashboard',
         },
       },

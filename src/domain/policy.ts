@@ -12,6 +12,14 @@ export const roleNames: Record<Role, string> = {
   admin: 'admins',
 };
 
+/** One person holding the role, with its article: "an admin", "a MET group member". */
+export const aRole: Record<Role, string> = {
+  practitioner: 'a practitioner',
+  'duty-officer': 'a duty officer',
+  'met-member': 'a MET group member',
+  admin: 'an admin',
+};
+
 export const actions = {
   submit: 'sending a report',
   'record-return': 'recording a return',
@@ -24,6 +32,7 @@ export const actions = {
   'ask-repeat-missing': 'the repeat missing list',
   'manage-met-list': 'changing the MET list',
   'acknowledge-alert': 'acknowledging alerts',
+  'ask-alerts': 'seeing the open alerts',
   'assign-interviewer': 'assigning a return interviewer',
   'record-interview': 'recording a return interview',
   'manage-users': 'giving people roles',
@@ -38,6 +47,7 @@ const safeguarding: Action[] = [
   'record-interview',
   'assign-interviewer',
   'acknowledge-alert',
+  'ask-alerts',
   'view-own-submissions',
   'view-any-record',
   'view-child-details',

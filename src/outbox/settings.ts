@@ -124,6 +124,8 @@ export const GatewaySettingsSchema = z
     MET_COORDINATOR_EMAIL: emailList.optional(),
     /** The child's case file mailbox: return interview outcomes go there too. */
     CASE_FILE_EMAIL: emailList.optional(),
+    /** The duty mailbox: alerts are emailed there, as they are posted to a duty channel. */
+    DUTY_EMAIL: emailList.optional(),
   })
   .superRefine((s, ctx) => {
     const need = (name: string, when: string) =>
@@ -137,6 +139,7 @@ export const GatewaySettingsSchema = z
       need('GATEWAY_WEBHOOK_SECRET', 'GATEWAY_WEBHOOK_URL');
     if (s.MET_COORDINATOR_EMAIL && !s.GATEWAY_SMTP_URL) need('GATEWAY_SMTP_URL', 'MET_COORDINATOR_EMAIL');
     if (s.CASE_FILE_EMAIL && !s.GATEWAY_SMTP_URL) need('GATEWAY_SMTP_URL', 'CASE_FILE_EMAIL');
+    if (s.DUTY_EMAIL && !s.GATEWAY_SMTP_URL) need('GATEWAY_SMTP_URL', 'DUTY_EMAIL');
     const on = configuredTransports(s);
     for (const [type, names] of Object.entries(s.GATEWAY_ROUTES ?? {})) {
       const off = names.find((name) => !on.includes(name));

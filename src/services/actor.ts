@@ -10,6 +10,8 @@ export interface Actor {
   agencyId: string | null;
   agencyName: string | null;
   platform: string;
+  /** The Slack team or Teams tenant the user belongs to: with platform, it scopes who they can name. */
+  workspace: string;
   surface: string;
 }
 
@@ -19,6 +21,11 @@ export interface Identity {
   workspace: string;
   platformUserId: string;
   displayName: string;
+  /**
+   * A person from another organisation met in a shared place (a Slack Connect channel): known
+   * if an admin added them, never enrolled.
+   */
+  guest?: boolean;
 }
 
 /** Appends an audit event done by this actor, inside the caller's transaction. */

@@ -15,7 +15,7 @@ export interface Place {
   address: string;
 }
 
-/** Running the bot: roles, duty channels, failed deliveries, the audit trail. Admins only. */
+/** Running the bot: roles, failed deliveries, the audit trail. Admins only (duty places: AlertService). */
 export class AdminService {
   constructor(
     private readonly db: Db,
@@ -23,21 +23,31 @@ export class AdminService {
     private readonly clock: Clock,
   ) {}
 
-  /** Gives a user a role (and an agency); by id, or by platform identity. */
+  /**
+   * Gives a user a role (and an agency); by id, or by platform identity. A platform user id that
+   * more than one workspace holds must name its workspace: they are different people.
+   */
   async grant(
     actor: Actor,
-    who: { userId?: string; platform?: string; platformUserId?: string },
+    who: { userId?: string; platform?: string; workspace?: string; platformUserId?: string },
     role: string,
     agencyName?: string,
   ): Promise<{ name: string; role: Role }> {
     authorise(actor, 'manage-users');
     if (!isRole(role))
       throw new NotPossibleError(`There is no role "${role}". The roles are ${roles.join(', ')}.`);
-    const user = who.userId
-      ? await this.db.user.findUnique({ where: { id: who.userId } })
-      : await this.db.user.findFirst({
-          where: { platform: who.platform, platformUserId: who.platformUserId },
+    const found = who.userId
+      ? await this.db.user.findMany({ where: { id: who.userId } })
+      : await this.db.user.findMany({
+          where: { platform: who.platform, workspace: who.workspace, platformUserId: who.platformUserId },
+          take: 2,
         });
+    if (found.length > 1) {
+      throw new NotPossibleError(
+        `More than one workspace has a ${who.platform} user ${who.platformUserId}: give --workspace as well.`,
+      );
+    }
+    const user = found[0];
     if (!user)
       throw new NotPossibleError('I do not know that person yet: ask them to say hello to me first.');
     const agency = agencyName
@@ -57,25 +67,6 @@ export class AdminService {
       });
     });
     return { name: user.displayName, role };
-  }
-
-  /** Makes a channel the duty channel: alerts are posted there. */
-  async setupDuty(actor: Actor, place: Place, purpose: 'duty' | 'met-coordinator' = 'duty'): Promise<void> {
-    authorise(actor, 'manage-users');
-    if (place.kind !== 'channel')
-      throw new NotPossibleError('Please do this in the channel that should get the alerts.');
-    await this.db.chatAddress.upsert({
-      where: { platform_key: { platform: place.platform, key: place.key } },
-      create: {
-        platform: place.platform,
-        key: place.key,
-        kind: 'channel',
-        address: place.address,
-        purpose,
-        agencyId: actor.agencyId,
-      },
-      update: { purpose, address: place.address, removedAt: null, agencyId: actor.agencyId },
-    });
   }
 
   async deadLetters(actor: Actor): Promise<ListItem[]> {

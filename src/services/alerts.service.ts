@@ -6,6 +6,7 @@ import {
   type RecordFacts,
   rulesRaisedBy,
 } from '../domain/alert-rules';
+import type { AlertView } from '../domain/alert-view';
 import type { Clock } from '../domain/clock';
 import { formatLondon } from '../domain/london-time';
 import { enqueueMessage } from '../outbox/enqueue';
@@ -13,24 +14,14 @@ import { cancelTimers, schedule } from '../scheduler/scheduler';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { type Actor, auditAs } from './actor';
+import type { Place } from './admin.service';
 import { authorise, NotPossibleError } from './refusal';
+import { type AlertPost, audienceTargets, type Surfaces, type SurfaceTarget } from './surfaces';
 
 export const ALERT_DESTINATION = 'alert';
 export const ESCALATION_TIMER = 'alert-escalation';
 
-/** What an alert says wherever it is posted: never a child's full details. */
-export interface AlertView {
-  id: string;
-  category: string;
-  reference: string | null;
-  initials: string | null;
-  level: string | null;
-  raisedAt: string;
-  since: string;
-  audience: Audience;
-  escalated: boolean;
-  acknowledged: string | null;
-}
+export type { AlertView };
 
 /** A message on the outbox for the alert transport: post to an audience, or update posts in place. */
 export type AlertDelivery =
@@ -56,6 +47,16 @@ function ago(from: Date, now: Date): string {
   return `${Math.floor(hours / 24)} days ago`;
 }
 
+/** An alert nobody has acknowledged: `code` is what `ack` takes; `reached`, how many places got it. */
+export interface OpenAlert {
+  view: AlertView;
+  code: string;
+  reached: number;
+}
+
+/** What a new record's alerts mean for its reporter: someone will be alerted, or nobody can be yet. */
+export type Alerted = 'queued' | 'kept-open';
+
 export class AlertService {
   constructor(
     private readonly db: Db,
@@ -63,6 +64,8 @@ export class AlertService {
     private readonly cipher: FieldCipher,
     private readonly clock: Clock,
     readonly rules: AlertRules,
+    /** The places the bot can speak first (Slack, Teams, the duty mailbox): filled in at start-up. */
+    readonly surfaces: Surfaces = new Map(),
   ) {}
 
   /** Raises an alert inside the caller's transaction: the alert, its first post and its escalation timer. */
@@ -87,31 +90,48 @@ export class AlertService {
     return row.id;
   }
 
-  /** The alerts a new record raises (immediate danger, a missing child at high risk, …). */
+  /**
+   * The alerts a new record raises (immediate danger, a missing child at high risk, …), and what
+   * the reporter may truthfully be told: delivery is later, so only whether anyone can be reached.
+   */
   async raiseForRecord(
     tx: Tx,
     record: { id: string; reference: string; initials: string | null },
     facts: RecordFacts,
     now: Date,
-  ): Promise<AlertRuleId[]> {
+  ): Promise<Alerted | null> {
     const raised = rulesRaisedBy(facts);
     const level = facts.riskLevel ?? facts.child?.metLevel ?? null;
+    let reachable = true;
     for (const rule of raised) {
       await this.raise(
         tx,
         { rule, recordId: record.id, reference: record.reference, initials: record.initials, level },
         now,
       );
+      const first = this.rules.rules[rule].audiences[0]!;
+      reachable &&= (await this.targets(first, null, tx)).length > 0;
     }
-    return raised;
+    if (raised.length === 0) return null;
+    return reachable ? 'queued' : 'kept-open';
   }
 
-  /** The escalation timer's work: an alert nobody acknowledged goes to the next audience, once. */
+  /**
+   * The escalation timer's work: an alert nobody acknowledged goes to the next audience that can
+   * be reached, once. With none, it stays open where duty officers look (`alerts`).
+   */
   async escalate(tx: Tx, alertId: string, now: Date): Promise<boolean> {
     const alert = await tx.alert.findUnique({ where: { id: alertId } });
     if (!alert || alert.acknowledgedAt || alert.escalatedAt) return false;
     const rule = this.rules.rules[alert.rule as AlertRuleId];
-    const next = rule.audiences[rule.audiences.indexOf(alert.audience as Audience) + 1];
+    const later = rule.audiences.slice(rule.audiences.indexOf(alert.audience as Audience) + 1);
+    let next: Audience | undefined;
+    for (const audience of later) {
+      if ((await this.targets(audience, alert.subjectUserId, tx)).length > 0) {
+        next = audience;
+        break;
+      }
+    }
     if (!next) return false;
     await tx.alert.update({ where: { id: alertId }, data: { escalatedAt: now, audience: next } });
     await this.queue(tx, { alertId, kind: 'post', audience: next }, `${alertId}:post:${next}`, now);
@@ -137,6 +157,110 @@ export class AlertService {
       await this.queue(tx, { alertId, kind: 'update' }, `${alertId}:update:acknowledged`, now);
     });
     return this.view(alertId);
+  }
+
+  /** `setup duty here`: this channel gets the duty alerts, the open ones at once. Admins only. */
+  async setupDuty(actor: Actor, place: Place, purpose: 'duty' | 'met-coordinator' = 'duty'): Promise<number> {
+    authorise(actor, 'manage-users');
+    if (place.kind !== 'channel')
+      throw new NotPossibleError('Please do this in the channel that should get the alerts.');
+    return this.addPlace(place, purpose, actor.agencyId);
+  }
+
+  /**
+   * A place for an audience's alerts, with the alerts still open for it queued there in the same
+   * transaction. Places that come from settings (DUTY_SLACK_CHANNEL, DUTY_EMAIL) are added here
+   * too: there is no person to act as, and a setting is the operator's word already.
+   */
+  async addPlace(
+    place: Place,
+    purpose: 'duty' | 'met-coordinator' = 'duty',
+    agencyId: string | null = null,
+  ): Promise<number> {
+    const { platform, key, address } = place;
+    return this.db.$transaction(async (tx) => {
+      await tx.chatAddress.upsert({
+        where: { platform_key: { platform, key } },
+        create: { platform, key, kind: 'channel', address, purpose, agencyId },
+        update: { purpose, address, removedAt: null, ...(agencyId && { agencyId }) },
+      });
+      return this.postOpenAlerts(tx, purpose, place);
+    });
+  }
+
+  /**
+   * A new place for an audience: the open alerts that were meant for that audience are posted there
+   * too. An alert whose post is still waiting to be retried has that retry brought forward instead,
+   * so that two sends of one alert never run side by side (and post twice).
+   */
+  private async postOpenAlerts(
+    tx: Tx,
+    audience: Audience,
+    place: { platform: string; key: string },
+  ): Promise<number> {
+    const now = this.clock.now();
+    const open = await tx.alert.findMany({ where: { acknowledgedAt: null }, orderBy: { createdAt: 'asc' } });
+    let queued = 0;
+    for (const alert of open) {
+      const audiences = this.rules.rules[alert.rule as AlertRuleId]?.audiences ?? [];
+      const reached = audiences.indexOf(audience);
+      if (reached < 0 || reached > audiences.indexOf(alert.audience as Audience)) continue;
+      const post = `${alert.id}:post:${audience}`;
+      const { count } = await tx.outboxMessage.updateMany({
+        where: { destination: ALERT_DESTINATION, idempotencyKey: { startsWith: post }, status: 'pending' },
+        data: { nextAttemptAt: now },
+      });
+      const key = `${post}:${place.platform}:${place.key}`;
+      if (count || (await this.queue(tx, { alertId: alert.id, kind: 'post', audience }, key, now))) queued++;
+    }
+    return queued;
+  }
+
+  /** The open alerts, newest first, as any channel may show them: reference, category and initials. */
+  async openAlerts(actor: Actor): Promise<OpenAlert[]> {
+    authorise(actor, 'ask-alerts');
+    const now = this.clock.now();
+    const open = await this.db.alert.findMany({
+      where: { acknowledgedAt: null, rule: { in: this.forPeople() } },
+      orderBy: { createdAt: 'desc' },
+      take: 50,
+    });
+    return open.map((alert) => ({
+      view: this.toView(alert, now),
+      code: alert.reference ?? alert.id.slice(0, 8),
+      reached: (JSON.parse(alert.posts) as AlertPost[]).length,
+    }));
+  }
+
+  /**
+   * `ack <code>`: acknowledges the open alerts a code from `alerts` names (a record's reference,
+   * or the start of an alert's id when it has none). Returns how many.
+   */
+  async acknowledgeByCode(actor: Actor, code: string): Promise<number> {
+    authorise(actor, 'acknowledge-alert');
+    const byId = /^[0-9a-f-]{6,36}$/i.test(code) ? [{ id: { startsWith: code.toLowerCase() } }] : [];
+    const open = await this.db.alert.findMany({
+      where: {
+        acknowledgedAt: null,
+        rule: { in: this.forPeople() },
+        OR: [{ reference: code.toUpperCase() }, ...byId],
+      },
+      select: { id: true },
+    });
+    for (const alert of open) await this.acknowledge(actor, alert.id);
+    return open.length;
+  }
+
+  /** Who an audience means, on the surfaces that are on: an audience with none cannot be reached. */
+  targets(audience: Audience, subjectUserId: string | null, db: Db | Tx = this.db): Promise<SurfaceTarget[]> {
+    return audienceTargets(db, this.surfaces, audience, subjectUserId);
+  }
+
+  /** The rules whose alerts go to people who keep children safe (not the admins' delivery alerts). */
+  private forPeople(): string[] {
+    return Object.entries(this.rules.rules)
+      .filter(([, rule]) => rule.audiences.some((audience) => audience !== 'admins'))
+      .map(([id]) => id);
   }
 
   async view(alertId: string): Promise<AlertView> {

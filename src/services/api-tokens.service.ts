@@ -154,6 +154,7 @@ export class ApiTokenService {
       agencyId: user.agencyId,
       agencyName: user.agency?.name ?? null,
       platform: 'api',
+      workspace: identity.workspace,
       surface: 'api',
     };
   }

@@ -2,6 +2,7 @@ import type { FormEngine, FormState } from '../conversation/form-engine';
 import { fill, type Messages } from '../conversation/prompts';
 import { type ListReply, type Reply, text } from '../conversation/reply';
 import type { Clock } from '../domain/clock';
+import { aRole } from '../domain/policy';
 import type { InterviewAnswersT, MissingAnswersT, ReturnAnswersT } from '../domain/records';
 import type { RiskCheckId } from '../domain/risk';
 import type { RiskCheckAnswers } from '../domain/risk-answers';
@@ -9,6 +10,8 @@ import type { Logger } from '../logger';
 import type { ConversationRepository } from '../store/conversations.repository';
 import type { Actor } from './actor';
 import type { AdminService, Place } from './admin.service';
+import type { AlertService } from './alerts.service';
+import { openAlertItem } from './alerts-reply';
 import { type DashboardLinks, dashboardLinkReply } from './dashboard-links.service';
 import type { FiguresService } from './figures.service';
 import { figuresReply } from './figures-reply';
@@ -18,7 +21,7 @@ import type { InterviewService } from './interviews.service';
 import type { MetListService } from './met-list.service';
 import { metListCommand } from './met-list-chat';
 import type { QuestionService } from './questions.service';
-import { NotPossibleError, RefusedError } from './refusal';
+import { NotPossibleError, RefusedError, refusalText } from './refusal';
 import type { Submission, SubmissionService } from './submissions.service';
 
 export interface ChatMessage {
@@ -46,6 +49,7 @@ export class ChatService {
       questions: QuestionService;
       interviews: InterviewService;
       admin: AdminService;
+      alerts: AlertService;
       figures: FiguresService;
       metList: MetListService;
       dashboardLinks: DashboardLinks;
@@ -62,7 +66,7 @@ export class ChatService {
       return await this.route(message);
     } catch (error) {
       if (error instanceof RefusedError) {
-        return [text(fill(this.deps.messages.refused, { what: error.what, roles: error.roles }), 'warning')];
+        return [text(refusalText(error, this.deps.messages), 'warning')];
       }
       throw error;
     }
@@ -186,6 +190,17 @@ export class ChatService {
         return this.setup(message, words.slice(1));
       case 'assign':
         return this.assign(message, words.slice(1), message.text.trim().split(/\s+/).slice(2).join(' '));
+      case 'alerts':
+        return [
+          this.list(
+            'alertsTitle',
+            'alertsEmpty',
+            (await this.deps.alerts.openAlerts(message.actor)).map(openAlertItem),
+          ),
+        ];
+      case 'ack':
+      case 'acknowledge':
+        return this.acknowledge(message, second);
       case 'mine':
         return [this.list('mineTitle', 'mineEmpty', await questions.mySubmissions(message.actor))];
       case 'cancel':
@@ -203,11 +218,11 @@ export class ChatService {
     try {
       switch (verb) {
         case 'grant': {
-          const user = await interviews.userByMention(message.actor.platform, raw[2] ?? '');
+          const user = await interviews.userByMention(message.actor, raw[2] ?? '');
           if (!user || !second) return [text(messages.adminUsage)];
           const agency = raw.slice(4).join(' ') || undefined;
           const done = await admin.grant(message.actor, { userId: user.id }, second, agency);
-          return [text(fill(messages.granted, done), 'success')];
+          return [text(fill(messages.granted, { name: done.name, role: aRole[done.role] }), 'success')];
         }
         case 'deadletters':
           return [this.list('deadLettersTitle', 'deadLettersEmpty', await admin.deadLetters(message.actor))];
@@ -234,7 +249,7 @@ export class ChatService {
     const { messages } = this.deps;
     if (words[0] !== 'duty' || words[1] !== 'here' || !message.place) return [text(messages.setupUsage)];
     try {
-      await this.deps.admin.setupDuty(message.actor, message.place);
+      await this.deps.alerts.setupDuty(message.actor, message.place);
       return [text(messages.dutySet, 'success')];
     } catch (error) {
       if (error instanceof NotPossibleError) return [text(error.message, 'warning')];
@@ -242,12 +257,21 @@ export class ChatService {
     }
   }
 
+  /** `ack INT-2026-000123`: the code `alerts` shows for an open alert. */
+  private async acknowledge(message: ChatMessage, code: string | undefined): Promise<Reply[]> {
+    const { messages } = this.deps;
+    if (!code) return [text(messages.ackUsage)];
+    const count = await this.deps.alerts.acknowledgeByCode(message.actor, code);
+    if (count === 0) return [text(fill(messages.ackNone, { code: code.toUpperCase() }), 'warning')];
+    return [text(fill(messages.acknowledged, { code: code.toUpperCase() }), 'success')];
+  }
+
   /** `assign MIS-2026-000123 <@U123>` or `assign MIS-2026-000123 Testworker Example`. */
   private async assign(message: ChatMessage, words: string[], who: string): Promise<Reply[]> {
     const [reference] = words;
     if (!reference || !who) return [text(this.deps.messages.assignUsage)];
     const { interviews } = this.deps;
-    const user = await interviews.userByMention(message.actor.platform, who);
+    const user = await interviews.userByMention(message.actor, who);
     try {
       const done = await interviews.assign(message.actor, reference, {
         userId: user?.id ?? null,

@@ -38,6 +38,9 @@ function sentTo(submission: Submission, messages: Messages): string {
 /** What a saved form says on every surface: its `done` words with the reference, and a risk check's result. */
 export function confirmation(done: string, submission: Submission, messages: Messages): Reply[] {
   const replies: Reply[] = [text(fill(done, submission.vars), 'success'), text(sentTo(submission, messages))];
+  // Told only what is true when it is said: delivery comes later, through the outbox.
+  if (submission.alerted === 'queued') replies.push(text(messages.alertQueued));
+  if (submission.alerted === 'kept-open') replies.push(text(messages.alertKeptOpen));
   const risk = submission.risk;
   if (!risk) return replies;
   const words = messages.riskCheck;

@@ -53,11 +53,23 @@ export class InterviewService {
   }
 
   /** The user a chat mention names: `<@U123>` in Slack, `@id` in the terminal. */
-  async userByMention(platform: string, mention: string): Promise<{ id: string; name: string } | null> {
+  async userByMention(
+    actor: Pick<Actor, 'platform' | 'workspace'>,
+    mention: string,
+  ): Promise<{ id: string; name: string } | null> {
     const id =
       /^<@([A-Za-z0-9._-]+)(?:\|[^>]*)?>$/.exec(mention)?.[1] ?? /^@([A-Za-z0-9._-]+)$/.exec(mention)?.[1];
     if (!id) return null;
-    const user = await this.db.user.findFirst({ where: { platform, platformUserId: id } });
+    // Someone in the actor's own workspace: the same id in another workspace is another person.
+    const user = await this.db.user.findUnique({
+      where: {
+        platform_workspace_platformUserId: {
+          platform: actor.platform,
+          workspace: actor.workspace,
+          platformUserId: id,
+        },
+      },
+    });
     return user ? { id: user.id, name: user.displayName } : null;
   }
 }

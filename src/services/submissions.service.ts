@@ -16,7 +16,7 @@ import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { nextReference } from '../store/references';
 import { type Actor, auditAs } from './actor';
-import type { AlertService } from './alerts.service';
+import type { Alerted, AlertService } from './alerts.service';
 import type { MetListService } from './met-list.service';
 import { authorise, NotPossibleError } from './refusal';
 
@@ -44,6 +44,8 @@ export interface Submission {
   /** The destinations the record was queued for in its own transaction; empty when it is only kept. */
   sentTo: readonly string[];
   risk?: RiskResult;
+  /** Whether the alerts this record raised can reach anyone, for the reporter's confirmation. */
+  alerted?: Alerted;
 }
 
 interface Saving {
@@ -356,9 +358,13 @@ export class SubmissionService {
         },
       });
       await enqueueRecordDeliveries(tx, this.cipher, envelope, this.routes, now);
-      if (this.alerts && facts) await this.alerts.raiseForRecord(tx, { id, reference, initials }, facts, now);
+      const alerted =
+        this.alerts && facts
+          ? await this.alerts.raiseForRecord(tx, { id, reference, initials }, facts, now)
+          : null;
       await this.audit(tx, actor, 'create', 'record', id, reference, now);
-      return { recordId: id, reference, type, vars: { reference }, sentTo: this.routes[type] ?? [] };
+      const sentTo = this.routes[type] ?? [];
+      return { recordId: id, reference, type, vars: { reference }, sentTo, ...(alerted && { alerted }) };
     });
   }
 

@@ -1,5 +1,6 @@
-import type { Db } from '../store/database';
-import type { AlertView } from './alerts.service';
+import type { Audience } from '../domain/alert-rules';
+import type { AlertView } from '../domain/alert-view';
+import type { Db, Tx } from '../store/database';
 
 /** One place the bot can speak first: a channel, or one person's direct chat. */
 export interface SurfaceTarget {
@@ -19,8 +20,9 @@ export interface AlertPost {
 }
 
 /**
- * What a chat platform does when the bot speaks first (Slack, Teams): post an alert with
- * Acknowledge and View details buttons, update it in place, and tell one person something.
+ * What a place does when the bot speaks first (Slack, Teams, the duty mailbox): post an alert
+ * (with Acknowledge and View details buttons where the platform has them), update it in place,
+ * and tell one person something.
  */
 export interface Surface {
   platform: string;
@@ -33,7 +35,7 @@ export type Surfaces = Map<string, Surface>;
 
 /** A user's direct chat on their own platform: a stored personal address, or their user id. */
 export async function userTargets(
-  db: Db,
+  db: Db | Tx,
   surfaces: Surfaces,
   where: { role?: string; id?: string },
 ): Promise<SurfaceTarget[]> {
@@ -50,4 +52,33 @@ export async function userTargets(
       address: address?.address ?? null,
     };
   });
+}
+
+/** Who an audience means, on the surfaces that are on: an audience with none cannot be reached. */
+export async function audienceTargets(
+  db: Db | Tx,
+  surfaces: Surfaces,
+  audience: Audience,
+  subjectUserId: string | null,
+): Promise<SurfaceTarget[]> {
+  switch (audience) {
+    case 'duty':
+    case 'met-coordinator': {
+      const places = await db.chatAddress.findMany({
+        where: { purpose: audience, removedAt: null, platform: { in: [...surfaces.keys()] } },
+        orderBy: { createdAt: 'asc' },
+      });
+      if (places.length || audience === 'duty') {
+        return places.map((c) => ({ platform: c.platform, kind: 'channel', key: c.key, address: c.address }));
+      }
+      return userTargets(db, surfaces, { role: 'met-member' });
+    }
+    case 'interviewer':
+      return subjectUserId ? userTargets(db, surfaces, { id: subjectUserId }) : [];
+    case 'admins':
+      return userTargets(db, surfaces, { role: 'admin' });
+    default:
+      // The lead professional is recorded as a name on the MET list, not as a user: not reachable.
+      return [];
+  }
 }

@@ -1,16 +1,42 @@
+import type { Clock } from '../domain/clock';
+import { identityKey, parseIdentityKey, workspaceKey } from '../domain/identity-key';
 import type { Role } from '../domain/policy';
 import { isRole } from '../domain/policy';
-import type { Db } from '../store/database';
+import { appendAudit } from '../store/audit';
+import type { Db, Provider } from '../store/database';
 import type { Actor, Identity } from './actor';
 
+/** Who becomes a practitioner the first time the bot meets them. */
+export interface Enrolment {
+  /** Everyone, from every workspace (guests excepted). */
+  everyone: boolean;
+  /** Otherwise only people from these workspaces (`slack:<team id>`, `teams:<tenant id>`). */
+  workspaces: ReadonlySet<string>;
+}
+
+const nobodyEnrols: Enrolment = { everyone: false, workspaces: new Set() };
+
+export interface UserOptions {
+  clock: Clock;
+  enrolment?: Enrolment;
+  /** Identity keys (`platform:workspace:user`) of the people who are admins (METBOT_ADMINS). */
+  admins?: ReadonlySet<string>;
+}
+
 export class UserService {
+  private readonly clock: Clock;
+  private readonly enrolment: Enrolment;
+  private readonly admins: ReadonlySet<string>;
+
   constructor(
     private readonly db: Db,
-    /** The role given to someone the bot has not met, or null to refuse strangers. */
-    private readonly enrolAs: Role | null,
-    /** Platform user ids that are admins from the start (METBOT_ADMINS). */
-    private readonly admins: ReadonlySet<string> = new Set(),
-  ) {}
+    private readonly provider: Provider,
+    options: UserOptions,
+  ) {
+    this.clock = options.clock;
+    this.enrolment = options.enrolment ?? nobodyEnrols;
+    this.admins = options.admins ?? new Set();
+  }
 
   /** The known user behind an identity, enrolling them if the bot is set to; null if unknown. */
   async resolve(identity: Identity, surface: string): Promise<Actor | null> {
@@ -23,9 +49,8 @@ export class UserService {
       where: { platform_workspace_platformUserId: key },
       include: { agency: true },
     });
-    const bootstrapAdmin = this.admins.has(identity.platformUserId);
     if (!user) {
-      const role = bootstrapAdmin ? 'admin' : this.enrolAs;
+      const role = this.admins.has(identityKey(key)) ? 'admin' : this.enrolAs(identity);
       if (!role) return null;
       user = await this.db.user.upsert({
         where: { platform_workspace_platformUserId: key },
@@ -37,13 +62,23 @@ export class UserService {
     return toActor(user, surface);
   }
 
-  /** Makes sure a user exists with this role and agency (the terminal chat, set-up, tests). */
-  async ensure(identity: Identity, role: Role, agencyName: string | null, surface: string): Promise<Actor> {
+  private enrolAs(identity: Identity): Role | null {
+    if (identity.guest) return null;
+    const { everyone, workspaces } = this.enrolment;
+    return everyone || workspaces.has(workspaceKey(identity)) ? 'practitioner' : null;
+  }
+
+  /**
+   * Makes sure a user exists with this role and agency (the terminal chat, set-up, tests); a
+   * person named in METBOT_ADMINS stays an admin whatever role is asked for.
+   */
+  async ensure(identity: Identity, asked: Role, agencyName: string | null, surface: string): Promise<Actor> {
     const key = {
       platform: identity.platform,
       workspace: identity.workspace,
       platformUserId: identity.platformUserId,
     };
+    const role = this.admins.has(identityKey(key)) ? 'admin' : asked;
     const agency = agencyName
       ? await this.db.agency.upsert({ where: { name: agencyName }, create: { name: agencyName }, update: {} })
       : null;
@@ -56,6 +91,36 @@ export class UserService {
     });
     return toActor(user, surface);
   }
+
+  /**
+   * Run at every start-up: the people named in METBOT_ADMINS whom the bot already knows become
+   * admins again, even if their role was changed since. Those it has not met become admins when
+   * they first speak. Returns how many were changed.
+   */
+  async applyAdmins(): Promise<number> {
+    let changed = 0;
+    for (const key of this.admins) {
+      const user = await this.db.user.findUnique({
+        where: { platform_workspace_platformUserId: parseIdentityKey(key) },
+      });
+      if (!user || user.role === 'admin') continue;
+      await this.db.$transaction(async (tx) => {
+        await tx.user.update({ where: { id: user.id }, data: { role: 'admin' } });
+        await appendAudit(tx, this.provider, {
+          actorId: null,
+          actor: 'METBOT_ADMINS',
+          surface: 'start-up',
+          action: 'update',
+          recordType: 'user',
+          recordId: user.id,
+          detail: `role ${user.role} → admin`,
+          at: this.clock.now(),
+        });
+      });
+      changed++;
+    }
+    return changed;
+  }
 }
 
 function toActor(
@@ -65,6 +130,7 @@ function toActor(
     role: string;
     agencyId: string | null;
     platform: string;
+    workspace: string;
     agency: { name: string } | null;
   },
   surface: string,
@@ -77,6 +143,7 @@ function toActor(
     agencyId: user.agencyId,
     agencyName: user.agency?.name ?? null,
     platform: user.platform,
+    workspace: user.workspace,
     surface,
   };
 }

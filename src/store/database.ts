@@ -6,8 +6,9 @@ import pg from 'pg';
 import { PrismaClient as PostgresClient } from './generated/postgresql/client';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client';
 import { migrate, sqliteFile } from './migrate';
+import type { Provider } from './provider';
 
-export type Provider = 'sqlite' | 'postgresql';
+export type { Provider } from './provider';
 
 /**
  * The store is typed against the SQLite client; the PostgreSQL client has the same model API

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import type { Provider } from './database';
+import type { Provider } from './provider';
 
 /**
  * Applies pending migrations from prisma/migrations/<provider>, each in one transaction.

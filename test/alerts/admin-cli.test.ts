@@ -37,13 +37,39 @@ describe.each(providers)('npm run admin on %s', (provider) => {
       '--role',
       'duty-officer',
     );
-    expect(done).toEqual({ code: 0, text: 'Nell Example is now a duty-officer.' });
+    expect(done).toEqual({ code: 0, text: 'Nell Example is now a duty officer.' });
     expect(await database.db.user.findFirst({ where: { platformUserId: 'U-NEW' } })).toMatchObject({
       role: 'duty-officer',
     });
     expect(
       (await admin('role', 'grant', '--platform', 'console', '--user', 'U-NEW', '--role', 'boss')).code,
     ).toBe(1);
+  });
+
+  it('asks for --workspace when two workspaces hold the same user id', async () => {
+    for (const workspace of ['ws-one', 'ws-two']) {
+      await core.users.ensure(
+        { platform: 'console', workspace, platformUserId: 'U-TWIN', displayName: `Twin ${workspace}` },
+        'practitioner',
+        null,
+        'console',
+      );
+    }
+    const grant = (...more: string[]) =>
+      admin('role', 'grant', '--platform', 'console', '--user', 'U-TWIN', '--role', 'duty-officer', ...more);
+    expect(await grant()).toEqual({
+      code: 1,
+      text: 'More than one workspace has a console user U-TWIN: give --workspace as well.',
+    });
+    expect(await grant('--workspace', 'ws-two')).toEqual({
+      code: 0,
+      text: 'Twin ws-two is now a duty officer.',
+    });
+    const twins = await database.db.user.findMany({
+      where: { platformUserId: 'U-TWIN' },
+      orderBy: { workspace: 'asc' },
+    });
+    expect(twins.map((twin) => twin.role)).toEqual(['practitioner', 'duty-officer']);
   });
 
   it('answers who read a record', async () => {

@@ -22,13 +22,26 @@ describe.each(providers)('running the bot from chat on %s', (provider) => {
     );
     expect(refused).toContain('giving people roles is only for admins');
     const done = await chatWith(core, admin).say('admin grant @new-1 met-member Example Council');
-    expect(done).toContain('Nia Newcomer is now a met-member.');
+    expect(done).toContain('Nia Newcomer is now a MET group member.');
     const user = await database.db.user.findFirstOrThrow({
       where: { platformUserId: 'new-1' },
       include: { agency: true },
     });
     expect(user).toMatchObject({ role: 'met-member', agency: { name: 'Example Council' } });
     expect(await chatWith(core, admin).say('admin grant @new-1 chief')).toContain('There is no role "chief"');
+  });
+
+  it("finds a mentioned person only in the admin's own workspace: the same id elsewhere is someone else", async () => {
+    const admin = await testActor(core, 'adm-2', 'admin', 'Ada Admin');
+    await core.users.ensure(
+      { platform: 'console', workspace: 'elsewhere', platformUserId: 'far-1', displayName: 'Fay Faraway' },
+      'practitioner',
+      null,
+      'console',
+    );
+    expect(await chatWith(core, admin).say('admin grant @far-1 met-member')).toContain('Admin commands:');
+    const far = await database.db.user.findFirstOrThrow({ where: { platformUserId: 'far-1' } });
+    expect(far.role).toBe('practitioner');
   });
 
   it('answers who read a record', async () => {
@@ -84,7 +97,9 @@ describe.each(providers)('running the bot from chat on %s', (provider) => {
       text: 'setup duty here',
       place,
     });
-    expect(said[0]).toMatchObject({ text: 'This channel will now get the duty alerts.' });
+    expect(said[0]).toMatchObject({
+      text: expect.stringContaining('This channel will now get the duty alerts.'),
+    });
     expect(await database.db.chatAddress.findFirst({ where: { purpose: 'duty' } })).toMatchObject({
       key: 'C-DUTY',
     });

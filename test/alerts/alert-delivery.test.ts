@@ -52,16 +52,12 @@ describe.each(providers)('posting alerts on %s', (provider) => {
   let cipher: Awaited<ReturnType<typeof createTestCore>>['cipher'];
 
   beforeAll(async () => {
-    ({ core, database, cipher } = await createTestCore(provider));
-    transport = new AlertDeliveryTransport(
-      database.db,
-      core.alerts,
-      new Map([
-        ['slack', slack.surface],
-        ['teams', teams.surface],
-      ]),
-      createLogger('silent'),
-    );
+    const surfaces = new Map([
+      ['slack', slack.surface],
+      ['teams', teams.surface],
+    ]);
+    ({ core, database, cipher } = await createTestCore(provider, { surfaces }));
+    transport = new AlertDeliveryTransport(database.db, core.alerts, createLogger('silent'));
     for (const [platform, key] of [
       ['slack', 'C-DUTY'],
       ['teams', '19:duty@thread.tacv2'],
@@ -112,28 +108,24 @@ describe.each(providers)('posting alerts on %s', (provider) => {
 
 describe('an unreachable place', () => {
   it('does not hold up the others, and only it is tried again', async () => {
-    const { core, database, cipher } = await createTestCore('sqlite');
+    const slack = recordingSurface('slack');
+    let teamsUp = false;
+    const teams: Surface = {
+      platform: 'teams',
+      postAlert: async (target) => {
+        if (!teamsUp) throw new Error('403 the bot was removed');
+        return { platform: 'teams', key: target.key, messageId: 'm1' };
+      },
+      updateAlert: async () => undefined,
+      tell: async () => undefined,
+    };
+    const surfaces = new Map([
+      ['slack', slack.surface],
+      ['teams', teams],
+    ]);
+    const { core, database, cipher } = await createTestCore('sqlite', { surfaces });
     try {
-      const slack = recordingSurface('slack');
-      let teamsUp = false;
-      const teams: Surface = {
-        platform: 'teams',
-        postAlert: async (target) => {
-          if (!teamsUp) throw new Error('403 the bot was removed');
-          return { platform: 'teams', key: target.key, messageId: 'm1' };
-        },
-        updateAlert: async () => undefined,
-        tell: async () => undefined,
-      };
-      const transport = new AlertDeliveryTransport(
-        database.db,
-        core.alerts,
-        new Map([
-          ['slack', slack.surface],
-          ['teams', teams],
-        ]),
-        createLogger('silent'),
-      );
+      const transport = new AlertDeliveryTransport(database.db, core.alerts, createLogger('silent'));
       for (const [platform, key] of [
         ['teams', 'T-DUTY'],
         ['slack', 'C-DUTY'],
@@ -165,6 +157,56 @@ describe('an unreachable place', () => {
       expect(slack.shown.size).toBe(1);
       const posts = JSON.parse((await database.db.alert.findUniqueOrThrow({ where: { id } })).posts);
       expect(posts.map((p: { platform: string }) => p.platform).sort()).toEqual(['slack', 'teams']);
+    } finally {
+      await database.destroy();
+    }
+  });
+});
+
+describe.each(providers)('every place failing on %s', (provider) => {
+  it(`is retried, and the alert stays open with nobody reached (${provider})`, async () => {
+    const down: Surface = {
+      platform: 'slack',
+      postAlert: async () => {
+        throw new Error('channel_not_found');
+      },
+      updateAlert: async () => undefined,
+      tell: async () => undefined,
+    };
+    const { core, database, cipher } = await createTestCore(provider, {
+      surfaces: new Map([['slack', down]]),
+    });
+    try {
+      await database.db.chatAddress.create({
+        data: { platform: 'slack', key: 'C-GONE', kind: 'channel', address: '{}', purpose: 'duty' },
+      });
+      const id = await database.db.$transaction((tx) =>
+        core.alerts.raise(
+          tx,
+          { rule: 'immediate-danger', reference: 'INT-2026-000007', initials: 'J.E.' },
+          core.clock.now(),
+        ),
+      );
+      const message = await database.db.outboxMessage.findFirstOrThrow({ where: { destination: 'alert' } });
+      const transport = new AlertDeliveryTransport(database.db, core.alerts, createLogger('silent'));
+      expect(
+        await transport.send({
+          id: message.id,
+          destination: 'alert',
+          recordId: null,
+          idempotencyKey: message.idempotencyKey,
+          attempt: 1,
+          payload: cipher.decryptJson(message.payloadEnc),
+        }),
+      ).toEqual({ ok: false, retry: true, error: 'channel_not_found' });
+      expect(await database.db.alert.findUniqueOrThrow({ where: { id } })).toMatchObject({
+        posts: '[]',
+        acknowledgedAt: null,
+      });
+      const duty = await testActor(core, 'd-1', 'duty-officer');
+      expect(await core.alerts.openAlerts(duty)).toEqual([
+        expect.objectContaining({ code: 'INT-2026-000007', reached: 0 }),
+      ]);
     } finally {
       await database.destroy();
     }

@@ -3,6 +3,7 @@ import { type RecordFacts, rulesRaisedBy } from '../../src/domain/alert-rules';
 import { fixedClock, HOUR } from '../../src/domain/clock';
 import { createLogger } from '../../src/logger';
 import { Scheduler } from '../../src/scheduler/scheduler';
+import type { Surface } from '../../src/services/surfaces';
 import { timerHandlers } from '../../src/services/timer-handlers';
 import { chatWith, missingScript } from '../support/chat';
 import { createTestCore, type TestCore, testActor } from '../support/core';
@@ -64,8 +65,22 @@ describe.each(providers)('alerts and the return-interview workflow on %s', (prov
   const clock = fixedClock('2026-11-28T10:00:00Z');
   const childName = 'Testchild Alertson';
 
+  // Escalation goes only to people who can be reached: here, MET members on Slack.
+  const slack: Surface = {
+    platform: 'slack',
+    postAlert: async (target) => ({ platform: 'slack', key: target.key, messageId: '1' }),
+    updateAlert: async () => undefined,
+    tell: async () => undefined,
+  };
+
   beforeAll(async () => {
-    ({ core, database } = await createTestCore(provider, { clock }));
+    ({ core, database } = await createTestCore(provider, { clock, surfaces: new Map([['slack', slack]]) }));
+    await core.users.ensure(
+      { platform: 'slack', workspace: 'T1', platformUserId: 'UMET', displayName: 'Mo Example' },
+      'met-member',
+      'Example Agency',
+      'slack',
+    );
     scheduler = new Scheduler(
       database.db,
       database.provider,

@@ -98,7 +98,7 @@ describe.each(providers)('duty alerts on Slack and Teams on %s', (provider) => {
     );
     const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url });
     const teamsOn = await createTeamsFeatureWith({ proactive: { baseDelayMs: 5, maxDelayMs: 20 } })({
-      env: { TEAMS_ENABLED: 'true' },
+      env: { TEAMS_UNAUTHENTICATED_LOCAL: 'true' },
       config,
       core,
       database,
@@ -111,10 +111,11 @@ describe.each(providers)('duty alerts on Slack and Teams on %s', (provider) => {
     server = await listen(createApp(database, [slackSide.feature, teams]), 0, '127.0.0.1', log);
     url = `http://127.0.0.1:${server.port}`;
     await slackSide.feature.start?.();
-    surfaces = new Map(
-      [slackSide.feature.surface, teams.surface].map((surface) => [surface!.platform, surface!]),
-    );
-    transport = new AlertDeliveryTransport(database.db, core.alerts, surfaces, log);
+    // As main.ts does: the core's map of surfaces is filled in once the features exist.
+    surfaces = core.surfaces;
+    for (const surface of [slackSide.feature.surface, teams.surface])
+      surfaces.set(surface!.platform, surface!);
+    transport = new AlertDeliveryTransport(database.db, core.alerts, log);
 
     const slackPerson = (who: SlackPerson, role: Role, name: string) =>
       core.users.ensure(

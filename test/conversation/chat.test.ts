@@ -207,6 +207,14 @@ describe.each(providers)('the chat on %s', (provider) => {
     expect(answer).toContain('An admin in your partnership can give you that role');
   });
 
+  it('never tells an admin to ask an admin', async () => {
+    const actor = await testActor(core, 'a-due', 'admin');
+    const answer = await chatWith(core, actor).say('due');
+    expect(answer).toContain('the due list is only for duty officers and MET group members');
+    expect(answer).toContain('Admins set metbot up and manage roles, but do not do this themselves.');
+    expect(answer).not.toContain('An admin in your partnership');
+  });
+
   it("does not let a practitioner record a return on someone else's report", async () => {
     const other = await testActor(core, 'p-other', 'practitioner');
     expect(await chatWith(core, other, 'other').say('found')).toContain(

@@ -131,6 +131,8 @@ describe('gateway settings', () => {
     ],
     [{ CASE_FILE_EMAIL: 'casefile@council.example' }, 'GATEWAY_SMTP_URL must be set when CASE_FILE_EMAIL'],
     [{ ...email, GATEWAY_SEND_MISSING: 'sometimes' }, 'GATEWAY_SEND_MISSING must be true or false'],
+    [{ DUTY_EMAIL: 'duty@partnership.example' }, 'GATEWAY_SMTP_URL must be set when DUTY_EMAIL'],
+    [{ ...email, DUTY_EMAIL: 'the duty desk' }, 'DUTY_EMAIL must be one or more email addresses'],
     [
       { ...email, GATEWAY_EMAIL_TO: 'not an address' },
       'GATEWAY_EMAIL_TO must be one or more email addresses',

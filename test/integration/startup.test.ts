@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -35,7 +35,8 @@ describe('start-up', () => {
   it.each([
     [{ PORT: 'abc' }, 'PORT must be a port number from 0 to 65535'],
     [{ DATABASE_URL: 'mysql://db/metbot' }, 'DATABASE_URL must be a postgresql:// URL'],
-    [{ NODE_ENV: 'production', PORT: '0' }, 'DATA_KEY must be set in production'],
+    [{ PORT: '0' }, 'DATA_KEY must be set when NODE_ENV=production'],
+    [{ NODE_ENV: 'test', PORT: '0' }, 'DATA_KEY must be set when NODE_ENV=test'],
   ])('stops with one clear line for %o', async (env, message) => {
     const dir = mkdtempSync(join(tmpdir(), 'metbot-start-'));
     const bot = start({ DATA_DIR: dir, DATABASE_URL: `file:${dir}/m.db`, ...env });
@@ -44,16 +45,26 @@ describe('start-up', () => {
   });
 
   it.each(providers)(
-    'serves /healthz on %s with nothing set up, and stops cleanly on SIGTERM',
+    'serves /healthz on %s in development with nothing else set up, and stops cleanly on SIGTERM',
     async (provider) => {
       const dir = mkdtempSync(join(tmpdir(), 'metbot-start-'));
+      const home = mkdtempSync(join(tmpdir(), 'metbot-home-'));
       const { url, drop } = await createTestDatabaseUrl(provider);
       try {
-        const bot = start({ DATA_DIR: dir, DATABASE_URL: url, PORT: '0' });
+        const bot = start({
+          NODE_ENV: 'development',
+          DATA_DIR: dir,
+          DATABASE_URL: url,
+          PORT: '0',
+          XDG_CONFIG_HOME: home,
+        });
         const port = await bot.listening;
         const response = await fetch(`http://127.0.0.1:${port}/healthz`);
         expect(response.status).toBe(200);
         expect(await response.json()).toEqual({ status: 'ok', database: 'ok' });
+        // The development key is kept for the user, never beside the data.
+        expect(statSync(join(home, 'metbot', 'data.key')).mode & 0o777).toBe(0o600);
+        expect(readdirSync(dir)).not.toContain('data.key');
         bot.child.kill('SIGTERM');
         expect(await bot.exited).toBe(0);
         expect(bot.output()).toContain('metbot stopped');

@@ -28,6 +28,8 @@ describe('/met subcommands', () => {
     ['HELP', { chat: 'HELP' }],
     ['mine', { chat: 'mine' }],
     ['setup duty here', { chat: 'setup duty here' }],
+    ['alerts', { chat: 'alerts' }],
+    ['ack INT-2026-000001', { chat: 'ack INT-2026-000001' }],
     ['make tea', { chat: 'make tea' }],
   ])('routes "%s"', (said, route) => {
     expect(routeCommand(said, forms)).toEqual(route);

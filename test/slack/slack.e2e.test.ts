@@ -203,6 +203,19 @@ describe.each(providers)('Slack, end to end over HTTP (%s)', (provider) => {
     expect(h.slack.callsTo('chat.postMessage').length).toBe(before + 1);
   });
 
+  it('never enrols a Slack Connect guest (a DM from a user of another team), though it enrols the home team', async () => {
+    const before = h.slack.callsTo('chat.postMessage').length;
+    await h.dm({ user: 'UGUEST' }, 'help', undefined, { user_team: 'T0OTHER' });
+    await h.dm({ user: 'UHOME' }, 'help', undefined, { user_team: 'T1' });
+    const told = h.slack.callsTo('chat.postMessage').slice(before);
+    expect(told[0]!.args.text).toContain('I do not know you yet');
+    expect(told[1]!.args.text).not.toContain('I do not know you yet');
+    const users = await h.database.db.user.findMany({
+      where: { platformUserId: { in: ['UGUEST', 'UHOME'] } },
+    });
+    expect(users.map((user) => [user.workspace, user.platformUserId])).toEqual([['T1', 'UHOME']]);
+  });
+
   it("does not answer a bot's message, its own, or an edit", async () => {
     const before = h.slack.calls.length;
     await h.dm(practitioner, 'help', undefined, { bot_id: 'BOTHER', subtype: 'bot_message' });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { alertCard, alertSubmitOf } from '../../adapters/teams/alert-cards';
+import { alertCard, alertSubmitOf, detailsCard } from '../../adapters/teams/alert-cards';
 import type { AlertView } from '../../src/services/alerts.service';
+import { microsoftCardProblems } from './microsoft-cards';
 import { elements } from './support';
 
 const view: AlertView = {
@@ -46,6 +47,13 @@ describe('an alert as an Adaptive Card', () => {
         .filter((e) => e.type === 'Action.Submit')
         .map((a) => a.title),
     ).toEqual(['View details']);
+  });
+
+  it("passes Microsoft's own card library at 1.5: new, escalated, acknowledged, and its details", () => {
+    for (const shown of [view, { ...view, escalated: true, acknowledged: 'Acknowledged by A. Example' }]) {
+      expect(microsoftCardProblems(alertCard(shown))).toEqual([]);
+    }
+    expect(microsoftCardProblems(detailsCard(view, null))).toEqual([]);
   });
 
   it('reads a button press, and only an alert button', () => {

@@ -11,6 +11,7 @@ import { createLogger } from '../../src/logger';
 import type { Actor } from '../../src/services/actor';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { testCipher } from '../support/keys';
+import { microsoftCardProblems } from './microsoft-cards';
 import { elements } from './support';
 
 /** Elements Teams renders in Adaptive Cards (schema 1.5 and below), and the actions it supports. */
@@ -43,6 +44,7 @@ function checkForTeams(card: AdaptiveCard): void {
   expect(new Set(ids).size).toBe(ids.length);
   // Teams refuses a message over 40 KB.
   expect(JSON.stringify(card).length).toBeLessThan(40_000);
+  expect(microsoftCardProblems(card)).toEqual([]);
 }
 
 describe('Adaptive Cards from the forms', () => {
@@ -56,6 +58,8 @@ describe('Adaptive Cards from the forms', () => {
       config: {
         DRAFT_EXPIRY_HOURS: 24,
         ENROL_NEW_USERS: 'practitioner',
+        ENROL_SLACK_TEAMS: [],
+        ENROL_TEAMS_TENANTS: [],
         METBOT_ADMINS: new Set(),
         REPEAT_MISSING_THRESHOLD: 3,
         REPEAT_MISSING_DAYS: 90,
@@ -90,6 +94,20 @@ describe('Adaptive Cards from the forms', () => {
           messages: core.prompts.messages,
         });
         checkForTeams(card);
+        // The same step coming back with answers in it (a resubmitted card keeps them).
+        const answered = Object.fromEntries(
+          questions.map((q) => [q.question.field, q.question.type === 'number' ? '14' : 'yes']),
+        );
+        checkForTeams(
+          formCard({
+            title: spec.form.title,
+            sections: [{ questions }],
+            inputs: answered,
+            errors: {},
+            actions: stepActions({ draft: 'd', step, last: true, canGoBack: false }),
+            messages: core.prompts.messages,
+          }),
+        );
       }
       const whole = formCard({
         title: spec.form.title,
@@ -131,6 +149,33 @@ describe('Adaptive Cards from the forms', () => {
       isRequired: false,
     });
     expect(byId.get('child.ageYears')).toMatchObject({ type: 'Input.Number' });
+    const risks = elements(card).findIndex((e) => e.id === 'risks');
+    expect(elements(card)[risks + 1]).toMatchObject({ type: 'TextBlock', text: 'Choose all that apply.' });
+  });
+
+  it('sends an age as a number, and never a choice set with nothing to choose', async () => {
+    const spec = core.catalogue.spec('missing', actor);
+    const sections = await allQuestions(spec);
+    const card = formCard({
+      title: 't',
+      sections,
+      inputs: { 'child.ageYears': '14' },
+      errors: {},
+      actions: [],
+      messages: core.prompts.messages,
+    });
+    expect(elements(card).find((e) => e.id === 'child.ageYears')).toMatchObject({ value: 14 });
+    const missingFrom = sections.flatMap((s) => s.questions).find((q) => q.question.field === 'missingFrom')!;
+    const bare = formCard({
+      title: 't',
+      sections: [{ questions: [{ ...missingFrom, options: [] }] }],
+      inputs: {},
+      errors: {},
+      actions: [],
+      messages: core.prompts.messages,
+    });
+    expect(elements(bare).find((e) => e.id === 'missingFrom')).toMatchObject({ type: 'Input.Text' });
+    expect(microsoftCardProblems(bare)).toEqual([]);
   });
 
   it('reads card inputs as the engine reads answers', async () => {

@@ -67,7 +67,7 @@ describe('proactive messages from stored conversation references', () => {
     const log = createLogger('silent');
     const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: teams.database.url });
     const fresh = await createTeamsFeatureWith()({
-      env: { TEAMS_ENABLED: 'true' },
+      env: { TEAMS_UNAUTHENTICATED_LOCAL: 'true' },
       config,
       core: teams.core,
       database: teams.database,

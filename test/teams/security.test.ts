@@ -49,7 +49,7 @@ describe('who may talk to the Teams bot', () => {
   it('refuses a tenant that is not on the allow-list with 403, and answers one that is', async () => {
     connector = await startConnector();
     teams = await startTeamsBot('sqlite', {
-      TEAMS_ENABLED: 'true',
+      TEAMS_UNAUTHENTICATED_LOCAL: 'true',
       TEAMS_ALLOWED_TENANTS: `other-tenant, ${tenant.toUpperCase()}`,
     });
     const place = { ...personalChat(practitioner), tenantId: 'tenant-not-allowed' };
@@ -160,10 +160,10 @@ describe('the Bot Framework token check', () => {
 });
 
 describe('Teams settings', () => {
-  async function factory(env: Record<string, string>, nodeEnv = 'test') {
+  async function factory(env: Record<string, string>, nodeEnv = 'test', host = '127.0.0.1') {
     const database = await createTestDatabase('sqlite');
     try {
-      const config = loadConfig({ NODE_ENV: nodeEnv, DATABASE_URL: database.url });
+      const config = loadConfig({ NODE_ENV: nodeEnv, HOST: host, DATABASE_URL: database.url });
       const log = createLogger('silent');
       const core = createCore({ config, database, cipher: testCipher(), log });
       return await createTeamsFeature({ env, config, core, database, cipher: testCipher(), log });
@@ -172,7 +172,7 @@ describe('Teams settings', () => {
     }
   }
 
-  it('is off, saying which settings turn it on, when neither an app id nor TEAMS_ENABLED is set', async () => {
+  it('is off, saying which settings turn it on, when neither an app id nor TEAMS_UNAUTHENTICATED_LOCAL is set', async () => {
     const result = await factory({});
     expect(result).toMatchObject({
       on: false,
@@ -181,10 +181,34 @@ describe('Teams settings', () => {
     });
   });
 
-  it('refuses to run unauthenticated in production', async () => {
-    await expect(factory({ TEAMS_ENABLED: 'true' }, 'production')).rejects.toThrow(
-      /TEAMS_ENABLED=true without MicrosoftAppId/,
+  it('runs unauthenticated only on a loopback address, with the flag, outside production', async () => {
+    const local = { TEAMS_UNAUTHENTICATED_LOCAL: 'true' };
+    expect(await factory(local, 'development', '127.0.0.1')).toMatchObject({ on: true });
+    expect(await factory(local, 'test', '::1')).toMatchObject({ on: true });
+    await expect(factory(local, 'production', '127.0.0.1')).rejects.toThrow(
+      /TEAMS_UNAUTHENTICATED_LOCAL=true takes unchecked requests and is refused when NODE_ENV=production/,
     );
+    for (const host of ['0.0.0.0', '192.0.2.10', 'localhost']) {
+      await expect(factory(local, 'development', host)).rejects.toThrow(
+        `HOST must be a loopback address such as 127.0.0.1 (it is "${host}")`,
+      );
+    }
+  });
+
+  it('refuses the old TEAMS_ENABLED, which ran unauthenticated on any address', async () => {
+    await expect(factory({ TEAMS_ENABLED: 'true' })).rejects.toThrow(
+      /TEAMS_ENABLED is no longer read; set MicrosoftAppId and MicrosoftAppPassword, or for a local trial TEAMS_UNAUTHENTICATED_LOCAL=true/,
+    );
+  });
+
+  it('needs a tenant allow-list in production', async () => {
+    const app = { MicrosoftAppId: appId, MicrosoftAppPassword: 'x' };
+    await expect(factory(app, 'production', '0.0.0.0')).rejects.toThrow(
+      /TEAMS_ALLOWED_TENANTS must list the tenant ids metbot answers when NODE_ENV=production/,
+    );
+    expect(await factory({ ...app, TEAMS_ALLOWED_TENANTS: tenant }, 'production', '0.0.0.0')).toMatchObject({
+      on: true,
+    });
   });
 
   it('names the missing setting in one line', async () => {

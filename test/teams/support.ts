@@ -76,15 +76,20 @@ export async function startConnector() {
 
 export type Connector = Awaited<ReturnType<typeof startConnector>>;
 
-/** The app as main.ts runs it, with only the Teams feature, on a fresh database. */
+/**
+ * The app as main.ts runs it, with only the Teams feature, on a fresh database: unauthenticated
+ * on loopback unless `env` sets an app id, enrolling people from the test tenant. `settings`
+ * adds core settings (METBOT_ADMINS, the enrolment lists).
+ */
 export async function startTeamsBot(
   provider: Provider,
-  env: Record<string, string> = { TEAMS_ENABLED: 'true' },
+  env: Record<string, string> = { TEAMS_UNAUTHENTICATED_LOCAL: 'true' },
   options: TeamsFeatureOptions = {},
+  settings: Record<string, string> = { ENROL_TEAMS_TENANTS: tenant },
 ) {
   const database = await createTestDatabase(provider);
   const log = createLogger('silent');
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url });
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, ...settings });
   const clock = fixedClock('2026-11-28T10:00:00Z');
   const core = createCore({ config, database, cipher: testCipher(), log, clock });
   const result = await createTeamsFeatureWith({ proactive: { baseDelayMs: 5, maxDelayMs: 20 }, ...options })({

@@ -1,9 +1,11 @@
 import { createDashboard } from '../../adapters/web';
 import type { DashboardSettings } from '../../adapters/web/settings';
 import type { KeySource } from '../../adapters/web/teams-sso';
+import { loadPrompts } from '../../src/conversation/prompts';
 import { fixedClock } from '../../src/domain/clock';
 import { createLogger } from '../../src/logger';
 import { createApp, listen } from '../../src/server';
+import { AlertService } from '../../src/services/alerts.service';
 import type { Provider } from '../../src/store/database';
 import { createTestDatabase } from '../support/databases';
 import { testCipher } from '../support/keys';
@@ -28,6 +30,7 @@ export async function startDashboard(
     log,
     settings: { idleMinutes: 30, ...options.settings },
     repeat: { threshold: 3, days: 90 },
+    alerts: new AlertService(database.db, database.provider, cipher, clock, loadPrompts().alerts),
     keys: options.keys,
   });
   const fixture = await seedFixtureMonth(database.db, (name) => cipher.encrypt(name));

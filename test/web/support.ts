@@ -26,6 +26,7 @@ export async function makeActor(db: Db, id: string, role: Role, surface = 'dashb
     agencyId: agency.id,
     agencyName: agency.name,
     platform: 'console',
+    workspace: 'test',
     surface,
   };
 }

@@ -3,7 +3,7 @@ import { roleNames } from '../../../src/domain/policy';
 import { type Html, html } from '../html';
 import type { Viewer } from '../session';
 
-export type NavKey = 'due' | 'list' | 'missing' | 'repeat' | 'figures';
+export type NavKey = 'due' | 'list' | 'missing' | 'repeat' | 'figures' | 'alerts';
 
 const nav: [NavKey, string, string][] = [
   ['due', '/dashboard', 'Interviews due'],
@@ -11,6 +11,7 @@ const nav: [NavKey, string, string][] = [
   ['missing', '/dashboard/missing', 'Missing now'],
   ['repeat', '/dashboard/repeat', 'Repeat missing'],
   ['figures', '/dashboard/figures', 'Monthly figures'],
+  ['alerts', '/dashboard/alerts', 'Alerts'],
 ];
 
 export const ASSETS = '/dashboard/assets';

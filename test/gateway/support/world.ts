@@ -12,6 +12,8 @@ import { testCipher } from '../../support/keys';
 export const testConfig = {
   DRAFT_EXPIRY_HOURS: 24,
   ENROL_NEW_USERS: 'practitioner' as const,
+  ENROL_SLACK_TEAMS: [],
+  ENROL_TEAMS_TENANTS: [],
   METBOT_ADMINS: new Set<string>(),
   REPEAT_MISSING_THRESHOLD: 3,
   REPEAT_MISSING_DAYS: 90,

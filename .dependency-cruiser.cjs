@@ -1,0 +1,63 @@
+/**
+ * The boundaries of ARCHITECTURE.md, checked in CI (`npm run lint:deps`) and by
+ * test/unit/boundaries.test.ts, which also shows that a deliberate violation fails.
+ * Paths are relative to where depcruise runs (the repository root, or a test's fixture tree).
+ * What broke a rule when the check came in is listed in .dependency-cruiser-known-violations.json
+ * and ignored (--ignore-known): that list may only shrink; anything new fails CI.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'core-imports-no-adapter',
+      comment: 'The core knows no platform: only src/main.ts wires the adapters in.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/main\\.ts$' },
+      to: { path: '^adapters/' },
+    },
+    {
+      name: 'core-imports-no-platform-sdk',
+      comment: 'Every @slack, botbuilder and Teams import stays in adapters/.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: 'node_modules/(@slack/|botbuilder|botframework-|@microsoft/teams)' },
+    },
+    {
+      name: 'only-the-store-talks-to-prisma',
+      comment: 'The Prisma client and its generated code are reached through src/store only.',
+      severity: 'error',
+      from: { pathNot: '^(src/store/|scripts/|prisma\\.config\\.ts$|test/|bench/)' },
+      to: { path: '(^src/store/generated/|node_modules/@prisma/)' },
+    },
+    {
+      name: 'adapters-do-not-import-the-store',
+      comment: 'Adapters speak to the core, never to the database directly.',
+      severity: 'error',
+      from: { path: '^adapters/' },
+      to: { path: '^src/store/' },
+    },
+    {
+      name: 'the-domain-does-no-io',
+      comment: 'src/domain is pure types and rules.',
+      severity: 'error',
+      from: { path: '^src/domain/' },
+      to: {
+        path: '(^src/store/|node_modules/(pg|better-sqlite3|yaml|express|pino|nodemailer)/)',
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
+      name: 'no-circles',
+      comment: 'An import circle makes two modules one; break it with a port.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(node_modules|src/store/generated)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js', '.mjs', '.cjs', '.json'] },
+  },
+};
