@@ -49,7 +49,18 @@ export function gatewayFeature(transports: Transports): FeatureFactory {
             destination: destinations.metCoordinator,
           }),
         );
-        on.push(`MET list changes to ${settings.MET_COORDINATOR_EMAIL.join(', ')}`);
+        on.push(`MET coordinator ${settings.MET_COORDINATOR_EMAIL.join(', ')}`);
+      }
+      if (settings.CASE_FILE_EMAIL) {
+        transports.set(
+          destinations.caseFile,
+          createEmailTransport({
+            ...email,
+            to: settings.CASE_FILE_EMAIL,
+            destination: destinations.caseFile,
+          }),
+        );
+        on.push(`case file ${settings.CASE_FILE_EMAIL.join(', ')}`);
       }
       if (settings.DUTY_EMAIL) {
         dutyEmail = new DutyEmailSurface({ ...email, to: settings.DUTY_EMAIL, publicUrl: config.PUBLIC_URL });

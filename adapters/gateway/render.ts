@@ -170,13 +170,21 @@ function derivedSection(envelope: RecordEnvelope): Section | undefined {
   if (!derived) return undefined;
   const lines: Line[] = [];
   if (envelope.type === 'risk-check') {
-    const result = derived.result as { level: string; score: number; reasons: string[]; nextSteps: string[] };
-    lines.push({ label: 'Suggested level', value: result.level.toUpperCase() });
-    lines.push({ label: 'Score', value: String(result.score) });
+    const result = derived.result as {
+      level: string;
+      suggestedLevel?: string;
+      score: number;
+      reasons: string[];
+      nextSteps: string[];
+      unknown?: string[];
+    };
     if (derived.chosenLevel) {
       lines.push({ label: "Practitioner's level", value: String(derived.chosenLevel).toUpperCase() });
     }
+    lines.push({ label: 'Suggested level', value: (result.suggestedLevel ?? result.level).toUpperCase() });
+    lines.push({ label: 'Indicators', value: String(result.score) });
     if (result.reasons.length) lines.push({ label: 'Because', value: result.reasons.join('; ') });
+    if (result.unknown?.length) lines.push({ label: 'Not known', value: result.unknown.join('; ') });
     lines.push({ label: 'Next steps', value: result.nextSteps.join('; ') });
   } else {
     const rest: [string, unknown][] = [];

@@ -48,7 +48,7 @@ export const MessagesSchema = z.object({
   acknowledged: Line,
   saveFailed: Line,
   /** Where a saved record went: said on every surface, so that "sent" is said only when it is true. */
-  sentTo: z.object({ police: Line, coordinator: Line, keptOnly: Line }),
+  sentTo: z.object({ police: Line, coordinator: Line, caseFile: Line, keptOnly: Line }),
   lists: z.record(z.string(), Line),
   riskCheck: z.record(z.string(), Line),
 });

@@ -1,4 +1,4 @@
-import type { RiskCheckId, RiskRules } from '../domain/risk';
+import { type RiskCheckId, type RiskRules, UNKNOWN } from '../domain/risk';
 import type { Form } from './form-definition';
 import { fill, type Messages } from './prompts';
 
@@ -35,6 +35,16 @@ export function riskCheckForm(rules: RiskRules, check: RiskCheckId, messages: Me
             type: 'number',
             optional: true,
           },
+          ...spec.context.map((question) => ({
+            field: `context.${question.id}`,
+            label: question.label,
+            ask: question.ask,
+            help: question.help,
+            type: 'choice' as const,
+            options: question.options,
+            // "Don't know" (or skip) is an answer: it is stored as unknown.
+            optional: true,
+          })),
         ],
       },
       ...spec.groups.map((group) => ({
@@ -46,8 +56,15 @@ export function riskCheckForm(rules: RiskRules, check: RiskCheckId, messages: Me
             ask: group.ask,
             help: group.help,
             type: 'multichoice' as const,
-            options: group.indicators.map((indicator) => ({ value: indicator.id, label: indicator.label })),
-            optional: false,
+            options: [
+              ...group.indicators.map((indicator) => ({ value: indicator.id, label: indicator.label })),
+              { value: UNKNOWN, label: word('dontKnow') },
+            ],
+            // Skipping a list, or choosing "Don't know", is stored as unknown; "none" is an empty list.
+            optional: true,
+            ...(group.askWhen && {
+              when: { field: `context.${group.askWhen.context}`, in: group.askWhen.in },
+            }),
           },
         ],
       })),

@@ -25,6 +25,9 @@ const Text = z.string().trim().min(1);
 export const RiskCheckRecordAnswers = z.object({
   check: z.enum(['cse', 'missing', 'trafficking']),
   child: z.object({ name: Text.optional(), ageYears: z.number().int().min(0).max(25).optional() }).optional(),
+  /** Earlier answers that decide which lists are asked, e.g. { arrival: 'recent' }. */
+  context: z.record(z.string(), z.string()).optional(),
+  /** A list answered "Don't know" holds "unknown"; a list left out was not known or not asked. */
   indicators: z.record(z.string(), z.array(z.string())),
   ownLevel: z.enum(['agree', ...RISK_LEVELS]).optional(),
   ownReason: Text.optional(),
@@ -32,12 +35,19 @@ export const RiskCheckRecordAnswers = z.object({
 
 const RiskResultSchema = z.object({
   check: z.enum(['cse', 'missing', 'trafficking']),
+  /** The level that counts: the practitioner's when they chose one (see chosenLevel). */
   level: Level,
+  /** What the check suggested. */
+  suggestedLevel: Level.optional(),
+  chosenReason: z.string().optional(),
+  /** How many different indicators were chosen (one named in two lists counts once). */
   score: z.number(),
   reasons: z.array(z.string()),
   nextSteps: z.array(z.string()),
   disclaimer: z.string(),
   indicatorsChosen: z.array(z.object({ id: z.string(), label: z.string() })),
+  /** What the practitioner did not know: "Age", a list's name. */
+  unknown: z.array(z.string()).optional(),
 });
 
 export const metListStatuses = ['nominated', 'active', 'declined', 'removed'] as const;

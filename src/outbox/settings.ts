@@ -67,6 +67,15 @@ const emailList = z
     message: 'one or more email addresses, separated by commas',
   });
 
+const yesNo = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((value) => ['true', 'false', 'yes', 'no', '1', '0'].includes(value), {
+    message: 'true or false',
+  })
+  .transform((value) => ['true', 'yes', '1'].includes(value));
+
 const whole = (what: string, min: number) =>
   z.coerce
     .number({ error: `a whole number of ${what}` })
@@ -110,7 +119,11 @@ export const GatewaySettingsSchema = z
     GATEWAY_WEBHOOK_URL: webhookUrl.optional(),
     GATEWAY_WEBHOOK_SECRET: z.string().min(32, 'at least 32 characters (openssl rand -hex 32)').optional(),
     GATEWAY_ROUTES: Routes.optional(),
+    /** Missing and return notifications go to the police gateway only when this is true. */
+    GATEWAY_SEND_MISSING: yesNo.default(false),
     MET_COORDINATOR_EMAIL: emailList.optional(),
+    /** The child's case file mailbox: return interview outcomes go there too. */
+    CASE_FILE_EMAIL: emailList.optional(),
     /** The duty mailbox: alerts are emailed there, as they are posted to a duty channel. */
     DUTY_EMAIL: emailList.optional(),
   })
@@ -125,6 +138,7 @@ export const GatewaySettingsSchema = z
     if (s.GATEWAY_WEBHOOK_URL && !s.GATEWAY_WEBHOOK_SECRET)
       need('GATEWAY_WEBHOOK_SECRET', 'GATEWAY_WEBHOOK_URL');
     if (s.MET_COORDINATOR_EMAIL && !s.GATEWAY_SMTP_URL) need('GATEWAY_SMTP_URL', 'MET_COORDINATOR_EMAIL');
+    if (s.CASE_FILE_EMAIL && !s.GATEWAY_SMTP_URL) need('GATEWAY_SMTP_URL', 'CASE_FILE_EMAIL');
     if (s.DUTY_EMAIL && !s.GATEWAY_SMTP_URL) need('GATEWAY_SMTP_URL', 'DUTY_EMAIL');
     const on = configuredTransports(s);
     for (const [type, names] of Object.entries(s.GATEWAY_ROUTES ?? {})) {
@@ -169,17 +183,40 @@ function configuredTransports(s: Pick<GatewaySettings, 'GATEWAY_SMTP_URL' | 'GAT
 }
 
 /**
- * Which destinations each record type is queued for. With GATEWAY_ROUTES unset, every record type
- * goes to every configured transport; MET list changes also go to the MET coordinator when
- * MET_COORDINATOR_EMAIL is set. Nothing configured: nothing queued, records are still kept.
+ * What goes to the police gateway when GATEWAY_ROUTES is unset. The strategy sends the police
+ * intelligence (the FIB1, section F); missing and return notifications go only when
+ * GATEWAY_SEND_MISSING says so (the police are told of a missing child by 999 or 101 first). Risk
+ * checks, return interviews and MET list changes are the partnership's own records: they go to the
+ * MET coordinator, never to the police mailbox by default.
+ */
+const policeByDefault: readonly RecordType[] = ['intelligence'];
+const missingAndReturn: readonly RecordType[] = ['missing', 'return'];
+/** What the MET coordinator receives when MET_COORDINATOR_EMAIL is set. */
+const toCoordinator: readonly RecordType[] = ['risk-check', 'return-interview', 'met-list-change'];
+/** MET Strategy G(b): the interview's outcome is "recorded on the child's case file". */
+const toCaseFile: readonly RecordType[] = ['return-interview'];
+
+/**
+ * Which destinations each record type is queued for. The police gateway's transports: as
+ * GATEWAY_ROUTES says when it is set; otherwise intelligence, and missing and return when
+ * GATEWAY_SEND_MISSING is true. Besides, whatever the routes: risk checks, return interviews and MET
+ * list changes to the MET coordinator (MET_COORDINATOR_EMAIL), and return interviews to the child's
+ * case file (CASE_FILE_EMAIL). Nothing configured: nothing queued, records are still kept.
  */
 export function deliveryRoutes(settings: GatewaySettings): DeliveryRoutes {
   const on = configuredTransports(settings);
+  const police = (type: RecordType): readonly TransportName[] => {
+    if (settings.GATEWAY_ROUTES) return settings.GATEWAY_ROUTES[type] ?? [];
+    if (policeByDefault.includes(type)) return on;
+    if (missingAndReturn.includes(type) && settings.GATEWAY_SEND_MISSING) return on;
+    return [];
+  };
   const routes: DeliveryRoutes = {};
   for (const type of recordTypes) {
-    const names = settings.GATEWAY_ROUTES ? (settings.GATEWAY_ROUTES[type] ?? []) : on;
-    const list: string[] = names.map((name) => transportNames[name]);
-    if (type === 'met-list-change' && settings.MET_COORDINATOR_EMAIL) list.push(destinations.metCoordinator);
+    const list: string[] = police(type).map((name) => transportNames[name]);
+    if (toCoordinator.includes(type) && settings.MET_COORDINATOR_EMAIL)
+      list.push(destinations.metCoordinator);
+    if (toCaseFile.includes(type) && settings.CASE_FILE_EMAIL) list.push(destinations.caseFile);
     if (list.length) routes[type] = list;
   }
   return routes;

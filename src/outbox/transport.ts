@@ -9,6 +9,8 @@ export const destinations = {
   gatewayEmail: 'gateway-email',
   gatewayWebhook: 'gateway-webhook',
   metCoordinator: 'met-coordinator',
+  /** The child's case file (children's social care), for return interview outcomes. */
+  caseFile: 'case-file',
   receipt: 'receipt',
 } as const;
 

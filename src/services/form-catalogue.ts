@@ -54,17 +54,17 @@ export class FormCatalogue {
     const suggest = (answers: Record<string, unknown>) => {
       const given = answers as Partial<RiskCheckAnswers>;
       return scoreRiskCheck(rules, check, {
-        selected: selectedIndicators({ indicators: given.indicators ?? {} } as RiskCheckAnswers),
+        selected: selectedIndicators(given),
         ageYears: given.child?.ageYears,
-      });
+      }).suggestedLevel;
     };
     return {
       form: riskCheckForm(rules, check, this.prompts.messages),
       schema: riskCheckAnswersSchema(rules.checks[check]),
       hooks: {
-        vars: (answers) => ({ level: suggest(answers).level.toUpperCase() }),
+        vars: (answers) => ({ level: suggest(answers).toUpperCase() }),
         notes: (answers) => [
-          { label: words.suggested ?? 'Suggested level', value: suggest(answers).level.toUpperCase() },
+          { label: words.suggested ?? 'Suggested level', value: suggest(answers).toUpperCase() },
         ],
       },
     };

@@ -31,6 +31,7 @@ function sentTo(submission: Submission, messages: Messages): string {
   const places: string[] = [];
   if (submission.sentTo.some(isGatewayDestination)) places.push(messages.sentTo.police);
   if (submission.sentTo.includes(destinations.metCoordinator)) places.push(messages.sentTo.coordinator);
+  if (submission.sentTo.includes(destinations.caseFile)) places.push(messages.sentTo.caseFile);
   return places.length ? places.join(' ') : messages.sentTo.keptOnly;
 }
 
@@ -43,19 +44,30 @@ export function confirmation(done: string, submission: Submission, messages: Mes
   const risk = submission.risk;
   if (!risk) return replies;
   const words = messages.riskCheck;
+  // The practitioner's own level heads the result; the next steps already follow it.
+  const chose = risk.chosenReason !== undefined || risk.level !== risk.suggestedLevel;
+  const level = risk.level.toUpperCase();
+  const title = chose
+    ? fill(words.resultChosen ?? '{title}: *{level}* (the check suggested {suggested}).', {
+        title: words.chosen ?? 'Your level',
+        level,
+        suggested: risk.suggestedLevel.toUpperCase(),
+      })
+    : fill(words.result ?? '{title}: *{level}*.', { title: words.suggested ?? 'Suggested level', level });
+  const bullets = (values: string[]) => values.map((value) => ({ label: '•', value }));
   replies.push(
     {
       kind: 'list',
-      title: fill(words.result ?? '{title}: {level}', {
-        title: words.suggested ?? 'Suggested level',
-        level: risk.level.toUpperCase(),
-      }),
+      title,
       items: [
-        { title: words.reasons ?? 'Why', fields: risk.reasons.map((value) => ({ label: '•', value })) },
-        {
-          title: words.nextSteps ?? 'What to do next',
-          fields: risk.nextSteps.map((value) => ({ label: '•', value })),
-        },
+        ...(chose && risk.chosenReason
+          ? [{ title: words.ownReasonLabel ?? 'Your reason', fields: bullets([risk.chosenReason]) }]
+          : []),
+        { title: words.reasons ?? 'Why', fields: bullets(risk.reasons) },
+        ...(risk.unknown?.length
+          ? [{ title: words.unknown ?? 'Not known', fields: bullets(risk.unknown) }]
+          : []),
+        { title: words.nextSteps ?? 'What to do next', fields: bullets(risk.nextSteps) },
       ],
       empty: '',
     },

@@ -8,7 +8,7 @@ import { maySeeRecord } from '../domain/policy';
 import type { InterviewAnswersT, MissingAnswersT, ReturnAnswersT } from '../domain/records';
 import type { RecordType } from '../domain/references';
 import { type RiskCheckId, type RiskResult, type RiskRules, scoreRiskCheck } from '../domain/risk';
-import { type RiskCheckAnswers, selectedIndicators } from '../domain/risk-answers';
+import { type RiskCheckAnswers, selectedIndicators, unknownAnswers } from '../domain/risk-answers';
 import { type DeliveryRoutes, enqueueRecordDeliveries } from '../outbox/enqueue';
 import { cancelTimers, schedule } from '../scheduler/scheduler';
 import { type ChildDetails, findOrCreateChild } from '../store/children';
@@ -162,11 +162,13 @@ export class SubmissionService {
   }
 
   async submitRiskCheck(actor: Actor, check: RiskCheckId, answers: RiskCheckAnswers): Promise<Submission> {
+    const chosenLevel = answers.ownLevel && answers.ownLevel !== 'agree' ? answers.ownLevel : null;
     const risk = scoreRiskCheck(this.riskRules, check, {
       selected: selectedIndicators(answers),
       ageYears: answers.child?.ageYears,
+      unknown: unknownAnswers(this.riskRules.checks[check], answers),
+      ...(chosenLevel && { chosen: { level: chosenLevel, reason: answers.ownReason } }),
     });
-    const chosenLevel = answers.ownLevel && answers.ownLevel !== 'agree' ? answers.ownLevel : null;
     const submission = await this.save(
       actor,
       'risk-check',
@@ -180,14 +182,16 @@ export class SubmissionService {
             recordId: id,
             check,
             childId: child?.id ?? null,
-            level: risk.level,
+            level: risk.suggestedLevel,
             score: risk.score,
             chosenLevel,
             chosenReason: chosenLevel ? (answers.ownReason ?? null) : null,
             submittedById: actor.id,
           },
         });
-        const level = chosenLevel ?? risk.level;
+        // The level that counts is the practitioner's when they chose one. Vulnerabilities alone
+        // leave the suggestion at low, so they never nominate a child by themselves.
+        const level = risk.level;
         if (child && level !== 'low') {
           const reason = `${check} risk check`;
           await this.metList?.nominateFromRiskCheck(tx, actor, { childId: child.id, level, reason, now });
@@ -197,7 +201,9 @@ export class SubmissionService {
           immediateDanger: false,
           riskLevel: level,
           riskCheck: check,
-          traffickingIndicators: check === 'trafficking' ? risk.indicatorsChosen.length : 0,
+          // The duty alert asks for an NRM decision: one weak indicator alone (truancy, a sponsor who
+          // is family) leaves the check at low and raises none; the practitioner still sees the step.
+          traffickingIndicators: check === 'trafficking' && level !== 'low' ? risk.score : 0,
         };
         return {
           childId: child?.id ?? null,

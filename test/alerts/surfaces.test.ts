@@ -424,6 +424,9 @@ describe.each(providers)('duty alerts on Slack and Teams on %s', (provider) => {
   it('in Teams, Acknowledge updates every copy, and details go only to a personal chat', async () => {
     const saved = await file(await practitionerActor(), 'check-trafficking', {
       'child.name': children.trafficking.name,
+      // Arrived recently, so the port of entry is asked.
+      'context.arrival': 'recent',
+      'indicators.community': [],
       'indicators.port-of-entry': ['no-passport-or-id'],
       'indicators.sponsor': [],
       'indicators.resident-in-uk': [],

@@ -159,16 +159,19 @@ describe.each(providers)('the chat on %s', (provider) => {
       'check trafficking',
       'Testchild Check',
       '15',
-      'none',
+      // Lived here for years: no port of entry or sponsor questions.
+      '3',
       'none',
       '1',
-      'none',
+      "don't know",
       '1',
       'send',
     ]);
+    expect(result).not.toContain('port of entry');
     expect(result).toContain('Suggested level: *MEDIUM*');
     expect(result).toContain('National Referral Mechanism');
     expect(result).toContain('supports your professional judgement');
+    expect(result).toMatch(/Not known[\s\S]*Internally trafficked/);
     const check = await database.db.riskCheck.findFirst({ where: { submittedById: actor.id } });
     expect(check).toMatchObject({ check: 'trafficking', level: 'medium', chosenLevel: null });
   });
@@ -180,7 +183,13 @@ describe.each(providers)('the chat on %s', (provider) => {
     const ask = await chat.say('none');
     expect(ask).toContain('The check suggests *LOW*');
     await chat.script(['4', 'Disclosed to a teacher this morning']);
-    expect(await chat.say('send')).toMatch(/Saved as RC-2026-\d{6}/);
+    const saved = await chat.say('send');
+    expect(saved).toMatch(/Saved as RC-2026-\d{6}/);
+    // The practitioner's level heads the result, and the next steps are those for high.
+    expect(saved).toContain('Your level: *HIGH* (the check suggested LOW)');
+    expect(saved).not.toContain('Suggested level');
+    expect(saved).toContain('If a child is in immediate danger, call 999 now.');
+    expect(saved).not.toContain('Keep checking on the child');
     const check = await database.db.riskCheck.findFirst({ where: { submittedById: actor.id } });
     expect(check).toMatchObject({
       level: 'low',

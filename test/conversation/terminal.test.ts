@@ -63,6 +63,8 @@ describe('a report made in the terminal chat', () => {
           GATEWAY_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
           GATEWAY_EMAIL_TO: 'intel-gateway@police.example',
           GATEWAY_EMAIL_FROM: 'metbot@example.org',
+          // Missing notifications go to the police only when this says so (docs/gateway.md).
+          GATEWAY_SEND_MISSING: 'true',
         },
       });
       const done = new Promise<string>((resolve, reject) => {

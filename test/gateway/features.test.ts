@@ -8,7 +8,7 @@ import { outboxFeature } from '../../src/outbox/feature';
 import { deliveryRoutesFrom } from '../../src/outbox/settings';
 import type { Transport, Transports } from '../../src/outbox/transport';
 import { providers } from '../support/databases';
-import { intelligenceAnswers } from './support/fixtures';
+import { intelligenceAnswers, missingAnswers } from './support/fixtures';
 import { parseMime } from './support/mime';
 import { startReceiver } from './support/receiver';
 import { startSmtpServer, type TestSmtpServer } from './support/smtp';
@@ -94,6 +94,108 @@ describe.each(providers)('the gateway and outbox features on %s', (provider) => 
           }),
         ]),
       );
+    } finally {
+      for (const feature of features) await feature.stop?.();
+    }
+  });
+
+  it('with no routes set, sends intelligence to the police, and a risk check, an interview and a MET change to the coordinator (and the interview to the case file), never to the police', async () => {
+    const POLICE = 'intel@police.example';
+    const COORDINATOR = 'met@partnership.example';
+    const CASE_FILE = 'casefile@council.example';
+    const env = {
+      GATEWAY_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+      GATEWAY_EMAIL_TO: POLICE,
+      GATEWAY_EMAIL_FROM: 'metbot@partnership.example',
+      MET_COORDINATOR_EMAIL: COORDINATOR,
+      CASE_FILE_EMAIL: CASE_FILE,
+      OUTBOX_POLL_MS: '20',
+    };
+    const log = createLogger('silent');
+    const core = createCore({
+      config: testConfig,
+      database: world.database,
+      cipher: world.cipher,
+      log,
+      clock: fixedClock('2026-11-28T10:00:00Z'),
+      routes: deliveryRoutesFrom(env),
+    });
+    const deps: FeatureDeps = {
+      env,
+      config: {} as never,
+      core,
+      database: world.database,
+      cipher: world.cipher,
+      log,
+    };
+    const transports: Transports = new Map();
+    const features: Feature[] = [];
+    for (const factory of [outboxFeature(transports).factory, gatewayFeature(transports)]) {
+      const result = await factory(deps);
+      if (result.on) features.push(result.feature);
+    }
+    transports.set('receipt', { send: async () => ({ ok: true }) });
+    smtp.received.length = 0;
+    for (const feature of features) await feature.start?.();
+    try {
+      const practitioner = await world.actor('routes-practitioner');
+      const member = await world.actor('routes-member', 'met-member');
+      const { submissions, metList } = core;
+      const intelligence = await submissions.submitIntelligence(practitioner, intelligenceAnswers());
+      const missing = await submissions.submitMissing(
+        practitioner,
+        missingAnswers({ child: { name: 'Testchild Routes', ageYears: 14, inCare: true } }),
+      );
+      const found = await submissions.submitReturn(practitioner, {
+        episode: missing.reference,
+        returnedAt: '2026-11-28T08:00:00.000Z',
+        whereFound: 'Example Park',
+        foundBy: 'police',
+        safeAndWellCheck: 'yes',
+      } as never);
+      const interview = await submissions.submitInterview(practitioner, {
+        episode: missing.reference,
+        offeredAt: '2026-11-28T09:00:00.000Z',
+        offeredHow: 'in-person',
+        outcome: 'completed',
+        completedAt: '2026-11-28T09:30:00.000Z',
+        completedBy: 'Example Worker',
+        whereTheyWere: 'At a friend’s flat',
+      } as never);
+      const check = await submissions.submitRiskCheck(practitioner, 'cse', {
+        child: { name: 'Testchild Routes', ageYears: 14 },
+        indicators: { significant: ['older-boyfriend'] },
+      });
+      const change = await metList.nominate(member, {
+        child: { reference: intelligence.reference },
+        level: 'medium',
+        reason: 'Older boyfriend seen at the school gate',
+      });
+
+      // Intelligence to the police; the interview to the coordinator and the case file; the risk
+      // check (medium, so it also nominates the child) and the MET change to the coordinator.
+      const mails = await smtp.waitFor(6);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const sentTo = (reference: string) =>
+        smtp.received
+          .filter((mail) => parseMime(mail.raw).headers.get('subject')?.includes(reference))
+          .flatMap((mail) => mail.to)
+          .sort();
+      expect(sentTo(intelligence.reference)).toEqual([POLICE]);
+      expect(sentTo(missing.reference)).toEqual([]);
+      expect(sentTo(found.reference)).toEqual([]);
+      expect(sentTo(interview.reference)).toEqual([CASE_FILE, COORDINATOR].sort());
+      expect(sentTo(check.reference)).toEqual([COORDINATOR]);
+      expect(sentTo(change.reference)).toEqual([COORDINATOR]);
+      const toPolice = smtp.received.filter((mail) => mail.to.includes(POLICE));
+      expect(toPolice).toHaveLength(1);
+      expect(mails.length).toBeGreaterThanOrEqual(6);
+
+      // Each confirmation says where the record went.
+      expect(intelligence.sentTo).toEqual(['gateway-email']);
+      expect(check.sentTo).toEqual(['met-coordinator']);
+      expect(interview.sentTo).toEqual(['met-coordinator', 'case-file']);
+      expect(missing.sentTo).toEqual([]);
     } finally {
       for (const feature of features) await feature.stop?.();
     }

@@ -33,16 +33,26 @@ describe('gateway settings', () => {
     });
   });
 
-  it('sends every record type to every transport set up, unless GATEWAY_ROUTES says otherwise', () => {
-    const all = deliveryRoutes(parse({ ...email, ...webhook }));
-    expect(Object.keys(all)).toHaveLength(6);
-    expect(all.intelligence).toEqual(['gateway-email', 'gateway-webhook']);
-    expect(all['met-list-change']).toEqual(['gateway-email', 'gateway-webhook']);
+  it('with no routes set, sends only intelligence to the police; missing and return when GATEWAY_SEND_MISSING says so', () => {
+    expect(deliveryRoutes(parse({ ...email, ...webhook }))).toEqual({
+      intelligence: ['gateway-email', 'gateway-webhook'],
+    });
+    expect(deliveryRoutes(parse({ ...email, GATEWAY_SEND_MISSING: 'true' }))).toEqual({
+      intelligence: ['gateway-email'],
+      missing: ['gateway-email'],
+      return: ['gateway-email'],
+    });
+    expect(deliveryRoutes(parse({ ...email, GATEWAY_SEND_MISSING: 'no' }))).toEqual({
+      intelligence: ['gateway-email'],
+    });
+  });
 
+  it('sends what GATEWAY_ROUTES names to the police, and nothing else', () => {
     const chosen = deliveryRoutes(
       parse({
         ...email,
         ...webhook,
+        GATEWAY_SEND_MISSING: 'true',
         GATEWAY_ROUTES: 'intelligence=email,webhook; missing=email;return=none',
       }),
     );
@@ -52,15 +62,35 @@ describe('gateway settings', () => {
     });
   });
 
-  it('sends MET list changes to the MET coordinator when MET_COORDINATOR_EMAIL is set', () => {
+  it('sends risk checks, interviews and MET list changes to the MET coordinator, and interviews to the case file', () => {
     const routes = deliveryRoutes(
       parse({
         ...email,
-        GATEWAY_ROUTES: 'intelligence=email',
         MET_COORDINATOR_EMAIL: 'met@partnership.example',
+        CASE_FILE_EMAIL: 'casefile@council.example',
       }),
     );
-    expect(routes).toEqual({ intelligence: ['gateway-email'], 'met-list-change': ['met-coordinator'] });
+    expect(routes).toEqual({
+      intelligence: ['gateway-email'],
+      'risk-check': ['met-coordinator'],
+      'return-interview': ['met-coordinator', 'case-file'],
+      'met-list-change': ['met-coordinator'],
+    });
+    // GATEWAY_ROUTES decides the police gateway only: the coordinator still gets hers.
+    expect(
+      deliveryRoutes(
+        parse({
+          ...email,
+          GATEWAY_ROUTES: 'intelligence=email',
+          MET_COORDINATOR_EMAIL: 'met@partnership.example',
+        }),
+      ),
+    ).toEqual({
+      intelligence: ['gateway-email'],
+      'risk-check': ['met-coordinator'],
+      'return-interview': ['met-coordinator'],
+      'met-list-change': ['met-coordinator'],
+    });
   });
 
   it.each([
@@ -99,6 +129,8 @@ describe('gateway settings', () => {
       { MET_COORDINATOR_EMAIL: 'met@partnership.example' },
       'GATEWAY_SMTP_URL must be set when MET_COORDINATOR_EMAIL',
     ],
+    [{ CASE_FILE_EMAIL: 'casefile@council.example' }, 'GATEWAY_SMTP_URL must be set when CASE_FILE_EMAIL'],
+    [{ ...email, GATEWAY_SEND_MISSING: 'sometimes' }, 'GATEWAY_SEND_MISSING must be true or false'],
     [{ DUTY_EMAIL: 'duty@partnership.example' }, 'GATEWAY_SMTP_URL must be set when DUTY_EMAIL'],
     [{ ...email, DUTY_EMAIL: 'the duty desk' }, 'DUTY_EMAIL must be one or more email addresses'],
     [
@@ -161,12 +193,22 @@ describe('the gateway feature', () => {
   it('says which transports are on, and adds them for the outbox worker', async () => {
     const transports = new Map();
     const result = await gatewayFeature(transports)(
-      deps({ ...email, ...webhook, MET_COORDINATOR_EMAIL: 'met@partnership.example' }),
+      deps({
+        ...email,
+        ...webhook,
+        MET_COORDINATOR_EMAIL: 'met@partnership.example',
+        CASE_FILE_EMAIL: 'casefile@council.example',
+      }),
     );
     expect(result.on && result.feature.name).toBe(
-      'Police gateway (email to intel@police.example; MET list changes to met@partnership.example; webhook to intake.police.example)',
+      'Police gateway (email to intel@police.example; MET coordinator met@partnership.example; case file casefile@council.example; webhook to intake.police.example)',
     );
-    expect([...transports.keys()].sort()).toEqual(['gateway-email', 'gateway-webhook', 'met-coordinator']);
+    expect([...transports.keys()].sort()).toEqual([
+      'case-file',
+      'gateway-email',
+      'gateway-webhook',
+      'met-coordinator',
+    ]);
     if (result.on) await result.feature.stop?.();
   });
 });

@@ -141,6 +141,37 @@ describe.each(providers)('the MET list on %s', (provider) => {
     expect(await metList.history(member, child)).toHaveLength(7);
   });
 
+  it('does not nominate a child for vulnerabilities alone, nor raise an NRM alert for one weak indicator', async () => {
+    // Issue 16: a learning disability alone, or disadvantage alone at 12, gave medium and a nomination.
+    for (const [name, vulnerability] of [
+      ['Testchild Vulnerable', 'learning-disability'],
+      ['Testchild Younger', 'disadvantage'],
+    ] as const) {
+      const check = await world.submissions.submitRiskCheck(practitioner, 'cse', {
+        child: { name, ageYears: 12 },
+        indicators: {
+          vulnerabilities: [vulnerability],
+          moderate: [],
+          significant: [],
+          'exploitation-seen': [],
+        },
+      });
+      expect(check.risk?.level).toBe('low');
+      const { childId } = (await world.database.db.riskCheck.findFirst({
+        where: { recordId: check.recordId },
+      }))!;
+      expect(await world.database.db.metListEntry.findFirst({ where: { childId: childId! } })).toBeNull();
+    }
+    const truancy = await world.submissions.submitRiskCheck(practitioner, 'trafficking', {
+      child: { name: 'Testchild Truant', ageYears: 14 },
+      context: { arrival: 'settled' },
+      indicators: { community: [], 'resident-in-uk': [], internal: ['truancy'] },
+    });
+    expect(truancy.risk).toMatchObject({ level: 'low', score: 1 });
+    expect(truancy.risk?.nextSteps.join(' ')).toContain('National Referral Mechanism');
+    expect(await world.database.db.alert.count({ where: { recordId: truancy.recordId } })).toBe(0);
+  });
+
   it('declines a nomination made from a risk check, and nominates a child by hand', async () => {
     const check = await world.submissions.submitRiskCheck(practitioner, 'cse', {
       child: { name: 'Riskcheck Examplechild', ageYears: 14 },
