@@ -8,6 +8,8 @@ import { type Core, createCore } from './core';
 import { DAY } from './domain/clock';
 import type { Feature, FeatureFactory } from './feature';
 import { createLogger, type Logger } from './logger';
+import { metricsFrom } from './ops/metrics';
+import type { ReadinessCheck } from './ops/readiness';
 import { outboxFeature } from './outbox/feature';
 import { deliveryRoutesFrom } from './outbox/settings';
 import { destinations, type Transports } from './outbox/transport';
@@ -20,6 +22,7 @@ import type { Surfaces } from './services/surfaces';
 import { loadFieldCipher } from './store/data-key';
 import { type Database, openDatabase } from './store/database';
 import { forgetInboundBefore } from './store/inbound-events';
+import { unappliedMigrations } from './store/migrate';
 
 /** The optional parts reached over HTTP, each switched on by its own settings. */
 const httpFeatureFactories: FeatureFactory[] = [
@@ -62,8 +65,9 @@ export async function startBot(
 
   // One outbox worker delivers everything: the gateway's email and webhook, duty alerts and
   // receipts on whichever surfaces are on. It comes before the gateway, so it stops first.
+  const metrics = serve ? metricsFrom(env, { database, log, clock: core.clock }) : undefined;
   const transports: Transports = new Map();
-  const outbox = outboxFeature(transports);
+  const outbox = outboxFeature(transports, metrics?.countDelivery);
   const factories = [
     createSchedulerFeature,
     ...(serve ? httpFeatureFactories : []),
@@ -88,7 +92,27 @@ export async function startBot(
   transports.set(ALERT_DESTINATION, new AlertDeliveryTransport(database.db, core.alerts, surfaces, log));
   transports.set(destinations.receipt, new ReceiptTransport(database.db, surfaces));
 
-  const server = serve ? await listen(createApp(database, features), config.PORT, config.HOST, log) : null;
+  let stopping: Promise<void> | undefined;
+  let migrated = false;
+  const readiness: ReadinessCheck[] = [
+    {
+      name: 'migrations',
+      // Once all applied, they stay applied: no query on every probe after that.
+      check: async () => {
+        migrated ||= (await unappliedMigrations(database.db, database.provider)).length === 0;
+        return migrated;
+      },
+    },
+    ...features.flatMap((feature) => {
+      const running = feature.running?.bind(feature);
+      return running ? [{ name: `worker: ${feature.name}`, check: running }] : [];
+    }),
+    // Out of the rotation as soon as a stop begins, while work in hand finishes.
+    { name: 'not stopping', check: () => stopping === undefined },
+  ];
+  const server = serve
+    ? await listen(createApp(database, features, { readiness, metrics, log }), config.PORT, config.HOST, log)
+    : null;
   for (const feature of features) await feature.start?.();
   // Housekeeping: expired drafts, and delivery keys older than any platform's retries (a day).
   const sweep = setInterval(() => {
@@ -100,7 +124,6 @@ export async function startBot(
   }, 10 * 60_000);
   sweep.unref();
 
-  let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       clearInterval(sweep);

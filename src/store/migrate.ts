@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import type { Provider } from './database';
+import type { Db, Provider } from './database';
 
 /**
  * Applies pending migrations from prisma/migrations/<provider>, each in one transaction.
@@ -105,4 +105,15 @@ async function migratePostgres(url: string): Promise<string[]> {
 
 export function sqliteFile(url: string): string {
   return url.replace(/^file:/, '');
+}
+
+/** The migrations this code ships that the database has not finished applying: none when ready. */
+export async function unappliedMigrations(db: Db, provider: Provider): Promise<string[]> {
+  const rows = await db.$queryRawUnsafe<{ migration_name: string }[]>(
+    'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL',
+  );
+  const applied = new Set(rows.map((row) => row.migration_name));
+  return readMigrations(provider)
+    .map((migration) => migration.name)
+    .filter((name) => !applied.has(name));
 }

@@ -44,7 +44,7 @@ describe('start-up', () => {
   });
 
   it.each(providers)(
-    'serves /healthz on %s with nothing set up, and stops cleanly on SIGTERM',
+    'serves /healthz and /readyz on %s with nothing set up, and stops cleanly on SIGTERM',
     async (provider) => {
       const dir = mkdtempSync(join(tmpdir(), 'metbot-start-'));
       const { url, drop } = await createTestDatabaseUrl(provider);
@@ -53,7 +53,17 @@ describe('start-up', () => {
         const port = await bot.listening;
         const response = await fetch(`http://127.0.0.1:${port}/healthz`);
         expect(response.status).toBe(200);
-        expect(await response.json()).toEqual({ status: 'ok', database: 'ok' });
+        expect(await response.json()).toEqual({ status: 'ok' });
+        // Ready once the workers have started, just after the server listens.
+        let ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+        for (let tries = 0; ready.status !== 200 && tries < 50; tries += 1) {
+          await new Promise((wait) => setTimeout(wait, 100));
+          ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+        }
+        expect(await ready.json()).toMatchObject({
+          status: 'ready',
+          checks: { database: 'ok', migrations: 'ok' },
+        });
         bot.child.kill('SIGTERM');
         expect(await bot.exited).toBe(0);
         expect(bot.output()).toContain('metbot stopped');
