@@ -1,7 +1,7 @@
 import { createApiFeature } from '../adapters/api/index';
 import { gatewayFeature } from '../adapters/gateway/index';
-import { createSlackFeature } from '../adapters/slack/index';
-import { createTeamsFeature } from '../adapters/teams/index';
+import { readSlackSettings, slackOffReason } from '../adapters/slack/settings';
+import { readTeamsSettings } from '../adapters/teams/settings';
 import { createDashboardFeature } from '../adapters/web/index';
 import { type Config, ConfigError, loadConfig } from './config';
 import { type Core, createCore } from './core';
@@ -24,10 +24,25 @@ import { type Database, openDatabase } from './store/database';
 import { forgetInboundBefore } from './store/inbound-events';
 import { unappliedMigrations } from './store/migrate';
 
+/**
+ * Slack's and Teams' SDKs are loaded only when their settings turn them on: Bolt and botbuilder
+ * cost about 1 s of CPU at start-up between them. Each feature reads (and checks) its settings again.
+ */
+const slackFeature: FeatureFactory = async (deps) =>
+  readSlackSettings(deps.env)
+    ? (await import('../adapters/slack/index')).createSlackFeature(deps)
+    : { on: false, name: 'slack', why: slackOffReason };
+
+const teamsFeature: FeatureFactory = async (deps) => {
+  const read = readTeamsSettings(deps.env, deps.config.NODE_ENV);
+  if (!read.on) return { on: false, name: 'teams', why: read.why };
+  return (await import('../adapters/teams/index')).createTeamsFeature(deps);
+};
+
 /** The optional parts reached over HTTP, each switched on by its own settings. */
 const httpFeatureFactories: FeatureFactory[] = [
-  createSlackFeature,
-  createTeamsFeature,
+  slackFeature,
+  teamsFeature,
   createDashboardFeature,
   createApiFeature,
 ];

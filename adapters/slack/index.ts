@@ -12,7 +12,7 @@ import { ModalFlow } from './modal-flow';
 import type { SlackParts } from './parts';
 import { SlackPeople } from './people';
 import { slackRequestErrors } from './request-shape';
-import { readSlackSettings, type SlackSettings } from './settings';
+import { readSlackSettings, type SlackSettings, slackOffReason } from './settings';
 import { registerShortcut } from './shortcut';
 
 export interface SlackSurface {
@@ -25,7 +25,7 @@ export interface SlackSurface {
 export const createSlackFeature: FeatureFactory = async (deps) => {
   const settings = readSlackSettings(deps.env);
   if (!settings) {
-    return { on: false, name: 'slack', why: 'set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to turn it on' };
+    return { on: false, name: 'slack', why: slackOffReason };
   }
   return { on: true, feature: createSlackSurface(deps, await whoIsTheBot(settings, deps), {}).feature };
 };
