@@ -21,6 +21,8 @@ FROM toolchain AS build
 COPY package.json package-lock.json ./
 COPY scripts ./scripts
 COPY prisma ./prisma
+# The config selects Prisma's WebAssembly engines: without it `prisma generate` downloads a binary.
+COPY prisma.config.ts ./
 # postinstall writes both Prisma schemas and generates both clients (no engine download).
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./

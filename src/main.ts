@@ -3,13 +3,13 @@ import { gatewayFeature } from '../adapters/gateway/index';
 import { readSlackSettings, slackOffReason } from '../adapters/slack/settings';
 import { readTeamsSettings } from '../adapters/teams/settings';
 import { createDashboardFeature } from '../adapters/web/index';
-import { type Config, ConfigError, loadConfig } from './config';
+import { type Config, ConfigError, loadConfig, parseSettings } from './config';
 import { type Core, createCore } from './core';
 import { DAY } from './domain/clock';
 import type { Feature, FeatureFactory } from './feature';
 import { createLogger, type Logger } from './logger';
 import { metricsFrom } from './ops/metrics';
-import type { ReadinessCheck } from './ops/readiness';
+import { type ReadinessCheck, ShutdownSettingsSchema } from './ops/readiness';
 import { outboxFeature } from './outbox/feature';
 import { deliveryRoutesFrom } from './outbox/settings';
 import { destinations, type Transports } from './outbox/transport';
@@ -55,6 +55,8 @@ export interface Bot {
   server: RunningServer | null;
   /** Sends what is due now, once each, before a short-lived process (the terminal chat) stops. */
   deliverDue(): Promise<void>;
+  /** Takes the instance out of the rotation (/readyz answers 503) and waits, still serving. */
+  drain(ms: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -108,6 +110,7 @@ export async function startBot(
   transports.set(destinations.receipt, new ReceiptTransport(database.db, surfaces));
 
   let stopping: Promise<void> | undefined;
+  let draining = false;
   let migrated = false;
   const readiness: ReadinessCheck[] = [
     {
@@ -123,7 +126,7 @@ export async function startBot(
       return running ? [{ name: `worker: ${feature.name}`, check: running }] : [];
     }),
     // Out of the rotation as soon as a stop begins, while work in hand finishes.
-    { name: 'not stopping', check: () => stopping === undefined },
+    { name: 'not stopping', check: () => !draining && stopping === undefined },
   ];
   const server = serve
     ? await listen(createApp(database, features, { readiness, metrics, log }), config.PORT, config.HOST, log)
@@ -149,7 +152,11 @@ export async function startBot(
     })();
     return stopping;
   };
-  return { config, core, database, server, deliverDue: outbox.deliverDue, stop };
+  const drain = async (ms: number) => {
+    draining = true;
+    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+  };
+  return { config, core, database, server, deliverDue: outbox.deliverDue, drain, stop };
 }
 
 async function main() {
@@ -165,9 +172,14 @@ async function main() {
   }
   const log = createLogger(config.LOG_LEVEL);
   try {
+    const { SHUTDOWN_DELAY_SECONDS: delay } = parseSettings(ShutdownSettingsSchema, process.env);
     const bot = await startBot(config, log);
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      process.once(signal, () => {
+      process.once(signal, async () => {
+        if (delay > 0) {
+          log.info({ signal }, `stopping: out of the rotation, serving for ${delay} s more`);
+          await bot.drain(delay * 1000);
+        }
         log.info({ signal }, 'stopping: finishing work in hand');
         bot.stop().then(() => process.exit(0));
       });

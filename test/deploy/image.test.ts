@@ -26,6 +26,8 @@ describe('the Dockerfile', () => {
     expect(final.some((line) => line.startsWith('HEALTHCHECK '))).toBe(true);
     expect(final.join('\n')).toContain('/healthz');
     expect(final.join('\n')).toContain('dist/src/main.js');
+    // Without prisma.config.ts (engine "js"), `prisma generate` in npm ci downloads a binary.
+    expect(read('Dockerfile')).toMatch(/^COPY prisma\.config\.ts /m);
     // Production dependencies only: the final stage takes node_modules from the --omit=dev stage.
     expect(read('Dockerfile')).toMatch(/npm ci --omit=dev/);
     expect(final.some((line) => /^RUN /.test(line))).toBe(false);

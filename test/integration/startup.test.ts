@@ -72,4 +72,29 @@ describe('start-up', () => {
       }
     },
   );
+
+  it('with SHUTDOWN_DELAY_SECONDS, leaves the rotation on SIGTERM but serves until the delay is over', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'metbot-start-'));
+    const bot = start({
+      DATA_DIR: dir,
+      DATABASE_URL: `file:${dir}/m.db`,
+      PORT: '0',
+      SHUTDOWN_DELAY_SECONDS: '2',
+    });
+    const base = `http://127.0.0.1:${await bot.listening}`;
+    let ready = await fetch(`${base}/readyz`);
+    for (let tries = 0; ready.status !== 200 && tries < 50; tries += 1) {
+      await new Promise((wait) => setTimeout(wait, 100));
+      ready = await fetch(`${base}/readyz`);
+    }
+    expect(ready.status).toBe(200);
+    bot.child.kill('SIGTERM');
+    await new Promise((wait) => setTimeout(wait, 300));
+    const draining = await fetch(`${base}/readyz`);
+    expect(draining.status).toBe(503);
+    expect(await draining.json()).toMatchObject({ checks: { 'not stopping': 'failing' } });
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect(await bot.exited).toBe(0);
+    expect(bot.output()).toContain('out of the rotation, serving for 2 s more');
+  });
 });
