@@ -467,9 +467,9 @@ async function benchProvider(provider: Provider, url: string, file?: string): Pr
   };
   const figuresPath = `/api/v1/dashboard/figures?month=${month}`;
   const measure = async (schema: string) => {
-    const floor = await api(cold.base, '/healthz');
+    const floor = await api(cold.base, '/readyz');
     lines.push(
-      `${provider} floor, ${schema}: GET /healthz (one SELECT 1) p95 ${floor.p95.toFixed(1)} ms (p50 ${floor.p50.toFixed(1)}); load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`,
+      `${provider} floor, ${schema}: GET /readyz (one SELECT 1) p95 ${floor.p95.toFixed(1)} ms (p50 ${floor.p50.toFixed(1)}); load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`,
     );
     line(
       `figures counted at each call, ${schema}`,

@@ -23,6 +23,8 @@ export interface Feature {
   /** A chat platform's way of speaking first: alerts with buttons, receipts. */
   surface?: Surface;
   start?(): Promise<void>;
+  /** For a background worker: true while it runs (the instance is not ready otherwise). */
+  running?(): boolean;
   /** Finishes work in hand and stops. */
   stop?(): Promise<void>;
 }

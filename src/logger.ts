@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { currentRequestId } from './ops/request-context';
 
 export type Logger = pino.Logger;
 
@@ -29,5 +30,17 @@ export const redactedFields = [
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   const paths = redactedFields.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]);
-  return pino({ level, redact: { paths, censor: '[redacted]' }, base: { service: 'metbot' } }, destination);
+  return pino(
+    {
+      level,
+      redact: { paths, censor: '[redacted]' },
+      base: { service: 'metbot' },
+      // Every line written while serving an HTTP request names it, whichever logger wrote it.
+      mixin: () => {
+        const reqId = currentRequestId();
+        return reqId ? { reqId } : {};
+      },
+    },
+    destination,
+  );
 }

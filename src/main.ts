@@ -1,13 +1,15 @@
 import { createApiFeature } from '../adapters/api/index';
 import { gatewayFeature } from '../adapters/gateway/index';
-import { createSlackFeature } from '../adapters/slack/index';
-import { createTeamsFeature } from '../adapters/teams/index';
+import { readSlackSettings, slackOffReason } from '../adapters/slack/settings';
+import { readTeamsSettings } from '../adapters/teams/settings';
 import { createDashboardFeature } from '../adapters/web/index';
-import { type Config, ConfigError, loadConfig } from './config';
+import { type Config, ConfigError, loadConfig, parseSettings } from './config';
 import { type Core, createCore } from './core';
 import { DAY } from './domain/clock';
 import type { Feature, FeatureFactory } from './feature';
 import { createLogger, type Logger } from './logger';
+import { metricsFrom } from './ops/metrics';
+import { type ReadinessCheck, ShutdownSettingsSchema } from './ops/readiness';
 import { outboxFeature } from './outbox/feature';
 import { deliveryRoutesFrom } from './outbox/settings';
 import { destinations, type Transports } from './outbox/transport';
@@ -20,11 +22,27 @@ import type { Surfaces } from './services/surfaces';
 import { loadFieldCipher } from './store/data-key';
 import { type Database, openDatabase } from './store/database';
 import { forgetInboundBefore } from './store/inbound-events';
+import { unappliedMigrations } from './store/migrate';
+
+/**
+ * Slack's and Teams' SDKs are loaded only when their settings turn them on: Bolt and botbuilder
+ * cost about 1 s of CPU at start-up between them. Each feature reads (and checks) its settings again.
+ */
+const slackFeature: FeatureFactory = async (deps) =>
+  readSlackSettings(deps.env)
+    ? (await import('../adapters/slack/index')).createSlackFeature(deps)
+    : { on: false, name: 'slack', why: slackOffReason };
+
+const teamsFeature: FeatureFactory = async (deps) => {
+  const read = readTeamsSettings(deps.env, deps.config);
+  if (!read.on) return { on: false, name: 'teams', why: read.why };
+  return (await import('../adapters/teams/index')).createTeamsFeature(deps);
+};
 
 /** The optional parts reached over HTTP, each switched on by its own settings. */
 const httpFeatureFactories: FeatureFactory[] = [
-  createSlackFeature,
-  createTeamsFeature,
+  slackFeature,
+  teamsFeature,
   createDashboardFeature,
   createApiFeature,
 ];
@@ -37,6 +55,8 @@ export interface Bot {
   server: RunningServer | null;
   /** Sends what is due now, once each, before a short-lived process (the terminal chat) stops. */
   deliverDue(): Promise<void>;
+  /** Takes the instance out of the rotation (/readyz answers 503) and waits, still serving. */
+  drain(ms: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -65,8 +85,9 @@ export async function startBot(
 
   // One outbox worker delivers everything: the gateway's email and webhook, duty alerts and
   // receipts on whichever surfaces are on. It comes before the gateway, so it stops first.
+  const metrics = serve ? metricsFrom(env, { database, log, clock: core.clock }) : undefined;
   const transports: Transports = new Map();
-  const outbox = outboxFeature(transports);
+  const outbox = outboxFeature(transports, metrics?.countDelivery);
   const factories = [
     createSchedulerFeature,
     ...(serve ? httpFeatureFactories : []),
@@ -93,8 +114,27 @@ export async function startBot(
     transports.set(destinations.receipt, new ReceiptTransport(database.db, surfaces));
   }
 
+  let stopping: Promise<void> | undefined;
+  let draining = false;
+  let migrated = false;
+  const readiness: ReadinessCheck[] = [
+    {
+      name: 'migrations',
+      // Once all applied, they stay applied: no query on every probe after that.
+      check: async () => {
+        migrated ||= (await unappliedMigrations(database.db, database.provider)).length === 0;
+        return migrated;
+      },
+    },
+    ...features.flatMap((feature) => {
+      const running = feature.running?.bind(feature);
+      return running ? [{ name: `worker: ${feature.name}`, check: running }] : [];
+    }),
+    // Out of the rotation as soon as a stop begins, while work in hand finishes.
+    { name: 'not stopping', check: () => !draining && stopping === undefined },
+  ];
   const server = serve
-    ? await listen(createApp(database, features, log), config.PORT, config.HOST, log)
+    ? await listen(createApp(database, features, { readiness, metrics, log }), config.PORT, config.HOST, log)
     : null;
   for (const feature of features) await feature.start?.();
   // Housekeeping: expired drafts, and delivery keys older than any platform's retries (a day).
@@ -107,7 +147,6 @@ export async function startBot(
   }, 10 * 60_000);
   sweep.unref();
 
-  let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       clearInterval(sweep);
@@ -118,7 +157,11 @@ export async function startBot(
     })();
     return stopping;
   };
-  return { config, core, database, server, deliverDue: outbox.deliverDue, stop };
+  const drain = async (ms: number) => {
+    draining = true;
+    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+  };
+  return { config, core, database, server, deliverDue: outbox.deliverDue, drain, stop };
 }
 
 async function main() {
@@ -134,9 +177,14 @@ async function main() {
   }
   const log = createLogger(config.LOG_LEVEL);
   try {
+    const { SHUTDOWN_DELAY_SECONDS: delay } = parseSettings(ShutdownSettingsSchema, process.env);
     const bot = await startBot(config, log);
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      process.once(signal, () => {
+      process.once(signal, async () => {
+        if (delay > 0) {
+          log.info({ signal }, `stopping: out of the rotation, serving for ${delay} s more`);
+          await bot.drain(delay * 1000);
+        }
         log.info({ signal }, 'stopping: finishing work in hand');
         bot.stop().then(() => process.exit(0));
       });

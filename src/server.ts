@@ -1,7 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { createLogger, type Logger } from './logger';
+import type { Metrics } from './ops/metrics';
+import { checkReadiness, type ReadinessCheck } from './ops/readiness';
+import { currentRequestId, requestIds } from './ops/request-context';
 import type { Database } from './store/database';
 
 /** Something that serves HTTP routes on the one server: an adapter, the dashboard, the API. */
@@ -9,28 +11,55 @@ export interface HttpMount {
   mount?(app: Express): void;
 }
 
+export interface AppOptions {
+  /** What /readyz checks besides the database (migrations, workers, not stopping). */
+  readiness?: ReadinessCheck[];
+  /** /metrics and the request timings, when METRICS_TOKEN is set. */
+  metrics?: Metrics;
+  /** Writes one line per request answered; none when absent. */
+  log?: Logger;
+}
+
+/** Probes and scrapes are frequent and dull: logged at debug, not info. */
+const quietPaths = new Set(['/healthz', '/readyz', '/metrics']);
+
 export function createApp(
   database: Pick<Database, 'ping'>,
   mounts: HttpMount[] = [],
-  log: Logger = createLogger('silent'),
+  { readiness = [], metrics, log }: AppOptions = {},
 ): Express {
   const app = express();
   app.disable('x-powered-by');
-  // Each answer carries an id that its log lines carry too (never one the caller chose).
-  app.use((_req, res, next) => {
-    res.locals.requestId = randomUUID();
-    res.setHeader('X-Request-Id', res.locals.requestId);
-    next();
+  // First, so that every log line written while serving a request carries its id.
+  app.use(requestIds);
+  if (log) {
+    app.use((req, res, next) => {
+      const started = process.hrtime.bigint();
+      res.once('finish', () => {
+        const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10;
+        // The path only, never the query string: a signed dashboard link carries its token there.
+        const line = { method: req.method, path: req.path, status: res.statusCode, ms };
+        if (quietPaths.has(req.path)) log.debug(line, 'request');
+        else log.info(line, 'request');
+      });
+      next();
+    });
+  }
+  if (metrics) app.use(metrics.middleware);
+  // Liveness: the process answers. It does not ask the database, so that an outage of the
+  // database does not get every instance restarted; /readyz takes them out of the rotation instead.
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
   });
-  app.get('/healthz', async (_req, res) => {
-    const up = await database.ping();
-    res
-      .status(up ? 200 : 503)
-      .json({ status: up ? 'ok' : 'unavailable', database: up ? 'ok' : 'unavailable' });
+  // Readiness: this instance can do its work (database, migrations, workers).
+  app.get('/readyz', async (_req, res) => {
+    const result = await checkReadiness([{ name: 'database', check: () => database.ping() }, ...readiness]);
+    res.status(result.ready ? 200 : 503).json({ status: result.ready ? 'ready' : 'unavailable', ...result });
   });
+  metrics?.mount(app);
   // No global body parser: Bolt must see the raw body to check Slack's signature (bolt-js #1434).
   for (const mount of mounts) mount.mount?.(app);
-  app.use(lastErrorHandler(log));
+  app.use(lastErrorHandler(log ?? createLogger('silent')));
   return app;
 }
 
@@ -49,7 +78,7 @@ const refusals: Record<string, string> = {
  */
 function lastErrorHandler(log: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
-    const requestId = String(res.locals.requestId ?? '');
+    const requestId = currentRequestId() ?? '';
     const {
       status: given,
       statusCode,

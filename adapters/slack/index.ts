@@ -13,7 +13,7 @@ import type { SlackParts } from './parts';
 import { SlackPeople } from './people';
 import { guardSlackRequests } from './request-guard';
 import { slackRequestErrors } from './request-shape';
-import { readSlackSettings, type SlackSettings } from './settings';
+import { readSlackSettings, type SlackSettings, slackOffReason } from './settings';
 import { registerShortcut } from './shortcut';
 
 export interface SlackSurface {
@@ -26,7 +26,7 @@ export interface SlackSurface {
 export const createSlackFeature: FeatureFactory = async (deps) => {
   const settings = readSlackSettings(deps.env);
   if (!settings) {
-    return { on: false, name: 'slack', why: 'set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to turn it on' };
+    return { on: false, name: 'slack', why: slackOffReason };
   }
   return { on: true, feature: createSlackSurface(deps, await whoIsTheBot(settings, deps), {}).feature };
 };

@@ -41,6 +41,9 @@ export interface SlackSettings {
 }
 
 /** Null when Slack is not set up; throws ConfigError when it is half set up. */
+/** Why Slack is off when neither setting is present. */
+export const slackOffReason = 'set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to turn it on';
+
 export function readSlackSettings(env: NodeJS.ProcessEnv): SlackSettings | null {
   const set = parseSettings(SlackSettingsSchema, env);
   const secret = set.SLACK_SIGNING_SECRET;

@@ -2,7 +2,7 @@ import { parseSettings } from '../config';
 import type { FeatureFactory } from '../feature';
 import { OutboxSettingsSchema } from './settings';
 import type { Transports } from './transport';
-import { OutboxWorker } from './worker';
+import { OutboxWorker, type OutboxWorkerOptions } from './worker';
 
 /**
  * The outbox worker: always on, because the police gateway is not its only user (duty alerts and
@@ -10,7 +10,10 @@ import { OutboxWorker } from './worker';
  * features fill in (the gateway's email and webhook, a surface's alerts and receipts); a message
  * whose destination has no transport waits until one is added.
  */
-export function outboxFeature(transports: Transports): {
+export function outboxFeature(
+  transports: Transports,
+  observe?: OutboxWorkerOptions['observe'],
+): {
   factory: FeatureFactory;
   /** Claims and sends what is due now, until nothing due is left (at most ten rounds). */
   deliverDue(): Promise<void>;
@@ -30,6 +33,7 @@ export function outboxFeature(transports: Transports): {
         maxAttempts: settings.OUTBOX_MAX_ATTEMPTS,
       },
       pollMs: settings.OUTBOX_POLL_MS,
+      observe,
     });
     return {
       on: true,
@@ -43,6 +47,7 @@ export function outboxFeature(transports: Transports): {
           );
           worker?.start();
         },
+        running: () => worker?.running ?? false,
         stop: async () => worker?.stop(),
       },
     };

@@ -35,6 +35,8 @@ export interface OutboxWorkerOptions {
    */
   markLingerMs?: number;
   clock?: Clock;
+  /** Told each attempt's outcome, for the metrics. */
+  observe?(destination: string, outcome: 'delivered' | 'retry' | 'dead'): void;
   owner?: string;
   random?: () => number;
 }
@@ -79,6 +81,11 @@ export class OutboxWorker {
       (messages) => this.markDelivered(messages),
       options.markLingerMs ?? 200,
     );
+  }
+
+  /** True from start() until stop() is called. */
+  get running(): boolean {
+    return this.loop !== undefined && !this.stopping;
   }
 
   /** Runs `concurrency` lanes until stopped: each sends one message after another. */
@@ -191,6 +198,7 @@ export class OutboxWorker {
     for (const message of marked) {
       const { id: outboxId, destination, recordId, attempts: attempt } = message;
       this.options.log.info({ outboxId, destination, recordId, attempt }, 'outbox: delivered');
+      this.options.observe?.(destination, 'delivered');
     }
   }
 
@@ -238,6 +246,7 @@ export class OutboxWorker {
     const error = result.error.slice(0, 1000);
     if (!result.retry || message.attempts >= retry.maxAttempts) {
       if (await this.repository.dead(message, this.owner, error, now)) {
+        this.options.observe?.(message.destination, 'dead');
         log.error(
           { ...about, error },
           result.retry
@@ -249,6 +258,7 @@ export class OutboxWorker {
     }
     const wait = retryDelay(message.attempts, retry, result.retryAfterMs, this.options.random);
     await this.repository.retryLater(message, this.owner, new Date(now.getTime() + wait), error);
+    this.options.observe?.(message.destination, 'retry');
     log.warn({ ...about, error, retryInMs: wait }, 'outbox: not delivered yet; will retry');
   }
 }

@@ -16,6 +16,7 @@ export const createSchedulerFeature: FeatureFactory = ({ core, database, log }) 
     feature: {
       name: 'Timers',
       start: async () => scheduler.start(),
+      running: () => scheduler.started,
       stop: () => scheduler.stop(),
     },
   };

@@ -83,6 +83,11 @@ export class Scheduler {
     });
   }
 
+  /** True from start() until stop(). */
+  get started(): boolean {
+    return this.timer !== undefined;
+  }
+
   start(): void {
     const loop = () => {
       this.running = this.tick()

@@ -22,16 +22,28 @@ export interface Database {
   provider: Provider;
   /** Answers true when the database answers a trivial query. */
   ping(): Promise<boolean>;
+  /** The connection pool's use, for the metrics; undefined on SQLite (one connection, no pool). */
+  pool?(): PoolUse;
   close(): Promise<void>;
+}
+
+export interface PoolUse {
+  total: number;
+  idle: number;
+  /** Queries waiting for a connection. */
+  waiting: number;
+  max: number;
 }
 
 export function providerOf(url: string): Provider {
   return /^postgres(ql)?:\/\//.test(url) ? 'postgresql' : 'sqlite';
 }
 
+const POOL_MAX = 10;
+
 function postgresPool(url: string): pg.Pool {
   // JIT compiling costs more than it saves on the dashboard's month queries (0.6 s against 0.08 s).
-  const pool = new pg.Pool({ connectionString: url, max: 10, options: '-c jit=off' });
+  const pool = new pg.Pool({ connectionString: url, max: POOL_MAX, options: '-c jit=off' });
   // An idle connection the server closes emits 'error'; unhandled, it would end the process.
   // The next query opens a new connection, and /healthz reports if that fails.
   pool.on('error', () => undefined);
@@ -42,12 +54,10 @@ export async function openDatabase(url: string): Promise<Database> {
   const provider = providerOf(url);
   if (provider === 'sqlite') mkdirSync(dirname(sqliteFile(url)), { recursive: true });
   await migrate(provider, url);
-  const db =
-    provider === 'sqlite'
-      ? new SqliteClient({ adapter: new PrismaBetterSQLite3({ url }) })
-      : (new PostgresClient({
-          adapter: new PrismaPg(postgresPool(url)),
-        }) as unknown as Db);
+  const pool = provider === 'postgresql' ? postgresPool(url) : undefined;
+  const db = pool
+    ? (new PostgresClient({ adapter: new PrismaPg(pool) }) as unknown as Db)
+    : new SqliteClient({ adapter: new PrismaBetterSQLite3({ url }) });
   if (provider === 'sqlite') {
     // WAL lets readers run beside the writer; the busy timeout waits out a brief lock instead of failing.
     await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
@@ -66,6 +76,9 @@ export async function openDatabase(url: string): Promise<Database> {
         return false;
       }
     },
+    pool: pool
+      ? () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: POOL_MAX })
+      : undefined,
     close: () => db.$disconnect(),
   };
 }

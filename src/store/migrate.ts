@@ -106,3 +106,19 @@ async function migratePostgres(url: string): Promise<string[]> {
 export function sqliteFile(url: string): string {
   return url.replace(/^file:/, '');
 }
+
+/** The migrations this code ships that the database has not finished applying: none when ready. */
+/** Only what the check needs of a Prisma client (this file is imported by the one that makes it). */
+interface RawQuery {
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): PromiseLike<T>;
+}
+
+export async function unappliedMigrations(db: RawQuery, provider: Provider): Promise<string[]> {
+  const rows = await db.$queryRawUnsafe<{ migration_name: string }[]>(
+    'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL',
+  );
+  const applied = new Set(rows.map((row) => row.migration_name));
+  return readMigrations(provider)
+    .map((migration) => migration.name)
+    .filter((name) => !applied.has(name));
+}

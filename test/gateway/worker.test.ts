@@ -37,6 +37,21 @@ describe.each(providers)('the outbox worker on %s', (provider) => {
     expect(await rows('nobody-yet')).toMatchObject([{ status: 'pending', attempts: 0, leaseOwner: null }]);
   });
 
+  it('tells its observer (the metrics) each outcome by destination', async () => {
+    await queue('observed-ok', 2);
+    await queue('observed-no', 1);
+    const seen: string[] = [];
+    const worker = world.worker(
+      new Map<string, Transport>([
+        ['observed-ok', { send: async () => ({ ok: true }) }],
+        ['observed-no', { send: async () => ({ ok: false, retry: false, error: 'refused' }) }],
+      ]),
+      { observe: (destination, outcome) => seen.push(`${destination} ${outcome}`) },
+    );
+    await worker.runOnce();
+    expect(seen.sort()).toEqual(['observed-no dead', 'observed-ok delivered', 'observed-ok delivered']);
+  });
+
   it('queues a key once per destination', async () => {
     await queue('once', 1);
     await queue('once', 1);

@@ -45,7 +45,7 @@ describe('start-up', () => {
   });
 
   it.each(providers)(
-    'serves /healthz on %s in development with nothing else set up, and stops cleanly on SIGTERM',
+    'serves /healthz and /readyz on %s in development with nothing else set up, and stops cleanly on SIGTERM',
     async (provider) => {
       const dir = mkdtempSync(join(tmpdir(), 'metbot-start-'));
       const home = mkdtempSync(join(tmpdir(), 'metbot-home-'));
@@ -61,10 +61,21 @@ describe('start-up', () => {
         const port = await bot.listening;
         const response = await fetch(`http://127.0.0.1:${port}/healthz`);
         expect(response.status).toBe(200);
-        expect(await response.json()).toEqual({ status: 'ok', database: 'ok' });
+        expect(await response.json()).toEqual({ status: 'ok' });
         // The development key is kept for the user, never beside the data.
         expect(statSync(join(home, 'metbot', 'data.key')).mode & 0o777).toBe(0o600);
         expect(readdirSync(dir)).not.toContain('data.key');
+        expect(await response.json()).toEqual({ status: 'ok' });
+        // Ready once the workers have started, just after the server listens.
+        let ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+        for (let tries = 0; ready.status !== 200 && tries < 50; tries += 1) {
+          await new Promise((wait) => setTimeout(wait, 100));
+          ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+        }
+        expect(await ready.json()).toMatchObject({
+          status: 'ready',
+          checks: { database: 'ok', migrations: 'ok' },
+        });
         bot.child.kill('SIGTERM');
         expect(await bot.exited).toBe(0);
         expect(bot.output()).toContain('metbot stopped');
@@ -73,4 +84,29 @@ describe('start-up', () => {
       }
     },
   );
+
+  it('with SHUTDOWN_DELAY_SECONDS, leaves the rotation on SIGTERM but serves until the delay is over', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'metbot-start-'));
+    const bot = start({
+      DATA_DIR: dir,
+      DATABASE_URL: `file:${dir}/m.db`,
+      PORT: '0',
+      SHUTDOWN_DELAY_SECONDS: '2',
+    });
+    const base = `http://127.0.0.1:${await bot.listening}`;
+    let ready = await fetch(`${base}/readyz`);
+    for (let tries = 0; ready.status !== 200 && tries < 50; tries += 1) {
+      await new Promise((wait) => setTimeout(wait, 100));
+      ready = await fetch(`${base}/readyz`);
+    }
+    expect(ready.status).toBe(200);
+    bot.child.kill('SIGTERM');
+    await new Promise((wait) => setTimeout(wait, 300));
+    const draining = await fetch(`${base}/readyz`);
+    expect(draining.status).toBe(503);
+    expect(await draining.json()).toMatchObject({ checks: { 'not stopping': 'failing' } });
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect(await bot.exited).toBe(0);
+    expect(bot.output()).toContain('out of the rotation, serving for 2 s more');
+  });
 });

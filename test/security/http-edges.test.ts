@@ -58,7 +58,7 @@ describe('the last error handler', () => {
       },
     };
     const server = await listen(
-      createApp({ ping: async () => true }, [failing], createLogger('info', sink)),
+      createApp({ ping: async () => true }, [failing], { log: createLogger('info', sink) }),
       0,
       '127.0.0.1',
       createLogger('silent'),
