@@ -1,5 +1,5 @@
 import type { App, BlockAction, ViewSubmitAction } from '@slack/bolt';
-import { ANSWER_ACTION } from './modals';
+import { ANSWER_ACTION, BACK_ACTION } from './modals';
 import type { SlackParts } from './parts';
 import type { SlackUser } from './people';
 
@@ -18,7 +18,7 @@ export function userOf(body: Who): SlackUser {
   };
 }
 
-/** A form's modal views: Next on each step, Send on the summary, and answers that change the form. */
+/** A form's modal views: Next and Back on each step, Send on the summary, answers that change the form. */
 export function registerModals(app: App, parts: SlackParts): void {
   const { modals } = parts;
   app.view<ViewSubmitAction>(
@@ -26,12 +26,17 @@ export function registerModals(app: App, parts: SlackParts): void {
     async ({ ack, body, view, client }) => modals.submitStep(client, userOf(body), view, ack),
   );
   app.view<ViewSubmitAction>(
-    { callback_id: /^metbot:summary:/, type: 'view_submission' },
+    { callback_id: /^metbot:summary(:\d+)?$/, type: 'view_submission' },
     async ({ ack, body, view, client }) => modals.submitSummary(client, userOf(body), view, ack),
   );
   app.action<BlockAction>({ action_id: ANSWER_ACTION }, async ({ ack, body, client }) => {
     await ack();
     if (body.view?.type !== 'modal') return;
     await modals.answerChanged(client, userOf(body), body.view);
+  });
+  app.action<BlockAction>({ action_id: BACK_ACTION }, async ({ ack, body, client }) => {
+    await ack();
+    if (body.view?.type !== 'modal') return;
+    await modals.back(client, userOf(body), body.view);
   });
 }

@@ -12,11 +12,13 @@ import { NotPossibleError, RefusedError, refusalText } from '../../src/services/
 import type { Submission } from '../../src/services/submissions.service';
 import { repliesText } from './blocks';
 import {
+  nextStep,
   noticeView,
-  type Place,
   parseCallbackId,
+  previousStep,
   readStep,
   shownFields,
+  shownSteps,
   stepQuestions,
   stepView,
   summaryView,
@@ -27,9 +29,6 @@ import { words } from './words';
 
 type WebClient = webApi.WebClient;
 type Ack = (response?: ViewResponseAction) => Promise<void>;
-
-/** Slack allows a modal to push two views onto the one it opened with (views.push docs). */
-const MAX_DEPTH = 3;
 
 interface Draft {
   formId: string;
@@ -50,8 +49,9 @@ interface Refused {
 
 /**
  * Forms as modals. The draft lives server-side (encrypted, with the chat drafts) under
- * `modal:<draft id>`; a view carries only that id in private_metadata and its step and depth in
- * its callback_id. Each step is checked by the same engine as the chat before the next is shown.
+ * `modal:<draft id>`; a view carries only that id in private_metadata and its step in its
+ * callback_id. Each step is checked by the same engine as the chat before the next is shown, in
+ * the same view (Next and Back update it): see Place in modals.ts for why nothing is pushed.
  */
 export class ModalFlow {
   constructor(
@@ -76,8 +76,11 @@ export class ModalFlow {
       return [text(core.prompts.messages.noOpenEpisodes)];
     }
     const draftId = randomUUID();
-    await this.save(actor, draftId, { formId, raw: prefill });
-    const view = await this.step(spec, { formId, raw: prefill }, { step: 0, depth: 1 }, draftId, episodes);
+    const draft = { formId, raw: prefill };
+    await this.save(actor, draftId, draft);
+    const { values } = await core.engine.validateAll(spec, prefill);
+    const first = shownSteps(spec, values)[0] ?? 0;
+    const view = await this.step(spec, draft, first, draftId, episodes);
     try {
       // A trigger_id works once and for 3 seconds: nothing slow happens before this call.
       await client.views.open({ trigger_id: triggerId, view });
@@ -104,22 +107,44 @@ export class ModalFlow {
     const episodes = await this.episodes(spec);
     if (shownFields(view.blocks).join() !== visible.join()) {
       // An answer changed which questions apply (typed without pressing Enter): show them first.
-      const again = await this.step(spec, draft, place, draftId, episodes, check);
+      const again = await this.step(spec, draft, place.step, draftId, episodes, check);
       return ack({ response_action: 'update', view: again });
     }
     const errors = this.stepErrors(spec, check, visible);
     if (Object.keys(errors).length) return ack({ response_action: 'errors', errors });
-    const deeper = place.depth < MAX_DEPTH;
-    const next = { response_action: deeper ? ('push' as const) : ('update' as const) };
-    const depth = deeper ? place.depth + 1 : place.depth;
-    if (place.step + 1 < spec.form.steps.length) {
-      const view = await this.step(spec, draft, { step: place.step + 1, depth }, draftId, episodes, check);
-      return ack({ ...next, view });
+    const next = nextStep(spec, place.step, check.values);
+    if (next !== undefined) {
+      const view = await this.step(spec, draft, next, draftId, episodes, check);
+      return ack({ response_action: 'update', view });
     }
     if (!check.ok) {
-      return ack({ ...next, view: await this.backTo(spec, draft, check, depth, draftId, episodes) });
+      return ack({
+        response_action: 'update',
+        view: await this.backTo(spec, draft, check, draftId, episodes),
+      });
     }
-    return ack({ ...next, view: summaryView(this.summary(spec, check), depth, draftId) });
+    return ack({ response_action: 'update', view: summaryView(this.summary(spec, check), draftId) });
+  }
+
+  /** Back on a step or the summary: the step shown before it, with what was typed here kept. */
+  async back(client: WebClient, user: SlackUser, view: ViewOutput): Promise<void> {
+    const place = parseCallbackId(view.callback_id);
+    if (!place) return;
+    const found = await this.load(client, user, view);
+    if ('refusal' in found) {
+      await client.views.update({ view_id: view.id, hash: view.hash, view: found.refusal });
+      return;
+    }
+    const { actor, draftId, draft, spec } = found;
+    if (place.kind === 'step') {
+      draft.raw = this.merge(spec, place.step, draft.raw, view);
+      await this.save(actor, draftId, draft);
+    }
+    const { values } = await this.core.engine.validateAll(spec, draft.raw);
+    const step = previousStep(spec, place, values);
+    if (step === undefined) return;
+    const shown = await this.step(spec, draft, step, draftId, await this.episodes(spec));
+    await client.views.update({ view_id: view.id, hash: view.hash, view: shown });
   }
 
   /** The summary's Send: save with the engine's values, close every view, DM the reference. */
@@ -133,7 +158,7 @@ export class ModalFlow {
     const check = await this.core.engine.validateAll(spec, draft.raw);
     if (!check.ok) {
       const episodes = await this.episodes(spec);
-      const back = await this.backTo(spec, draft, check, place.depth, draftId, episodes);
+      const back = await this.backTo(spec, draft, check, draftId, episodes);
       return ack({ response_action: 'update', view: back });
     }
     let submission: Submission;
@@ -142,20 +167,14 @@ export class ModalFlow {
     } catch (error) {
       const summary = this.summary(spec, check);
       if (error instanceof NotPossibleError) {
-        return ack({
-          response_action: 'update',
-          view: summaryView(summary, place.depth, draftId, error.message),
-        });
+        return ack({ response_action: 'update', view: summaryView(summary, draftId, error.message) });
       }
       if (error instanceof RefusedError) {
         const refused = refusalText(error, this.core.prompts.messages);
-        return ack({ response_action: 'update', view: noticeView(spec.form.title, [refused], place.depth) });
+        return ack({ response_action: 'update', view: noticeView(spec.form.title, [refused]) });
       }
       this.log.error({ err: error, formId: draft.formId }, 'Slack: saving a modal form failed');
-      return ack({
-        response_action: 'update',
-        view: summaryView(summary, place.depth, draftId, words.tryAgain),
-      });
+      return ack({ response_action: 'update', view: summaryView(summary, draftId, words.tryAgain) });
     }
     await this.core.conversations.remove(actor.id, channelOf(draftId));
     await ack({ response_action: 'clear' });
@@ -177,7 +196,7 @@ export class ModalFlow {
     const { actor, draftId, draft, spec } = found;
     draft.raw = this.merge(spec, place.step, draft.raw, view);
     await this.save(actor, draftId, draft);
-    const updated = await this.step(spec, draft, place, draftId, await this.episodes(spec));
+    const updated = await this.step(spec, draft, place.step, draftId, await this.episodes(spec));
     await client.views.update({ view_id: view.id, hash: view.hash, view: updated });
   }
 
@@ -219,7 +238,7 @@ export class ModalFlow {
   private async step(
     spec: FormSpec,
     draft: Draft,
-    place: Omit<Extract<Place, { kind: 'step' }>, 'kind'>,
+    step: number,
     draftId: string,
     episodes: Option[],
     check?: Validation,
@@ -227,7 +246,7 @@ export class ModalFlow {
   ): Promise<types.ModalView> {
     const values = (check ?? (await this.core.engine.validateAll(spec, draft.raw))).values;
     const messages = this.core.prompts.messages;
-    return stepView({ spec, messages, ...place, draftId, raw: draft.raw, values, episodes, problems });
+    return stepView({ spec, messages, step, draftId, raw: draft.raw, values, episodes, problems });
   }
 
   /** Errors for the questions shown in this step: the engine's reasons and cross-field rules. */
@@ -248,7 +267,6 @@ export class ModalFlow {
     spec: FormSpec,
     draft: Draft,
     check: Validation,
-    depth: number,
     draftId: string,
     episodes: Option[],
   ): Promise<types.ModalView> {
@@ -260,7 +278,7 @@ export class ModalFlow {
     const owned = problems.map(([path]) => owner(path)).filter((step) => step >= 0);
     const step = owned.length ? Math.min(...owned) : 0;
     const here = Object.fromEntries(problems.filter(([path]) => [step, -1].includes(owner(path))));
-    return this.step(spec, draft, { step, depth }, draftId, episodes, check, here);
+    return this.step(spec, draft, step, draftId, episodes, check, here);
   }
 
   private summary(spec: FormSpec, check: Validation) {

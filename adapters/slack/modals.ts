@@ -28,24 +28,30 @@ export const modalLimits = {
 /** Every answer's element has this action id; its block id is the question's field. */
 export const ANSWER_ACTION = 'metbot_answer';
 
-/** Where a view sits: its form step (or the summary) and its depth in Slack's view stack. */
-export type Place = { kind: 'step'; step: number; depth: number } | { kind: 'summary'; depth: number };
+/** The Back button of a step after the first, and of the summary. */
+export const BACK_ACTION = 'metbot_back';
+
+/**
+ * Which view a modal shows: a form step or the summary. A form is one view, updated in place:
+ * Slack keeps at most three views in a modal's stack (views.push docs), so a form of more steps
+ * than that cannot rely on Slack's own Back, which would skip the steps it had to replace.
+ */
+export type Place = { kind: 'step'; step: number } | { kind: 'summary' };
 
 export const callbackId = (place: Place) =>
-  place.kind === 'step' ? `metbot:step:${place.step}:${place.depth}` : `metbot:summary:${place.depth}`;
+  place.kind === 'step' ? `metbot:step:${place.step}` : 'metbot:summary';
 
 export function parseCallbackId(id: string): Place | undefined {
-  const step = /^metbot:step:(\d+):(\d+)$/.exec(id);
-  if (step) return { kind: 'step', step: Number(step[1]), depth: Number(step[2]) };
-  const summary = /^metbot:summary:(\d+)$/.exec(id);
-  return summary ? { kind: 'summary', depth: Number(summary[1]) } : undefined;
+  // A trailing `:<depth>` is from views opened before forms became one view.
+  const step = /^metbot:step:(\d+)(?::\d+)?$/.exec(id);
+  if (step) return { kind: 'step', step: Number(step[1]) };
+  return /^metbot:summary(?::\d+)?$/.test(id) ? { kind: 'summary' } : undefined;
 }
 
 export interface StepInput {
   spec: FormSpec;
   messages: Messages;
   step: number;
-  depth: number;
   draftId: string;
   /** What has been typed or picked so far, as Slack gave it. */
   raw: RawAnswers;
@@ -70,6 +76,30 @@ function controllingFields(spec: FormSpec): Set<string> {
 export function stepQuestions(spec: FormSpec, step: number, values: Record<string, unknown>): Question[] {
   const inStep = new Set(spec.form.steps[step]?.questions.map((q) => q.field));
   return visibleQuestions(spec.form, values).filter((q) => inStep.has(q.field));
+}
+
+/** The steps shown, in order: a step none of whose questions apply is passed by. */
+export function shownSteps(spec: FormSpec, values: Record<string, unknown>): number[] {
+  return spec.form.steps
+    .map((_, step) => step)
+    .filter((step) => stepQuestions(spec, step, values).length > 0);
+}
+
+/** The step Back shows: the last one shown before this step, or before the summary. */
+export function previousStep(
+  spec: FormSpec,
+  place: Place,
+  values: Record<string, unknown>,
+): number | undefined {
+  const before = place.kind === 'step' ? place.step : spec.form.steps.length;
+  return shownSteps(spec, values)
+    .filter((step) => step < before)
+    .at(-1);
+}
+
+/** The step Next shows, or undefined when the summary comes next. */
+export function nextStep(spec: FormSpec, step: number, values: Record<string, unknown>): number | undefined {
+  return shownSteps(spec, values).find((shown) => shown > step);
 }
 
 const option = (o: Option): types.PlainTextOption => ({
@@ -163,21 +193,32 @@ function inputBlock(question: Question, input: StepInput, dispatch: boolean): ty
   };
 }
 
+const backButton: types.ActionsBlock = {
+  type: 'actions',
+  block_id: 'metbot_nav',
+  elements: [{ type: 'button', action_id: BACK_ACTION, text: plain('Back', modalLimits.button) }],
+};
+
 function modal(
   place: Place,
   title: string,
   draftId: string,
   blocks: Block[],
-  submit?: string,
+  options: { submit?: string; back?: boolean } = {},
 ): types.ModalView {
+  const { submit, back } = options;
+  // Back is a button of ours: Slack's close button closes the whole form (see Place).
+  const fitted = back
+    ? [...fitBlocks(blocks, modalLimits.blocks - 1), backButton]
+    : fitBlocks(blocks, modalLimits.blocks);
   return {
     type: 'modal',
     callback_id: callbackId(place),
     private_metadata: draftId,
     title: plain(title, modalLimits.title),
     ...(submit && { submit: plain(submit, modalLimits.button) }),
-    close: plain(place.depth > 1 ? 'Back' : 'Cancel', modalLimits.button),
-    blocks: fitBlocks(blocks, modalLimits.blocks),
+    close: plain('Cancel', modalLimits.button),
+    blocks: fitted,
   };
 }
 
@@ -188,15 +229,19 @@ export function stepView(input: StepInput): types.ModalView {
   const { spec, step } = input;
   const form = spec.form;
   const controls = controllingFields(spec);
-  const last = step === form.steps.length - 1;
+  const place: Place = { kind: 'step', step };
+  const last = nextStep(spec, step, input.values) === undefined;
   const title = form.steps[step]?.title ?? '';
-  const blocks: Block[] = [context(`Step ${step + 1} of ${form.steps.length}: ${title}`)];
-  if (step === 0) blocks.push(section(form.intro));
+  const shown = shownSteps(spec, input.values);
+  const position = Math.max(shown.indexOf(step), 0);
+  const blocks: Block[] = [context(`Step ${position + 1} of ${Math.max(shown.length, 1)}: ${title}`)];
+  const first = previousStep(spec, place, input.values) === undefined;
+  if (first) blocks.push(section(form.intro));
   if (last && spec.hooks?.notes) blocks.push(...fieldSections(spec.hooks.notes(input.values)));
   const questions = stepQuestions(spec, step, input.values);
-  const shown = new Set(questions.map((q) => q.field));
+  const asked = new Set(questions.map((q) => q.field));
   for (const [field, problem] of Object.entries(input.problems ?? {})) {
-    if (!shown.has(field)) blocks.push(section(`:warning: ${problem}`));
+    if (!asked.has(field)) blocks.push(section(`:warning: ${problem}`));
   }
   for (const question of questions) {
     const problem = input.problems?.[question.field];
@@ -207,31 +252,23 @@ export function stepView(input: StepInput): types.ModalView {
       blocks.push(section(`:rotating_light: ${notice.text}`));
     }
   }
-  return modal(
-    { kind: 'step', step, depth: input.depth },
-    form.title,
-    input.draftId,
-    blocks,
-    last ? 'Check answers' : 'Next',
-  );
+  return modal(place, form.title, input.draftId, blocks, {
+    submit: last ? 'Check answers' : 'Next',
+    back: !first,
+  });
 }
 
 /** The answers to confirm: the last view, whose submit saves the form. */
-export function summaryView(
-  summary: SummaryReply,
-  depth: number,
-  draftId: string,
-  warning?: string,
-): types.ModalView {
+export function summaryView(summary: SummaryReply, draftId: string, warning?: string): types.ModalView {
   const blocks: Block[] = [];
   if (warning) blocks.push(section(`:warning: ${warning}`));
   blocks.push(context('Please check your answers, then press *Send*.'), ...summaryBlocks(summary));
-  return modal({ kind: 'summary', depth }, summary.title, draftId, blocks, 'Send');
+  return modal({ kind: 'summary' }, summary.title, draftId, blocks, { submit: 'Send', back: true });
 }
 
 /** A modal that only says something (an expired draft, a refusal). */
-export function noticeView(title: string, lines: string[], depth = 1): types.ModalView {
-  return modal({ kind: 'summary', depth }, title, '', lines.map(section));
+export function noticeView(title: string, lines: string[]): types.ModalView {
+  return modal({ kind: 'summary' }, title, '', lines.map(section));
 }
 
 /** What the user entered in a step, as the engine reads raw answers. */

@@ -20,7 +20,8 @@ export function identityOf(activity: Partial<Activity>): Identity {
     workspace: tenantOf(activity) ?? '',
     // The Entra ID object id is the same person across chats and the form METBOT_ADMINS uses.
     platformUserId: from?.aadObjectId ?? from?.id ?? 'unknown',
-    displayName: from?.name ?? 'Teams user',
+    // Install and conversation-update activities carry no name: the core keeps a placeholder.
+    displayName: from?.name?.trim() || undefined,
   };
 }
 

@@ -4,6 +4,7 @@ import {
   type MessagingExtensionAction,
   type MessagingExtensionActionResponse,
   TeamsActivityHandler,
+  TeamsInfo,
   TurnContext,
 } from 'botbuilder';
 import type { Core } from '../../src/core';
@@ -49,13 +50,31 @@ export class MetbotTeamsBot extends TeamsActivityHandler {
     });
     this.onInstallationUpdateAdd(async (context, next) => {
       const personal = isPersonal(context.activity);
-      await this.remember(context.activity, personal ? await this.actor(context.activity) : null);
+      await this.remember(context.activity, personal ? await this.actor(context) : null);
       await next();
     });
   }
 
-  private async actor(activity: Partial<Activity>): Promise<Actor | null> {
-    return this.deps.core.users.resolve(identityOf(activity), 'teams');
+  private async actor(context: TurnContext): Promise<Actor | null> {
+    const identity = identityOf(context.activity);
+    identity.displayName ??= await this.rosterName(context);
+    return this.deps.core.users.resolve(identity, 'teams');
+  }
+
+  /**
+   * The person's name from the conversation's roster (the connector's member look-up), for an
+   * activity that carries none, such as an install. Without it the name comes with their first message.
+   */
+  private async rosterName(context: TurnContext): Promise<string | undefined> {
+    const userId = context.activity.from?.id;
+    if (!userId) return undefined;
+    try {
+      const member = await TeamsInfo.getMember(context, userId);
+      return member.name?.trim() || undefined;
+    } catch (error) {
+      this.deps.log.warn({ err: error }, 'Teams: the roster look-up failed; the name will come later');
+      return undefined;
+    }
   }
 
   /** Keeps the conversation reference, so the bot can write here later, even after a restart. */
@@ -71,7 +90,7 @@ export class MetbotTeamsBot extends TeamsActivityHandler {
   }
 
   private async installed(context: TurnContext): Promise<void> {
-    const actor = isPersonal(context.activity) ? await this.actor(context.activity) : null;
+    const actor = isPersonal(context.activity) ? await this.actor(context) : null;
     await this.remember(context.activity, actor);
     await send(context, [say(this.deps.core.prompts.messages.help)]);
   }
@@ -84,7 +103,7 @@ export class MetbotTeamsBot extends TeamsActivityHandler {
     );
     // Teams sends a channel message to a bot only when it is @mentioned; anything else is not for us.
     if (!personal && !mentioned && !isCardSubmit(activity.value)) return;
-    const actor = await this.actor(activity);
+    const actor = await this.actor(context);
     await this.remember(activity, actor);
     if (!actor) return send(context, [say(this.deps.core.prompts.messages.notKnown)]);
     const address = addressOf(activity);
@@ -113,7 +132,7 @@ export class MetbotTeamsBot extends TeamsActivityHandler {
     context: TurnContext,
     action: MessagingExtensionAction,
   ): Promise<MessagingExtensionActionResponse> {
-    const actor = await this.actor(context.activity);
+    const actor = await this.actor(context);
     if (!actor) return taskMessage(this.deps.core.prompts.messages.notKnown);
     if (action.commandId !== shareCommandId) return taskMessage(this.deps.core.prompts.messages.unknown);
     const body = action.messagePayload?.body;
@@ -124,7 +143,7 @@ export class MetbotTeamsBot extends TeamsActivityHandler {
     context: TurnContext,
     action: MessagingExtensionAction,
   ): Promise<MessagingExtensionActionResponse> {
-    const actor = await this.actor(context.activity);
+    const actor = await this.actor(context);
     if (!actor) return taskMessage(this.deps.core.prompts.messages.notKnown);
     const value = typeof action.data === 'object' && action.data !== null ? action.data : {};
     try {

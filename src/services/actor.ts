@@ -20,7 +20,12 @@ export interface Identity {
   platform: string;
   workspace: string;
   platformUserId: string;
-  displayName: string;
+  /**
+   * The name the platform gave, if it gave one: Teams' install and conversation-update
+   * activities carry none. A person first met without one is stored under a placeholder, which
+   * the first name given replaces (UserService.resolve).
+   */
+  displayName?: string;
   /**
    * A person from another organisation met in a shared place (a Slack Connect channel): known
    * if an admin added them, never enrolled.

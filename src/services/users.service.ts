@@ -16,6 +16,13 @@ export interface Enrolment {
 
 const nobodyEnrols: Enrolment = { everyone: false, workspaces: new Set() };
 
+/** What a person is called until their platform gives a name: "Teams user", else their id. */
+export function placeholderName(identity: Pick<Identity, 'platform' | 'platformUserId'>): string {
+  return identity.platform === 'teams' ? 'Teams user' : identity.platformUserId;
+}
+
+const givenName = (identity: Identity): string | undefined => identity.displayName?.trim() || undefined;
+
 export interface UserOptions {
   clock: Clock;
   enrolment?: Enrolment;
@@ -54,12 +61,45 @@ export class UserService {
       if (!role) return null;
       user = await this.db.user.upsert({
         where: { platform_workspace_platformUserId: key },
-        create: { ...key, displayName: identity.displayName, role },
+        create: { ...key, displayName: givenName(identity) ?? placeholderName(identity), role },
         update: {},
         include: { agency: true },
       });
     }
+    const name = givenName(identity);
+    if (name && name !== user.displayName && user.displayName === placeholderName(identity)) {
+      await this.learnName(user.id, user.displayName, name);
+      user = { ...user, displayName: name };
+    }
     return toActor(user, surface);
+  }
+
+  /**
+   * The first name a platform gives replaces the placeholder wherever it is stored: the user, and
+   * the return interviews they were assigned while unnamed. The audit trail keeps what it said.
+   */
+  private async learnName(userId: string, placeholder: string, name: string): Promise<void> {
+    await this.db.$transaction(async (tx) => {
+      const { count } = await tx.user.updateMany({
+        where: { id: userId, displayName: placeholder },
+        data: { displayName: name },
+      });
+      if (count === 0) return; // Another request learned it first.
+      await tx.missingEpisode.updateMany({
+        where: { interviewerId: userId, interviewerName: placeholder },
+        data: { interviewerName: name },
+      });
+      await appendAudit(tx, this.provider, {
+        actorId: userId,
+        actor: name,
+        surface: 'platform',
+        action: 'update',
+        recordType: 'user',
+        recordId: userId,
+        detail: 'name given by the platform replaced the placeholder',
+        at: this.clock.now(),
+      });
+    });
   }
 
   private enrolAs(identity: Identity): Role | null {
@@ -82,10 +122,11 @@ export class UserService {
     const agency = agencyName
       ? await this.db.agency.upsert({ where: { name: agencyName }, create: { name: agencyName }, update: {} })
       : null;
-    const data = { displayName: identity.displayName, role, agencyId: agency?.id ?? null };
+    const name = givenName(identity);
+    const data = { role, agencyId: agency?.id ?? null, ...(name && { displayName: name }) };
     const user = await this.db.user.upsert({
       where: { platform_workspace_platformUserId: key },
-      create: { ...key, ...data },
+      create: { ...key, ...data, displayName: name ?? placeholderName(identity) },
       update: data,
       include: { agency: true },
     });

@@ -175,12 +175,12 @@ describe.each(providers)('alerts and the return-interview workflow on %s', (prov
       'missing',
       'Testchild Incare',
       'yes',
-      'skip all',
       '3',
       'today 07:00',
       'Example Road',
       'Green coat',
       'yes',
+      'skip all',
       'send',
     ]);
     const reference = /MIS-2026-\d{6}/.exec(saved)![0];

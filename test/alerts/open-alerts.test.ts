@@ -297,12 +297,12 @@ describe.each(providers)('alerts with no duty place, then one, on %s', (provider
         'missing',
         child,
         'yes', // in care
-        'skip all',
         '3',
         'today 07:00',
         'Example Road',
         'Green coat',
         'yes',
+        'skip all',
         'send',
       ]);
       await deliverAlerts();

@@ -71,7 +71,7 @@ describe.each(providers)('the chat on %s', (provider) => {
     clock.set('2026-11-28T10:00:00Z');
     const actor = await testActor(core, 'p-wrong', 'practitioner');
     const chat = chatWith(core, actor, 'wrong');
-    await chat.script(['missing', 'Testchild Wrong', 'no', 'skip all', '1']);
+    await chat.script(['missing', 'Testchild Wrong', 'no', '1']);
     expect(await chat.say('tomorrow 10:00')).toContain('Please give a day and a time');
     expect(await chat.say('29/11/2026 10:00')).toContain('That is in the future');
     expect(await chat.say('31/02/2026 10:00')).toContain('That date does not exist');
@@ -88,9 +88,10 @@ describe.each(providers)('the chat on %s', (provider) => {
     expect(await chat.say('Testchild Back')).toContain('Is the child in care?');
     expect(await chat.say('back')).toContain("What is the child's full name?");
     expect(await chat.say('Testchild Back')).toContain('Is the child in care?');
-    expect(await chat.say('no')).toContain('date of birth');
-    expect(await chat.say('skip')).toContain('How old are they?');
-    expect(await chat.say('help')).toContain('Your best guess is fine.');
+    expect(await chat.say('no')).toContain('Where have they gone missing from?');
+    expect(await chat.say('skip')).toContain('cannot be skipped');
+    expect(await chat.say('home')).toContain('When were they last seen?');
+    expect(await chat.say('help')).toContain('For example: today 14:30');
     expect(await chat.say('cancel')).toContain('Cancelled');
     expect(await chat.say('hello')).toContain('I can help you');
   });
@@ -98,13 +99,15 @@ describe.each(providers)('the chat on %s', (provider) => {
   it('branches on earlier answers: police reference only when the police were told', async () => {
     const actor = await testActor(core, 'p-branch', 'practitioner');
     const chat = chatWith(core, actor, 'branch');
-    await chat.script(missingScript('Testchild Branch', 'today 09:00').slice(0, -2));
+    await chat.script(missingScript('Testchild Branch', 'today 09:00').slice(0, -3));
     const notTold = await chat.say('no');
     expect(notTold).toContain('call 999');
     expect(notTold).not.toContain('police reference');
-    expect(notTold).toContain('please check your answers');
+    expect(notTold).toContain('Who were they with?');
+    const summaryAfter = await chat.say('skip all');
+    expect(summaryAfter).toContain('please check your answers');
     // Change "police told" from the summary: the reference question now applies.
-    const summaryLines = notTold.split('\n');
+    const summaryLines = summaryAfter.split('\n');
     const told = summaryLines.find((line) => line.includes('Police told'))!;
     const number = /^\s*(\d+)\./.exec(told)![1];
     expect(await chat.say(`change ${number}`)).toContain('Have the police been told?');
@@ -255,9 +258,7 @@ describe.each(providers)('drafts on %s', (provider) => {
         cipher: first.cipher,
       });
       const again = await testActor(second.core, 'p-resume', 'practitioner');
-      expect(await chatWith(second.core, again, 'dm').say('14/03/2012')).toContain(
-        "What is the child's gender?",
-      );
+      expect(await chatWith(second.core, again, 'dm').say('home')).toContain('When were they last seen?');
     } finally {
       await first.database.destroy();
     }

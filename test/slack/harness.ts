@@ -9,6 +9,7 @@ import type { TestDatabase } from '../support/databases';
 import {
   type Answers,
   blockAction,
+  buttonAction,
   commandBody,
   eventBody,
   interactionBody,
@@ -132,9 +133,16 @@ export class SlackHarness {
   }
 }
 
-/** A modal as Slack holds it: answers are submitted, pushed and updated views followed. */
+/**
+ * A modal as Slack holds it: a stack of views (push adds one, update replaces the top one, the
+ * close button takes the top one off). Answers are submitted and the views Slack is given followed.
+ */
 export class ModalSession {
   private pushes = 0;
+  /** The views under the one shown, oldest first. */
+  private readonly below: OpenView[] = [];
+  /** False once the last view is closed. */
+  open = true;
 
   constructor(
     private readonly harness: SlackHarness,
@@ -146,13 +154,38 @@ export class ModalSession {
     return this.view.blocks.filter((b) => b.type === 'input').map((b) => b.block_id!);
   }
 
+  /** How many views Slack holds for this modal. */
+  get depth(): number {
+    return this.open ? this.below.length + 1 : 0;
+  }
+
+  /** The step's title as the view shows it ("Step 2 of 5: Last seen and police"). */
+  get stepTitle(): string {
+    const context = this.view.blocks.find((b) => b.type === 'context') as
+      | { elements: { text: string }[] }
+      | undefined;
+    return context?.elements[0]?.text ?? '';
+  }
+
   /** A person picks an answer that other questions depend on (dispatch_action). */
   async choose(field: string, answers: Answers): Promise<void> {
     const sent = await this.harness.interact(blockAction(this.view, field, answers, this.who));
     if (sent.status !== 200) throw new Error(`block action answered ${sent.status}`);
-    const update = this.harness.slack.callsTo('views.update').at(-1);
-    if (!update || update.args.view_id !== this.view.id) throw new Error('the view was not updated');
-    this.view = { ...(update.args.view as OpenView), id: this.view.id, hash: `${this.view.hash}+` };
+    this.followUpdate();
+  }
+
+  /** Presses the Back button in the view, having typed these answers first. */
+  async back(answers: Answers = {}): Promise<void> {
+    const sent = await this.harness.interact(buttonAction(this.view, 'metbot_back', answers, this.who));
+    if (sent.status !== 200) throw new Error(`Back answered ${sent.status}`);
+    this.followUpdate();
+  }
+
+  /** Presses Slack's own close button ("Cancel" or "Back"): the view under it shows again. */
+  close(): void {
+    const under = this.below.pop();
+    if (under) this.view = under;
+    else this.open = false;
   }
 
   /** Presses the view's submit button; follows a push or an update; returns Slack's answer. */
@@ -162,11 +195,24 @@ export class ModalSession {
     const answer = sent.text ? sent.json() : {};
     const next = answer.view as OpenView | undefined;
     if (answer.response_action === 'push' && next) {
+      // Slack refuses a fourth view in a modal's stack (views.push docs).
+      if (this.below.length >= 2) throw new Error('Slack holds at most three views in a modal');
       this.pushes += 1;
+      this.below.push(this.view);
       this.view = { ...next, id: `V-push-${this.pushes}`, hash: `hash-push-${this.pushes}` };
     } else if (answer.response_action === 'update' && next) {
       this.view = { ...next, id: this.view.id, hash: `${this.view.hash}+` };
+    } else if (answer.response_action === 'clear') {
+      this.below.length = 0;
+      this.open = false;
     }
     return answer;
+  }
+
+  /** The view views.update last replaced this one with. */
+  private followUpdate(): void {
+    const update = this.harness.slack.callsTo('views.update').at(-1);
+    if (!update || update.args.view_id !== this.view.id) throw new Error('the view was not updated');
+    this.view = { ...(update.args.view as OpenView), id: this.view.id, hash: `${this.view.hash}+` };
   }
 }

@@ -149,7 +149,6 @@ describe('every form as Slack modals', () => {
             spec: shape,
             messages,
             step,
-            depth: 3,
             draftId: randomUUID(),
             raw: {},
             values: {},
@@ -172,12 +171,7 @@ describe('every form as Slack modals', () => {
         history: [],
         returnToSummary: false,
       };
-      const summary = summaryView(
-        core.engine.summary(everything(spec), state),
-        3,
-        randomUUID(),
-        'Check this.',
-      );
+      const summary = summaryView(core.engine.summary(everything(spec), state), randomUUID(), 'Check this.');
       expect(slackProblems(summary as unknown as Json), `${formId} summary`).toEqual([]);
     }
     expect(views).toBeGreaterThan(12);

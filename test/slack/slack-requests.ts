@@ -196,6 +196,38 @@ export function blockAction(view: OpenView, field: string, answers: Answers, who
   };
 }
 
+/** A button pressed in a view (block_actions from a modal), with what was typed in it so far. */
+export function buttonAction(view: OpenView, actionId: string, answers: Answers, who: Person) {
+  const block = view.blocks.find((b) =>
+    ((b.elements as { action_id?: string }[] | undefined) ?? []).some((e) => e.action_id === actionId),
+  );
+  if (!block) throw new Error(`no button ${actionId} in the view`);
+  return {
+    type: 'block_actions',
+    team: { id: who.team ?? 'T1', domain: 'example' },
+    user: {
+      id: who.user,
+      username: who.name ?? 'tester',
+      name: who.name ?? 'tester',
+      team_id: who.team ?? 'T1',
+    },
+    api_app_id: 'A1',
+    token: 'legacy-verification-token',
+    container: { type: 'view', view_id: view.id },
+    trigger_id: newTrigger(),
+    view: { ...view, state: stateFor(view, answers), team_id: 'T1', app_id: 'A1', bot_id: 'BBOT' },
+    actions: [
+      {
+        type: 'button',
+        action_id: actionId,
+        block_id: block.block_id,
+        text: { type: 'plain_text', text: 'Back' },
+        action_ts: `${Date.now() / 1000}`,
+      },
+    ],
+  };
+}
+
 /** A button pressed on a message the bot posted (block_actions from a message, not a view). */
 export function messageButton(
   message: { channel: string; ts: string; blocks: unknown[]; text?: string },

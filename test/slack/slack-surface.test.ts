@@ -26,18 +26,21 @@ function capture() {
 async function fillMissing(h: SlackHarness, who: typeof practitioner, name: string) {
   await h.command('missing', who, 'C1');
   const modal = h.openedModal(who);
-  await modal.submit({ 'child.name': name, 'child.inCare': 'yes', 'child.ageYears': '14' });
-  await modal.submit({
+  await modal.submit({ 'child.name': name, 'child.inCare': 'yes' });
+  const lastSeen = {
     missingFrom: 'home',
     'lastSeen.at': nineAm,
     'lastSeen.where': 'Example Road',
     description: 'Blue coat',
-  });
+    policeTold: 'no',
+  };
+  await modal.choose('policeTold', lastSeen);
+  const policeStep = JSON.stringify(modal.view);
+  await modal.submit(lastSeen);
+  await modal.submit({ 'child.ageYears': '14' });
   await modal.submit({});
-  await modal.choose('policeTold', { policeTold: 'no' });
-  const lastStep = JSON.stringify(modal.view);
-  const summary = await modal.submit({ policeTold: 'no' });
-  return { modal, summary, lastStep };
+  const summary = await modal.submit({});
+  return { modal, summary, policeStep };
 }
 
 describe('Slack surface', () => {
@@ -53,13 +56,13 @@ describe('Slack surface', () => {
 
   it('escapes what people typed, so a name cannot ping the channel, mention someone or hide a link', async () => {
     const hostile = 'Testchild <!channel> <@U999> <https://evil.example|Example>';
-    const { modal, summary, lastStep } = await fillMissing(h, practitioner, hostile);
+    const { modal, summary, policeStep } = await fillMissing(h, practitioner, hostile);
     expect(summary.response_action).toBe('update');
     const shown = JSON.stringify(summary.view);
     expect(shown).toContain('Testchild &lt;!channel&gt; &lt;@U999&gt; &lt;https://evil.example|Example&gt;');
     expect(shown).not.toContain('<!channel>');
     // "Police told: no" shows the 999 notice at once.
-    expect(lastStep).toContain('Please call 999 now');
+    expect(policeStep).toContain('Please call 999 now');
     await modal.submit();
     const texts = h.slack.calls.map((call) => JSON.stringify(call.args));
     expect(texts.some((text) => /<!channel>|<@U999>|<https:\/\/evil/.test(text))).toBe(false);
@@ -154,6 +157,55 @@ describe('Slack surface', () => {
     const sent = await send(h.url, body, 'application/json');
     expect(sent.status).toBe(200);
     expect(sent.json()).toEqual({ challenge: 'challenge-123' });
+  });
+
+  it('goes Back one step at a time in a five-step modal, keeping what was typed (issue 15, item 10)', async () => {
+    await h.command('missing', practitioner, 'C1');
+    const modal = h.openedModal(practitioner);
+    const shown = () => modal.stepTitle.replace(/^Step \d+ of \d+: /, '');
+    expect(modal.view.blocks.some((b) => b.block_id === 'metbot_nav')).toBe(false);
+    await modal.submit({ 'child.name': 'Testchild Example', 'child.inCare': 'no' });
+    await modal.submit({
+      missingFrom: 'home',
+      'lastSeen.at': nineAm,
+      'lastSeen.where': 'Example Road',
+      description: 'Blue coat',
+      policeTold: 'no',
+    });
+    await modal.submit({ 'child.ageYears': '14' });
+    expect(modal.stepTitle).toBe('Step 4 of 5: Where they may be');
+    // Typed on step 4 but not sent: Back keeps it.
+    await modal.back({ phone: '07700 900123' });
+    expect(shown()).toBe('More about the child');
+    expect(modal.view.blocks.find((b) => b.block_id === 'child.ageYears')?.element?.initial_value).toBe('14');
+    await modal.back({ 'child.ageYears': '14' });
+    expect(shown()).toBe('Last seen and police');
+    await modal.back();
+    expect(shown()).toBe('The child');
+    expect(modal.view.blocks.some((b) => b.block_id === 'metbot_nav')).toBe(false);
+    // Forward again to the summary, then Back from it to the last step.
+    await modal.submit({ 'child.name': 'Testchild Example', 'child.inCare': 'no' });
+    expect(shown()).toBe('Last seen and police');
+    await modal.submit({
+      missingFrom: 'home',
+      'lastSeen.at': nineAm,
+      'lastSeen.where': 'Example Road',
+      description: 'Blue coat',
+      policeTold: 'no',
+    });
+    await modal.submit({ 'child.ageYears': '14' });
+    const kept = modal.view.blocks.find((b) => b.block_id === 'phone')?.element?.initial_value;
+    expect(kept).toBe('07700 900123');
+    await modal.submit({ phone: '07700 900123' });
+    const summary = await modal.submit({});
+    expect(String(summary.view && (summary.view as { callback_id: string }).callback_id)).toBe(
+      'metbot:summary',
+    );
+    await modal.back();
+    expect(shown()).toBe('Known risks');
+    // One view throughout: Slack's own close button cancels, it never lands on an older step.
+    expect(modal.depth).toBe(1);
+    expect((modal.view.close as { text: string }).text).toBe('Cancel');
   });
 
   it('tells the user when a form has gone (expired or unknown draft)', async () => {

@@ -18,16 +18,19 @@ export function chatWith(core: TestCore, actor: Actor, channel = 'test', isPriva
   return { say, script };
 }
 
-/** A missing notification with only what is required, typed as a practitioner would. */
+/**
+ * A missing notification with only what is required, typed as a practitioner would: the required
+ * questions come first, and `skip all` at the first optional one goes straight to the summary.
+ */
 export const missingScript = (name: string, lastSeen: string) => [
   'missing',
   name,
   'no', // in care
-  'skip all',
   '1', // home
   lastSeen,
   'Example Park',
   'Tall, blue hoodie, grey joggers',
   'yes', // police told
+  'skip all', // the police reference and every optional question after it
   'send',
 ];

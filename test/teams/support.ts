@@ -28,14 +28,28 @@ export interface ConnectorCall {
 /**
  * A local stand-in for the Bot Framework connector (the serviceUrl in our activities): records
  * every message the bot sends (POST) or replaces (PUT …/activities/:id) and answers { id }, or a
- * status the test asks for.
+ * status the test asks for. It answers the member look-up (GET …/members/:userId, which
+ * TeamsInfo.getMember calls) from `roster`, and 404 for anyone not in it.
  */
 export async function startConnector() {
   const calls: ConnectorCall[] = [];
   const failures: number[] = [];
+  const roster = new Map<string, Record<string, unknown>>();
+  const lookups: string[] = [];
   const server: Server = createServer(async (req: IncomingMessage, res) => {
     let raw = '';
     for await (const chunk of req) raw += chunk;
+    const member = /^\/v3\/conversations\/([^/]+)\/members\/([^/?]+)/.exec(req.url ?? '');
+    if (member && req.method === 'GET') {
+      const userId = decodeURIComponent(member[2]!);
+      lookups.push(userId);
+      const found = roster.get(userId);
+      res.writeHead(found ? 200 : 404, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify(found ?? { error: { code: 'MemberNotFoundInConversation', message: 'Not found' } }),
+      );
+      return;
+    }
     const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
     const put = req.method === 'PUT';
     if (!match || (req.method !== 'POST' && !(put && match[2]))) {
@@ -64,6 +78,10 @@ export async function startConnector() {
   return {
     url: `http://127.0.0.1:${port}/`,
     calls,
+    /** The people the member look-up knows, by their Teams user id. */
+    roster,
+    /** The user ids the bot looked up, in order. */
+    lookups,
     /** The next answers are these statuses, in order, then 200 again. */
     fail: (...statuses: number[]) => failures.push(...statuses),
     close: () =>
