@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, parseSettings } from '../../src/config';
+import { ConfigError, isLoopbackHost, parseSettings } from '../../src/config';
 
 const SlackSettingsSchema = z.object({
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
@@ -9,7 +9,12 @@ const SlackSettingsSchema = z.object({
     .optional(),
   /** The Web API base: Slack's, an operator's proxy, or a test's local stand-in. */
   SLACK_API_URL: z
-    .url({ protocol: /^https?$/, error: 'an http(s) URL ending /api/, e.g. https://slack.com/api/' })
+    .url({ protocol: /^https?$/, error: 'an https URL ending /api/, e.g. https://slack.com/api/' })
+    // The bot token travels with every call: TLS, unless the stand-in is on this machine.
+    .refine((value) => {
+      const url = new URL(value);
+      return url.protocol === 'https:' || isLoopbackHost(url.hostname);
+    }, 'an https URL ending /api/ (http:// only on a loopback address: 127.0.0.1 or [::1])')
     .optional(),
   /** An app-level token (connections:write) turns on Socket Mode: no public URL needed. */
   SLACK_APP_TOKEN: z

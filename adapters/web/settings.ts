@@ -1,11 +1,21 @@
 import { z } from 'zod';
-import { parseSettings } from '../../src/config';
+import { isLoopbackHost, parseSettings } from '../../src/config';
 
 const httpUrl = z
   .string()
   .trim()
   .refine((value) => /^https?:\/\/[^\s/]+/.test(value), 'an http:// or https:// address')
   .transform((value) => value.replace(/\/+$/, ''));
+
+/** An address the server itself fetches from: https, or http only to this machine (127.0.0.0/8, ::1). */
+const fetchedUrl = httpUrl.refine((value) => {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+  } catch {
+    return false;
+  }
+}, 'an https:// address (http:// only on a loopback address: 127.0.0.1 or [::1])');
 
 const DashboardSettingsSchema = z.object({
   DASHBOARD_SESSION_IDLE_MINUTES: z.coerce
@@ -19,7 +29,7 @@ const DashboardSettingsSchema = z.object({
   MicrosoftAppId: z.string().trim().optional(),
   MicrosoftAppTenantId: z.string().trim().optional(),
   TEAMS_ALLOWED_TENANTS: z.string().optional(),
-  TEAMS_SSO_JWKS_URL: httpUrl.default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
+  TEAMS_SSO_JWKS_URL: fetchedUrl.default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
 });
 
 export interface DashboardSettings {

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackFeature, createSlackSurface } from '../../adapters/slack/index';
+import { readSlackSettings } from '../../adapters/slack/settings';
 import { ConfigError } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { testCipher } from '../support/keys';
@@ -255,6 +256,28 @@ describe('Slack settings', () => {
     await expect(attempt).rejects.toThrow(ConfigError);
     await expect(attempt).rejects.toThrow(message);
     await d.database.destroy();
+  });
+
+  it('takes SLACK_API_URL over https, or over http only on a loopback address (issue 17)', () => {
+    const env = { SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1' };
+    for (const url of [
+      'https://slack.com/api/',
+      'https://proxy.example/api/',
+      'http://127.0.0.1:9/api/',
+      'http://[::1]:9/api/',
+    ]) {
+      expect(readSlackSettings({ ...env, SLACK_API_URL: url })?.apiUrl).toBe(url);
+    }
+    for (const url of [
+      'http://slack.com/api/',
+      'http://proxy.example/api/',
+      'http://localhost:9/api/',
+      'http://10.0.0.1/api/',
+    ]) {
+      expect(() => readSlackSettings({ ...env, SLACK_API_URL: url })).toThrow(
+        `Invalid setting: SLACK_API_URL must be an https URL ending /api/ (http:// only on a loopback address: 127.0.0.1 or [::1]) (it is "${url}")`,
+      );
+    }
   });
 
   it('asks Slack who the bot is when its ids are not set', async () => {

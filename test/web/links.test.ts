@@ -186,6 +186,23 @@ describe('dashboard settings', () => {
     );
   });
 
+  it('fetches Teams sign-on keys over https, or over http only on a loopback address (issue 17)', () => {
+    const sso = (url: string) =>
+      readDashboardSettings({ MicrosoftAppId: 'app', TEAMS_SSO_JWKS_URL: url }).sso?.jwksUrl;
+    expect(sso('https://keys.example/keys')).toBe('https://keys.example/keys');
+    expect(sso('http://127.0.0.1:9/keys')).toBe('http://127.0.0.1:9/keys');
+    expect(sso('http://[::1]:9/keys')).toBe('http://[::1]:9/keys');
+    for (const url of [
+      'http://login.microsoftonline.com/common/discovery/v2.0/keys',
+      'http://localhost:9/keys',
+      'http://192.168.1.2/keys',
+    ]) {
+      expect(() => sso(url)).toThrow(
+        `Invalid setting: TEAMS_SSO_JWKS_URL must be an https:// address (http:// only on a loopback address: 127.0.0.1 or [::1]) (it is "${url}")`,
+      );
+    }
+  });
+
   it('is always on', async () => {
     const database = await createTestDatabase('sqlite');
     try {
