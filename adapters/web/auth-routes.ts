@@ -12,7 +12,7 @@ import {
 } from './pages/sign-in';
 import {
   clearedCookie,
-  cookieNames,
+  cookieName,
   isHttps,
   readCookies,
   sameOrigin,
@@ -73,7 +73,7 @@ export function mountSignIn(app: Express, ctx: WebContext): void {
     const https = isHttps(req, settings.publicUrl);
     const cleared: string[] = [];
     for (const kind of ['browser', 'tab'] as const) {
-      const token = cookies.get(cookieNames[kind]);
+      const token = cookies.get(cookieName(kind, https));
       if (!token) continue;
       await links
         .endSession(token)

@@ -16,7 +16,7 @@ import { NotFoundError } from './chronology';
 import { messagePage } from './pages/layout';
 import { notFoundPage, notSignedInPage, refusedPage } from './pages/sign-in';
 import type { DashboardQueries, ListFilters } from './queries';
-import { secureHeaders, type Viewer, viewerOf } from './session';
+import { isHttps, secureHeaders, type Viewer, viewerOf } from './session';
 import type { DashboardSettings } from './settings';
 import type { KeySource } from './teams-sso';
 
@@ -74,10 +74,12 @@ export function htmlRoute(
 ) {
   return async (req: Request, res: Response) => {
     secureHeaders(res);
-    const found = await viewerOf(req, ctx.db, ctx.links).catch((error: unknown) => {
-      ctx.log.error({ err: error }, 'dashboard: reading the session failed');
-      return null;
-    });
+    const found = await viewerOf(req, ctx.db, ctx.links, isHttps(req, ctx.settings.publicUrl)).catch(
+      (error: unknown) => {
+        ctx.log.error({ err: error }, 'dashboard: reading the session failed');
+        return null;
+      },
+    );
     if (!found) return void res.status(500).type('html').send(errorPage());
     if (!found.ok) return void res.status(401).type('html').send(notSignedInPage(found.reason));
     const { viewer } = found;
@@ -107,10 +109,12 @@ export function htmlRoute(
 export function jsonRoute(ctx: WebContext, answer: (viewer: Viewer, req: Request) => Promise<unknown>) {
   return async (req: Request, res: Response) => {
     secureHeaders(res);
-    const found = await viewerOf(req, ctx.db, ctx.links).catch((error: unknown) => {
-      ctx.log.error({ err: error }, 'dashboard API: reading the session failed');
-      return null;
-    });
+    const found = await viewerOf(req, ctx.db, ctx.links, isHttps(req, ctx.settings.publicUrl)).catch(
+      (error: unknown) => {
+        ctx.log.error({ err: error }, 'dashboard API: reading the session failed');
+        return null;
+      },
+    );
     if (!found)
       return void res
         .status(500)

@@ -14,6 +14,7 @@ import { mountSignIn } from './auth-routes';
 import type { WebContext } from './context';
 import { mountPages } from './page-routes';
 import { DashboardQueries } from './queries';
+import { strictTransport } from './session';
 import { type DashboardSettings, readDashboardSettings } from './settings';
 import { jwksKeySource, type KeySource } from './teams-sso';
 
@@ -61,6 +62,7 @@ export function createDashboard(options: DashboardOptions): {
     feature: {
       name: 'dashboard',
       mount(app: Express) {
+        app.use(['/dashboard', '/api/v1/dashboard'], strictTransport(settings.publicUrl));
         mountAssets(app);
         mountSignIn(app, context);
         mountPages(app, context);

@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { isRole } from '../../src/domain/policy';
 import type { Actor } from '../../src/services/actor';
 import type { DashboardLinks, SessionKind } from '../../src/services/dashboard-links.service';
@@ -9,8 +9,14 @@ import type { Db } from '../../src/store/database';
  * behind HTTPS). Inside the Teams tab the page is a cross-site frame, where a Strict or Lax
  * cookie is never sent, so the tab's cookie is SameSite=None; Secure; Partitioned (CHIPS:
  * kept only for this site inside Teams); it is a separate cookie with its own session.
+ * Over HTTPS both names carry the __Host- prefix: the browser then keeps the cookie only if it is
+ * Secure, Path=/ and has no Domain, so no other host (a subdomain) can set or overwrite it.
  */
 export const cookieNames: Record<SessionKind, string> = { browser: 'metbot_dashboard', tab: 'metbot_tab' };
+
+export function cookieName(kind: SessionKind, https: boolean): string {
+  return https ? `__Host-${cookieNames[kind]}` : cookieNames[kind];
+}
 
 export interface Viewer {
   actor: Actor;
@@ -39,7 +45,7 @@ export function isHttps(req: Request, publicUrl?: string): boolean {
 }
 
 export function sessionCookie(kind: SessionKind, token: string, https: boolean): string {
-  const parts = [`${cookieNames[kind]}=${encodeURIComponent(token)}`, 'Path=/', 'HttpOnly'];
+  const parts = [`${cookieName(kind, https)}=${encodeURIComponent(token)}`, 'Path=/', 'HttpOnly'];
   if (kind === 'browser') parts.push('SameSite=Strict');
   // SameSite=None needs Secure; on plain http (trying it locally) Lax is the best there is.
   else parts.push(https ? 'SameSite=None' : 'SameSite=Lax');
@@ -56,12 +62,20 @@ export type ViewerResult =
   | { ok: true; viewer: Viewer }
   | { ok: false; reason: 'none' | 'ended' | 'idle' | 'expired' | 'unknown-user' };
 
-/** The signed-in user behind a request, their role read afresh so a changed role counts at once. */
-export async function viewerOf(req: Request, db: Db, links: DashboardLinks): Promise<ViewerResult> {
+/**
+ * The signed-in user behind a request, their role read afresh so a changed role counts at once.
+ * Over HTTPS only the __Host- cookies count: one without the prefix may have been set by another host.
+ */
+export async function viewerOf(
+  req: Request,
+  db: Db,
+  links: DashboardLinks,
+  https: boolean,
+): Promise<ViewerResult> {
   const cookies = readCookies(req.headers.cookie);
   let reason: 'none' | 'ended' | 'idle' | 'expired' = 'none';
   for (const kind of ['browser', 'tab'] as const) {
-    const token = cookies.get(cookieNames[kind]);
+    const token = cookies.get(cookieName(kind, https));
     if (!token) continue;
     const session = await links.touchSession(token);
     if (!session.ok) {
@@ -105,6 +119,18 @@ export function sameOrigin(req: Request): boolean {
   }
 }
 
+/**
+ * When PUBLIC_URL is https, every dashboard response tells the browser to use HTTPS only, for a
+ * year, on this host and its subdomains (HSTS). Not on plain http: a local trial must stay reachable.
+ */
+export function strictTransport(publicUrl: string | undefined) {
+  const on = publicUrl?.startsWith('https://') ?? false;
+  return (_req: Request, res: Response, next: NextFunction) => {
+    if (on) res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    next();
+  };
+}
+
 /** Headers every dashboard response carries: nothing cached, nothing leaked, framed only by Teams. */
 export function secureHeaders(res: Response, options: { cache?: boolean } = {}): void {
   res.setHeader(
@@ -118,8 +144,11 @@ export function secureHeaders(res: Response, options: { cache?: boolean } = {}):
       "form-action 'self'",
       "base-uri 'none'",
       "object-src 'none'",
-      // The Teams tab shows these pages in a frame inside Teams (web, desktop and mobile).
-      "frame-ancestors 'self' https://teams.microsoft.com https://*.teams.microsoft.com https://*.teams.microsoft.us https://*.skype.com https://*.office.com https://*.microsoft365.com https://*.cloud.microsoft",
+      // The Teams tab shows these pages in a frame inside Teams (web, desktop and mobile): only the
+      // hosts Microsoft documents for Teams itself (tab requirements), not Outlook's or Microsoft
+      // 365's, whose wildcards (*.office.com, *.microsoft365.com, *.cloud.microsoft) would let any
+      // page on those domains frame the dashboard.
+      "frame-ancestors 'self' https://teams.microsoft.com https://*.teams.microsoft.com https://teams.cloud.microsoft",
     ].join('; '),
   );
   res.setHeader('Referrer-Policy', 'no-referrer');

@@ -17,6 +17,9 @@ import { authorise, NotPossibleError } from './refusal';
  * used (the idle timeout). Redeeming a link deletes its row, so it works once even when two
  * instances race; a swept row only ends a link or session early, never extends one. The Slack
  * adapter forgets keys older than a day, longer than any link or session lives.
+ *
+ * A session's key also names its user (`dashboard-session:<user id>:<hash>`), so that signing in
+ * again, by link or Teams single sign-on, ends every other session that person had.
  */
 
 export const LINK_MINUTES = 10;
@@ -39,6 +42,7 @@ export type SessionCheck =
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 const random = () => randomBytes(32).toString('base64url');
+const sessionKey = (userId: string, token: string) => `${SESSION_PREFIX}${userId}:${sha256(token)}`;
 const uuidLike = /^[0-9a-f-]{36}$/;
 
 function parseLink(token: string): { userId: string } | null {
@@ -107,12 +111,16 @@ export class DashboardLinks {
     return { ok: true, session, userId: parsed.userId };
   }
 
-  /** Opens a session for a user already proven (a redeemed link, a checked Teams token). */
+  /**
+   * Opens a session for a user already proven (a redeemed link, a checked Teams token), and ends
+   * every other session they had: a new sign-in leaves only the new session alive.
+   */
   async openSession(userId: string, kind: SessionKind, how: string): Promise<string> {
     const now = this.clock.now();
     const token = `${userId}.${kind}.${now.getTime()}.${random()}`;
     await this.db.$transaction(async (tx) => {
-      await tx.inboundEvent.create({ data: { key: SESSION_PREFIX + sha256(token), receivedAt: now } });
+      await tx.inboundEvent.deleteMany({ where: { key: { startsWith: `${SESSION_PREFIX}${userId}:` } } });
+      await tx.inboundEvent.create({ data: { key: sessionKey(userId, token), receivedAt: now } });
       await appendAudit(tx, this.provider, {
         actorId: userId,
         actor: userId,
@@ -131,7 +139,7 @@ export class DashboardLinks {
   async touchSession(token: string): Promise<SessionCheck> {
     const parsed = parseSession(token);
     if (!parsed) return { ok: false, reason: 'ended' };
-    const key = SESSION_PREFIX + sha256(token);
+    const key = sessionKey(parsed.userId, token);
     const row = await this.db.inboundEvent.findUnique({ where: { key } });
     if (!row) return { ok: false, reason: 'ended' };
     const now = this.clock.now().getTime();
@@ -151,7 +159,9 @@ export class DashboardLinks {
   }
 
   async endSession(token: string): Promise<void> {
-    await this.db.inboundEvent.deleteMany({ where: { key: SESSION_PREFIX + sha256(token) } });
+    const parsed = parseSession(token);
+    if (!parsed) return;
+    await this.db.inboundEvent.deleteMany({ where: { key: sessionKey(parsed.userId, token) } });
   }
 
   /** Deletes links past their 10 minutes and sessions past their idle timeout. Returns how many. */

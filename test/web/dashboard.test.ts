@@ -11,12 +11,15 @@ describe.each(providers)('dashboard over HTTP (%s)', (provider) => {
   let duty: Actor;
   let practitioner: Actor;
   let memberCookie: string;
+  /** Signs in here with links of its own: a new sign-in would end the member's session. */
+  let signer: Actor;
 
   beforeAll(async () => {
     dash = await startDashboard(provider);
     member = await makeActor(dash.database.db, 'met-1', 'met-member');
     duty = await makeActor(dash.database.db, 'duty-1', 'duty-officer');
     practitioner = await makeActor(dash.database.db, 'prac-1', 'practitioner');
+    signer = await makeActor(dash.database.db, 'met-signer', 'met-member');
     memberCookie = await dash.signIn(member.id);
   });
   afterAll(() => dash.close());
@@ -26,7 +29,7 @@ describe.each(providers)('dashboard over HTTP (%s)', (provider) => {
 
   describe('signing in with a link', () => {
     it('shows a button first, so that a link preview does not use the link up', async () => {
-      const { token } = await dash.context.links.issueLink(member.id);
+      const { token } = await dash.context.links.issueLink(signer.id);
       const url = `/dashboard/sign-in?link=${encodeURIComponent(token)}`;
       for (const _ of [1, 2]) {
         const page = await get(url);
@@ -46,7 +49,7 @@ describe.each(providers)('dashboard over HTTP (%s)', (provider) => {
     });
 
     it('refuses a link used twice, and one older than 10 minutes', async () => {
-      const { token } = await dash.context.links.issueLink(member.id);
+      const { token } = await dash.context.links.issueLink(signer.id);
       const post = () =>
         fetch(`${dash.base}/dashboard/sign-in`, {
           method: 'POST',
@@ -59,7 +62,7 @@ describe.each(providers)('dashboard over HTTP (%s)', (provider) => {
       expect(again.status).toBe(410);
       expect(await again.text()).toContain('This link has already been used');
 
-      const old = await dash.context.links.issueLink(member.id);
+      const old = await dash.context.links.issueLink(signer.id);
       dash.clock.advance(10 * 60_000);
       try {
         const page = await get(`/dashboard/sign-in?link=${encodeURIComponent(old.token)}`);
@@ -71,7 +74,7 @@ describe.each(providers)('dashboard over HTTP (%s)', (provider) => {
     });
 
     it('refuses a sign-in posted from another site', async () => {
-      const { token } = await dash.context.links.issueLink(member.id);
+      const { token } = await dash.context.links.issueLink(signer.id);
       const response = await fetch(`${dash.base}/dashboard/sign-in`, {
         method: 'POST',
         redirect: 'manual',
@@ -83,7 +86,7 @@ describe.each(providers)('dashboard over HTTP (%s)', (provider) => {
     });
 
     it('takes a whole pasted address as well as the token (the Teams tab form)', async () => {
-      const { token } = await dash.context.links.issueLink(member.id);
+      const { token } = await dash.context.links.issueLink(signer.id);
       const response = await fetch(`${dash.base}/dashboard/sign-in`, {
         method: 'POST',
         redirect: 'manual',

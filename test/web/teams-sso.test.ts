@@ -166,6 +166,18 @@ describe('signing in to the Teams tab', () => {
     expect(await figures.text()).toContain('/dashboard/assets/teams-page.js'); // teams-js started on every tab page
   });
 
+  it("ends the person's other sessions when they sign in again with Teams (issue 17)", async () => {
+    const user = await dash.database.db.user.findFirstOrThrow({ where: { platformUserId: objectId } });
+    const me = (cookie: string) => fetch(`${dash.base}/api/v1/dashboard/me`, { headers: { cookie } });
+    const browser = await dash.signIn(user.id);
+    expect((await me(browser)).status).toBe(200);
+    const first = (await exchange(token())).headers.get('set-cookie')!.split(';')[0]!;
+    expect((await me(browser)).status).toBe(401);
+    const second = (await exchange(token())).headers.get('set-cookie')!.split(';')[0]!;
+    expect((await me(first)).status).toBe(401);
+    expect((await me(second)).status).toBe(200);
+  });
+
   it('refuses a bad token, and a Teams user metbot has not met', async () => {
     const bad = await exchange(token({}, { key: stranger.privateKey }));
     expect(bad.status).toBe(401);
@@ -195,7 +207,7 @@ describe('signing in to the Teams tab', () => {
         body: JSON.stringify({ token: token() }),
       });
       expect(response.headers.get('set-cookie')).toMatch(
-        /^metbot_tab=[^;]+; Path=\/; HttpOnly; SameSite=None; Secure; Partitioned$/,
+        /^__Host-metbot_tab=[^;]+; Path=\/; HttpOnly; SameSite=None; Secure; Partitioned$/,
       );
     } finally {
       await https.close();
