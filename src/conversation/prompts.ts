@@ -37,6 +37,7 @@ export const MessagesSchema = z.object({
   assigned: Line,
   adminUsage: Line,
   granted: Line,
+  grantSelf: Line,
   retried: Line,
   setupUsage: Line,
   privateOnly: Line,

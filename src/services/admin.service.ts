@@ -1,8 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { ListItem } from '../conversation/reply';
 import type { Clock } from '../domain/clock';
 import { formatLondon } from '../domain/london-time';
 import { isRole, type Role, roles } from '../domain/policy';
+import { type DeliveryRoutes, enqueueMessage } from '../outbox/enqueue';
+import { destinations } from '../outbox/transport';
 import type { Db, Provider } from '../store/database';
+import type { FieldCipher } from '../store/field-crypto';
 import { type Actor, auditAs } from './actor';
 import { authorise, NotPossibleError } from './refusal';
 
@@ -15,17 +19,48 @@ export interface Place {
   address: string;
 }
 
+/**
+ * What the MET coordinator is told of a role change: who changed whose role, from what to what.
+ * Names and roles only, never a child's details.
+ */
+export interface RoleChangeNotice {
+  kind: 'role-change';
+  /** A new UUID per change: the message's idempotency key and its Message-ID. */
+  id: string;
+  changedAt: string;
+  changedBy: string;
+  /** The surface it was done on (slack, teams, admin for the server's command line). */
+  surface: string;
+  person: string;
+  from: string;
+  to: string;
+  agency: string | null;
+}
+
+export function isRoleChangeNotice(payload: unknown): payload is RoleChangeNotice {
+  return (payload as { kind?: unknown } | null)?.kind === 'role-change';
+}
+
+/** How role changes reach the MET coordinator: queued only when a coordinator destination is routed. */
+export interface RoleNotices {
+  cipher: FieldCipher;
+  routes: DeliveryRoutes;
+}
+
 /** Running the bot: roles, failed deliveries, the audit trail. Admins only (duty places: AlertService). */
 export class AdminService {
   constructor(
     private readonly db: Db,
     private readonly provider: Provider,
     private readonly clock: Clock,
+    private readonly notices?: RoleNotices,
   ) {}
 
   /**
    * Gives a user a role (and an agency); by id, or by platform identity. A platform user id that
-   * more than one workspace holds must name its workspace: they are different people.
+   * more than one workspace holds must name its workspace: they are different people. Nobody
+   * changes their own role, except the server's command line (the operator, platform `admin`).
+   * The MET coordinator is told of every change.
    */
   async grant(
     actor: Actor,
@@ -50,9 +85,15 @@ export class AdminService {
     const user = found[0];
     if (!user)
       throw new NotPossibleError('I do not know that person yet: ask them to say hello to me first.');
+    if (user.id === actor.id && actor.platform !== 'admin') {
+      throw new NotPossibleError(
+        'You cannot change your own role: another admin must do it, or the operator from the server.',
+      );
+    }
     const agency = agencyName
       ? await this.db.agency.upsert({ where: { name: agencyName }, create: { name: agencyName }, update: {} })
       : null;
+    const at = this.clock.now();
     await this.db.$transaction(async (tx) => {
       await tx.user.update({
         where: { id: user.id },
@@ -63,10 +104,37 @@ export class AdminService {
         recordType: 'user',
         recordId: user.id,
         detail: `role ${user.role} → ${role}`,
-        at: this.clock.now(),
+        at,
       });
+      if (this.notices && this.coordinatorRouted()) {
+        const notice: RoleChangeNotice = {
+          kind: 'role-change',
+          id: randomUUID(),
+          changedAt: at.toISOString(),
+          changedBy: actor.displayName,
+          surface: actor.surface,
+          person: user.displayName,
+          from: user.role,
+          to: role,
+          agency: agency?.name ?? null,
+        };
+        await enqueueMessage(tx, this.notices.cipher, {
+          destination: destinations.metCoordinator,
+          recordId: null,
+          idempotencyKey: notice.id,
+          payload: notice,
+          at,
+        });
+      }
     });
     return { name: user.displayName, role };
+  }
+
+  /** The coordinator gets role changes only where it is a destination at all (MET_COORDINATOR_EMAIL). */
+  private coordinatorRouted(): boolean {
+    return Object.values(this.notices?.routes ?? {}).some((list) =>
+      list?.includes(destinations.metCoordinator),
+    );
   }
 
   async deadLetters(actor: Actor): Promise<ListItem[]> {

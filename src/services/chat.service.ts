@@ -229,6 +229,7 @@ export class ChatService {
         case 'grant': {
           const user = await interviews.userByMention(message.actor, raw[2] ?? '');
           if (!user || !second) return [text(messages.adminUsage)];
+          if (user.id === message.actor.id) return [text(messages.grantSelf)];
           const agency = raw.slice(4).join(' ') || undefined;
           const done = await admin.grant(message.actor, { userId: user.id }, second, agency);
           return [text(fill(messages.granted, { name: done.name, role: aRole[done.role] }), 'success')];

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { destinations } from '../../src/outbox/transport';
+import { AdminService, type RoleChangeNotice } from '../../src/services/admin.service';
 import { chatWith, missingScript } from '../support/chat';
 import { createTestCore, type TestCore, testActor } from '../support/core';
 import { providers, type TestDatabase } from '../support/databases';
+import { testCipher } from '../support/keys';
 
 describe.each(providers)('running the bot from chat on %s', (provider) => {
   let core: TestCore;
@@ -29,6 +32,59 @@ describe.each(providers)('running the bot from chat on %s', (provider) => {
     });
     expect(user).toMatchObject({ role: 'met-member', agency: { name: 'Example Council' } });
     expect(await chatWith(core, admin).say('admin grant @new-1 chief')).toContain('There is no role "chief"');
+  });
+
+  it('refuses anyone changing their own role, in chat and through the service, and audits nothing', async () => {
+    const admin = await testActor(core, 'adm-self', 'admin', 'Sid Selfgrant');
+    const before = await database.db.auditEvent.count();
+    expect(await chatWith(core, admin).say('admin grant @adm-self met-member')).toContain(
+      'nobody can change their own role',
+    );
+    await expect(core.admin.grant(admin, { userId: admin.id }, 'met-member')).rejects.toThrow(
+      'You cannot change your own role',
+    );
+    const self = await database.db.user.findUniqueOrThrow({ where: { id: admin.id } });
+    expect(self.role).toBe('admin');
+    expect(await database.db.auditEvent.count()).toBe(before);
+  });
+
+  it('queues each role change for the MET coordinator, with who, whose, from and to, and audits it', async () => {
+    const cipher = testCipher();
+    const routes = { 'met-list-change': [destinations.metCoordinator] };
+    const service = new AdminService(database.db, provider, core.clock, { cipher, routes });
+    const admin = await testActor(core, 'adm-tell', 'admin', 'Tia Teller');
+    const person = await testActor(core, 'p-told', 'practitioner', 'Ned Noticed');
+    await service.grant(admin, { userId: person.id }, 'duty-officer', 'Example Council');
+    const queued = await database.db.outboxMessage.findMany({
+      where: { destination: destinations.metCoordinator },
+    });
+    expect(queued).toHaveLength(1);
+    const notice = cipher.decryptJson<RoleChangeNotice>(queued[0]!.payloadEnc);
+    expect(notice).toMatchObject({
+      kind: 'role-change',
+      changedBy: 'Tia Teller',
+      person: 'Ned Noticed',
+      from: 'practitioner',
+      to: 'duty-officer',
+      agency: 'Example Council',
+      changedAt: core.clock.now().toISOString(),
+    });
+    expect(queued[0]).toMatchObject({ recordId: null, idempotencyKey: notice.id, status: 'pending' });
+    const audit = await database.db.auditEvent.findFirstOrThrow({
+      where: { recordId: person.id },
+      orderBy: { seq: 'desc' },
+    });
+    expect(audit).toMatchObject({
+      action: 'update',
+      actor: 'Tia Teller',
+      detail: 'role practitioner → duty-officer',
+    });
+    // No coordinator routed: nothing queued.
+    const quiet = new AdminService(database.db, provider, core.clock, { cipher, routes: {} });
+    await quiet.grant(admin, { userId: person.id }, 'practitioner');
+    expect(
+      await database.db.outboxMessage.count({ where: { destination: destinations.metCoordinator } }),
+    ).toBe(1);
   });
 
   it("finds a mentioned person only in the admin's own workspace: the same id elsewhere is someone else", async () => {
