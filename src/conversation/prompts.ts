@@ -38,6 +38,8 @@ export const MessagesSchema = z.object({
   adminUsage: Line,
   granted: Line,
   grantSelf: Line,
+  roleProposed: Line,
+  roleConfirmed: Line,
   retried: Line,
   setupUsage: Line,
   privateOnly: Line,

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { ListItem } from '../conversation/reply';
 import type { Clock } from '../domain/clock';
 import { formatLondon } from '../domain/london-time';
-import { isRole, type Role, roles } from '../domain/policy';
+import { decide, isRole, type Role, roles } from '../domain/policy';
 import { type DeliveryRoutes, enqueueMessage } from '../outbox/enqueue';
 import { destinations } from '../outbox/transport';
-import type { Db, Provider } from '../store/database';
+import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { type Actor, auditAs } from './actor';
 import { authorise, NotPossibleError } from './refusal';
@@ -67,7 +67,7 @@ export class AdminService {
     who: { userId?: string; platform?: string; workspace?: string; platformUserId?: string },
     role: string,
     agencyName?: string,
-  ): Promise<{ name: string; role: Role }> {
+  ): Promise<{ name: string; role: Role; proposed: boolean }> {
     authorise(actor, 'manage-users');
     if (!isRole(role))
       throw new NotPossibleError(`There is no role "${role}". The roles are ${roles.join(', ')}.`);
@@ -85,49 +85,112 @@ export class AdminService {
     const user = found[0];
     if (!user)
       throw new NotPossibleError('I do not know that person yet: ask them to say hello to me first.');
-    if (user.id === actor.id && actor.platform !== 'admin') {
+    if (user.id === actor.id && !isOperator(actor)) {
       throw new NotPossibleError(
         'You cannot change your own role: another admin must do it, or the operator from the server.',
       );
     }
-    const agency = agencyName
-      ? await this.db.agency.upsert({ where: { name: agencyName }, create: { name: agencyName }, update: {} })
-      : null;
     const at = this.clock.now();
-    await this.db.$transaction(async (tx) => {
-      await tx.user.update({
-        where: { id: user.id },
-        data: { role, ...(agency && { agencyId: agency.id }) },
-      });
-      await auditAs(tx, this.provider, actor, {
-        action: 'update',
-        recordType: 'user',
-        recordId: user.id,
-        detail: `role ${user.role} → ${role}`,
-        at,
-      });
-      if (this.notices && this.coordinatorRouted()) {
-        const notice: RoleChangeNotice = {
-          kind: 'role-change',
-          id: randomUUID(),
-          changedAt: at.toISOString(),
-          changedBy: actor.displayName,
-          surface: actor.surface,
-          person: user.displayName,
-          from: user.role,
-          to: role,
-          agency: agency?.name ?? null,
-        };
-        await enqueueMessage(tx, this.notices.cipher, {
-          destination: destinations.metCoordinator,
-          recordId: null,
-          idempotencyKey: notice.id,
-          payload: notice,
+    if (seesChildren(role) && !isOperator(actor)) {
+      // Two people: the admin proposes; a MET group member confirms (confirmRole).
+      const proposal = {
+        role,
+        agencyName: agencyName ?? null,
+        proposedById: actor.id,
+        proposedBy: actor.displayName,
+        createdAt: at,
+      };
+      await this.db.$transaction(async (tx) => {
+        await tx.roleProposal.upsert({
+          where: { userId: user.id },
+          create: { userId: user.id, ...proposal },
+          update: proposal,
+        });
+        await auditAs(tx, this.provider, actor, {
+          action: 'update',
+          recordType: 'user',
+          recordId: user.id,
+          detail: `proposed role ${user.role} → ${role}`,
           at,
         });
-      }
+      });
+      return { name: user.displayName, role, proposed: true };
+    }
+    await this.db.$transaction((tx) =>
+      this.changeRole(tx, actor, user, role, agencyName, { detail: `role ${user.role} → ${role}`, at }),
+    );
+    return { name: user.displayName, role, proposed: false };
+  }
+
+  /**
+   * A MET group member confirms an admin's proposal of a role that sees children's details. Nobody
+   * confirms their own proposal, nor a role for themselves.
+   */
+  async confirmRole(actor: Actor, userId: string): Promise<{ name: string; role: Role; proposedBy: string }> {
+    // Authorised by role rather than by action: the refusal should name what is being done.
+    if (actor.role !== 'met-member')
+      throw new NotPossibleError('Only a MET group member can confirm a role.');
+    const proposal = await this.db.roleProposal.findUnique({ where: { userId } });
+    const user = await this.db.user.findUnique({ where: { id: userId } });
+    if (!proposal || !user || !isRole(proposal.role))
+      throw new NotPossibleError('There is no role waiting to be confirmed for that person.');
+    if (user.id === actor.id || proposal.proposedById === actor.id)
+      throw new NotPossibleError('You cannot confirm a role for yourself, nor one you proposed.');
+    const role = proposal.role;
+    await this.db.$transaction(async (tx) => {
+      await this.changeRole(tx, actor, user, role, proposal.agencyName ?? undefined, {
+        detail: `role ${user.role} → ${role}, proposed by ${proposal.proposedBy}`,
+        at: this.clock.now(),
+        by: `${proposal.proposedBy}, confirmed by ${actor.displayName}`,
+      });
     });
-    return { name: user.displayName, role };
+    return { name: user.displayName, role, proposedBy: proposal.proposedBy };
+  }
+
+  /** Sets the role, audits it, and queues the MET coordinator's notice, in the caller's transaction. */
+  private async changeRole(
+    tx: Tx,
+    actor: Actor,
+    user: { id: string; role: string; displayName: string },
+    role: Role,
+    agencyName: string | undefined,
+    change: { detail: string; at: Date; by?: string },
+  ): Promise<void> {
+    const agency = agencyName
+      ? await tx.agency.upsert({ where: { name: agencyName }, create: { name: agencyName }, update: {} })
+      : null;
+    // A change made directly ends any proposal still waiting for this person.
+    await tx.roleProposal.deleteMany({ where: { userId: user.id } });
+    await tx.user.update({
+      where: { id: user.id },
+      data: { role, ...(agency && { agencyId: agency.id }) },
+    });
+    await auditAs(tx, this.provider, actor, {
+      action: 'update',
+      recordType: 'user',
+      recordId: user.id,
+      detail: change.detail,
+      at: change.at,
+    });
+    if (!this.notices || !this.coordinatorRouted()) return;
+    const notice: RoleChangeNotice = {
+      kind: 'role-change',
+      id: randomUUID(),
+      changedAt: change.at.toISOString(),
+      changedBy: change.by ?? actor.displayName,
+      surface: actor.surface,
+      person: user.displayName,
+      from: user.role,
+      to: role,
+      agency: agency?.name ?? null,
+    };
+    await enqueueMessage(tx, this.notices.cipher, {
+      destination: destinations.metCoordinator,
+      recordId: null,
+      idempotencyKey: notice.id,
+      payload: notice,
+      at: change.at,
+    });
   }
 
   /** The coordinator gets role changes only where it is a destination at all (MET_COORDINATOR_EMAIL). */
@@ -196,4 +259,13 @@ export class AdminService {
       ],
     }));
   }
+}
+
+/** The server's command line: the operator, who may grant any role, their own included. */
+function isOperator(actor: Actor): boolean {
+  return actor.platform === 'admin';
+}
+
+function seesChildren(role: Role): boolean {
+  return decide(role, 'view-child-details').allowed;
 }

@@ -25,7 +25,33 @@ describe.each(providers)('running the bot from chat on %s', (provider) => {
     );
     expect(refused).toContain('giving people roles is only for admins');
     const done = await chatWith(core, admin).say('admin grant @new-1 met-member Example Council');
-    expect(done).toContain('Nia Newcomer is now a MET group member.');
+    expect(done).toContain('Nia Newcomer will be a MET group member once a MET group member confirms it');
+    expect(await database.db.user.findFirstOrThrow({ where: { platformUserId: 'new-1' } })).toMatchObject({
+      role: 'practitioner',
+    });
+    expect(await chatWith(core, admin).say('admin confirm @new-1')).toContain(
+      'Only a MET group member can confirm a role.',
+    );
+    const member = await testActor(core, 'met-1', 'met-member', 'Mo Member');
+    expect(await chatWith(core, member).say('admin confirm @new-1')).toContain(
+      'Nia Newcomer is now a MET group member, proposed by Ada Admin and confirmed by you.',
+    );
+    expect(await chatWith(core, member).say('admin confirm @new-1')).toContain(
+      'There is no role waiting to be confirmed for that person.',
+    );
+    const trail = await database.db.auditEvent.findMany({
+      where: { recordType: 'user', detail: { contains: '→ met-member' } },
+      orderBy: { seq: 'asc' },
+    });
+    expect(trail.map((event) => [event.actor, event.detail])).toEqual([
+      ['Ada Admin', 'proposed role practitioner → met-member'],
+      ['Mo Member', 'role practitioner → met-member, proposed by Ada Admin'],
+    ]);
+    // A role that does not see children's details is given at once.
+    await testActor(core, 'new-2', 'practitioner', 'Noa Newer');
+    expect(await chatWith(core, admin).say('admin grant @new-2 admin')).toContain(
+      'Noa Newer is now an admin.',
+    );
     const user = await database.db.user.findFirstOrThrow({
       where: { platformUserId: 'new-1' },
       include: { agency: true },
@@ -54,7 +80,17 @@ describe.each(providers)('running the bot from chat on %s', (provider) => {
     const service = new AdminService(database.db, provider, core.clock, { cipher, routes });
     const admin = await testActor(core, 'adm-tell', 'admin', 'Tia Teller');
     const person = await testActor(core, 'p-told', 'practitioner', 'Ned Noticed');
-    await service.grant(admin, { userId: person.id }, 'duty-officer', 'Example Council');
+    const member = await testActor(core, 'm-tell', 'met-member', 'Mo Confirmer');
+    expect(
+      await service.grant(admin, { userId: person.id }, 'duty-officer', 'Example Council'),
+    ).toMatchObject({
+      proposed: true,
+    });
+    expect(
+      await database.db.outboxMessage.count({ where: { destination: destinations.metCoordinator } }),
+    ).toBe(0);
+    await expect(service.confirmRole(person, person.id)).rejects.toThrow('Only a MET group member');
+    await service.confirmRole(member, person.id);
     const queued = await database.db.outboxMessage.findMany({
       where: { destination: destinations.metCoordinator },
     });
@@ -62,7 +98,7 @@ describe.each(providers)('running the bot from chat on %s', (provider) => {
     const notice = cipher.decryptJson<RoleChangeNotice>(queued[0]!.payloadEnc);
     expect(notice).toMatchObject({
       kind: 'role-change',
-      changedBy: 'Tia Teller',
+      changedBy: 'Tia Teller, confirmed by Mo Confirmer',
       person: 'Ned Noticed',
       from: 'practitioner',
       to: 'duty-officer',
@@ -76,8 +112,8 @@ describe.each(providers)('running the bot from chat on %s', (provider) => {
     });
     expect(audit).toMatchObject({
       action: 'update',
-      actor: 'Tia Teller',
-      detail: 'role practitioner → duty-officer',
+      actor: 'Mo Confirmer',
+      detail: 'role practitioner → duty-officer, proposed by Tia Teller',
     });
     // No coordinator routed: nothing queued.
     const quiet = new AdminService(database.db, provider, core.clock, { cipher, routes: {} });

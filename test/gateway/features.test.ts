@@ -201,6 +201,7 @@ describe.each(providers)('the gateway and outbox features on %s', (provider) => 
       const admin = await world.actor('routes-admin', 'admin');
       const before = smtp.received.length;
       await core.admin.grant(admin, { userId: practitioner.id }, 'duty-officer');
+      await core.admin.confirmRole(member, practitioner.id);
       await smtp.waitFor(before + 1);
       await new Promise((resolve) => setTimeout(resolve, 200));
       const told = smtp.received.slice(before);
