@@ -37,7 +37,6 @@ export const MessagesSchema = z.object({
   assigned: Line,
   adminUsage: Line,
   granted: Line,
-  grantSelf: Line,
   roleProposed: Line,
   roleConfirmed: Line,
   retried: Line,

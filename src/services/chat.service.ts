@@ -229,7 +229,6 @@ export class ChatService {
         case 'grant': {
           const user = await interviews.userByMention(message.actor, raw[2] ?? '');
           if (!user || !second) return [text(messages.adminUsage)];
-          if (user.id === message.actor.id) return [text(messages.grantSelf)];
           const agency = raw.slice(4).join(' ') || undefined;
           const done = await admin.grant(message.actor, { userId: user.id }, second, agency);
           const said = done.proposed ? messages.roleProposed : messages.granted;

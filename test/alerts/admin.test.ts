@@ -64,7 +64,10 @@ describe.each(providers)('running the bot from chat on %s', (provider) => {
     const admin = await testActor(core, 'adm-self', 'admin', 'Sid Selfgrant');
     const before = await database.db.auditEvent.count();
     expect(await chatWith(core, admin).say('admin grant @adm-self met-member')).toContain(
-      'nobody can change their own role',
+      'You cannot change your own role',
+    );
+    expect(await chatWith(core, admin).say('admin grant @adm-self practitioner')).toContain(
+      'You cannot change your own role',
     );
     await expect(core.admin.grant(admin, { userId: admin.id }, 'met-member')).rejects.toThrow(
       'You cannot change your own role',
