@@ -1,14 +1,18 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from './config';
+import { type Config, ConfigError, loadConfig } from './config';
 import { systemClock } from './domain/clock';
 import { formatLondon } from './domain/london-time';
 import { aRole } from './domain/policy';
+import type { Logger } from './logger';
+import { deliveryRoutesFrom } from './outbox/settings';
+import { destinations } from './outbox/transport';
 import type { Actor } from './services/actor';
-import { AdminService } from './services/admin.service';
+import { AdminService, type RoleNotices } from './services/admin.service';
 import { ApiTokenService } from './services/api-tokens.service';
 import { createLinkForUser } from './services/dashboard-links.service';
 import { NotPossibleError } from './services/refusal';
 import { UserService } from './services/users.service';
+import { loadFieldCipher } from './store/data-key';
 import { type Database, openDatabase } from './store/database';
 
 /**
@@ -24,6 +28,8 @@ interface Output {
 interface AdminContext extends Output {
   /** Opened on first use, closed when the command ends. */
   database(): Promise<Database>;
+  /** The data key and delivery routes, so that role changes are queued for the MET coordinator. */
+  notices(): RoleNotices | undefined;
 }
 
 interface Command {
@@ -48,9 +54,10 @@ const operator: Actor = {
   surface: byAdmin.surface,
 };
 
-async function adminService(context: AdminContext): Promise<AdminService> {
+/** `roles`: for a role change, which needs the data key to queue the MET coordinator's notice. */
+async function adminService(context: AdminContext, roles = false): Promise<AdminService> {
   const { db, provider } = await context.database();
-  return new AdminService(db, provider, systemClock);
+  return new AdminService(db, provider, systemClock, roles ? context.notices() : undefined);
 }
 
 function printList(
@@ -83,7 +90,7 @@ const commands: Record<string, Record<string, Command>> = {
         agency: { type: 'string' },
       },
       async run({ platform = '', workspace, user = '', role = '', agency }, context) {
-        const done = await (await adminService(context)).grant(
+        const done = await (await adminService(context, true)).grant(
           operator,
           { platform, workspace, platformUserId: user },
           role,
@@ -193,6 +200,16 @@ function help(write: (line: string) => void): void {
   }
 }
 
+/** As the server has them: the data key (its warnings on stderr) and the routes from the environment. */
+function roleNotices(config: Config, env: NodeJS.ProcessEnv, output: Output): RoleNotices | undefined {
+  const routes = deliveryRoutesFrom(env);
+  // No coordinator configured: nothing to queue, and no key needed for it.
+  if (!Object.values(routes).some((list) => list?.includes(destinations.metCoordinator))) return undefined;
+  const warn = (_fields: unknown, message?: string) => output.err(message ?? '');
+  const log = { warn } as unknown as Logger;
+  return { cipher: loadFieldCipher(config, log, env), routes };
+}
+
 /** Runs one command; returns the exit code. */
 export async function runAdmin(
   argv: string[],
@@ -234,6 +251,7 @@ export async function runAdmin(
         database ??= await openDatabase(config.DATABASE_URL);
         return database;
       },
+      notices: () => roleNotices(config, env, output),
     };
     await command.run(values, context);
     return 0;

@@ -79,7 +79,7 @@ export function createCore({
   });
   const catalogue = new FormCatalogue(prompts, submissions);
   const interviews = new InterviewService(db, provider, clock);
-  const admin = new AdminService(db, provider, clock);
+  const admin = new AdminService(db, provider, clock, { cipher, routes });
   const repeat = { threshold: config.REPEAT_MISSING_THRESHOLD, days: config.REPEAT_MISSING_DAYS };
   const figures = new FiguresService(db, clock, repeat, { provider, cacheSeconds: 60 });
   const dashboardLinks = new DashboardLinks(db, provider, clock);

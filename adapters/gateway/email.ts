@@ -1,9 +1,10 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Prompts } from '../../src/conversation/prompts';
 import { isLoopback } from '../../src/outbox/settings';
-import { destinations, type Transport } from '../../src/outbox/transport';
+import { type DeliveryResult, destinations, type Transport } from '../../src/outbox/transport';
+import { isRoleChangeNotice } from '../../src/services/admin.service';
 import type { RecordEnvelope } from '../../src/services/submissions.service';
-import { renderRecord } from './render';
+import { renderRecord, renderRoleChange } from './render';
 
 export interface MailerOptions {
   /** GATEWAY_SMTP_URL: smtps://… or smtp://… (STARTTLS is then required unless the host is loopback). */
@@ -73,10 +74,25 @@ export function createEmailTransport({
 }: EmailTransportOptions): Transport {
   return {
     async send(message) {
+      if (isRoleChangeNotice(message.payload)) {
+        const notice = message.payload;
+        return sendMail(() =>
+          mailer.sendMail({
+            from,
+            to,
+            ...renderRoleChange(notice),
+            messageId: messageIdOf(notice.id, destination),
+            date: new Date(notice.changedAt),
+            headers: { 'X-Metbot-Idempotency-Key': message.idempotencyKey },
+            disableFileAccess: true,
+            disableUrlAccess: true,
+          }),
+        );
+      }
       const envelope = message.payload as RecordEnvelope;
       const { subject, text, html } = renderRecord(envelope, prompts);
-      try {
-        await mailer.sendMail({
+      return sendMail(() =>
+        mailer.sendMail({
           from,
           to,
           subject,
@@ -99,20 +115,27 @@ export function createEmailTransport({
           ],
           disableFileAccess: true,
           disableUrlAccess: true,
-        });
-        return { ok: true };
-      } catch (caught) {
-        const error = caught as SmtpError;
-        const detail = error.response ?? error.message ?? String(caught);
-        // A 5xx reply is the server's final word (no such mailbox, refused content); a wrong
-        // password is fixable by an admin, so it is retried like a server that is down.
-        const permanent =
-          error.responseCode !== undefined &&
-          error.responseCode >= 500 &&
-          error.responseCode < 600 &&
-          error.code !== 'EAUTH';
-        return { ok: false, retry: !permanent, error: `SMTP ${error.code ?? 'error'}: ${detail}` };
-      }
+        }),
+      );
     },
   };
+}
+
+/** Sends once; a 5xx reply (other than a refused password) is final, anything else is retried. */
+async function sendMail(send: () => Promise<unknown>): Promise<DeliveryResult> {
+  try {
+    await send();
+    return { ok: true };
+  } catch (caught) {
+    const error = caught as SmtpError;
+    const detail = error.response ?? error.message ?? String(caught);
+    // A 5xx reply is the server's final word (no such mailbox, refused content); a wrong
+    // password is fixable by an admin, so it is retried like a server that is down.
+    const permanent =
+      error.responseCode !== undefined &&
+      error.responseCode >= 500 &&
+      error.responseCode < 600 &&
+      error.code !== 'EAUTH';
+    return { ok: false, retry: !permanent, error: `SMTP ${error.code ?? 'error'}: ${detail}` };
+  }
 }

@@ -5,6 +5,7 @@ import { getPath } from '../../src/conversation/schema-path';
 import { formatDay, formatLondon } from '../../src/domain/london-time';
 import type { RecordType } from '../../src/domain/references';
 import type { RiskCheckId } from '../../src/domain/risk';
+import type { RoleChangeNotice } from '../../src/services/admin.service';
 import type { RecordEnvelope } from '../../src/services/submissions.service';
 
 /**
@@ -281,5 +282,25 @@ export function renderRecord(envelope: RecordEnvelope, prompts: Prompts): Render
     subject: subjectOf(envelope),
     text: renderText(envelope, prompts),
     html: renderHtml(envelope, prompts),
+  };
+}
+
+/** A role change told to the MET coordinator: who changed whose role, from what to what. Plain text. */
+export function renderRoleChange(notice: RoleChangeNotice): { subject: string; text: string } {
+  return {
+    subject: `metbot: ${notice.person} is now ${notice.to} (was ${notice.from})`,
+    text: [
+      'A role was changed in metbot.',
+      '',
+      `Person: ${notice.person}`,
+      `From: ${notice.from}`,
+      `To: ${notice.to}`,
+      ...(notice.agency ? [`Agency: ${notice.agency}`] : []),
+      `Changed by: ${notice.changedBy} (${notice.surface})`,
+      `When: ${formatLondon(new Date(notice.changedAt))} (UK time)`,
+      '',
+      'If you did not expect this change, ask the admins of metbot about it.',
+      '',
+    ].join('\n'),
   };
 }

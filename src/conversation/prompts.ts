@@ -37,6 +37,8 @@ export const MessagesSchema = z.object({
   assigned: Line,
   adminUsage: Line,
   granted: Line,
+  roleProposed: Line,
+  roleConfirmed: Line,
   retried: Line,
   setupUsage: Line,
   privateOnly: Line,

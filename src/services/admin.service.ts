@@ -1,8 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { ListItem } from '../conversation/reply';
 import type { Clock } from '../domain/clock';
 import { formatLondon } from '../domain/london-time';
-import { isRole, type Role, roles } from '../domain/policy';
-import type { Db, Provider } from '../store/database';
+import { decide, isRole, type Role, roles } from '../domain/policy';
+import { type DeliveryRoutes, enqueueMessage } from '../outbox/enqueue';
+import { destinations } from '../outbox/transport';
+import type { Db, Provider, Tx } from '../store/database';
+import type { FieldCipher } from '../store/field-crypto';
 import { type Actor, auditAs } from './actor';
 import { authorise, NotPossibleError } from './refusal';
 
@@ -15,24 +19,55 @@ export interface Place {
   address: string;
 }
 
+/**
+ * What the MET coordinator is told of a role change: who changed whose role, from what to what.
+ * Names and roles only, never a child's details.
+ */
+export interface RoleChangeNotice {
+  kind: 'role-change';
+  /** A new UUID per change: the message's idempotency key and its Message-ID. */
+  id: string;
+  changedAt: string;
+  changedBy: string;
+  /** The surface it was done on (slack, teams, admin for the server's command line). */
+  surface: string;
+  person: string;
+  from: string;
+  to: string;
+  agency: string | null;
+}
+
+export function isRoleChangeNotice(payload: unknown): payload is RoleChangeNotice {
+  return (payload as { kind?: unknown } | null)?.kind === 'role-change';
+}
+
+/** How role changes reach the MET coordinator: queued only when a coordinator destination is routed. */
+export interface RoleNotices {
+  cipher: FieldCipher;
+  routes: DeliveryRoutes;
+}
+
 /** Running the bot: roles, failed deliveries, the audit trail. Admins only (duty places: AlertService). */
 export class AdminService {
   constructor(
     private readonly db: Db,
     private readonly provider: Provider,
     private readonly clock: Clock,
+    private readonly notices?: RoleNotices,
   ) {}
 
   /**
    * Gives a user a role (and an agency); by id, or by platform identity. A platform user id that
-   * more than one workspace holds must name its workspace: they are different people.
+   * more than one workspace holds must name its workspace: they are different people. Nobody
+   * changes their own role, except the server's command line (the operator, platform `admin`).
+   * The MET coordinator is told of every change.
    */
   async grant(
     actor: Actor,
     who: { userId?: string; platform?: string; workspace?: string; platformUserId?: string },
     role: string,
     agencyName?: string,
-  ): Promise<{ name: string; role: Role }> {
+  ): Promise<{ name: string; role: Role; proposed: boolean }> {
     authorise(actor, 'manage-users');
     if (!isRole(role))
       throw new NotPossibleError(`There is no role "${role}". The roles are ${roles.join(', ')}.`);
@@ -50,23 +85,119 @@ export class AdminService {
     const user = found[0];
     if (!user)
       throw new NotPossibleError('I do not know that person yet: ask them to say hello to me first.');
-    const agency = agencyName
-      ? await this.db.agency.upsert({ where: { name: agencyName }, create: { name: agencyName }, update: {} })
-      : null;
-    await this.db.$transaction(async (tx) => {
-      await tx.user.update({
-        where: { id: user.id },
-        data: { role, ...(agency && { agencyId: agency.id }) },
+    if (user.id === actor.id && !isOperator(actor)) {
+      throw new NotPossibleError(
+        'You cannot change your own role: another admin must do it, or the operator from the server.',
+      );
+    }
+    const at = this.clock.now();
+    if (seesChildren(role) && !isOperator(actor)) {
+      // Two people: the admin proposes; a MET group member confirms (confirmRole).
+      const proposal = {
+        role,
+        agencyName: agencyName ?? null,
+        proposedById: actor.id,
+        proposedBy: actor.displayName,
+        createdAt: at,
+      };
+      await this.db.$transaction(async (tx) => {
+        await tx.roleProposal.upsert({
+          where: { userId: user.id },
+          create: { userId: user.id, ...proposal },
+          update: proposal,
+        });
+        await auditAs(tx, this.provider, actor, {
+          action: 'update',
+          recordType: 'user',
+          recordId: user.id,
+          detail: `proposed role ${user.role} → ${role}`,
+          at,
+        });
       });
-      await auditAs(tx, this.provider, actor, {
-        action: 'update',
-        recordType: 'user',
-        recordId: user.id,
-        detail: `role ${user.role} → ${role}`,
+      return { name: user.displayName, role, proposed: true };
+    }
+    await this.db.$transaction((tx) =>
+      this.changeRole(tx, actor, user, role, agencyName, { detail: `role ${user.role} → ${role}`, at }),
+    );
+    return { name: user.displayName, role, proposed: false };
+  }
+
+  /**
+   * A MET group member confirms an admin's proposal of a role that sees children's details. Nobody
+   * confirms their own proposal, nor a role for themselves.
+   */
+  async confirmRole(actor: Actor, userId: string): Promise<{ name: string; role: Role; proposedBy: string }> {
+    // Authorised by role rather than by action: the refusal should name what is being done.
+    if (actor.role !== 'met-member')
+      throw new NotPossibleError('Only a MET group member can confirm a role.');
+    const proposal = await this.db.roleProposal.findUnique({ where: { userId } });
+    const user = await this.db.user.findUnique({ where: { id: userId } });
+    if (!proposal || !user || !isRole(proposal.role))
+      throw new NotPossibleError('There is no role waiting to be confirmed for that person.');
+    if (user.id === actor.id || proposal.proposedById === actor.id)
+      throw new NotPossibleError('You cannot confirm a role for yourself, nor one you proposed.');
+    const role = proposal.role;
+    await this.db.$transaction(async (tx) => {
+      await this.changeRole(tx, actor, user, role, proposal.agencyName ?? undefined, {
+        detail: `role ${user.role} → ${role}, proposed by ${proposal.proposedBy}`,
         at: this.clock.now(),
+        by: `${proposal.proposedBy}, confirmed by ${actor.displayName}`,
       });
     });
-    return { name: user.displayName, role };
+    return { name: user.displayName, role, proposedBy: proposal.proposedBy };
+  }
+
+  /** Sets the role, audits it, and queues the MET coordinator's notice, in the caller's transaction. */
+  private async changeRole(
+    tx: Tx,
+    actor: Actor,
+    user: { id: string; role: string; displayName: string },
+    role: Role,
+    agencyName: string | undefined,
+    change: { detail: string; at: Date; by?: string },
+  ): Promise<void> {
+    const agency = agencyName
+      ? await tx.agency.upsert({ where: { name: agencyName }, create: { name: agencyName }, update: {} })
+      : null;
+    // A change made directly ends any proposal still waiting for this person.
+    await tx.roleProposal.deleteMany({ where: { userId: user.id } });
+    await tx.user.update({
+      where: { id: user.id },
+      data: { role, ...(agency && { agencyId: agency.id }) },
+    });
+    await auditAs(tx, this.provider, actor, {
+      action: 'update',
+      recordType: 'user',
+      recordId: user.id,
+      detail: change.detail,
+      at: change.at,
+    });
+    if (!this.notices || !this.coordinatorRouted()) return;
+    const notice: RoleChangeNotice = {
+      kind: 'role-change',
+      id: randomUUID(),
+      changedAt: change.at.toISOString(),
+      changedBy: change.by ?? actor.displayName,
+      surface: actor.surface,
+      person: user.displayName,
+      from: user.role,
+      to: role,
+      agency: agency?.name ?? null,
+    };
+    await enqueueMessage(tx, this.notices.cipher, {
+      destination: destinations.metCoordinator,
+      recordId: null,
+      idempotencyKey: notice.id,
+      payload: notice,
+      at: change.at,
+    });
+  }
+
+  /** The coordinator gets role changes only where it is a destination at all (MET_COORDINATOR_EMAIL). */
+  private coordinatorRouted(): boolean {
+    return Object.values(this.notices?.routes ?? {}).some((list) =>
+      list?.includes(destinations.metCoordinator),
+    );
   }
 
   async deadLetters(actor: Actor): Promise<ListItem[]> {
@@ -128,4 +259,13 @@ export class AdminService {
       ],
     }));
   }
+}
+
+/** The server's command line: the operator, who may grant any role, their own included. */
+function isOperator(actor: Actor): boolean {
+  return actor.platform === 'admin';
+}
+
+function seesChildren(role: Role): boolean {
+  return decide(role, 'view-child-details').allowed;
 }

@@ -219,7 +219,7 @@ export class ChatService {
     }
   }
 
-  /** `admin grant <@U1> met-member [agency]`, `admin deadletters`, `admin retry <id>`, `admin audit <reference>`. */
+  /** `admin grant <@U1> met-member [agency]`, `admin confirm <@U1>`, `admin deadletters`, `admin retry <id>`, `admin audit <reference>`. */
   private async admin(message: ChatMessage, words: string[]): Promise<Reply[]> {
     const { admin, interviews, messages } = this.deps;
     const [verb, first, second] = words;
@@ -231,7 +231,23 @@ export class ChatService {
           if (!user || !second) return [text(messages.adminUsage)];
           const agency = raw.slice(4).join(' ') || undefined;
           const done = await admin.grant(message.actor, { userId: user.id }, second, agency);
-          return [text(fill(messages.granted, { name: done.name, role: aRole[done.role] }), 'success')];
+          const said = done.proposed ? messages.roleProposed : messages.granted;
+          return [text(fill(said, { name: done.name, role: aRole[done.role] }), 'success')];
+        }
+        case 'confirm': {
+          const user = await interviews.userByMention(message.actor, raw[2] ?? '');
+          if (!user) return [text(messages.adminUsage)];
+          const done = await admin.confirmRole(message.actor, user.id);
+          return [
+            text(
+              fill(messages.roleConfirmed, {
+                name: done.name,
+                role: aRole[done.role],
+                admin: done.proposedBy,
+              }),
+              'success',
+            ),
+          ];
         }
         case 'deadletters':
           return [this.list('deadLettersTitle', 'deadLettersEmpty', await admin.deadLetters(message.actor))];

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdmin } from '../../src/admin';
+import { FieldCipher } from '../../src/store/field-crypto';
 import { chatWith, missingScript } from '../support/chat';
 import { createTestCore, type TestCore, testActor } from '../support/core';
 import { providers, type TestDatabase } from '../support/databases';
@@ -9,10 +11,14 @@ describe.each(providers)('npm run admin on %s', (provider) => {
   let database: TestDatabase;
 
   async function admin(...argv: string[]) {
+    return adminWith({}, ...argv);
+  }
+
+  async function adminWith(env: Record<string, string>, ...argv: string[]) {
     const out: string[] = [];
     const code = await runAdmin(
       argv,
-      { DATABASE_URL: database.url },
+      { DATABASE_URL: database.url, ...env },
       { out: (l) => out.push(l), err: (l) => out.push(l) },
     );
     return { code, text: out.join('\n') };
@@ -44,6 +50,31 @@ describe.each(providers)('npm run admin on %s', (provider) => {
     expect(
       (await admin('role', 'grant', '--platform', 'console', '--user', 'U-NEW', '--role', 'boss')).code,
     ).toBe(1);
+  });
+
+  it("gives a role that sees children's details at once, and tells the MET coordinator when one is configured", async () => {
+    await testActor(core, 'U-TOLD', 'practitioner', 'Tom Told');
+    const key = randomBytes(32);
+    const done = await adminWith(
+      {
+        NODE_ENV: 'test',
+        DATA_KEY: key.toString('base64'),
+        GATEWAY_SMTP_URL: 'smtp://127.0.0.1:2525',
+        GATEWAY_EMAIL_TO: 'intel@police.example',
+        GATEWAY_EMAIL_FROM: 'metbot@partnership.example',
+        MET_COORDINATOR_EMAIL: 'met@partnership.example',
+      },
+      ...['role', 'grant', '--platform', 'console', '--user', 'U-TOLD', '--role', 'met-member'],
+    );
+    expect(done).toEqual({ code: 0, text: 'Tom Told is now a MET group member.' });
+    const [queued] = await database.db.outboxMessage.findMany({ where: { destination: 'met-coordinator' } });
+    expect(new FieldCipher(key).decryptJson(queued!.payloadEnc)).toMatchObject({
+      kind: 'role-change',
+      changedBy: 'admin command line',
+      person: 'Tom Told',
+      from: 'practitioner',
+      to: 'met-member',
+    });
   });
 
   it('asks for --workspace when two workspaces hold the same user id', async () => {

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { destinations } from '../../src/outbox/transport';
+import { AdminService, type RoleChangeNotice } from '../../src/services/admin.service';
 import { chatWith, missingScript } from '../support/chat';
 import { createTestCore, type TestCore, testActor } from '../support/core';
 import { providers, type TestDatabase } from '../support/databases';
+import { testCipher } from '../support/keys';
 
 describe.each(providers)('running the bot from chat on %s', (provider) => {
   let core: TestCore;
@@ -22,13 +25,105 @@ describe.each(providers)('running the bot from chat on %s', (provider) => {
     );
     expect(refused).toContain('giving people roles is only for admins');
     const done = await chatWith(core, admin).say('admin grant @new-1 met-member Example Council');
-    expect(done).toContain('Nia Newcomer is now a MET group member.');
+    expect(done).toContain('Nia Newcomer will be a MET group member once a MET group member confirms it');
+    expect(await database.db.user.findFirstOrThrow({ where: { platformUserId: 'new-1' } })).toMatchObject({
+      role: 'practitioner',
+    });
+    expect(await chatWith(core, admin).say('admin confirm @new-1')).toContain(
+      'Only a MET group member can confirm a role.',
+    );
+    const member = await testActor(core, 'met-1', 'met-member', 'Mo Member');
+    expect(await chatWith(core, member).say('admin confirm @new-1')).toContain(
+      'Nia Newcomer is now a MET group member, proposed by Ada Admin and confirmed by you.',
+    );
+    expect(await chatWith(core, member).say('admin confirm @new-1')).toContain(
+      'There is no role waiting to be confirmed for that person.',
+    );
+    const trail = await database.db.auditEvent.findMany({
+      where: { recordType: 'user', detail: { contains: '→ met-member' } },
+      orderBy: { seq: 'asc' },
+    });
+    expect(trail.map((event) => [event.actor, event.detail])).toEqual([
+      ['Ada Admin', 'proposed role practitioner → met-member'],
+      ['Mo Member', 'role practitioner → met-member, proposed by Ada Admin'],
+    ]);
+    // A role that does not see children's details is given at once.
+    await testActor(core, 'new-2', 'practitioner', 'Noa Newer');
+    expect(await chatWith(core, admin).say('admin grant @new-2 admin')).toContain(
+      'Noa Newer is now an admin.',
+    );
     const user = await database.db.user.findFirstOrThrow({
       where: { platformUserId: 'new-1' },
       include: { agency: true },
     });
     expect(user).toMatchObject({ role: 'met-member', agency: { name: 'Example Council' } });
     expect(await chatWith(core, admin).say('admin grant @new-1 chief')).toContain('There is no role "chief"');
+  });
+
+  it('refuses anyone changing their own role, in chat and through the service, and audits nothing', async () => {
+    const admin = await testActor(core, 'adm-self', 'admin', 'Sid Selfgrant');
+    const before = await database.db.auditEvent.count();
+    expect(await chatWith(core, admin).say('admin grant @adm-self met-member')).toContain(
+      'You cannot change your own role',
+    );
+    expect(await chatWith(core, admin).say('admin grant @adm-self practitioner')).toContain(
+      'You cannot change your own role',
+    );
+    await expect(core.admin.grant(admin, { userId: admin.id }, 'met-member')).rejects.toThrow(
+      'You cannot change your own role',
+    );
+    const self = await database.db.user.findUniqueOrThrow({ where: { id: admin.id } });
+    expect(self.role).toBe('admin');
+    expect(await database.db.auditEvent.count()).toBe(before);
+  });
+
+  it('queues each role change for the MET coordinator, with who, whose, from and to, and audits it', async () => {
+    const cipher = testCipher();
+    const routes = { 'met-list-change': [destinations.metCoordinator] };
+    const service = new AdminService(database.db, provider, core.clock, { cipher, routes });
+    const admin = await testActor(core, 'adm-tell', 'admin', 'Tia Teller');
+    const person = await testActor(core, 'p-told', 'practitioner', 'Ned Noticed');
+    const member = await testActor(core, 'm-tell', 'met-member', 'Mo Confirmer');
+    expect(
+      await service.grant(admin, { userId: person.id }, 'duty-officer', 'Example Council'),
+    ).toMatchObject({
+      proposed: true,
+    });
+    expect(
+      await database.db.outboxMessage.count({ where: { destination: destinations.metCoordinator } }),
+    ).toBe(0);
+    await expect(service.confirmRole(person, person.id)).rejects.toThrow('Only a MET group member');
+    await service.confirmRole(member, person.id);
+    const queued = await database.db.outboxMessage.findMany({
+      where: { destination: destinations.metCoordinator },
+    });
+    expect(queued).toHaveLength(1);
+    const notice = cipher.decryptJson<RoleChangeNotice>(queued[0]!.payloadEnc);
+    expect(notice).toMatchObject({
+      kind: 'role-change',
+      changedBy: 'Tia Teller, confirmed by Mo Confirmer',
+      person: 'Ned Noticed',
+      from: 'practitioner',
+      to: 'duty-officer',
+      agency: 'Example Council',
+      changedAt: core.clock.now().toISOString(),
+    });
+    expect(queued[0]).toMatchObject({ recordId: null, idempotencyKey: notice.id, status: 'pending' });
+    const audit = await database.db.auditEvent.findFirstOrThrow({
+      where: { recordId: person.id },
+      orderBy: { seq: 'desc' },
+    });
+    expect(audit).toMatchObject({
+      action: 'update',
+      actor: 'Mo Confirmer',
+      detail: 'role practitioner → duty-officer, proposed by Tia Teller',
+    });
+    // No coordinator routed: nothing queued.
+    const quiet = new AdminService(database.db, provider, core.clock, { cipher, routes: {} });
+    await quiet.grant(admin, { userId: person.id }, 'practitioner');
+    expect(
+      await database.db.outboxMessage.count({ where: { destination: destinations.metCoordinator } }),
+    ).toBe(1);
   });
 
   it("finds a mentioned person only in the admin's own workspace: the same id elsewhere is someone else", async () => {

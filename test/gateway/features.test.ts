@@ -9,7 +9,7 @@ import { deliveryRoutesFrom } from '../../src/outbox/settings';
 import type { Transport, Transports } from '../../src/outbox/transport';
 import { providers } from '../support/databases';
 import { intelligenceAnswers, missingAnswers } from './support/fixtures';
-import { parseMime } from './support/mime';
+import { leaves, parseMime } from './support/mime';
 import { startReceiver } from './support/receiver';
 import { startSmtpServer, type TestSmtpServer } from './support/smtp';
 import { createWorld, testConfig, type World } from './support/world';
@@ -99,7 +99,7 @@ describe.each(providers)('the gateway and outbox features on %s', (provider) => 
     }
   });
 
-  it('with no routes set, sends intelligence to the police, and a risk check, an interview and a MET change to the coordinator (and the interview to the case file), never to the police', async () => {
+  it('with no routes set, sends intelligence to the police, and a risk check, an interview and a MET change to the coordinator (and the interview to the case file), never to the police, and a role change to the coordinator alone', async () => {
     const POLICE = 'intel@police.example';
     const COORDINATOR = 'met@partnership.example';
     const CASE_FILE = 'casefile@council.example';
@@ -196,6 +196,26 @@ describe.each(providers)('the gateway and outbox features on %s', (provider) => 
       expect(check.sentTo).toEqual(['met-coordinator']);
       expect(interview.sentTo).toEqual(['met-coordinator', 'case-file']);
       expect(missing.sentTo).toEqual([]);
+
+      // A role change reaches the coordinator, and only the coordinator, as a short email.
+      const admin = await world.actor('routes-admin', 'admin');
+      const before = smtp.received.length;
+      await core.admin.grant(admin, { userId: practitioner.id }, 'duty-officer');
+      await core.admin.confirmRole(member, practitioner.id);
+      await smtp.waitFor(before + 1);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const told = smtp.received.slice(before);
+      expect(told).toHaveLength(1);
+      expect(told[0]!.to).toEqual([COORDINATOR]);
+      const mime = parseMime(told[0]!.raw);
+      expect(mime.headers.get('subject')).toContain('is now duty-officer (was practitioner)');
+      const body = leaves(mime)
+        .map((part) => part.body)
+        .join('\n');
+      expect(body).toContain('From: practitioner');
+      expect(body).toContain('To: duty-officer');
+      expect(body).toMatch(/Changed by: .+ \(/);
+      expect(body).not.toContain('Testchild');
     } finally {
       for (const feature of features) await feature.stop?.();
     }
