@@ -31,37 +31,15 @@ export function gatewayFeature(transports: Transports): FeatureFactory {
       const mailer = createMailer({ url: settings.GATEWAY_SMTP_URL });
       closers.push(() => mailer.close());
       const email = { mailer, from: settings.GATEWAY_EMAIL_FROM![0]!, prompts: core.prompts };
-      transports.set(
-        destinations.gatewayEmail,
-        createEmailTransport({
-          ...email,
-          to: settings.GATEWAY_EMAIL_TO!,
-          destination: destinations.gatewayEmail,
-        }),
-      );
-      on.push(`email to ${settings.GATEWAY_EMAIL_TO!.join(', ')}`);
-      if (settings.MET_COORDINATOR_EMAIL) {
-        transports.set(
-          destinations.metCoordinator,
-          createEmailTransport({
-            ...email,
-            to: settings.MET_COORDINATOR_EMAIL,
-            destination: destinations.metCoordinator,
-          }),
-        );
-        on.push(`MET coordinator ${settings.MET_COORDINATOR_EMAIL.join(', ')}`);
-      }
-      if (settings.CASE_FILE_EMAIL) {
-        transports.set(
-          destinations.caseFile,
-          createEmailTransport({
-            ...email,
-            to: settings.CASE_FILE_EMAIL,
-            destination: destinations.caseFile,
-          }),
-        );
-        on.push(`case file ${settings.CASE_FILE_EMAIL.join(', ')}`);
-      }
+      /** One mailbox, one destination, through the same SMTP client. */
+      const mailbox = (destination: string, to: string[], what: string) => {
+        transports.set(destination, createEmailTransport({ ...email, to, destination }));
+        on.push(`${what} ${to.join(', ')}`);
+      };
+      mailbox(destinations.gatewayEmail, settings.GATEWAY_EMAIL_TO!, 'email to');
+      if (settings.MET_COORDINATOR_EMAIL)
+        mailbox(destinations.metCoordinator, settings.MET_COORDINATOR_EMAIL, 'MET coordinator');
+      if (settings.CASE_FILE_EMAIL) mailbox(destinations.caseFile, settings.CASE_FILE_EMAIL, 'case file');
       if (settings.DUTY_EMAIL) {
         dutyEmail = new DutyEmailSurface({ ...email, to: settings.DUTY_EMAIL, publicUrl: config.PUBLIC_URL });
         on.push(`duty alerts to ${settings.DUTY_EMAIL.join(', ')}`);
