@@ -356,7 +356,8 @@ export class LinkService {
       .filter((members) => new Set(members.map((m) => m.childId)).size > 1)
       .map((members) => {
         const best = members.find((m) => !m.value.includes('?')) ?? members[0]!;
-        const references = [...new Set(members.map((m) => inLink.get(m.recordId)!.reference))];
+        const named = new Set(members.map((m) => m.recordId));
+        const references = reports.filter((r) => named.has(r.recordId)).map((r) => r.reference);
         const platform = members.find((m) => m.platform)?.platform;
         const also = [...new Set(members.map((m) => m.value))].filter((v) => v !== best.value);
         return {
