@@ -121,6 +121,7 @@ export function createCore({
     figures,
     dashboardLinks,
     metList,
+    links,
     publicUrl: config.PUBLIC_URL,
     messages: prompts.messages,
     clock,

@@ -10,6 +10,7 @@ import type { Actor } from '../../src/services/actor';
 import { AlertDeliveryTransport } from '../../src/services/alert-delivery';
 import type { AlertView } from '../../src/services/alerts.service';
 import type { Surface } from '../../src/services/surfaces';
+import { chatWith } from '../support/chat';
 import { createTestCore, type TestCore } from '../support/core';
 import { providers, type TestDatabase } from '../support/databases';
 
@@ -188,6 +189,27 @@ describe.each(providers)('possible links between reports on %s', (provider) => {
       where: { recordType: 'record', action: 'read', detail: 'links', actorId: met.id },
     });
     expect(reads).toBeGreaterThanOrEqual(3);
+  });
+
+  it('answers links and links <reference> for MET members in private only', async () => {
+    const privately = chatWith(core, met, 'dm-met');
+    const all = await privately.say('links');
+    expect(all).toContain('HX15 ABC');
+    expect(all).toContain('also given as HX1? ???');
+    expect(all).toContain(references.join(', '));
+    const one = await privately.say(`links ${references[2]!.toLowerCase()}`);
+    expect(one).toContain(`Links joining ${references[2]}`);
+    expect(one).toContain('deano');
+    expect(await privately.say('links INT-2026-999999')).toContain("I can't find a report INT-2026-999999");
+
+    expect(await privately.say('links confirm 00000000')).toContain("I can't find a link 00000000");
+
+    const inChannel = await chatWith(core, met, 'C-MET', false).say('links');
+    expect(inChannel).toContain('private chat');
+    expect(inChannel).not.toContain('HX15');
+    const practitioner = await chatWith(core, reporters[0]!, 'dm-school').say('links');
+    expect(practitioner).toContain('MET group members');
+    expect(practitioner).not.toContain('HX15');
   });
 
   it('refuses the Links page to a practitioner', async () => {
