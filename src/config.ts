@@ -73,6 +73,12 @@ export const ConfigSchema = z
       .int('a whole number of days')
       .min(1, 'at least 1')
       .default(90),
+    /** How far back a vehicle, phone, handle, postcode or nickname links reports about different children. */
+    LINK_WINDOW_DAYS: z.coerce
+      .number({ error: 'a whole number of days' })
+      .int('a whole number of days')
+      .min(1, 'at least 1')
+      .default(90),
   })
   .transform((config) => {
     const development = config.NODE_ENV === 'development';

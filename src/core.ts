@@ -3,6 +3,8 @@ import { FormEngine } from './conversation/form-engine';
 import { loadPrompts, type Prompts } from './conversation/prompts';
 import { type Clock, HOUR, systemClock } from './domain/clock';
 import { workspaceKey } from './domain/identity-key';
+import { BlindIndex } from './links/blind-index';
+import { LinkService } from './links/links.service';
 import type { Logger } from './logger';
 import type { DeliveryRoutes } from './outbox/enqueue';
 import { AdminService } from './services/admin.service';
@@ -31,7 +33,8 @@ export type CoreConfig = Pick<
   | 'METBOT_ADMINS'
   | 'REPEAT_MISSING_THRESHOLD'
   | 'REPEAT_MISSING_DAYS'
->;
+> &
+  Partial<Pick<Config, 'LINK_WINDOW_DAYS'>>;
 
 export interface CoreDeps {
   config: CoreConfig;
@@ -63,6 +66,15 @@ export function createCore({
   const { db, provider } = database;
   const alerts = new AlertService(db, provider, cipher, clock, prompts.alerts, surfaces);
   const metList = new MetListService(db, provider, cipher, clock, routes, config.REPEAT_MISSING_DAYS);
+  const links = new LinkService(
+    db,
+    provider,
+    cipher,
+    BlindIndex.fromCipher(cipher),
+    clock,
+    alerts,
+    config.LINK_WINDOW_DAYS ?? 90,
+  );
   const submissions = new SubmissionService(
     db,
     provider,
@@ -72,6 +84,7 @@ export function createCore({
     routes,
     alerts,
     metList,
+    links,
   );
   const questions = new QuestionService(db, provider, cipher, clock, {
     threshold: config.REPEAT_MISSING_THRESHOLD,
@@ -108,6 +121,7 @@ export function createCore({
     figures,
     dashboardLinks,
     metList,
+    links,
     publicUrl: config.PUBLIC_URL,
     messages: prompts.messages,
     clock,
@@ -131,6 +145,7 @@ export function createCore({
     figures,
     dashboardLinks,
     metList,
+    links,
   };
 }
 

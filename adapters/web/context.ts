@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Clock } from '../../src/domain/clock';
+import type { LinkService } from '../../src/links/links.service';
 import type { Logger } from '../../src/logger';
 import type { AlertService } from '../../src/services/alerts.service';
 import type { DashboardLinks } from '../../src/services/dashboard-links.service';
@@ -32,6 +33,8 @@ export interface WebContext {
   queries: DashboardQueries;
   /** The open alerts and Acknowledge: the core's own, as chat uses. */
   alerts: AlertService;
+  /** The intelligence picture: links between reports about different children. */
+  intelligence: LinkService;
   /** Microsoft's signing keys, when Teams single sign-on is on. */
   keys?: KeySource;
 }

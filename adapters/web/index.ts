@@ -1,6 +1,8 @@
 import type { Express } from 'express';
 import type { Clock } from '../../src/domain/clock';
 import type { Feature, FeatureFactory } from '../../src/feature';
+import { BlindIndex } from '../../src/links/blind-index';
+import { LinkService } from '../../src/links/links.service';
 import type { Logger } from '../../src/logger';
 import type { AlertService } from '../../src/services/alerts.service';
 import { DashboardLinks } from '../../src/services/dashboard-links.service';
@@ -27,6 +29,8 @@ export interface DashboardOptions {
   repeat: RepeatMissingSettings;
   /** The core's alerts: the Alerts page lists the open ones and acknowledges them. */
   alerts: AlertService;
+  /** The core's links between reports; by default one over the same database and key. */
+  intelligence?: LinkService;
   /** Microsoft's signing keys; by default fetched from settings.sso.jwksUrl. Tests pass their own. */
   keys?: KeySource;
   /** How long a month's figures are served from memory (default 60 s; 0 counts every time). */
@@ -54,6 +58,9 @@ export function createDashboard(options: DashboardOptions): {
     }),
     queries: new DashboardQueries(db, provider, cipher, clock, repeat),
     alerts: options.alerts,
+    intelligence:
+      options.intelligence ??
+      new LinkService(db, provider, cipher, BlindIndex.fromCipher(cipher), clock, options.alerts, 90),
     keys: options.keys ?? (settings.sso ? jwksKeySource(settings.sso.jwksUrl) : undefined),
   };
   let sweep: NodeJS.Timeout | undefined;
@@ -92,6 +99,7 @@ export const createDashboardFeature: FeatureFactory = (deps) => {
     settings,
     repeat: { threshold: deps.config.REPEAT_MISSING_THRESHOLD, days: deps.config.REPEAT_MISSING_DAYS },
     alerts: deps.core.alerts,
+    intelligence: deps.core.links,
   });
   if (!settings.publicUrl) {
     deps.log.warn('PUBLIC_URL is not set: the bot cannot send dashboard links in chat');

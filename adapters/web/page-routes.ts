@@ -1,4 +1,5 @@
 import type { Express } from 'express';
+import { referencePattern } from '../../src/domain/references';
 import { recentMonths } from '../../src/services/figures.service';
 import { authorise } from '../../src/services/refusal';
 import {
@@ -13,6 +14,7 @@ import { packWorkbook } from './pack-xlsx';
 import { alertsPage } from './pages/alerts';
 import { childPage } from './pages/child';
 import { figuresPage, packPage } from './pages/figures';
+import { linksPage } from './pages/links';
 import { duePage, listPage, missingPage, repeatPage } from './pages/lists';
 import { sameOrigin, type Viewer } from './session';
 
@@ -83,6 +85,33 @@ export function mountPages(app: Express, ctx: WebContext): void {
         throw new BadRequestError('Please use the Acknowledge button on the Alerts page.');
       await ctx.alerts.acknowledge(viewer.actor, String(req.params.id));
       res.redirect(303, '/dashboard/alerts');
+      return undefined;
+    }),
+  );
+  app.get(
+    '/dashboard/links',
+    htmlRoute(ctx, async (viewer, req) => {
+      const given = typeof req.query.reference === 'string' ? req.query.reference.trim() : '';
+      const reference = given ? given.toUpperCase() : null;
+      if (reference && !referencePattern.test(reference))
+        throw new BadRequestError('Give a report reference, such as INT-2026-000001.');
+      const links = await ctx.intelligence.list(viewer.actor, reference ?? undefined, 'view-links');
+      return linksPage(viewer, links, reference);
+    }),
+  );
+  app.post(
+    '/dashboard/links/:code/:decision',
+    htmlRoute(ctx, async (viewer, req, res) => {
+      if (!sameOrigin(req)) throw new BadRequestError('Please use the buttons on the Links page.');
+      const decision =
+        req.params.decision === 'confirm'
+          ? 'confirmed'
+          : req.params.decision === 'dismiss'
+            ? 'dismissed'
+            : null;
+      if (!decision) throw new BadRequestError('A link can be confirmed or dismissed.');
+      await ctx.intelligence.decide(viewer.actor, String(req.params.code), decision);
+      res.redirect(303, '/dashboard/links');
       return undefined;
     }),
   );

@@ -11,6 +11,7 @@ export const alertRuleIds = [
   'interview-due-soon',
   'interview-overdue',
   'delivery-dead-lettered',
+  'possible-link',
 ] as const;
 export type AlertRuleId = (typeof alertRuleIds)[number];
 

@@ -38,6 +38,8 @@ export const actions = {
   'manage-users': 'giving people roles',
   'view-audit': 'the audit trail',
   'manage-deliveries': 'retrying failed deliveries',
+  'view-links': 'seeing links between reports',
+  'decide-links': 'confirming or dismissing links between reports',
 } as const;
 export type Action = keyof typeof actions;
 
@@ -55,13 +57,14 @@ const safeguarding: Action[] = [
   'ask-met-list',
   'ask-missing-now',
   'ask-repeat-missing',
+  'view-links',
 ];
 
 // Admins run the bot; they see deliveries and audits, not children's details.
 const grants: Record<Role, ReadonlySet<Action>> = {
   practitioner: new Set(['submit', 'record-return', 'record-interview', 'view-own-submissions']),
   'duty-officer': new Set(safeguarding),
-  'met-member': new Set([...safeguarding, 'manage-met-list']),
+  'met-member': new Set([...safeguarding, 'manage-met-list', 'decide-links']),
   admin: new Set(['submit', 'view-own-submissions', 'manage-users', 'view-audit', 'manage-deliveries']),
 };
 

@@ -227,7 +227,8 @@ export class AlertService {
     });
     return open.map((alert) => ({
       view: this.toView(alert, now),
-      code: alert.reference ?? alert.id.slice(0, 8),
+      // A possible link names several reports: its code is its id's start, as `links` shows it.
+      code: alert.rule === 'possible-link' ? alert.id.slice(0, 8) : (alert.reference ?? alert.id.slice(0, 8)),
       reached: (JSON.parse(alert.posts) as AlertPost[]).length,
     }));
   }
@@ -285,12 +286,14 @@ export class AlertService {
   ): AlertView {
     const rule = this.rules.rules[alert.rule as AlertRuleId];
     const time = alert.acknowledgedAt ? formatLondon(alert.acknowledgedAt).split(', ')[1] : '';
+    // A possible link's level field holds the kinds of entity that join it: shown with its category.
+    const link = alert.rule === 'possible-link';
     return {
       id: alert.id,
-      category: rule?.category ?? alert.rule,
+      category: link && alert.level ? `${rule?.category} (${alert.level})` : (rule?.category ?? alert.rule),
       reference: alert.reference,
       initials: alert.initials,
-      level: alert.level,
+      level: link ? null : alert.level,
       raisedAt: alert.createdAt.toISOString(),
       since: ago(alert.createdAt, now),
       audience: alert.audience as Audience,

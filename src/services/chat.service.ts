@@ -6,6 +6,8 @@ import { aRole } from '../domain/policy';
 import type { InterviewAnswersT, MissingAnswersT, ReturnAnswersT } from '../domain/records';
 import type { RiskCheckId } from '../domain/risk';
 import type { RiskCheckAnswers } from '../domain/risk-answers';
+import type { LinkService } from '../links/links.service';
+import { linksCommand } from '../links/links-chat';
 import type { Logger } from '../logger';
 import type { ConversationRepository } from '../store/conversations.repository';
 import type { Actor } from './actor';
@@ -28,7 +30,7 @@ import type { Submission, SubmissionService } from './submissions.service';
  * Commands whose answers name people, give free-text reasons or show audit entries: answered
  * only where nobody else reads them (a DM, a modal, the terminal).
  */
-const privateOnly = new Set(['history', 'admin']);
+const privateOnly = new Set(['history', 'admin', 'links']);
 
 export interface ChatMessage {
   actor: Actor;
@@ -59,6 +61,8 @@ export class ChatService {
       figures: FiguresService;
       metList: MetListService;
       dashboardLinks: DashboardLinks;
+      /** Possible links between reports (src/links/). */
+      links: LinkService;
       publicUrl?: string;
       messages: Messages;
       clock: Clock;
@@ -210,6 +214,8 @@ export class ChatService {
       case 'ack':
       case 'acknowledge':
         return this.acknowledge(message, second);
+      case 'links':
+        return linksCommand(this.deps.links, message.actor, words.slice(1));
       case 'mine':
         return [this.list('mineTitle', 'mineEmpty', await questions.mySubmissions(message.actor))];
       case 'cancel':

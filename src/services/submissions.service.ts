@@ -9,6 +9,7 @@ import type { InterviewAnswersT, MissingAnswersT, ReturnAnswersT } from '../doma
 import type { RecordType } from '../domain/references';
 import { type RiskCheckId, type RiskResult, type RiskRules, scoreRiskCheck } from '../domain/risk';
 import { type RiskCheckAnswers, selectedIndicators, unknownAnswers } from '../domain/risk-answers';
+import type { LinkService } from '../links/links.service';
 import { type DeliveryRoutes, enqueueRecordDeliveries } from '../outbox/enqueue';
 import { cancelTimers, schedule } from '../scheduler/scheduler';
 import { type ChildDetails, findOrCreateChild } from '../store/children';
@@ -68,6 +69,8 @@ export class SubmissionService {
     private readonly alerts: AlertService | null = null,
     /** Puts a child found at medium or high risk forward for the MET list. */
     private readonly metList: MetListService | null = null,
+    /** Keeps the record's entities and links it to reports about other children (src/links/). */
+    private readonly links: LinkService | null = null,
   ) {}
 
   async submitIntelligence(actor: Actor, answers: Record<string, unknown>): Promise<Submission> {
@@ -357,6 +360,7 @@ export class SubmissionService {
           createdAt: now,
         },
       });
+      await this.links?.recordEntities(tx, { id, childId, answers, now });
       await enqueueRecordDeliveries(tx, this.cipher, envelope, this.routes, now);
       const alerted =
         this.alerts && facts

@@ -20,6 +20,8 @@ const table: Record<Action, Record<Role, 'Y' | 'n'>> = {
   'manage-users': { practitioner: 'n', 'duty-officer': 'n', 'met-member': 'n', admin: 'Y' },
   'view-audit': { practitioner: 'n', 'duty-officer': 'n', 'met-member': 'n', admin: 'Y' },
   'manage-deliveries': { practitioner: 'n', 'duty-officer': 'n', 'met-member': 'n', admin: 'Y' },
+  'view-links': { practitioner: 'n', 'duty-officer': 'Y', 'met-member': 'Y', admin: 'n' },
+  'decide-links': { practitioner: 'n', 'duty-officer': 'n', 'met-member': 'Y', admin: 'n' },
 };
 
 describe('policy', () => {

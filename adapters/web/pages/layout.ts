@@ -3,7 +3,7 @@ import { roleNames } from '../../../src/domain/policy';
 import { type Html, html } from '../html';
 import type { Viewer } from '../session';
 
-export type NavKey = 'due' | 'list' | 'missing' | 'repeat' | 'figures' | 'alerts';
+export type NavKey = 'due' | 'list' | 'missing' | 'repeat' | 'figures' | 'alerts' | 'links';
 
 const nav: [NavKey, string, string][] = [
   ['due', '/dashboard', 'Interviews due'],
@@ -12,6 +12,7 @@ const nav: [NavKey, string, string][] = [
   ['repeat', '/dashboard/repeat', 'Repeat missing'],
   ['figures', '/dashboard/figures', 'Monthly figures'],
   ['alerts', '/dashboard/alerts', 'Alerts'],
+  ['links', '/dashboard/links', 'Links'],
 ];
 
 export const ASSETS = '/dashboard/assets';
