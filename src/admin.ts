@@ -1,9 +1,18 @@
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Config, ConfigError, loadConfig } from './config';
 import { systemClock } from './domain/clock';
 import { formatLondon } from './domain/london-time';
 import { aRole } from './domain/policy';
 import type { Logger } from './logger';
+import {
+  BackupError,
+  backupName,
+  backupPostgres,
+  backupSqlite,
+  hasPgDump,
+  restoreSqlite,
+} from './ops/backup';
 import { deliveryRoutesFrom } from './outbox/settings';
 import { destinations } from './outbox/transport';
 import type { Actor } from './services/actor';
@@ -13,7 +22,8 @@ import { createLinkForUser } from './services/dashboard-links.service';
 import { NotPossibleError } from './services/refusal';
 import { UserService } from './services/users.service';
 import { loadFieldCipher } from './store/data-key';
-import { type Database, openDatabase } from './store/database';
+import { type Database, openDatabase, providerOf } from './store/database';
+import { sqliteFile } from './store/migrate';
 
 /**
  * `npm run admin -- <group> <command> [--option value …]`: set-up tasks run on the server, next
@@ -30,12 +40,15 @@ interface AdminContext extends Output {
   database(): Promise<Database>;
   /** The data key and delivery routes, so that role changes are queued for the MET coordinator. */
   notices(): RoleNotices | undefined;
+  config: Config;
 }
 
 interface Command {
   usage: string;
   summary: string;
-  options: Record<string, { type: 'string'; required?: boolean }>;
+  options: Record<string, { type: 'string' | 'boolean'; required?: boolean }>;
+  /** The option a bare argument fills: `restore backup.db` is `restore --from backup.db`. */
+  positional?: string;
   run(options: Record<string, string>, context: AdminContext): Promise<void>;
 }
 
@@ -77,6 +90,60 @@ async function tokenService(context: AdminContext): Promise<ApiTokenService> {
 }
 
 const commands: Record<string, Record<string, Command>> = {
+  backup: {
+    '': {
+      usage: 'backup [--to <file>]',
+      summary: 'Copy the database while metbot runs (SQLite), or run / show pg_dump (PostgreSQL).',
+      options: { to: { type: 'string' } },
+      async run({ to }, context) {
+        const url = context.config.DATABASE_URL;
+        const now = systemClock.now();
+        if (providerOf(url) === 'sqlite') {
+          const file = to ?? join(dirname(sqliteFile(url)), 'backups', backupName(now, 'db'));
+          const done = await backupSqlite(url, file);
+          context.out(`Backed up to ${done.file} (${Math.ceil(done.bytes / 1024)} KB), checked whole.`);
+          context.out(
+            'Keep DATA_KEY (and any retired keys) safe too, apart from the backup: it cannot be read without them.',
+          );
+          return;
+        }
+        const pgDump = hasPgDump();
+        const plan = backupPostgres(url, to ?? backupName(now, 'dump'), pgDump);
+        if (plan.ran) {
+          context.out(`Backed up with: ${plan.shown}`);
+          context.out(
+            `${Math.ceil((plan.bytes ?? 0) / 1024)} KB written. Restore with pg_restore --clean --if-exists -d <url> <file>.`,
+          );
+          return;
+        }
+        context.out('pg_dump is not installed here. On a machine with the PostgreSQL client tools, run:');
+        context.out(`  ${plan.shown}`);
+        context.out("or use your database service's own backups (point-in-time recovery).");
+      },
+    },
+  },
+  restore: {
+    '': {
+      usage: 'restore <file> [--force]',
+      summary: 'Put a SQLite backup in place of the database (stop metbot first).',
+      options: { from: { type: 'string', required: true }, force: { type: 'boolean' } },
+      positional: 'from',
+      async run({ from = '', force }, context) {
+        const url = context.config.DATABASE_URL;
+        if (providerOf(url) !== 'sqlite') {
+          throw new BackupError(
+            'On PostgreSQL restore with pg_restore --clean --if-exists -d <url> <file> (see docs/operations.md).',
+          );
+        }
+        const stamp = backupName(systemClock.now(), 'db').replace(/^metbot-|\.db$/g, '');
+        const done = await restoreSqlite(url, from, { force: Boolean(force), stamp });
+        context.out(`Restored ${sqliteFile(url)} from ${from}.`);
+        if (done.keptAs) context.out(`The database it replaced is kept as ${done.keptAs}.`);
+        if (done.migrations.length)
+          context.out(`Migrations applied since the backup: ${done.migrations.join(', ')}.`);
+      },
+    },
+  },
   role: {
     grant: {
       usage:
@@ -218,8 +285,10 @@ export async function runAdmin(
 ): Promise<number> {
   const [groupName = '', second = '', ...more] = argv;
   // A group with one command takes its options straight away: `audit --reference …`.
+  // So does one that takes a bare argument: `restore backup.db`.
+  const single = second.startsWith('--') || second === '' || !commands[groupName]?.[second];
   const [commandName, rest] =
-    second.startsWith('--') || second === '' ? ['', [second, ...more].filter(Boolean)] : [second, more];
+    single && commands[groupName]?.[''] ? ['', [second, ...more].filter(Boolean)] : [second, more];
   const command = commands[groupName]?.[commandName];
   if (!command) {
     const asked = ['', 'help', '--help', '-h'].includes(groupName);
@@ -229,8 +298,15 @@ export async function runAdmin(
   }
   let values: Record<string, string>;
   try {
-    values = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: false })
-      .values as Record<string, string>;
+    const parsed = parseArgs({
+      args: rest,
+      options: command.options,
+      strict: true,
+      allowPositionals: command.positional !== undefined,
+    });
+    values = parsed.values as Record<string, string>;
+    if (parsed.positionals.length > 1) throw new Error(`Give one ${command.positional}, not several.`);
+    if (command.positional && parsed.positionals[0]) values[command.positional] = parsed.positionals[0];
   } catch (error) {
     output.err(`${(error as Error).message}\nUsage: npm run admin -- ${command.usage}`);
     return 2;
@@ -252,11 +328,12 @@ export async function runAdmin(
         return database;
       },
       notices: () => roleNotices(config, env, output),
+      config,
     };
     await command.run(values, context);
     return 0;
   } catch (error) {
-    if (error instanceof NotPossibleError || error instanceof ConfigError) {
+    if (error instanceof NotPossibleError || error instanceof ConfigError || error instanceof BackupError) {
       output.err(error.message);
       return 1;
     }
