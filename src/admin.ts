@@ -13,6 +13,7 @@ import {
   hasPgDump,
   restoreSqlite,
 } from './ops/backup';
+import { copyToPostgres } from './ops/copy-to-postgres';
 import { deliveryRoutesFrom } from './outbox/settings';
 import { destinations } from './outbox/transport';
 import type { Actor } from './services/actor';
@@ -90,6 +91,26 @@ async function tokenService(context: AdminContext): Promise<ApiTokenService> {
 }
 
 const commands: Record<string, Record<string, Command>> = {
+  copy: {
+    '': {
+      usage: 'copy --to <postgresql url> [--force]',
+      summary: 'Move this SQLite installation into an empty PostgreSQL database (stop metbot first).',
+      options: { to: { type: 'string', required: true }, force: { type: 'boolean' } },
+      async run({ to = '', force }, context) {
+        const done = await copyToPostgres(context.config.DATABASE_URL, to, {
+          force: Boolean(force),
+          progress: (line) => context.out(`  ${line}`),
+        });
+        const rows = done.tables.reduce((sum, table) => sum + table.rows, 0);
+        context.out(
+          `Copied ${rows} rows in ${done.tables.length} tables; every count matches and the audit chain verifies (${done.chain.events} events).`,
+        );
+        context.out(
+          'Now set DATABASE_URL to the PostgreSQL URL and start metbot; keep the SQLite file as a backup.',
+        );
+      },
+    },
+  },
   backup: {
     '': {
       usage: 'backup [--to <file>]',
