@@ -1,9 +1,10 @@
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Config, ConfigError, loadConfig } from './config';
 import { systemClock } from './domain/clock';
 import { formatLondon } from './domain/london-time';
-import { aRole } from './domain/policy';
+import { aRole, isRole } from './domain/policy';
 import type { Logger } from './logger';
 import {
   BackupError,
@@ -20,10 +21,12 @@ import type { Actor } from './services/actor';
 import { AdminService, type RoleNotices } from './services/admin.service';
 import { ApiTokenService } from './services/api-tokens.service';
 import { createLinkForUser } from './services/dashboard-links.service';
-import { NotPossibleError } from './services/refusal';
+import { NotPossibleError, RefusedError } from './services/refusal';
+import { SubjectAccessService } from './services/subject-access.service';
 import { UserService } from './services/users.service';
 import { loadFieldCipher } from './store/data-key';
 import { type Database, openDatabase, providerOf } from './store/database';
+import type { FieldCipher } from './store/field-crypto';
 import { sqliteFile } from './store/migrate';
 
 /**
@@ -41,6 +44,8 @@ interface AdminContext extends Output {
   database(): Promise<Database>;
   /** The data key and delivery routes, so that role changes are queued for the MET coordinator. */
   notices(): RoleNotices | undefined;
+  /** The data key, as the server loads it (its warnings on stderr). */
+  cipher(): FieldCipher;
   config: Config;
 }
 
@@ -51,6 +56,42 @@ interface Command {
   /** The option a bare argument fills: `restore backup.db` is `restore --from backup.db`. */
   positional?: string;
   run(options: Record<string, string>, context: AdminContext): Promise<void>;
+}
+
+/**
+ * The person a command acts for (`export-child --for`): found by metbot or platform user id; the
+ * policy then decides as for them, and the audit trail names them, on the admin surface.
+ */
+async function actorFor(db: Database['db'], user: string): Promise<Actor> {
+  const matches = await db.user.findMany({
+    where: { OR: [{ id: user }, { platformUserId: user }] },
+    include: { agency: true },
+    take: 2,
+  });
+  if (matches.length !== 1) {
+    throw new NotPossibleError(
+      matches.length
+        ? `More than one user has the id ${user}: give their metbot id.`
+        : `No user has the id ${user}.`,
+    );
+  }
+  const found = matches[0]!;
+  if (!isRole(found.role)) throw new NotPossibleError(`${found.displayName} has no role metbot knows.`);
+  return {
+    id: found.id,
+    displayName: found.displayName,
+    role: found.role,
+    agencyId: found.agencyId,
+    agencyName: found.agency?.name ?? null,
+    platform: found.platform,
+    workspace: found.workspace,
+    surface: byAdmin.surface,
+  };
+}
+
+function warnings(output: Output): Logger {
+  const warn = (_fields: unknown, message?: string) => output.err(message ?? '');
+  return { warn } as unknown as Logger;
 }
 
 /** Who the audit trail names for what is done here. */
@@ -91,6 +132,37 @@ async function tokenService(context: AdminContext): Promise<ApiTokenService> {
 }
 
 const commands: Record<string, Record<string, Command>> = {
+  'export-child': {
+    '': {
+      usage: 'export-child --reference <INT-2026-000123> --for <user id> [--out <file>]',
+      summary: "Everything held about a record's child, decrypted, for a MET group member (subject access).",
+      options: {
+        reference: { type: 'string', required: true },
+        for: { type: 'string', required: true },
+        out: { type: 'string' },
+      },
+      async run({ reference = '', for: user = '', out }, context) {
+        if (out && existsSync(out))
+          throw new NotPossibleError(`${out} already exists: choose a new file name.`);
+        const { db, provider } = await context.database();
+        const requester = await actorFor(db, user);
+        const cipher = context.cipher();
+        const exported = await new SubjectAccessService(db, provider, cipher, systemClock).exportChild(
+          requester,
+          reference,
+        );
+        const json = `${JSON.stringify(exported, null, 2)}\n`;
+        if (!out) {
+          context.out(json.trimEnd());
+          return;
+        }
+        writeFileSync(out, json, { mode: 0o600, flag: 'wx' });
+        context.out(
+          `Exported ${exported.records.length} records about ${exported.child.initials} for ${requester.displayName} to ${out} (readable only by you). It holds the child's details: hand it over securely and delete it after.`,
+        );
+      },
+    },
+  },
   copy: {
     '': {
       usage: 'copy --to <postgresql url> [--force]',
@@ -293,9 +365,7 @@ function roleNotices(config: Config, env: NodeJS.ProcessEnv, output: Output): Ro
   const routes = deliveryRoutesFrom(env);
   // No coordinator configured: nothing to queue, and no key needed for it.
   if (!Object.values(routes).some((list) => list?.includes(destinations.metCoordinator))) return undefined;
-  const warn = (_fields: unknown, message?: string) => output.err(message ?? '');
-  const log = { warn } as unknown as Logger;
-  return { cipher: loadFieldCipher(config, log, env), routes };
+  return { cipher: loadFieldCipher(config, warnings(output), env), routes };
 }
 
 /** Runs one command; returns the exit code. */
@@ -349,11 +419,16 @@ export async function runAdmin(
         return database;
       },
       notices: () => roleNotices(config, env, output),
+      cipher: () => loadFieldCipher(config, warnings(output), env),
       config,
     };
     await command.run(values, context);
     return 0;
   } catch (error) {
+    if (error instanceof RefusedError) {
+      output.err(`Sorry, ${error.what} is only for ${error.roles}.`);
+      return 1;
+    }
     if (error instanceof NotPossibleError || error instanceof ConfigError || error instanceof BackupError) {
       output.err(error.message);
       return 1;

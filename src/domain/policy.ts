@@ -38,6 +38,7 @@ export const actions = {
   'manage-users': 'giving people roles',
   'view-audit': 'the audit trail',
   'manage-deliveries': 'retrying failed deliveries',
+  'export-child': 'exporting everything held about a child (subject access)',
 } as const;
 export type Action = keyof typeof actions;
 
@@ -61,7 +62,8 @@ const safeguarding: Action[] = [
 const grants: Record<Role, ReadonlySet<Action>> = {
   practitioner: new Set(['submit', 'record-return', 'record-interview', 'view-own-submissions']),
   'duty-officer': new Set(safeguarding),
-  'met-member': new Set([...safeguarding, 'manage-met-list']),
+  // Subject access: the MET group answers for the whole record; admins never see children's details.
+  'met-member': new Set([...safeguarding, 'manage-met-list', 'export-child']),
   admin: new Set(['submit', 'view-own-submissions', 'manage-users', 'view-audit', 'manage-deliveries']),
 };
 

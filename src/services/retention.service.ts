@@ -76,7 +76,7 @@ export class RetentionService {
       actor: 'system',
       surface: 'retention',
       action: 'delete',
-      recordType: 'child',
+      recordType: 'person',
       recordId: childId,
       detail: `past retention (${this.settings.yearsAfter18} years after 18): ${references.join(', ') || 'no records'}`,
       at: now,

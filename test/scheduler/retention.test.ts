@@ -80,7 +80,7 @@ describe.each(providers)('the daily retention timer on %s', (provider) => {
       const audit = await database.db.auditEvent.findFirstOrThrow({ where: { surface: 'retention' } });
       expect(audit).toMatchObject({
         action: 'delete',
-        recordType: 'child',
+        recordType: 'person',
         recordId: olderChild.childId,
         actor: 'system',
       });

@@ -20,6 +20,7 @@ const table: Record<Action, Record<Role, 'Y' | 'n'>> = {
   'manage-users': { practitioner: 'n', 'duty-officer': 'n', 'met-member': 'n', admin: 'Y' },
   'view-audit': { practitioner: 'n', 'duty-officer': 'n', 'met-member': 'n', admin: 'Y' },
   'manage-deliveries': { practitioner: 'n', 'duty-officer': 'n', 'met-member': 'n', admin: 'Y' },
+  'export-child': { practitioner: 'n', 'duty-officer': 'n', 'met-member': 'Y', admin: 'n' },
 };
 
 describe('policy', () => {
