@@ -1,19 +1,33 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Config, ConfigError, loadConfig } from './config';
 import { systemClock } from './domain/clock';
 import { formatLondon } from './domain/london-time';
-import { aRole } from './domain/policy';
+import { aRole, isRole } from './domain/policy';
 import type { Logger } from './logger';
+import {
+  BackupError,
+  backupName,
+  backupPostgres,
+  backupSqlite,
+  hasPgDump,
+  restoreSqlite,
+} from './ops/backup';
+import { copyToPostgres } from './ops/copy-to-postgres';
 import { deliveryRoutesFrom } from './outbox/settings';
 import { destinations } from './outbox/transport';
 import type { Actor } from './services/actor';
 import { AdminService, type RoleNotices } from './services/admin.service';
 import { ApiTokenService } from './services/api-tokens.service';
 import { createLinkForUser } from './services/dashboard-links.service';
-import { NotPossibleError } from './services/refusal';
+import { NotPossibleError, RefusedError } from './services/refusal';
+import { SubjectAccessService } from './services/subject-access.service';
 import { UserService } from './services/users.service';
 import { loadFieldCipher } from './store/data-key';
-import { type Database, openDatabase } from './store/database';
+import { type Database, openDatabase, providerOf } from './store/database';
+import type { FieldCipher } from './store/field-crypto';
+import { sqliteFile } from './store/migrate';
 
 /**
  * `npm run admin -- <group> <command> [--option value …]`: set-up tasks run on the server, next
@@ -30,13 +44,54 @@ interface AdminContext extends Output {
   database(): Promise<Database>;
   /** The data key and delivery routes, so that role changes are queued for the MET coordinator. */
   notices(): RoleNotices | undefined;
+  /** The data key, as the server loads it (its warnings on stderr). */
+  cipher(): FieldCipher;
+  config: Config;
 }
 
 interface Command {
   usage: string;
   summary: string;
-  options: Record<string, { type: 'string'; required?: boolean }>;
+  options: Record<string, { type: 'string' | 'boolean'; required?: boolean }>;
+  /** The option a bare argument fills: `restore backup.db` is `restore --from backup.db`. */
+  positional?: string;
   run(options: Record<string, string>, context: AdminContext): Promise<void>;
+}
+
+/**
+ * The person a command acts for (`export-child --for`): found by metbot or platform user id; the
+ * policy then decides as for them, and the audit trail names them, on the admin surface.
+ */
+async function actorFor(db: Database['db'], user: string): Promise<Actor> {
+  const matches = await db.user.findMany({
+    where: { OR: [{ id: user }, { platformUserId: user }] },
+    include: { agency: true },
+    take: 2,
+  });
+  if (matches.length !== 1) {
+    throw new NotPossibleError(
+      matches.length
+        ? `More than one user has the id ${user}: give their metbot id.`
+        : `No user has the id ${user}.`,
+    );
+  }
+  const found = matches[0]!;
+  if (!isRole(found.role)) throw new NotPossibleError(`${found.displayName} has no role metbot knows.`);
+  return {
+    id: found.id,
+    displayName: found.displayName,
+    role: found.role,
+    agencyId: found.agencyId,
+    agencyName: found.agency?.name ?? null,
+    platform: found.platform,
+    workspace: found.workspace,
+    surface: byAdmin.surface,
+  };
+}
+
+function warnings(output: Output): Logger {
+  const warn = (_fields: unknown, message?: string) => output.err(message ?? '');
+  return { warn } as unknown as Logger;
 }
 
 /** Who the audit trail names for what is done here. */
@@ -77,6 +132,111 @@ async function tokenService(context: AdminContext): Promise<ApiTokenService> {
 }
 
 const commands: Record<string, Record<string, Command>> = {
+  'export-child': {
+    '': {
+      usage: 'export-child --reference <INT-2026-000123> --for <user id> [--out <file>]',
+      summary: "Everything held about a record's child, decrypted, for a MET group member (subject access).",
+      options: {
+        reference: { type: 'string', required: true },
+        for: { type: 'string', required: true },
+        out: { type: 'string' },
+      },
+      async run({ reference = '', for: user = '', out }, context) {
+        if (out && existsSync(out))
+          throw new NotPossibleError(`${out} already exists: choose a new file name.`);
+        const { db, provider } = await context.database();
+        const requester = await actorFor(db, user);
+        const cipher = context.cipher();
+        const exported = await new SubjectAccessService(db, provider, cipher, systemClock).exportChild(
+          requester,
+          reference,
+        );
+        const json = `${JSON.stringify(exported, null, 2)}\n`;
+        if (!out) {
+          context.out(json.trimEnd());
+          return;
+        }
+        writeFileSync(out, json, { mode: 0o600, flag: 'wx' });
+        context.out(
+          `Exported ${exported.records.length} records about ${exported.child.initials} for ${requester.displayName} to ${out} (readable only by you). It holds the child's details: hand it over securely and delete it after.`,
+        );
+      },
+    },
+  },
+  copy: {
+    '': {
+      usage: 'copy --to <postgresql url> [--force]',
+      summary: 'Move this SQLite installation into an empty PostgreSQL database (stop metbot first).',
+      options: { to: { type: 'string', required: true }, force: { type: 'boolean' } },
+      async run({ to = '', force }, context) {
+        const done = await copyToPostgres(context.config.DATABASE_URL, to, {
+          force: Boolean(force),
+          progress: (line) => context.out(`  ${line}`),
+        });
+        const rows = done.tables.reduce((sum, table) => sum + table.rows, 0);
+        context.out(
+          `Copied ${rows} rows in ${done.tables.length} tables; every count matches and the audit chain verifies (${done.chain.events} events).`,
+        );
+        context.out(
+          'Now set DATABASE_URL to the PostgreSQL URL and start metbot; keep the SQLite file as a backup.',
+        );
+      },
+    },
+  },
+  backup: {
+    '': {
+      usage: 'backup [--to <file>]',
+      summary: 'Copy the database while metbot runs (SQLite), or run / show pg_dump (PostgreSQL).',
+      options: { to: { type: 'string' } },
+      async run({ to }, context) {
+        const url = context.config.DATABASE_URL;
+        const now = systemClock.now();
+        if (providerOf(url) === 'sqlite') {
+          const file = to ?? join(dirname(sqliteFile(url)), 'backups', backupName(now, 'db'));
+          const done = await backupSqlite(url, file);
+          context.out(`Backed up to ${done.file} (${Math.ceil(done.bytes / 1024)} KB), checked whole.`);
+          context.out(
+            'Keep DATA_KEY (and any retired keys) safe too, apart from the backup: it cannot be read without them.',
+          );
+          return;
+        }
+        const pgDump = hasPgDump();
+        const plan = backupPostgres(url, to ?? backupName(now, 'dump'), pgDump);
+        if (plan.ran) {
+          context.out(`Backed up with: ${plan.shown}`);
+          context.out(
+            `${Math.ceil((plan.bytes ?? 0) / 1024)} KB written. Restore with pg_restore --clean --if-exists -d <url> <file>.`,
+          );
+          return;
+        }
+        context.out('pg_dump is not installed here. On a machine with the PostgreSQL client tools, run:');
+        context.out(`  ${plan.shown}`);
+        context.out("or use your database service's own backups (point-in-time recovery).");
+      },
+    },
+  },
+  restore: {
+    '': {
+      usage: 'restore <file> [--force]',
+      summary: 'Put a SQLite backup in place of the database (stop metbot first).',
+      options: { from: { type: 'string', required: true }, force: { type: 'boolean' } },
+      positional: 'from',
+      async run({ from = '', force }, context) {
+        const url = context.config.DATABASE_URL;
+        if (providerOf(url) !== 'sqlite') {
+          throw new BackupError(
+            'On PostgreSQL restore with pg_restore --clean --if-exists -d <url> <file> (see docs/operations.md).',
+          );
+        }
+        const stamp = backupName(systemClock.now(), 'db').replace(/^metbot-|\.db$/g, '');
+        const done = await restoreSqlite(url, from, { force: Boolean(force), stamp });
+        context.out(`Restored ${sqliteFile(url)} from ${from}.`);
+        if (done.keptAs) context.out(`The database it replaced is kept as ${done.keptAs}.`);
+        if (done.migrations.length)
+          context.out(`Migrations applied since the backup: ${done.migrations.join(', ')}.`);
+      },
+    },
+  },
   role: {
     grant: {
       usage:
@@ -205,9 +365,7 @@ function roleNotices(config: Config, env: NodeJS.ProcessEnv, output: Output): Ro
   const routes = deliveryRoutesFrom(env);
   // No coordinator configured: nothing to queue, and no key needed for it.
   if (!Object.values(routes).some((list) => list?.includes(destinations.metCoordinator))) return undefined;
-  const warn = (_fields: unknown, message?: string) => output.err(message ?? '');
-  const log = { warn } as unknown as Logger;
-  return { cipher: loadFieldCipher(config, log, env), routes };
+  return { cipher: loadFieldCipher(config, warnings(output), env), routes };
 }
 
 /** Runs one command; returns the exit code. */
@@ -218,8 +376,10 @@ export async function runAdmin(
 ): Promise<number> {
   const [groupName = '', second = '', ...more] = argv;
   // A group with one command takes its options straight away: `audit --reference …`.
+  // So does one that takes a bare argument: `restore backup.db`.
+  const single = second.startsWith('--') || second === '' || !commands[groupName]?.[second];
   const [commandName, rest] =
-    second.startsWith('--') || second === '' ? ['', [second, ...more].filter(Boolean)] : [second, more];
+    single && commands[groupName]?.[''] ? ['', [second, ...more].filter(Boolean)] : [second, more];
   const command = commands[groupName]?.[commandName];
   if (!command) {
     const asked = ['', 'help', '--help', '-h'].includes(groupName);
@@ -229,8 +389,15 @@ export async function runAdmin(
   }
   let values: Record<string, string>;
   try {
-    values = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: false })
-      .values as Record<string, string>;
+    const parsed = parseArgs({
+      args: rest,
+      options: command.options,
+      strict: true,
+      allowPositionals: command.positional !== undefined,
+    });
+    values = parsed.values as Record<string, string>;
+    if (parsed.positionals.length > 1) throw new Error(`Give one ${command.positional}, not several.`);
+    if (command.positional && parsed.positionals[0]) values[command.positional] = parsed.positionals[0];
   } catch (error) {
     output.err(`${(error as Error).message}\nUsage: npm run admin -- ${command.usage}`);
     return 2;
@@ -252,11 +419,17 @@ export async function runAdmin(
         return database;
       },
       notices: () => roleNotices(config, env, output),
+      cipher: () => loadFieldCipher(config, warnings(output), env),
+      config,
     };
     await command.run(values, context);
     return 0;
   } catch (error) {
-    if (error instanceof NotPossibleError || error instanceof ConfigError) {
+    if (error instanceof RefusedError) {
+      output.err(`Sorry, ${error.what} is only for ${error.roles}.`);
+      return 1;
+    }
+    if (error instanceof NotPossibleError || error instanceof ConfigError || error instanceof BackupError) {
       output.err(error.message);
       return 1;
     }

@@ -52,6 +52,12 @@ export const ConfigSchema = z
       .pipe(z.array(dataKey)),
     LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DRAFT_EXPIRY_HOURS: hours.default(24),
+    /** Whole years a child's records are kept after their 18th birthday, then deleted by a daily timer. */
+    RETENTION_RECORD_YEARS_AFTER_18: z.coerce
+      .number({ error: 'a whole number of years' })
+      .int('a whole number of years')
+      .min(0, 'at least 0')
+      .default(6),
     PUBLIC_URL: z.url({ error: 'a URL such as https://metbot.example.org' }).optional(),
     /** Open for every workspace (practitioner), or only the lists below (off); open in development. */
     ENROL_NEW_USERS: oneOf(['practitioner', 'off']).optional(),

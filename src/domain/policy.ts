@@ -40,6 +40,7 @@ export const actions = {
   'manage-deliveries': 'retrying failed deliveries',
   'view-links': 'seeing links between reports',
   'decide-links': 'confirming or dismissing links between reports',
+  'export-child': 'exporting everything held about a child (subject access)',
 } as const;
 export type Action = keyof typeof actions;
 
@@ -64,7 +65,8 @@ const safeguarding: Action[] = [
 const grants: Record<Role, ReadonlySet<Action>> = {
   practitioner: new Set(['submit', 'record-return', 'record-interview', 'view-own-submissions']),
   'duty-officer': new Set(safeguarding),
-  'met-member': new Set([...safeguarding, 'manage-met-list', 'decide-links']),
+  // Subject access: the MET group answers for the whole record; admins never see children's details.
+  'met-member': new Set([...safeguarding, 'manage-met-list', 'decide-links', 'export-child']),
   admin: new Set(['submit', 'view-own-submissions', 'manage-users', 'view-audit', 'manage-deliveries']),
 };
 

@@ -22,6 +22,7 @@ const table: Record<Action, Record<Role, 'Y' | 'n'>> = {
   'manage-deliveries': { practitioner: 'n', 'duty-officer': 'n', 'met-member': 'n', admin: 'Y' },
   'view-links': { practitioner: 'n', 'duty-officer': 'Y', 'met-member': 'Y', admin: 'n' },
   'decide-links': { practitioner: 'n', 'duty-officer': 'n', 'met-member': 'Y', admin: 'n' },
+  'export-child': { practitioner: 'n', 'duty-officer': 'n', 'met-member': 'Y', admin: 'n' },
 };
 
 describe('policy', () => {

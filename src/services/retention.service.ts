@@ -1,0 +1,105 @@
+import type { TimerHandler } from '../scheduler/scheduler';
+import { schedule } from '../scheduler/scheduler';
+import { appendAudit } from '../store/audit';
+import type { Db, Provider, Tx } from '../store/database';
+
+export const RETENTION_TIMER = 'retention';
+/** One retention timer for the whole installation: the sweep reschedules itself a day on. */
+const RETENTION_SUBJECT = 'daily';
+const DAY = 24 * 60 * 60 * 1000;
+
+export interface RetentionSettings {
+  /** Whole years after the child's 18th birthday that their records are kept. */
+  yearsAfter18: number;
+}
+
+export interface RetentionSwept {
+  children: number;
+  records: number;
+  drafts: number;
+}
+
+/**
+ * The last day a child's records are kept, from the year of birth alone (it is set from the date
+ * of birth when given, or from the age): the latest the 18th birthday can be is 31 December of
+ * yearOfBirth + 18, so the records go on 1 January after that plus the years kept. A child whose
+ * year of birth is not known is never deleted by this rule.
+ */
+export function retainedUntil(yearOfBirth: number, settings: RetentionSettings): Date {
+  return new Date(Date.UTC(yearOfBirth + 18 + settings.yearsAfter18 + 1, 0, 1));
+}
+
+/**
+ * Deletes what is past retention: children's records (and everything hung on them) and expired
+ * form drafts. Each child deleted leaves one audit event naming only references, never details.
+ */
+export class RetentionService {
+  constructor(
+    private readonly provider: Provider,
+    private readonly settings: RetentionSettings,
+  ) {}
+
+  async sweep(tx: Tx, now: Date): Promise<RetentionSwept> {
+    // Born in this year or before: retainedUntil() is 1 January this year or earlier.
+    const latestYear = now.getUTCFullYear() - 18 - this.settings.yearsAfter18 - 1;
+    const children = await tx.person.findMany({
+      where: { kind: 'child', yearOfBirth: { not: null, lte: latestYear } },
+      select: { id: true },
+    });
+    let records = 0;
+    for (const child of children) records += await this.eraseChild(tx, child.id, now);
+    const drafts = (await tx.conversation.deleteMany({ where: { expiresAt: { lte: now } } })).count;
+    return { children: children.length, records, drafts };
+  }
+
+  private async eraseChild(tx: Tx, childId: string, now: Date): Promise<number> {
+    const records = await tx.record.findMany({ where: { childId }, select: { id: true, reference: true } });
+    const recordIds = records.map((record) => record.id);
+    const episodes = await tx.missingEpisode.findMany({ where: { childId }, select: { id: true } });
+    const alerts = await tx.alert.findMany({ where: { recordId: { in: recordIds } }, select: { id: true } });
+    const entry = await tx.metListEntry.findUnique({ where: { childId }, select: { id: true } });
+    const subjects = [...episodes, ...alerts, ...(entry ? [entry] : [])].map((row) => row.id);
+    await tx.timer.deleteMany({ where: { subjectId: { in: subjects } } });
+    await tx.outboxMessage.deleteMany({ where: { recordId: { in: recordIds } } });
+    await tx.alert.deleteMany({ where: { recordId: { in: recordIds } } });
+    if (entry) {
+      await tx.metLevelChange.deleteMany({ where: { entryId: entry.id } });
+      await tx.metListEntry.delete({ where: { id: entry.id } });
+    }
+    await tx.riskCheck.deleteMany({ where: { OR: [{ childId }, { recordId: { in: recordIds } }] } });
+    await tx.missingEpisode.deleteMany({ where: { childId } });
+    await tx.record.deleteMany({ where: { childId } });
+    await tx.person.delete({ where: { id: childId } });
+    const references = records.map((record) => record.reference).sort();
+    await appendAudit(tx, this.provider, {
+      actorId: null,
+      actor: 'system',
+      surface: 'retention',
+      action: 'delete',
+      recordType: 'person',
+      recordId: childId,
+      detail: `past retention (${this.settings.yearsAfter18} years after 18): ${references.join(', ') || 'no records'}`,
+      at: now,
+    });
+    return records.length;
+  }
+
+  /** The daily timer's work: the sweep, then the next run a day on, in the same transaction. */
+  readonly handler: TimerHandler = async (tx, _timer, now) => {
+    await this.sweep(tx, now);
+    await schedule(tx, RETENTION_TIMER, RETENTION_SUBJECT, new Date(now.getTime() + DAY));
+  };
+
+  /** Sets the first run (now) when there is none; leaves a pending one alone, so restarts do not move it. */
+  async ensureScheduled(db: Db, now: Date): Promise<void> {
+    const where = { kind_subjectId: { kind: RETENTION_TIMER, subjectId: RETENTION_SUBJECT } };
+    const timer = await db.timer.findUnique({ where });
+    if (timer?.status === 'pending') return;
+    try {
+      await schedule(db, RETENTION_TIMER, RETENTION_SUBJECT, now);
+    } catch (error) {
+      // Another instance starting at the same moment made it first: the unique key is satisfied.
+      if ((error as { code?: string }).code !== 'P2002') throw error;
+    }
+  }
+}
