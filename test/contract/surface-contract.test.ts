@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/services/actor';
+import { ApiTokenService } from '../../src/services/api-tokens.service';
+import { intelligenceAnswers } from '../gateway/support/fixtures';
 import { parseMime } from '../gateway/support/mime';
 import { startSmtpServer, type TestSmtpServer } from '../gateway/support/smtp';
 import { startWholeBot, type WholeBot } from '../security/whole-bot';
@@ -59,6 +61,32 @@ describe.each(providers)('the surface contract on %s', (provider) => {
     await whole?.stop();
     await smtp?.close();
   });
+
+  it('sends intelligence posted to the partner API to the police gateway, once', async () => {
+    const { bot } = whole;
+    const tokens = new ApiTokenService(
+      bot.database.db,
+      bot.database.provider,
+      bot.core.users,
+      bot.core.clock,
+    );
+    const { token } = await tokens.create(
+      { name: 'contract set-up', surface: 'admin' },
+      { name: 'school-mis', role: 'practitioner', agency: 'Example Academy' },
+    );
+    const response = await fetch(`${whole.base}/api/v1/intelligence`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(intelligenceAnswers()),
+    });
+    expect(response.status).toBe(201);
+    const { reference } = (await response.json()) as { reference: string };
+    await bot.deliverDue();
+    expect(mailsAbout(reference)).toHaveLength(1);
+  });
+
+  const mailsAbout = (reference: string) =>
+    smtp.received.filter((mail) => (parseMime(mail.raw).headers.get('subject') ?? '').includes(reference));
 
   describe.each(surfaces)('%s', (surface) => {
     const driver = () => drivers.get(surface)!;
@@ -198,9 +226,7 @@ describe.each(providers)('the surface contract on %s', (provider) => {
         answers(`${surface}Gateway`),
       );
       await whole.bot.deliverDue();
-      const mails = smtp.received.filter((mail) =>
-        (parseMime(mail.raw).headers.get('subject') ?? '').includes(reference),
-      );
+      const mails = mailsAbout(reference);
       expect(mails).toHaveLength(1);
       expect(mails[0]!.to).toEqual(['intel-gateway@police.example']);
     });
