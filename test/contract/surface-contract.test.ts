@@ -110,6 +110,10 @@ describe.each(providers)('the surface contract on %s', (provider) => {
       for (const who of [practitioner, member]) await driver().say(who, 'cancel');
     });
 
+    /** A practitioner's missing notification for the child with this surname, to the end. */
+    const reportMissing = (surname: string) =>
+      fillIn(driver(), practitioner, practitionerActor, core(), 'missing', 'missing', answers(surname));
+
     it('answers help with every job, and every command help names does something', async () => {
       const help = plain(await driver().say(member, 'help'));
       const commands = [...core().prompts.messages.help.matchAll(/\*([a-z][a-z ]*[a-z])/g)].map((m) => m[1]!);
@@ -216,15 +220,7 @@ describe.each(providers)('the surface contract on %s', (provider) => {
     });
 
     it('sends a report made here to the police gateway, once', async () => {
-      const { reference } = await fillIn(
-        driver(),
-        practitioner,
-        practitionerActor,
-        core(),
-        'missing',
-        'missing',
-        answers(`${surface}Gateway`),
-      );
+      const { reference } = await reportMissing(`${surface}Gateway`);
       await whole.bot.deliverDue();
       const mails = mailsAbout(reference);
       expect(mails).toHaveLength(1);
@@ -238,15 +234,7 @@ describe.each(providers)('the surface contract on %s', (provider) => {
 
       it('never shows a child’s name or date of birth where others read', async () => {
         const { name, dob } = child(`${surface}Channel`);
-        const { reference } = await fillIn(
-          driver(),
-          practitioner,
-          practitionerActor,
-          core(),
-          'missing',
-          'missing',
-          answers(`${surface}Channel`),
-        );
+        const { reference } = await reportMissing(`${surface}Channel`);
         const seen = [
           await driver().inChannel!(member, 'missing now'),
           await driver().inChannel!(member, 'due'),
