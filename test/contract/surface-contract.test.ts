@@ -126,6 +126,9 @@ describe.each(providers)('the surface contract on %s', (provider) => {
         expect(answer, command).not.toContain(unknown);
         // A command that opens a form leaves it open: close it before the next one.
         await driver().say(member, 'cancel');
+        // Where others read (`/met` in a Slack channel, an @mention in Teams) it is known too.
+        if (driver().inChannel)
+          expect(plain(await driver().inChannel!(member, command)), command).not.toContain(unknown);
       }
     });
 
