@@ -25,6 +25,8 @@ export interface Feature {
   start?(): Promise<void>;
   /** For a background worker: true while it runs (the instance is not ready otherwise). */
   running?(): boolean;
+  /** Resolves when every request in hand has been answered (work a platform's ack leaves running). */
+  idle?(): Promise<void>;
   /** Finishes work in hand and stops. */
   stop?(): Promise<void>;
 }

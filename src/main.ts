@@ -55,6 +55,8 @@ export interface Bot {
   server: RunningServer | null;
   /** Sends what is due now, once each, before a short-lived process (the terminal chat) stops. */
   deliverDue(): Promise<void>;
+  /** Resolves when every surface has answered the requests in hand. */
+  idle(): Promise<void>;
   /** Takes the instance out of the rotation (/readyz answers 503) and waits, still serving. */
   drain(ms: number): Promise<void>;
   stop(): Promise<void>;
@@ -161,7 +163,10 @@ export async function startBot(
     draining = true;
     if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
   };
-  return { config, core, database, server, deliverDue: outbox.deliverDue, drain, stop };
+  const idle = async () => {
+    await Promise.all(features.map((feature) => feature.idle?.()));
+  };
+  return { config, core, database, server, deliverDue: outbox.deliverDue, idle, drain, stop };
 }
 
 async function main() {

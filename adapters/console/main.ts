@@ -2,10 +2,10 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { ConfigError, loadConfig } from '../../src/config';
-import { toPlainText } from '../../src/conversation/plain-text';
 import { isRole, roles } from '../../src/domain/policy';
 import { createLogger } from '../../src/logger';
 import { startBot } from '../../src/main';
+import { terminalSession } from './session';
 
 const usage = `npm run chat -- [--user <id>] [--name "<display name>"] [--role ${roles.join('|')}] [--agency "<agency>"]`;
 
@@ -35,7 +35,8 @@ async function main() {
     'console',
   );
   const interactive = process.stdin.isTTY === true;
-  const say = (line: string) => process.stdout.write(`${line.replace(/\*([^*\n]+)\*/g, '$1')}\n\n`);
+  const say = (line: string) => process.stdout.write(`${line}\n\n`);
+  const session = terminalSession(core, actor);
   if (interactive)
     say(
       `metbot (terminal). You are ${actor.displayName}, ${actor.role}. Type help, or press Ctrl+D to leave.`,
@@ -45,8 +46,7 @@ async function main() {
   if (interactive) lines.prompt();
   for await (const line of lines) {
     if (!interactive) process.stdout.write(`> ${line}\n`);
-    const replies = await core.chat.handle({ actor, channel: 'console', private: true, text: line });
-    for (const reply of replies) say(toPlainText(reply, core.prompts.messages));
+    for (const answer of await session.answer(line)) say(answer);
     if (interactive) lines.prompt();
   }
   await bot.deliverDue();

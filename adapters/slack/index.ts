@@ -74,6 +74,7 @@ export function createSlackSurface(
       }
       if (settings.appToken) await app.start();
     },
+    idle: () => work.idle(),
     async stop() {
       if (settings.appToken) await app.stop();
       await work.idle();

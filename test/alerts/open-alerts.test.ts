@@ -1,34 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSlackSurface, type SlackSurface } from '../../adapters/slack/index';
-import { createTeamsFeatureWith, type TeamsFeature } from '../../adapters/teams/index';
-import { loadConfig } from '../../src/config';
 import { fixedClock, HOUR } from '../../src/domain/clock';
-import type { Role } from '../../src/domain/policy';
 import { createLogger } from '../../src/logger';
-import type { DeliveryResult } from '../../src/outbox/transport';
 import { Scheduler } from '../../src/scheduler/scheduler';
-import { createApp, listen, type RunningServer } from '../../src/server';
 import type { Actor } from '../../src/services/actor';
-import { AlertDeliveryTransport } from '../../src/services/alert-delivery';
 import { timerHandlers } from '../../src/services/timer-handlers';
-import type { FieldCipher } from '../../src/store/field-crypto';
-import { commandBody, SIGNING_SECRET, type Person as SlackPerson, send } from '../slack/slack-requests';
+import type { Person as SlackPerson } from '../slack/slack-requests';
 import { SlackWebApiStandIn } from '../slack/web-api-stand-in';
 import { chatWith } from '../support/chat';
-import { createTestCore, type TestCore, testActor } from '../support/core';
+import { type TestCore, testActor } from '../support/core';
 import { providers, type TestDatabase } from '../support/databases';
+import { type SlackAndTeams, startSlackAndTeams } from '../support/slack-and-teams';
 import {
-  activity,
   bot,
   type Connector,
   cardOf,
   mentionText,
   personalChat,
-  post,
-  startConnector,
   type Person as TeamsPerson,
   type Place as TeamsPlace,
-  tenant,
 } from '../teams/support';
 
 const log = createLogger('silent');
@@ -60,127 +49,35 @@ const dangerScript = (child: string) => [
 ];
 
 describe.each(providers)('alerts with no duty place, then one, on %s', (provider) => {
+  const clock = fixedClock('2026-11-28T10:00:00Z');
+  // No DUTY_SLACK_CHANNEL: nobody has set up a duty place yet.
+  let both: SlackAndTeams;
   let core: TestCore;
   let database: TestDatabase;
-  let cipher: FieldCipher;
-  const clock = fixedClock('2026-11-28T10:00:00Z');
   let slack: SlackWebApiStandIn;
   let connector: Connector;
-  let slackSide: SlackSurface;
-  let server: RunningServer;
-  let transport: AlertDeliveryTransport;
-  let url: string;
   let reporter: Actor;
   let reference = '';
 
   beforeAll(async () => {
-    ({ core, database, cipher } = await createTestCore(provider, { clock }));
-    slack = await new SlackWebApiStandIn().start();
-    connector = await startConnector();
-    // No DUTY_SLACK_CHANNEL: nobody has set up a duty place yet.
-    slackSide = createSlackSurface(
-      { core, database, log },
-      {
-        signingSecret: SIGNING_SECRET,
-        botToken: 'xoxb-test-token',
-        apiUrl: slack.apiUrl,
-        botId: 'BBOT',
-        botUserId: 'UBOT',
-      },
-      { retryConfig: { retries: 0 } },
-    );
-    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url });
-    const teamsOn = await createTeamsFeatureWith({ proactive: { baseDelayMs: 5, maxDelayMs: 20 } })({
-      env: { TEAMS_UNAUTHENTICATED_LOCAL: 'true' },
-      config,
-      core,
-      database,
-      cipher,
-      log,
-    });
-    if (!teamsOn.on) throw new Error(`Teams is off: ${teamsOn.why}`);
-    const teams = teamsOn.feature as TeamsFeature;
-    server = await listen(createApp(database, [slackSide.feature, teams]), 0, '127.0.0.1', log);
-    url = `http://127.0.0.1:${server.port}`;
-    await slackSide.feature.start?.();
-    // As main.ts does: the core's surfaces are filled in once the features exist.
-    for (const surface of [slackSide.feature.surface, teams.surface])
-      core.surfaces.set(surface!.platform, surface!);
-    transport = new AlertDeliveryTransport(database.db, core.alerts, log);
-
-    const slackPerson = (who: SlackPerson, role: Role, name: string) =>
-      core.users.ensure(
-        { platform: 'slack', workspace: 'T1', platformUserId: who.user, displayName: name },
-        role,
-        'Example Agency',
-        'slack',
-      );
-    await slackPerson(slackAdmin, 'admin', 'Adam Example');
-    await slackPerson(slackDuty, 'duty-officer', 'Ada Example');
-    for (const [who, role] of [
-      [teamsDuty, 'duty-officer'],
-      [teamsAdmin, 'admin'],
-    ] as const) {
-      await core.users.ensure(
-        { platform: 'teams', workspace: tenant, platformUserId: who.aadObjectId, displayName: who.name },
-        role,
-        'Example Agency',
-        'teams',
-      );
-    }
+    both = await startSlackAndTeams(provider, { clock });
+    ({ core, database, slack, connector } = both);
+    await both.slackPerson(slackAdmin, 'admin', 'Adam Example');
+    await both.slackPerson(slackDuty, 'duty-officer', 'Ada Example');
+    await both.teamsPerson(teamsDuty, 'duty-officer');
+    await both.teamsPerson(teamsAdmin, 'admin');
     reporter = await testActor(core, 'p-1', 'practitioner', 'Jay Example');
   });
-  afterAll(async () => {
-    await server?.close();
-    await slackSide?.feature.stop?.();
-    await slack?.stop();
-    await connector?.close();
-    await database?.destroy();
-  });
+  afterAll(() => both?.stop());
 
-  /** The outbox worker's work for alerts, without its timing: what each pending message came to. */
-  async function deliverAlerts(): Promise<DeliveryResult[]> {
-    const pending = await database.db.outboxMessage.findMany({
-      where: { destination: 'alert', status: 'pending' },
-      orderBy: { createdAt: 'asc' },
-    });
-    const results: DeliveryResult[] = [];
-    for (const message of pending) {
-      const result = await transport.send({
-        id: message.id,
-        destination: message.destination,
-        recordId: message.recordId,
-        idempotencyKey: message.idempotencyKey,
-        attempt: message.attempts + 1,
-        payload: cipher.decryptJson(message.payloadEnc),
-      });
-      results.push(result);
-      await database.db.outboxMessage.update({
-        where: { id: message.id },
-        data: result.ok
-          ? { status: 'delivered', attempts: { increment: 1 } }
-          : { attempts: { increment: 1 }, lastError: result.error },
-      });
-    }
-    return results;
-  }
-
+  const deliverAlerts = () => both.deliverAlerts();
+  const teamsSay = (from: TeamsPerson, place: TeamsPlace, fields: Record<string, unknown>) =>
+    both.teamsSay(from, place, fields);
+  /** Everything the bot sent to Slack in answer to a `/met` command, as one string. */
   async function slackCommand(text: string, who: SlackPerson, channel: string): Promise<string> {
     const before = slack.calls.length;
-    await send(
-      url,
-      commandBody(text, who, channel, `${slack.url}/respond/${channel}`),
-      'application/x-www-form-urlencoded',
-    );
-    await slackSide.idle();
+    await both.slackCommand(text, who, channel);
     return JSON.stringify(slack.calls.slice(before).map((c) => c.args));
-  }
-
-  async function teamsSay(from: TeamsPerson, place: TeamsPlace, fields: Record<string, unknown>) {
-    const before = connector.calls.length;
-    const response = await post(`${url}/api/messages`, activity(connector.url, from, place, fields));
-    expect(response.status).toBe(200);
-    return connector.calls.slice(before);
   }
 
   const theAlert = () => database.db.alert.findFirstOrThrow({ where: { reference } });

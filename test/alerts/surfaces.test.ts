@@ -1,29 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSlackSurface, type SlackSurface } from '../../adapters/slack/index';
-import { createTeamsFeatureWith, type TeamsFeature } from '../../adapters/teams/index';
-import { loadConfig } from '../../src/config';
-import type { Role } from '../../src/domain/policy';
-import { createLogger } from '../../src/logger';
 import type { OutboxDelivery } from '../../src/outbox/transport';
-import { createApp, listen, type RunningServer } from '../../src/server';
 import type { Actor } from '../../src/services/actor';
-import { AlertDeliveryTransport } from '../../src/services/alert-delivery';
 import { ReceiptTransport } from '../../src/services/receipt-delivery';
-import type { Surface } from '../../src/services/surfaces';
-import type { FieldCipher } from '../../src/store/field-crypto';
-import {
-  commandBody,
-  interactionBody,
-  messageButton,
-  SIGNING_SECRET,
-  type Person as SlackPerson,
-  send,
-} from '../slack/slack-requests';
+import type { Surfaces } from '../../src/services/surfaces';
+import { messageButton, type Person as SlackPerson } from '../slack/slack-requests';
 import { SlackWebApiStandIn, type WebApiCall } from '../slack/web-api-stand-in';
-import { createTestCore, type TestCore } from '../support/core';
+import type { TestCore } from '../support/core';
 import { providers, type TestDatabase } from '../support/databases';
+import { type SlackAndTeams, startSlackAndTeams } from '../support/slack-and-teams';
 import {
-  activity,
   bot,
   type Connector,
   type ConnectorCall,
@@ -31,15 +16,10 @@ import {
   elements,
   mentionText,
   personalChat,
-  post,
-  startConnector,
   type Person as TeamsPerson,
   type Place as TeamsPlace,
-  tenant,
   textOf,
 } from '../teams/support';
-
-const log = createLogger('silent');
 
 // Slack people (user ids) and Teams people (Entra object ids); every name is invented.
 const slackDuty: SlackPerson = { user: 'UDUTY', name: 'ada' };
@@ -62,17 +42,12 @@ const children = {
 };
 
 describe.each(providers)('duty alerts on Slack and Teams on %s', (provider) => {
+  let both: SlackAndTeams;
   let core: TestCore;
   let database: TestDatabase;
-  let cipher: FieldCipher;
   let slack: SlackWebApiStandIn;
   let connector: Connector;
-  let slackSide: SlackSurface;
-  let teams: TeamsFeature;
-  let server: RunningServer;
-  let surfaces: Map<string, Surface>;
-  let transport: AlertDeliveryTransport;
-  let url: string;
+  let surfaces: Surfaces;
   const alertIds: Record<keyof typeof children, string> = {
     danger: '',
     missing: '',
@@ -81,119 +56,29 @@ describe.each(providers)('duty alerts on Slack and Teams on %s', (provider) => {
   };
 
   beforeAll(async () => {
-    ({ core, database, cipher } = await createTestCore(provider));
-    slack = await new SlackWebApiStandIn().start();
-    connector = await startConnector();
-    slackSide = createSlackSurface(
-      { core, database, log },
-      {
-        signingSecret: SIGNING_SECRET,
-        botToken: 'xoxb-test-token',
-        apiUrl: slack.apiUrl,
-        botId: 'BBOT',
-        botUserId: 'UBOT',
-        dutyChannel: SLACK_DUTY,
-      },
-      { retryConfig: { retries: 0 } },
-    );
-    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url });
-    const teamsOn = await createTeamsFeatureWith({ proactive: { baseDelayMs: 5, maxDelayMs: 20 } })({
-      env: { TEAMS_UNAUTHENTICATED_LOCAL: 'true' },
-      config,
-      core,
-      database,
-      cipher,
-      log,
-    });
-    if (!teamsOn.on) throw new Error(`Teams is off: ${teamsOn.why}`);
-    teams = teamsOn.feature as TeamsFeature;
-    // One HTTP server with both platforms on it, as main.ts runs them.
-    server = await listen(createApp(database, [slackSide.feature, teams]), 0, '127.0.0.1', log);
-    url = `http://127.0.0.1:${server.port}`;
-    await slackSide.feature.start?.();
-    // As main.ts does: the core's map of surfaces is filled in once the features exist.
+    both = await startSlackAndTeams(provider, { slackDutyChannel: SLACK_DUTY });
+    ({ core, database, slack, connector } = both);
     surfaces = core.surfaces;
-    for (const surface of [slackSide.feature.surface, teams.surface])
-      surfaces.set(surface!.platform, surface!);
-    transport = new AlertDeliveryTransport(database.db, core.alerts, log);
-
-    const slackPerson = (who: SlackPerson, role: Role, name: string) =>
-      core.users.ensure(
-        { platform: 'slack', workspace: 'T1', platformUserId: who.user, displayName: name },
-        role,
-        'Example Agency',
-        'slack',
-      );
-    await slackPerson(slackDuty, 'duty-officer', 'Ada Example');
-    await slackPerson(slackPractitioner, 'practitioner', 'Pat Example');
-    await slackPerson(slackAdmin, 'admin', 'Adam Example');
-    for (const [who, role] of [
-      [teamsDuty, 'duty-officer'],
-      [teamsPractitioner, 'practitioner'],
-      [teamsAdmin, 'admin'],
-    ] as const) {
-      await core.users.ensure(
-        { platform: 'teams', workspace: tenant, platformUserId: who.aadObjectId, displayName: who.name },
-        role,
-        'Example Agency',
-        'teams',
-      );
-    }
+    await both.slackPerson(slackDuty, 'duty-officer', 'Ada Example');
+    await both.slackPerson(slackPractitioner, 'practitioner', 'Pat Example');
+    await both.slackPerson(slackAdmin, 'admin', 'Adam Example');
+    await both.teamsPerson(teamsDuty, 'duty-officer');
+    await both.teamsPerson(teamsPractitioner, 'practitioner');
+    await both.teamsPerson(teamsAdmin, 'admin');
   });
-  afterAll(async () => {
-    await server?.close();
-    await slackSide?.feature.stop?.();
-    await slack?.stop();
-    await connector?.close();
-    await database?.destroy();
-  });
+  afterAll(() => both?.stop());
 
-  // ---------------------------------------------------------------------------------------------
-  // Helpers: Slack and Teams as people use them, and the outbox worker's work.
+  const slackInteract = (payload: Record<string, unknown>) => both.slackInteract(payload);
+  const slackCommand = (text: string, who: SlackPerson, channel: string) =>
+    both.slackCommand(text, who, channel);
+  const teamsSay = (from: TeamsPerson, place: TeamsPlace, fields: Record<string, unknown>) =>
+    both.teamsSay(from, place, fields);
 
-  async function slackInteract(payload: Record<string, unknown>) {
-    const sent = await send(url, interactionBody(payload), 'application/x-www-form-urlencoded');
-    await slackSide.idle();
-    return sent;
-  }
-
-  async function slackCommand(text: string, who: SlackPerson, channel: string) {
-    const sent = await send(
-      url,
-      commandBody(text, who, channel, `${slack.url}/respond/${channel}`),
-      'application/x-www-form-urlencoded',
-    );
-    await slackSide.idle();
-    return sent;
-  }
-
-  /** Sends one Teams activity and returns what the bot sent in answer. */
-  async function teamsSay(from: TeamsPerson, place: TeamsPlace, fields: Record<string, unknown>) {
-    const before = connector.calls.length;
-    const response = await post(`${url}/api/messages`, activity(connector.url, from, place, fields));
-    expect(response.status).toBe(200);
-    return connector.calls.slice(before);
-  }
-
-  /** What the outbox worker does for the alert destination, without its timing. */
+  /** What the outbox worker does for the alert destination, every post delivered: how many. */
   async function deliverAlerts(): Promise<number> {
-    const pending = await database.db.outboxMessage.findMany({
-      where: { destination: 'alert', status: 'pending' },
-      orderBy: { createdAt: 'asc' },
-    });
-    for (const message of pending) {
-      const delivery: OutboxDelivery = {
-        id: message.id,
-        destination: message.destination,
-        recordId: message.recordId,
-        idempotencyKey: message.idempotencyKey,
-        attempt: 1,
-        payload: cipher.decryptJson(message.payloadEnc),
-      };
-      expect(await transport.send(delivery)).toEqual({ ok: true });
-      await database.db.outboxMessage.update({ where: { id: message.id }, data: { status: 'delivered' } });
-    }
-    return pending.length;
+    const results = await both.deliverAlerts();
+    expect(results.every((result) => result.ok)).toBe(true);
+    return results.length;
   }
 
   /** Saves a complete form as a practitioner would (the chat, a modal and a card all end here). */

@@ -18,10 +18,13 @@ import { type Connector, startConnector, tenant } from '../teams/support';
  * the dashboard, the partner API) on a fresh database, a local Slack Web API and Teams connector,
  * and its log lines kept for the test to read.
  */
-export async function startWholeBot(provider: Provider) {
+export async function startWholeBot(
+  provider: Provider,
+  options: { env?: Record<string, string>; keepSlackCalls?: boolean } = {},
+) {
   const { url: databaseUrl, drop } = await createTestDatabaseUrl(provider);
   const dataDir = mkdtempSync(join(tmpdir(), 'metbot-security-'));
-  const slack = await new SlackWebApiStandIn({ keepArgs: false }).start();
+  const slack = await new SlackWebApiStandIn({ keepArgs: options.keepSlackCalls ?? false }).start();
   const connector: Connector = await startConnector();
   const logLines: Record<string, unknown>[] = [];
   const sink = new Writable({
@@ -46,6 +49,7 @@ export async function startWholeBot(provider: Provider) {
     TEAMS_UNAUTHENTICATED_LOCAL: 'true',
     ENROL_SLACK_TEAMS: 'T1',
     ENROL_TEAMS_TENANTS: tenant,
+    ...options.env,
   };
   const bot: Bot = await startBot(loadConfig(env), createLogger('info', sink), env);
   if (!bot.server) throw new Error('the bot was started without its HTTP server');
@@ -74,6 +78,7 @@ export async function startWholeBot(provider: Provider) {
   return {
     bot,
     base,
+    slack,
     connector,
     logLines,
     signIn,
