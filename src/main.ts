@@ -5,7 +5,7 @@ import { readTeamsSettings } from '../adapters/teams/settings';
 import { createDashboardFeature } from '../adapters/web/index';
 import { type Config, ConfigError, loadConfig, parseSettings } from './config';
 import { type Core, createCore } from './core';
-import { DAY } from './domain/clock';
+import { type Clock, DAY } from './domain/clock';
 import type { Feature, FeatureFactory } from './feature';
 import { createLogger, type Logger } from './logger';
 import { metricsFrom } from './ops/metrics';
@@ -65,6 +65,8 @@ export interface Bot {
 export interface StartOptions {
   /** False for the terminal chat: the same core, routes, outbox, gateway and timers, but no HTTP. */
   serve?: boolean;
+  /** The time the core reads; tests set it, the server and the terminal use the system clock. */
+  clock?: Clock;
 }
 
 /**
@@ -75,13 +77,21 @@ export async function startBot(
   config: Config,
   log: Logger,
   env: NodeJS.ProcessEnv = process.env,
-  { serve = true }: StartOptions = {},
+  { serve = true, clock }: StartOptions = {},
 ): Promise<Bot> {
   const cipher = loadFieldCipher(config, log);
   const database = await openDatabase(config.DATABASE_URL);
   log.info({ database: database.provider }, 'database ready');
   const surfaces: Surfaces = new Map();
-  const core = createCore({ config, database, cipher, log, routes: deliveryRoutesFrom(env), surfaces });
+  const core = createCore({
+    config,
+    database,
+    cipher,
+    log,
+    clock,
+    routes: deliveryRoutesFrom(env),
+    surfaces,
+  });
   const madeAdmin = await core.users.applyAdmins();
   if (madeAdmin) log.info({ count: madeAdmin }, 'METBOT_ADMINS: made admin again');
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Clock } from '../../src/domain/clock';
 import type { Actor } from '../../src/services/actor';
 import { ApiTokenService } from '../../src/services/api-tokens.service';
 import { intelligenceAnswers } from '../gateway/support/fixtures';
@@ -39,6 +40,16 @@ function answers(surname: string): AnswerBook {
   };
 }
 
+/**
+ * The bot's clock runs from midday on a fixed day, so "today 08:00" is always in the past and
+ * "yesterday 18:00" before it, whatever the machine's date, time or zone.
+ */
+function middayClock(): Clock {
+  const started = Date.now();
+  const midday = Date.parse('2026-11-30T12:00:00Z');
+  return { now: () => new Date(midday + (Date.now() - started)) };
+}
+
 describe.each(providers)('the surface contract on %s', (provider) => {
   let whole: WholeBot;
   let smtp: TestSmtpServer;
@@ -48,6 +59,7 @@ describe.each(providers)('the surface contract on %s', (provider) => {
     smtp = await startSmtpServer();
     whole = await startWholeBot(provider, {
       keepSlackCalls: true,
+      clock: middayClock(),
       env: {
         GATEWAY_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
         GATEWAY_EMAIL_TO: 'intel-gateway@police.example',

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
+import type { Clock } from '../../src/domain/clock';
 import { type Bot, startBot } from '../../src/main';
 import { DashboardLinks } from '../../src/services/dashboard-links.service';
 import type { Provider } from '../../src/store/database';
@@ -20,7 +21,7 @@ import { type Connector, startConnector, tenant } from '../teams/support';
  */
 export async function startWholeBot(
   provider: Provider,
-  options: { env?: Record<string, string>; keepSlackCalls?: boolean } = {},
+  options: { env?: Record<string, string>; keepSlackCalls?: boolean; clock?: Clock } = {},
 ) {
   const { url: databaseUrl, drop } = await createTestDatabaseUrl(provider);
   const dataDir = mkdtempSync(join(tmpdir(), 'metbot-security-'));
@@ -51,7 +52,9 @@ export async function startWholeBot(
     ENROL_TEAMS_TENANTS: tenant,
     ...options.env,
   };
-  const bot: Bot = await startBot(loadConfig(env), createLogger('info', sink), env);
+  const bot: Bot = await startBot(loadConfig(env), createLogger('info', sink), env, {
+    clock: options.clock,
+  });
   if (!bot.server) throw new Error('the bot was started without its HTTP server');
   const base = `http://127.0.0.1:${bot.server.port}`;
 
