@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -63,10 +63,8 @@ const smtp = await startSmtpServer();
 const slack = await new SlackWebApiStandIn({ keepArgs: true }).start();
 const connector = await startConnector();
 
-if (!existsSync(join(root, 'dist/src/main.js'))) {
-  console.log('building (npm run build)…');
-  await run('node', ['scripts/build.mjs']);
-}
+// Always built afresh: a stale dist/ would soak yesterday's code.
+await run('node', ['scripts/build.mjs']);
 
 const env: Record<string, string> = {
   PATH: process.env.PATH ?? '',
@@ -586,7 +584,7 @@ async function freePort(): Promise<number> {
 
 function run(command: string, args: string[]): Promise<void> {
   return new Promise((done, fail) => {
-    spawn(command, args, { cwd: root, stdio: 'inherit' }).on('exit', (code) =>
+    spawn(command, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] }).on('exit', (code) =>
       code === 0 ? done() : fail(new Error(`${command} exited ${code}`)),
     );
   });

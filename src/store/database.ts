@@ -41,6 +41,12 @@ export function providerOf(url: string): Provider {
 
 const POOL_MAX = 10;
 
+/**
+ * Prisma's defaults (2 s to get a connection, 5 s to finish) failed saves under load in the soak
+ * test ("could not save, try again") while every connection was busy: a report waits instead.
+ */
+const transactionOptions = { maxWait: 10_000, timeout: 15_000 };
+
 function postgresPool(url: string): pg.Pool {
   // JIT compiling costs more than it saves on the dashboard's month queries (0.6 s against 0.08 s).
   const pool = new pg.Pool({ connectionString: url, max: POOL_MAX, options: '-c jit=off' });
@@ -56,8 +62,8 @@ export async function openDatabase(url: string): Promise<Database> {
   await migrate(provider, url);
   const pool = provider === 'postgresql' ? postgresPool(url) : undefined;
   const db = pool
-    ? (new PostgresClient({ adapter: new PrismaPg(pool) }) as unknown as Db)
-    : new SqliteClient({ adapter: new PrismaBetterSQLite3({ url }) });
+    ? (new PostgresClient({ adapter: new PrismaPg(pool), transactionOptions }) as unknown as Db)
+    : new SqliteClient({ adapter: new PrismaBetterSQLite3({ url }), transactionOptions });
   if (provider === 'sqlite') {
     // WAL lets readers run beside the writer; the busy timeout waits out a brief lock instead of failing.
     await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
