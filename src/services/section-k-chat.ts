@@ -1,4 +1,4 @@
-import type { ZodError } from 'zod';
+import { ZodError } from 'zod';
 import { parseAnswer } from '../conversation/answer-parsers';
 import { fill, type Messages } from '../conversation/prompts';
 import { type Reply, text } from '../conversation/reply';
@@ -63,7 +63,7 @@ export async function sectionKCommand(deps: Deps, actor: Actor, raw: string[]): 
 }
 
 function isZodError(error: unknown): error is ZodError {
-  return error instanceof Error && error.name === 'ZodError';
+  return error instanceof ZodError;
 }
 
 async function run(deps: Deps, actor: Actor, verb: string, rest: string[]): Promise<string> {
