@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/domain/clock';
 import type { SectionKId } from '../../src/domain/section-k';
@@ -60,6 +62,14 @@ describe('section K as written', () => {
   it('has the six primary indicators and the thirteen data requirements, in the strategy’s order', () => {
     expect(sectionK.filter((k) => k.kind === 'indicator')).toHaveLength(6);
     expect(sectionK.filter((k) => k.kind === 'data')).toHaveLength(13);
+  });
+
+  it('is written out in docs/figures.md, each line quoted', () => {
+    const doc = readFileSync(join(import.meta.dirname, '../../docs/figures.md'), 'utf8');
+    for (const figure of sectionK) {
+      expect(doc).toContain(`> ${figure.definition.replace(/\*/g, '\\*')}`);
+      expect(doc).toContain(figure.counted);
+    }
   });
 
   it('fixes the missing bands at 90 days', () => {
