@@ -402,20 +402,25 @@ export class FiguresService {
       riskChecks: checks.riskChecks,
       nrm: checks.nrm,
       profiles: list.profiles,
-      sectionK: sectionKFigures(sectionK, {
-        childrenAtRiskOfCse: checks.riskChecks.childrenAtRiskOfExploitation,
-        missingBands: missing.byTimes,
-        returns,
-      }),
+      sectionK: sectionKFigures(
+        { ...sectionK, cohort: list.cohort },
+        {
+          childrenAtRiskOfCse: checks.riskChecks.childrenAtRiskOfExploitation,
+          missingBands: missing.byTimes,
+          returns,
+        },
+      ),
     };
   }
 
   /**
    * Each child's place on the list at a moment: as the entry stands now, unless the list's
    * history (MetLevelChange) records a change since that moment, in which case the state the
-   * last change before it set; before their nomination a child is not on the list. (Asking
-   * the history only for the entries changed since keeps this cheap for recent months.) One
-   * pass gives the month's transitions and the profile of the children on the list at its end.
+   * last change before it set; before their nomination a child is not on the list. The changes
+   * since the period began are read once (over the changedAt index) and joined to the entries, so
+   * only the entries changed since pay for a look back into their history. One pass gives the
+   * period's transitions, section K's high-to-low cohort, and the profile of the children on the
+   * list at its end.
    */
   private async listFigures(q: Queryable, start: Date, asOf: Date) {
     const year = Number(asOf.toISOString().slice(0, 4));
@@ -425,11 +430,12 @@ export class FiguresService {
   private listRows(q: Queryable, start: Date, asOf: Date, year: number) {
     return q.$queryRaw<ListRow[]>`
       SELECT t.s AS s, t.e AS e, t.band AS band, t.gender AS gender, t.ethnicity AS ethnicity,
-             t.accommodation AS accommodation, COUNT(*) AS n
+             t.accommodation AS accommodation, t.hf AS hf, t."anyLow" AS "anyLow",
+             t."lowAfterHigh" AS "lowAfterHigh", COUNT(*) AS n
       FROM (
         SELECT
           CASE
-            WHEN EXISTS (SELECT 1 FROM "MetLevelChange" x WHERE x."entryId" = m."id" AND x."changedAt" >= ${start})
+            WHEN ch."entryId" IS NOT NULL
               THEN COALESCE(
                 (SELECT c."toStatus" || ':' || COALESCE(c."toLevel", '') FROM "MetLevelChange" c
                   WHERE c."entryId" = m."id" AND c."changedAt" < ${start}
@@ -438,7 +444,7 @@ export class FiguresService {
             WHEN m."nominatedAt" < ${start} THEN m."status" || ':' || COALESCE(m."level", '')
             ELSE 'none' END AS s,
           CASE
-            WHEN EXISTS (SELECT 1 FROM "MetLevelChange" x WHERE x."entryId" = m."id" AND x."changedAt" >= ${asOf})
+            WHEN ch."lastAt" >= ${asOf}
               THEN COALESCE(
                 (SELECT c."toStatus" || ':' || COALESCE(c."toLevel", '') FROM "MetLevelChange" c
                   WHERE c."entryId" = m."id" AND c."changedAt" < ${asOf}
@@ -446,6 +452,9 @@ export class FiguresService {
                 'none')
             WHEN m."nominatedAt" < ${asOf} THEN m."status" || ':' || COALESCE(m."level", '')
             ELSE 'none' END AS e,
+          CASE WHEN ch."firstHigh" IS NOT NULL THEN 1 ELSE 0 END AS hf,
+          CASE WHEN ch."lastLow" IS NOT NULL THEN 1 ELSE 0 END AS "anyLow",
+          CASE WHEN ch."lastLow" > ch."firstHigh" THEN 1 ELSE 0 END AS "lowAfterHigh",
           CASE WHEN p."yearOfBirth" IS NULL THEN 5
                WHEN p."yearOfBirth" > ${year - 10} THEN 0
                WHEN p."yearOfBirth" > ${year - 13} THEN 1
@@ -455,8 +464,18 @@ export class FiguresService {
           p."gender" AS gender, p."ethnicity" AS ethnicity, p."accommodation" AS accommodation
         FROM "MetListEntry" m
         JOIN "Person" p ON p."id" = m."childId"
+        LEFT JOIN (
+          SELECT x."entryId" AS "entryId", MAX(x."changedAt") AS "lastAt",
+            MIN(CASE WHEN x."changedAt" < ${asOf} AND x."toLevel" = 'high'
+                      AND x."toStatus" IN ('nominated', 'active') THEN x."changedAt" END) AS "firstHigh",
+            MAX(CASE WHEN x."changedAt" < ${asOf} AND x."toLevel" = 'low'
+                      AND x."toStatus" IN ('nominated', 'active') THEN x."changedAt" END) AS "lastLow"
+          FROM "MetLevelChange" x
+          WHERE x."changedAt" >= ${start}
+          GROUP BY x."entryId"
+        ) ch ON ch."entryId" = m."id"
       ) t
-      GROUP BY t.s, t.e, t.band, t.gender, t.ethnicity, t.accommodation
+      GROUP BY t.s, t.e, t.band, t.gender, t.ethnicity, t.accommodation, t.hf, t."anyLow", t."lowAfterHigh"
     `;
   }
 
@@ -468,6 +487,9 @@ export class FiguresService {
     let lowered = 0;
     let highAtStart = 0;
     let highToLow = 0;
+    // Section K: at high at any time in the period, and of them, set to low after being high.
+    let cohort = 0;
+    let moved = 0;
     const age = new Map<string, number>();
     const gender = new Map<string, number>();
     const ethnicity = new Map<string, number>();
@@ -485,6 +507,11 @@ export class FiguresService {
         const to = levelRank[after.level] ?? 0;
         if (from && to && to > from) raised += n;
         if (from && to && to < from) lowered += n;
+      }
+      const startHigh = before.on && before.level === 'high';
+      if (startHigh || num(row.hf) || (after.on && after.level === 'high')) {
+        cohort += n;
+        if ((startHigh && num(row.anyLow)) || num(row.lowAfterHigh)) moved += n;
       }
       if (before.on && before.level === 'high') {
         highAtStart += n;
@@ -514,6 +541,7 @@ export class FiguresService {
         highToLow,
         highToLowProportion: proportion(highToLow, highAtStart),
       },
+      cohort: { cohort, moved },
       profiles: {
         age: sorted(age, ageBands),
         gender: sorted(gender),
@@ -665,6 +693,9 @@ export class FiguresService {
 interface ListRow {
   s: string;
   e: string;
+  hf: unknown;
+  anyLow: unknown;
+  lowAfterHigh: unknown;
   band: unknown;
   gender: string | null;
   ethnicity: string | null;

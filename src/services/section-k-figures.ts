@@ -65,41 +65,13 @@ export interface SectionKCounts {
 }
 
 /** Every statement section K adds, one after another (they share the caller's transaction). */
+/** The high-to-low cohort is counted in the list's own pass (FiguresService.listRows). */
 export async function countSectionK(
   q: Queryable,
   start: Date,
   end: Date,
   asOf: Date,
-): Promise<SectionKCounts> {
-  const cohort = await q.$queryRaw<{ cohort: unknown; moved: unknown }[]>`
-    SELECT COUNT(*) AS cohort,
-      SUM(CASE WHEN t."lastLow" IS NOT NULL AND (t.s = 1 OR t."lastLow" > t."firstHigh") THEN 1 ELSE 0 END) AS moved
-    FROM (
-      SELECT
-        CASE
-          WHEN EXISTS (SELECT 1 FROM "MetLevelChange" x WHERE x."entryId" = m."id" AND x."changedAt" >= ${start})
-            THEN COALESCE(
-              (SELECT CASE WHEN c."toLevel" = 'high' AND c."toStatus" IN ('nominated', 'active') THEN 1 ELSE 0 END
-                FROM "MetLevelChange" c
-                WHERE c."entryId" = m."id" AND c."changedAt" < ${start}
-                ORDER BY c."changedAt" DESC, c."id" DESC LIMIT 1),
-              0)
-          WHEN m."nominatedAt" < ${start} AND m."level" = 'high' AND m."status" IN ('nominated', 'active') THEN 1
-          ELSE 0 END AS s,
-        CASE WHEN m."nominatedAt" >= ${start} AND m."nominatedAt" < ${asOf} AND m."level" = 'high'
-              AND m."status" IN ('nominated', 'active')
-              AND NOT EXISTS (SELECT 1 FROM "MetLevelChange" y WHERE y."entryId" = m."id")
-             THEN 1 ELSE 0 END AS "newHigh",
-        (SELECT MIN(h."changedAt") FROM "MetLevelChange" h
-          WHERE h."entryId" = m."id" AND h."changedAt" >= ${start} AND h."changedAt" < ${asOf}
-            AND h."toLevel" = 'high' AND h."toStatus" IN ('nominated', 'active')) AS "firstHigh",
-        (SELECT MAX(l."changedAt") FROM "MetLevelChange" l
-          WHERE l."entryId" = m."id" AND l."changedAt" >= ${start} AND l."changedAt" < ${asOf}
-            AND l."toLevel" = 'low' AND l."toStatus" IN ('nominated', 'active')) AS "lastLow"
-      FROM "MetListEntry" m
-    ) t
-    WHERE t.s = 1 OR t."firstHigh" IS NOT NULL OR t."newHigh" = 1
-  `;
+): Promise<Omit<SectionKCounts, 'cohort'>> {
   const trafficked = await q.$queryRaw<{ children: unknown; safeguarded: unknown }[]>`
     SELECT COUNT(*) AS children,
       SUM(CASE WHEN EXISTS (SELECT 1 FROM "MissingEpisode" e WHERE e."childId" = x."childId"
@@ -173,7 +145,6 @@ export async function countSectionK(
     GROUP BY a."name"
   `;
   return {
-    cohort: { cohort: num(cohort[0]?.cohort), moved: num(cohort[0]?.moved) },
     trafficked: { children: num(trafficked[0]?.children), safeguarded: num(trafficked[0]?.safeguarded) },
     disruptions,
     interviews: { returned: num(interviews[0]?.returned), interviewed: num(interviews[0]?.interviewed) },

@@ -60,5 +60,11 @@ CREATE INDEX "Disruption_occurredAt_idx" ON "Disruption"("occurredAt");
 CREATE INDEX "TrainingActivity_heldOn_idx" ON "TrainingActivity"("heldOn");
 
 -- CreateIndex
+CREATE INDEX "MissingEpisode_lastSeenAt_childId_idx" ON "MissingEpisode"("lastSeenAt", "childId");
+
+-- CreateIndex
+CREATE INDEX "MetLevelChange_changedAt_idx" ON "MetLevelChange"("changedAt");
+
+-- CreateIndex
 CREATE INDEX "OutboxMessage_destination_deliveredAt_idx" ON "OutboxMessage"("destination", "deliveredAt");
 
