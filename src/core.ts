@@ -16,6 +16,7 @@ import { FormCatalogue } from './services/form-catalogue';
 import { InterviewService } from './services/interviews.service';
 import { MetListService } from './services/met-list.service';
 import { QuestionService } from './services/questions.service';
+import { SectionKRecordsService } from './services/section-k-records.service';
 import { SubmissionService } from './services/submissions.service';
 import type { Surfaces } from './services/surfaces';
 import { UserService } from './services/users.service';
@@ -96,6 +97,7 @@ export function createCore({
   const repeat = { threshold: config.REPEAT_MISSING_THRESHOLD, days: config.REPEAT_MISSING_DAYS };
   const figures = new FiguresService(db, clock, repeat, { provider, cacheSeconds: 60 });
   const dashboardLinks = new DashboardLinks(db, provider, clock);
+  const sectionK = new SectionKRecordsService(db, provider, cipher, clock);
   const engine = new FormEngine(prompts.messages, () => clock.now());
   const conversations = new ConversationRepository(db, cipher, config.DRAFT_EXPIRY_HOURS * HOUR);
   const users = new UserService(db, provider, {
@@ -122,6 +124,7 @@ export function createCore({
     dashboardLinks,
     metList,
     links,
+    sectionK,
     publicUrl: config.PUBLIC_URL,
     messages: prompts.messages,
     clock,
@@ -146,6 +149,7 @@ export function createCore({
     dashboardLinks,
     metList,
     links,
+    sectionK,
   };
 }
 

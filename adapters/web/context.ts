@@ -7,9 +7,10 @@ import type { DashboardLinks } from '../../src/services/dashboard-links.service'
 import {
   currentMonth,
   type FiguresService,
-  isMonth,
-  monthLabel,
-  parseMonth,
+  isPeriod,
+  parsePeriod,
+  periodBegun,
+  periodLabel,
 } from '../../src/services/figures.service';
 import { RefusedError } from '../../src/services/refusal';
 import type { Db, Provider } from '../../src/store/database';
@@ -59,14 +60,21 @@ export function listFilters(req: Request): ListFilters {
   };
 }
 
-/** ?month=2026-10 (or words such as "october"), or the current month; never one not yet begun. */
+/**
+ * ?month=2026-10, a quarter (2026-Q4) or a year (2026), or words such as "october" or "last
+ * quarter"; the current month when not given; never a period not yet begun.
+ */
 export function requestedMonth(req: Request, clock: Clock): string {
   const now = clock.now();
   const given = one(req.query.month).trim();
   if (!given) return currentMonth(now);
-  const month = isMonth(given) ? given : parseMonth(given, now);
-  if (!month) throw new BadRequestError('Give the month as year and month, such as 2026-10.');
-  if (month > currentMonth(now)) throw new BadRequestError(`${monthLabel(month)} hasn’t started yet.`);
+  const month = isPeriod(given.toUpperCase()) ? given.toUpperCase() : parsePeriod(given, now);
+  if (!month) {
+    throw new BadRequestError(
+      'Give the month as year and month, such as 2026-10, a quarter such as 2026-Q4, or a year.',
+    );
+  }
+  if (!periodBegun(month, now)) throw new BadRequestError(`${periodLabel(month)} hasn’t started yet.`);
   return month;
 }
 

@@ -1,4 +1,5 @@
 import type { MonthlyFigures } from '../../src/services/figures.service';
+import { sectionKValue } from '../../src/services/figures-reply';
 
 /**
  * The monthly figures as titled tables: one shape for the page, the printable pack and the
@@ -90,7 +91,7 @@ export function figureSections(f: MonthlyFigures): FigureSection[] {
     {
       id: 'intelligence',
       title: 'Intelligence reports (FIB1/CPI) by agency',
-      note: `${intelligence.total} sent to the police in the month.`,
+      note: `${intelligence.total} written in the period. Those the police gateway took are counted under section K (FIB1 forms passed to the Police Intelligence Team).`,
       columns: ['Agency', 'Reports'],
       rows: intelligence.byAgency.length
         ? intelligence.byAgency.map((row) => [row.agency, row.reports])
@@ -124,7 +125,7 @@ export function figureSections(f: MonthlyFigures): FigureSection[] {
     {
       id: 'exploitation',
       title: 'Exploitation and trafficking',
-      note: 'metbot keeps no NRM referral record yet: a trafficking check with any indicator, which always advises considering a National Referral Mechanism referral, is counted as an NRM referral considered.',
+      note: 'A trafficking check with any indicator advises considering a National Referral Mechanism referral: those are the referrals considered. Referrals made, and children thought to be trafficked as the strategy counts them, are under section K.',
       columns: ['Measure', 'Number'],
       rows: [
         [
@@ -132,9 +133,10 @@ export function figureSections(f: MonthlyFigures): FigureSection[] {
           riskChecks.childrenAtRiskOfExploitation,
         ],
         ['NRM referrals considered', nrm.referralsConsidered],
-        ['Children thought to be trafficked', nrm.childrenThoughtTrafficked],
+        ['Children with a trafficking indicator', nrm.childrenThoughtTrafficked],
       ],
     },
+    ...sectionKSections(f),
     ...(
       [
         ['age', 'Age', profiles.age],
@@ -158,6 +160,45 @@ export function figureSections(f: MonthlyFigures): FigureSection[] {
           : undefined,
       }),
     ),
+  ];
+}
+
+/** Section K as written: the primary indicators, the data requirements, and the * figures by agency. */
+function sectionKSections(f: MonthlyFigures): FigureSection[] {
+  const rows = (kind: 'indicator' | 'data') =>
+    f.sectionK
+      .filter((k) => k.kind === kind)
+      .map((k) => [k.name, sectionKValue(k), `“${k.definition}”`, k.counted]);
+  const columns = ['Figure', 'Number', 'The strategy says', 'How it is counted'];
+  const agencies = f.sectionK
+    .filter((k) => k.byAgency)
+    .flatMap((k) =>
+      k.agencies?.length
+        ? k.agencies.map((a) => [k.name, a.agency, a.of ? `${a.count} of ${a.of}` : a.count])
+        : [[k.name, 'None in the period', 0]],
+    );
+  return [
+    {
+      id: 'k-indicators',
+      title: 'Section K: primary indicators',
+      note: 'The MET Strategy’s primary indicators, each as the strategy words it.',
+      columns,
+      rows: rows('indicator'),
+    },
+    {
+      id: 'k-data',
+      title: 'Section K: data requirements',
+      note: 'The MET Strategy’s data requirements, each as the strategy words it.',
+      columns,
+      rows: rows('data'),
+    },
+    {
+      id: 'k-agencies',
+      title: 'Section K: the figures marked * by agency',
+      note: '“Data collected for the outputs marked with * will be triangulated to help identify where focussed work may be required with a particular agency.”',
+      columns: ['Figure', 'Agency', 'Number'],
+      rows: agencies,
+    },
   ];
 }
 

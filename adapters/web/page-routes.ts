@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import { referencePattern } from '../../src/domain/references';
-import { recentMonths } from '../../src/services/figures.service';
+import { recentPeriods } from '../../src/services/figures.service';
 import { authorise } from '../../src/services/refusal';
 import {
   BadRequestError,
@@ -142,8 +142,8 @@ async function wholeList(ctx: WebContext, viewer: Viewer) {
   return ctx.queries.wholeList(viewer.actor);
 }
 
-/** Two years of months to choose from, and the chosen one if it is older. */
+/** Two years of months, quarters and years to choose from, and the chosen one if it is older. */
 function monthChoices(ctx: WebContext, month: string): string[] {
-  const months = recentMonths(ctx.clock.now(), 24);
+  const months = recentPeriods(ctx.clock.now());
   return months.includes(month) ? months : [...months, month];
 }

@@ -53,6 +53,19 @@ export const MessagesSchema = z.object({
   sentTo: z.object({ police: Line, coordinator: Line, caseFile: Line, keptOnly: Line }),
   lists: z.record(z.string(), Line),
   riskCheck: z.record(z.string(), Line),
+  /** The section K records MET members add in chat (src/services/section-k-chat.ts). */
+  sectionK: z.object({
+    usage: z.object({ nrm: Line, disruption: Line, trained: Line, awareness: Line }),
+    nrmReferred: Line,
+    nrmDecision: Line,
+    nrmFact: Line,
+    disruption: Line,
+    trained: Line,
+    awareness: Line,
+    noAgency: Line,
+    keptHere: Line,
+    notUnderstood: Line,
+  }),
 });
 export type Messages = z.infer<typeof MessagesSchema>;
 

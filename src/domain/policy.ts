@@ -41,6 +41,7 @@ export const actions = {
   'view-links': 'seeing links between reports',
   'decide-links': 'confirming or dismissing links between reports',
   'export-child': 'exporting everything held about a child (subject access)',
+  'record-section-k': 'recording NRM referrals, disruption and training for the MET figures',
 } as const;
 export type Action = keyof typeof actions;
 
@@ -66,7 +67,13 @@ const grants: Record<Role, ReadonlySet<Action>> = {
   practitioner: new Set(['submit', 'record-return', 'record-interview', 'view-own-submissions']),
   'duty-officer': new Set(safeguarding),
   // Subject access: the MET group answers for the whole record; admins never see children's details.
-  'met-member': new Set([...safeguarding, 'manage-met-list', 'decide-links', 'export-child']),
+  'met-member': new Set([
+    ...safeguarding,
+    'manage-met-list',
+    'decide-links',
+    'export-child',
+    'record-section-k',
+  ]),
   admin: new Set(['submit', 'view-own-submissions', 'manage-users', 'view-audit', 'manage-deliveries']),
 };
 

@@ -102,8 +102,12 @@ const IntelligenceFields = z.object({
   /** Asked only when handling is C. */
   handlingConditions: ShortText.optional(),
   childAware: oneOf(['knows-and-agreed', 'knows-not-agreed', 'does-not-know', 'not-asked']),
+  /** Asked when the child has not agreed: the lawful basis (DPA 2018 Sch. 1 para. 18). */
+  sharingBasis: oneOf(['safeguarding', 'crime', 'other']).optional(),
   sourceCouldBeExposed: YesNo.optional(),
   otherAgencies: ShortText.optional(),
+  /** The sender's call-back details for the police researcher. */
+  callBack: ShortText.optional(),
 });
 
 function intelligenceIssues(answers: DeepPartial<z.infer<typeof IntelligenceFields>>): AnswerIssue[] {
@@ -185,6 +189,8 @@ const MissingFields = z.object({
   policeTold: YesNo,
   /** Asked only when the police have been told. */
   policeReference: ShortText.optional(),
+  /** The police's own grading of the episode, when known. */
+  policeRiskGrading: oneOf(['high', 'medium', 'low', 'no-apparent-risk', 'dont-know']).optional(),
 });
 
 function missingIssues(answers: DeepPartial<z.infer<typeof MissingFields>>): AnswerIssue[] {

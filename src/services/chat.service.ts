@@ -24,13 +24,15 @@ import type { MetListService } from './met-list.service';
 import { metListCommand } from './met-list-chat';
 import type { QuestionService } from './questions.service';
 import { NotPossibleError, RefusedError, refusalText } from './refusal';
+import { sectionKCommand, sectionKWords } from './section-k-chat';
+import type { SectionKRecordsService } from './section-k-records.service';
 import type { Submission, SubmissionService } from './submissions.service';
 
 /**
  * Commands whose answers name people, give free-text reasons or show audit entries: answered
  * only where nobody else reads them (a DM, a modal, the terminal).
  */
-const privateOnly = new Set(['history', 'admin', 'links']);
+const privateOnly = new Set(['history', 'admin', 'links', ...sectionKWords]);
 
 export interface ChatMessage {
   actor: Actor;
@@ -63,6 +65,8 @@ export class ChatService {
       dashboardLinks: DashboardLinks;
       /** Possible links between reports (src/links/). */
       links: LinkService;
+      /** NRM, disruption, training and awareness records for the section K figures. */
+      sectionK: SectionKRecordsService;
       publicUrl?: string;
       messages: Messages;
       clock: Clock;
@@ -216,6 +220,19 @@ export class ChatService {
         return this.acknowledge(message, second);
       case 'links':
         return linksCommand(this.deps.links, message.actor, words.slice(1));
+      case 'nrm':
+      case 'disruption':
+      case 'trained':
+      case 'awareness':
+        // Perpetrators and NRM references keep the case they were typed in.
+        return sectionKCommand(
+          this.deps,
+          message.actor,
+          message.text
+            .trim()
+            .replace(/^\/?met\s+/i, '')
+            .split(/\s+/),
+        );
       case 'mine':
         return [this.list('mineTitle', 'mineEmpty', await questions.mySubmissions(message.actor))];
       case 'cancel':

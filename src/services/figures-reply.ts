@@ -6,11 +6,13 @@ import {
   currentMonth,
   type FiguresService,
   type MonthlyFigures,
-  monthLabel,
-  parseMonth,
+  parsePeriod,
+  periodBegun,
+  periodLabel,
   tidy,
 } from './figures.service';
 import { authorise } from './refusal';
+import type { SectionKFigure } from './section-k-figures';
 
 /** The monthly figures in chat: `figures` and `figures <month>`, counted by the same service as the page. */
 
@@ -73,6 +75,10 @@ export function figuresAsReply(figures: MonthlyFigures): Reply {
         { label: 'Children thought trafficked', value: n(nrm.childrenThoughtTrafficked) },
       ],
     },
+    {
+      title: 'Section K of the MET Strategy',
+      fields: figures.sectionK.map((figure) => ({ label: figure.name, value: sectionKValue(figure) })),
+    },
   ];
   return {
     kind: 'list',
@@ -80,6 +86,20 @@ export function figuresAsReply(figures: MonthlyFigures): Reply {
     items,
     empty: '',
   };
+}
+
+/** "1 of 3 (33%)", "12", "12 (Example Police 8, Example School 4)", or "not counted by the bot". */
+export function sectionKValue(figure: SectionKFigure): string {
+  if (figure.value === null) return 'not counted by the bot';
+  let said = figure.proportion
+    ? `${figure.value} of ${figure.of ?? 0} (${percent(figure.share ?? null)})`
+    : String(figure.value);
+  const parts = figure.parts?.filter((part) => !figure.proportion || part.count > 0);
+  if (parts?.length && !figure.proportion)
+    said += ` (${parts.map((p) => `${p.label.toLowerCase()} ${p.count}`).join(', ')})`;
+  if (figure.agencies?.length)
+    said += `; by agency: ${figure.agencies.map((a) => `${a.agency} ${a.count}`).join(', ')}`;
+  return said;
 }
 
 function signed(value: number): string {
@@ -96,14 +116,15 @@ export async function figuresReply(
   monthText = '',
 ): Promise<Reply> {
   authorise(actor, 'ask-met-list');
-  const month = monthText.trim() ? parseMonth(monthText, deps.clock.now()) : currentMonth(deps.clock.now());
+  const now = deps.clock.now();
+  const month = monthText.trim() ? parsePeriod(monthText, now) : currentMonth(now);
   if (!month) {
     return text(
-      'Which month? Type *figures* for this month, or a month such as *figures October*, *figures 2026-10* or *figures last month*.',
+      'Which month? Type *figures* for this month, or a month such as *figures October*, *figures 2026-10* or *figures last month*. For a quarter or a year: *figures Q3 2026*, *figures last quarter*, *figures 2026*.',
     );
   }
-  if (month > currentMonth(deps.clock.now())) {
-    return text(`${monthLabel(month)} hasn't started yet. Type *figures* for this month.`);
+  if (!periodBegun(month, now)) {
+    return text(`${periodLabel(month)} hasn't started yet. Type *figures* for this month.`);
   }
   return figuresAsReply(await deps.figures.monthly(actor, month));
 }

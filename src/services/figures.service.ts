@@ -1,9 +1,11 @@
 import { type Clock, DAY } from '../domain/clock';
 import { fromLondon, toLondon } from '../domain/london-time';
+import { MISSING_BAND_DAYS } from '../domain/section-k';
 import type { Db, Provider } from '../store/database';
 import type { Actor } from './actor';
 import type { RepeatMissingSettings } from './questions.service';
 import { authorise } from './refusal';
+import { countSectionK, type SectionKFigure, sectionKFigures } from './section-k-figures';
 
 /**
  * The monthly figures the partnership reports (MET strategy, section K), for one calendar
@@ -30,6 +32,7 @@ export interface Count {
 }
 
 export interface MonthlyFigures {
+  /** The period: a month ("2026-10"), a quarter ("2026-Q4") or a year ("2026"). */
   month: string;
   label: string;
   /** The month's bounds (UTC instants of midnight in London) and the moment "now" figures are taken. */
@@ -88,6 +91,8 @@ export interface MonthlyFigures {
   };
   /** Children on the list at the end of the month. */
   profiles: { age: Count[]; gender: Count[]; ethnicity: Count[]; accommodation: Count[] };
+  /** The MET Strategy's section K, each primary indicator and data requirement as one named figure. */
+  sectionK: SectionKFigure[];
 }
 
 /* Months are calendar months in UK local time, named "YYYY-MM". */
@@ -172,6 +177,100 @@ export function parseMonth(input: string, now: Date): string | null {
   return thisYear <= current ? thisYear : monthId(year - 1, index + 1);
 }
 
+/*
+ * Periods: a month ("2026-10"), a calendar quarter ("2026-Q4": October to December) or a calendar
+ * year ("2026"), in UK local time. Section K's figures can be asked for any of them.
+ */
+const quarterPattern = /^(\d{4})-Q([1-4])$/;
+
+export function isPeriod(value: string): boolean {
+  return isMonth(value) || quarterPattern.test(value) || /^\d{4}$/.test(value);
+}
+
+/** The months a period covers: the first and the one after the last. */
+function periodMonths(period: string): { first: string; after: string } {
+  if (isMonth(period)) return { first: period, after: shiftMonth(period, 1) };
+  const quarter = quarterPattern.exec(period);
+  if (quarter) {
+    const first = monthId(Number(quarter[1]), (Number(quarter[2]) - 1) * 3 + 1);
+    return { first, after: shiftMonth(first, 3) };
+  }
+  if (/^\d{4}$/.test(period)) return { first: `${period}-01`, after: `${Number(period) + 1}-01` };
+  throw new RangeError(`Not a month, quarter or year: ${period}`);
+}
+
+/** Midnight in London at the period's start, and at the next period's. */
+export function periodBounds(period: string): { start: Date; end: Date } {
+  const { first, after } = periodMonths(period);
+  return { start: monthBounds(first).start, end: monthBounds(after).start };
+}
+
+/** "October 2026", "October to December 2026", "2026 (January to December)" */
+export function periodLabel(period: string): string {
+  if (isMonth(period)) return monthLabel(period);
+  const { first, after } = periodMonths(period);
+  if (/^\d{4}$/.test(period)) return `${period} (January to December)`;
+  const last = monthLabel(shiftMonth(after, -1));
+  return `${monthLabel(first).split(' ')[0]} to ${last}`;
+}
+
+/** The period one step before or after, of the same kind. */
+export function shiftPeriod(period: string, by: number): string {
+  if (isMonth(period)) return shiftMonth(period, by);
+  const quarter = quarterPattern.exec(period);
+  if (quarter) {
+    const index = Number(quarter[1]) * 4 + Number(quarter[2]) - 1 + by;
+    return `${Math.floor(index / 4)}-Q${(index % 4) + 1}`;
+  }
+  return String(Number(period) + by);
+}
+
+/** Two years of months, then the last eight quarters and three years, newest first: what the page offers. */
+export function recentPeriods(now: Date): string[] {
+  const months = recentMonths(now, 24);
+  const quarter = quarterOf(months[0]!);
+  const quarters = Array.from({ length: 8 }, (_, i) => shiftPeriod(quarter, -i));
+  const year = Number(months[0]!.slice(0, 4));
+  return [...months, ...quarters, ...[0, 1, 2].map((i) => String(year - i))];
+}
+
+/** True when the period has begun at `now`. */
+export function periodBegun(period: string, now: Date): boolean {
+  return periodBounds(period).start <= now;
+}
+
+function quarterOf(month: string): string {
+  const [year, m] = month.split('-').map(Number) as [number, number];
+  return `${year}-Q${Math.floor((m - 1) / 3) + 1}`;
+}
+
+/**
+ * A month, quarter or year as people type it: everything parseMonth takes, and "this quarter",
+ * "last quarter", "q4", "Q4 2026", "2026-Q4", "this year", "last year", "2026". A quarter named
+ * alone means its latest occurrence that has begun. Null if unclear.
+ */
+export function parsePeriod(input: string, now: Date): string | null {
+  const words = input.trim().toLowerCase().replace(/\s+/g, ' ');
+  const current = currentMonth(now);
+  const [year] = current.split('-').map(Number) as [number];
+  if (words === 'this quarter' || words === 'quarter') return quarterOf(current);
+  if (words === 'last quarter') return shiftPeriod(quarterOf(current), -1);
+  if (words === 'this year' || words === 'year') return String(year);
+  if (words === 'last year') return String(year - 1);
+  if (/^\d{4}$/.test(words)) return valid(Number(words), 1) ? words : null;
+  let match = /^(\d{4})[- ]?q([1-4])$/.exec(words) ?? /^q([1-4]),? ?(\d{4})$/.exec(words);
+  if (match) {
+    const [y, q] = /^\d{4}$/.test(match[1]!) ? [match[1]!, match[2]!] : [match[2]!, match[1]!];
+    return valid(Number(y), 1) ? `${y}-Q${q}` : null;
+  }
+  match = /^q([1-4])$/.exec(words);
+  if (match) {
+    const thisYear = `${year}-Q${match[1]}`;
+    return periodBegun(thisYear, now) ? thisYear : `${year - 1}-Q${match[1]}`;
+  }
+  return parseMonth(input, now);
+}
+
 function valid(year: number, month: number): string | null {
   return month >= 1 && month <= 12 && year >= 2000 && year <= 2100 ? monthId(year, month) : null;
 }
@@ -243,7 +342,10 @@ export class FiguresService {
     this.cacheClock = options.cacheClock ?? Date.now;
   }
 
-  /** The figures for a month ("2026-10"), or for the current month. MET members and duty officers. */
+  /**
+   * The figures for a month ("2026-10"), a quarter ("2026-Q4") or a year ("2026"), or for the
+   * current month. MET members and duty officers.
+   */
   async monthly(actor: Actor, month?: string): Promise<MonthlyFigures> {
     authorise(actor, 'ask-met-list');
     return this.compute(month ?? currentMonth(this.clock.now()));
@@ -265,7 +367,7 @@ export class FiguresService {
   /** Counts the month afresh. */
   async count(month: string): Promise<MonthlyFigures> {
     const now = this.clock.now();
-    const { start, end } = monthBounds(month);
+    const { start, end } = periodBounds(month);
     const asOf = new Date(Math.min(end.getTime(), Math.max(now.getTime(), start.getTime())));
     const run = (q: Queryable) =>
       Promise.all([
@@ -274,10 +376,11 @@ export class FiguresService {
         this.returnFigures(q, start, end),
         this.intelligenceFigures(q, start, end),
         this.checkFigures(q, start, end),
+        countSectionK(q, start, end, asOf),
       ]);
     // PostgreSQL's JIT compiler judges the list query costly and spends far longer compiling it
     // than running it (0.6 s against 0.08 s here): these few statements run with it off.
-    const [list, missing, returns, intelligence, checks] =
+    const [list, missing, returns, intelligence, checks, sectionK] =
       this.provider === 'postgresql'
         ? await this.db.$transaction(async (tx) => {
             await tx.$executeRawUnsafe('SET LOCAL jit = off');
@@ -286,7 +389,7 @@ export class FiguresService {
         : await run(this.db);
     return {
       month,
-      label: monthLabel(month),
+      label: periodLabel(month),
       from: start.toISOString(),
       to: end.toISOString(),
       asOf: asOf.toISOString(),
@@ -299,15 +402,25 @@ export class FiguresService {
       riskChecks: checks.riskChecks,
       nrm: checks.nrm,
       profiles: list.profiles,
+      sectionK: sectionKFigures(
+        { ...sectionK, cohort: list.cohort },
+        {
+          childrenAtRiskOfCse: checks.riskChecks.childrenAtRiskOfExploitation,
+          missingBands: missing.byTimes,
+          returns,
+        },
+      ),
     };
   }
 
   /**
    * Each child's place on the list at a moment: as the entry stands now, unless the list's
    * history (MetLevelChange) records a change since that moment, in which case the state the
-   * last change before it set; before their nomination a child is not on the list. (Asking
-   * the history only for the entries changed since keeps this cheap for recent months.) One
-   * pass gives the month's transitions and the profile of the children on the list at its end.
+   * last change before it set; before their nomination a child is not on the list. The changes
+   * since the period began are read once (over the changedAt index) and joined to the entries, so
+   * only the entries changed since pay for a look back into their history. One pass gives the
+   * period's transitions, section K's high-to-low cohort, and the profile of the children on the
+   * list at its end.
    */
   private async listFigures(q: Queryable, start: Date, asOf: Date) {
     const year = Number(asOf.toISOString().slice(0, 4));
@@ -317,11 +430,12 @@ export class FiguresService {
   private listRows(q: Queryable, start: Date, asOf: Date, year: number) {
     return q.$queryRaw<ListRow[]>`
       SELECT t.s AS s, t.e AS e, t.band AS band, t.gender AS gender, t.ethnicity AS ethnicity,
-             t.accommodation AS accommodation, COUNT(*) AS n
+             t.accommodation AS accommodation, t.hf AS hf, t."anyLow" AS "anyLow",
+             t."lowAfterHigh" AS "lowAfterHigh", COUNT(*) AS n
       FROM (
         SELECT
           CASE
-            WHEN EXISTS (SELECT 1 FROM "MetLevelChange" x WHERE x."entryId" = m."id" AND x."changedAt" >= ${start})
+            WHEN ch."entryId" IS NOT NULL
               THEN COALESCE(
                 (SELECT c."toStatus" || ':' || COALESCE(c."toLevel", '') FROM "MetLevelChange" c
                   WHERE c."entryId" = m."id" AND c."changedAt" < ${start}
@@ -330,7 +444,7 @@ export class FiguresService {
             WHEN m."nominatedAt" < ${start} THEN m."status" || ':' || COALESCE(m."level", '')
             ELSE 'none' END AS s,
           CASE
-            WHEN EXISTS (SELECT 1 FROM "MetLevelChange" x WHERE x."entryId" = m."id" AND x."changedAt" >= ${asOf})
+            WHEN ch."lastAt" >= ${asOf}
               THEN COALESCE(
                 (SELECT c."toStatus" || ':' || COALESCE(c."toLevel", '') FROM "MetLevelChange" c
                   WHERE c."entryId" = m."id" AND c."changedAt" < ${asOf}
@@ -338,6 +452,9 @@ export class FiguresService {
                 'none')
             WHEN m."nominatedAt" < ${asOf} THEN m."status" || ':' || COALESCE(m."level", '')
             ELSE 'none' END AS e,
+          CASE WHEN ch."firstHigh" IS NOT NULL THEN 1 ELSE 0 END AS hf,
+          CASE WHEN ch."lastLow" IS NOT NULL THEN 1 ELSE 0 END AS "anyLow",
+          CASE WHEN ch."lastLow" > ch."firstHigh" THEN 1 ELSE 0 END AS "lowAfterHigh",
           CASE WHEN p."yearOfBirth" IS NULL THEN 5
                WHEN p."yearOfBirth" > ${year - 10} THEN 0
                WHEN p."yearOfBirth" > ${year - 13} THEN 1
@@ -347,8 +464,18 @@ export class FiguresService {
           p."gender" AS gender, p."ethnicity" AS ethnicity, p."accommodation" AS accommodation
         FROM "MetListEntry" m
         JOIN "Person" p ON p."id" = m."childId"
+        LEFT JOIN (
+          SELECT x."entryId" AS "entryId", MAX(x."changedAt") AS "lastAt",
+            MIN(CASE WHEN x."changedAt" < ${asOf} AND x."toLevel" = 'high'
+                      AND x."toStatus" IN ('nominated', 'active') THEN x."changedAt" END) AS "firstHigh",
+            MAX(CASE WHEN x."changedAt" < ${asOf} AND x."toLevel" = 'low'
+                      AND x."toStatus" IN ('nominated', 'active') THEN x."changedAt" END) AS "lastLow"
+          FROM "MetLevelChange" x
+          WHERE x."changedAt" >= ${start}
+          GROUP BY x."entryId"
+        ) ch ON ch."entryId" = m."id"
       ) t
-      GROUP BY t.s, t.e, t.band, t.gender, t.ethnicity, t.accommodation
+      GROUP BY t.s, t.e, t.band, t.gender, t.ethnicity, t.accommodation, t.hf, t."anyLow", t."lowAfterHigh"
     `;
   }
 
@@ -360,6 +487,9 @@ export class FiguresService {
     let lowered = 0;
     let highAtStart = 0;
     let highToLow = 0;
+    // Section K: at high at any time in the period, and of them, set to low after being high.
+    let cohort = 0;
+    let moved = 0;
     const age = new Map<string, number>();
     const gender = new Map<string, number>();
     const ethnicity = new Map<string, number>();
@@ -377,6 +507,11 @@ export class FiguresService {
         const to = levelRank[after.level] ?? 0;
         if (from && to && to > from) raised += n;
         if (from && to && to < from) lowered += n;
+      }
+      const startHigh = before.on && before.level === 'high';
+      if (startHigh || num(row.hf) || (after.on && after.level === 'high')) {
+        cohort += n;
+        if ((startHigh && num(row.anyLow)) || num(row.lowAfterHigh)) moved += n;
       }
       if (before.on && before.level === 'high') {
         highAtStart += n;
@@ -406,6 +541,7 @@ export class FiguresService {
         highToLow,
         highToLowProportion: proportion(highToLow, highAtStart),
       },
+      cohort: { cohort, moved },
       profiles: {
         age: sorted(age, ageBands),
         gender: sorted(gender),
@@ -416,11 +552,14 @@ export class FiguresService {
   }
 
   /**
-   * One pass over the episodes of the window: per child, the times missing in the repeat window
-   * that ends with the month (REPEAT_MISSING_DAYS) and the episodes that began in the month.
+   * One pass over the episodes of the window: per child, the times missing in the 90 days that end
+   * with the period and the episodes that began in it. MET Strategy K: "Number of children going
+   * missing once in 90 days, twice in 90 days, three times in 90 days": fixed, whatever the
+   * repeat-missing list's own setting.
    */
   private async missingFigures(q: Queryable, start: Date, end: Date, asOf: Date) {
-    const { threshold, days } = this.repeat;
+    const threshold = 3;
+    const days = MISSING_BAND_DAYS;
     const windowStart = new Date(asOf.getTime() - days * DAY);
     const low = windowStart < start ? windowStart : start;
     const rows = await q.$queryRaw<
@@ -554,6 +693,9 @@ export class FiguresService {
 interface ListRow {
   s: string;
   e: string;
+  hf: unknown;
+  anyLow: unknown;
+  lowAfterHigh: unknown;
   band: unknown;
   gender: string | null;
   ethnicity: string | null;

@@ -27,12 +27,17 @@ export const riskCheckCommands: Record<string, RiskCheckId> = {
 };
 
 /** Where the record was queued, in words: "sent" is said only when a real destination has it queued. */
-function sentTo(submission: Submission, messages: Messages): string {
+function sentTo(submission: Pick<Submission, 'sentTo'>, messages: Messages): string {
   const places: string[] = [];
   if (submission.sentTo.some(isGatewayDestination)) places.push(messages.sentTo.police);
   if (submission.sentTo.includes(destinations.metCoordinator)) places.push(messages.sentTo.coordinator);
   if (submission.sentTo.includes(destinations.caseFile)) places.push(messages.sentTo.caseFile);
   return places.length ? places.join(' ') : messages.sentTo.keptOnly;
+}
+
+/** The same words for records made outside a form (a MET list change in chat). */
+export function whereItWent(destinationsQueued: readonly string[], messages: Messages): string {
+  return sentTo({ sentTo: destinationsQueued }, messages);
 }
 
 /** What a saved form says on every surface: its `done` words with the reference, and a risk check's result. */

@@ -1,9 +1,11 @@
 import { parseAnswer } from '../conversation/answer-parsers';
+import type { Messages } from '../conversation/prompts';
 import { type ListReply, type Reply, text } from '../conversation/reply';
 import type { Clock } from '../domain/clock';
 import { formatLondon } from '../domain/london-time';
 import type { RiskLevel } from '../domain/risk';
 import type { Actor } from './actor';
+import { whereItWent } from './form-words';
 import type { MetListChange, MetListService } from './met-list.service';
 import { NotPossibleError } from './refusal';
 
@@ -24,7 +26,7 @@ const usage =
 
 const levels = ['high', 'medium', 'low'];
 
-function done(change: MetListChange): Reply {
+function done(change: MetListChange, messages?: Messages): Reply[] {
   const level = change.level ? `, ${change.level} risk` : '';
   const review = change.reviewDate ? `, review by ${formatLondon(change.reviewDate).split(',')[0]}` : '';
   const statuses: Record<string, string> = {
@@ -32,15 +34,16 @@ function done(change: MetListChange): Reply {
     active: 'on the MET list',
   };
   const status = statuses[change.status] ?? `${change.status} from the MET list`;
-  return text(
+  const said = text(
     `${change.initials} is now ${status}${level}${review}. Recorded as ${change.reference}.`,
     'success',
   );
+  return messages ? [said, text(whereItWent(change.sentTo, messages))] : [said];
 }
 
 /** The MET group's list changes in chat: `level MIS-2026-000004 high Seen with older males again`. */
 export async function metListCommand(
-  deps: { metList: MetListService; clock: Clock },
+  deps: { metList: MetListService; clock: Clock; messages?: Messages },
   actor: Actor,
   words: string[],
 ): Promise<Reply[]> {
@@ -57,18 +60,17 @@ export async function metListCommand(
         const level = typedLevel.toLowerCase();
         if (!levels.includes(level)) return [text(usage)];
         const input = { child, level: level as RiskLevel, reason: reason.join(' ') };
-        return [
-          done(
-            verb === 'nominate' ? await metList.nominate(actor, input) : await metList.setLevel(actor, input),
-          ),
-        ];
+        return done(
+          verb === 'nominate' ? await metList.nominate(actor, input) : await metList.setLevel(actor, input),
+          deps.messages,
+        );
       }
       case 'accept':
-        return [done(await metList.accept(actor, { child }))];
+        return done(await metList.accept(actor, { child }), deps.messages);
       case 'decline':
-        return [done(await metList.decline(actor, { child, reason: rest.join(' ') }))];
+        return done(await metList.decline(actor, { child, reason: rest.join(' ') }), deps.messages);
       case 'remove':
-        return [done(await metList.remove(actor, { child, reason: rest.join(' ') }))];
+        return done(await metList.remove(actor, { child, reason: rest.join(' ') }), deps.messages);
       case 'review': {
         let reviewDate: Date | undefined;
         if (rest.length) {
@@ -76,7 +78,7 @@ export async function metListCommand(
           if (!parsed.ok) return [text(parsed.reason, 'warning')];
           reviewDate = new Date(`${parsed.value}T09:00:00Z`);
         }
-        return [done(await metList.setReview(actor, { child, reviewDate }))];
+        return done(await metList.setReview(actor, { child, reviewDate }), deps.messages);
       }
       case 'history': {
         const items = await metList.history(actor, child);

@@ -53,6 +53,8 @@ export interface MetListChange {
   status: MetListStatus;
   level: RiskLevel | null;
   reviewDate: Date | null;
+  /** The destinations its record was queued for, so the confirmation can say where it went. */
+  sentTo: readonly string[];
 }
 
 export interface MetListHistoryItem {
@@ -491,6 +493,7 @@ export class MetListService {
       status: saved.status as MetListStatus,
       level: saved.level as RiskLevel | null,
       reviewDate: saved.reviewDate,
+      sentTo: this.routes['met-list-change'] ?? [],
     };
   }
 

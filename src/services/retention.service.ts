@@ -68,6 +68,9 @@ export class RetentionService {
     }
     await tx.riskCheck.deleteMany({ where: { OR: [{ childId }, { recordId: { in: recordIds } }] } });
     await tx.missingEpisode.deleteMany({ where: { childId } });
+    // Section K's records about the child (NRM referral, disruption) go with them.
+    await tx.nrmReferral.deleteMany({ where: { childId } });
+    await tx.disruption.deleteMany({ where: { childId } });
     await tx.record.deleteMany({ where: { childId } });
     await tx.person.delete({ where: { id: childId } });
     const references = records.map((record) => record.reference).sort();

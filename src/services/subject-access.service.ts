@@ -31,6 +31,9 @@ export interface ChildExport {
   }[];
   missingEpisodes: object[];
   riskChecks: object[];
+  /** Section K's records about the child: NRM referrals and disruption, decrypted. */
+  nrmReferrals: object[];
+  disruptions: object[];
   metList: { entry: object; history: object[] } | null;
   alerts: object[];
   /** Who read or changed anything about the child, this export included. */
@@ -94,6 +97,14 @@ export class SubjectAccessService {
         where: { OR: [{ childId }, { recordId: { in: recordIds } }] },
         orderBy: { createdAt: 'asc' },
       });
+      const nrmReferrals = await tx.nrmReferral.findMany({
+        where: { childId },
+        orderBy: { referredAt: 'asc' },
+      });
+      const disruptions = await tx.disruption.findMany({
+        where: { childId },
+        orderBy: { occurredAt: 'asc' },
+      });
       const entry = await tx.metListEntry.findUnique({
         where: { childId },
         include: { history: { orderBy: { changedAt: 'asc' } } },
@@ -148,6 +159,16 @@ export class SubjectAccessService {
         })),
         missingEpisodes: episodes.map(({ childId: _child, ...episode }) => episode),
         riskChecks: riskChecks.map(({ childId: _child, ...check }) => check),
+        nrmReferrals: nrmReferrals.map(({ childId: _child, nrmReferenceEnc, ...referral }) => ({
+          ...referral,
+          nrmReference: nrmReferenceEnc ? this.cipher.decrypt(nrmReferenceEnc) : null,
+        })),
+        disruptions: disruptions.map(
+          ({ childId: _child, perpetratorEnc, perpetratorHash: _hash, ...row }) => ({
+            ...row,
+            perpetrator: perpetratorEnc ? this.cipher.decrypt(perpetratorEnc) : null,
+          }),
+        ),
         metList: entry ? { entry: metEntry, history } : null,
         alerts,
         audit: audit.map((event) => ({

@@ -54,6 +54,19 @@ describe.each(providers)('subject-access export on %s', (provider) => {
       level: 'high',
       reason: 'Seen with older men',
     });
+    const about = { reference: references[0]! };
+    await core.sectionK.recordNrmReferral(member, {
+      ...about,
+      referredAt: new Date('2026-11-01T00:00:00Z'),
+      referredBy: 'police',
+      nrmReference: 'NRM-EXAMPLE-9',
+    });
+    await core.sectionK.recordDisruption(member, {
+      ...about,
+      kind: 'cawn',
+      occurredAt: new Date('2026-11-02T00:00:00Z'),
+      perpetrator: 'Example Adult',
+    });
   });
   afterAll(() => database.destroy());
 
@@ -80,6 +93,8 @@ describe.each(providers)('subject-access export on %s', (provider) => {
     expect(JSON.stringify(intelligence?.answers)).toContain('blue car with an older man');
     expect(intelligence?.sentBy).toBe('Pat Practitioner');
     expect(exported.missingEpisodes).toHaveLength(1);
+    expect(exported.nrmReferrals).toMatchObject([{ referredBy: 'police', nrmReference: 'NRM-EXAMPLE-9' }]);
+    expect(exported.disruptions).toMatchObject([{ kind: 'cawn', perpetrator: 'Example Adult' }]);
     expect(exported.metList?.entry).toMatchObject({ status: 'nominated', level: 'high' });
     expect(exported.metList?.history).toHaveLength(1);
     expect(exported.alerts.length).toBeGreaterThan(0);

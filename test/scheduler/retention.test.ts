@@ -45,6 +45,15 @@ describe.each(providers)('the daily retention timer on %s', (provider) => {
       expect(await database.db.alert.count({ where: { reference: gone[0]!.reference } })).toBe(1);
       expect(await database.db.missingEpisode.count({ where: { childId: olderChild.childId! } })).toBe(1);
       expect(await database.db.conversation.count()).toBe(1);
+      // Section K's records about the child go with the child.
+      const member = await testActor(core, 'M-RET', 'met-member', 'Mo Member');
+      const about = { reference: gone[0]!.reference };
+      await core.sectionK.recordNrmReferral(member, {
+        ...about,
+        referredAt: clock.now(),
+        referredBy: 'police',
+      });
+      await core.sectionK.recordDisruption(member, { ...about, kind: 'cawn', occurredAt: clock.now() });
 
       const retention = new RetentionService(database.provider, { yearsAfter18: 6 });
       const scheduler = new Scheduler(
@@ -76,6 +85,8 @@ describe.each(providers)('the daily retention timer on %s', (provider) => {
       expect(await database.db.person.findUnique({ where: { id: olderChild.childId! } })).toBeNull();
       expect(await database.db.alert.count({ where: { reference: gone[0]!.reference } })).toBe(0);
       expect(await database.db.missingEpisode.count({ where: { childId: olderChild.childId! } })).toBe(0);
+      expect(await database.db.nrmReferral.count()).toBe(0);
+      expect(await database.db.disruption.count()).toBe(0);
 
       const audit = await database.db.auditEvent.findFirstOrThrow({ where: { surface: 'retention' } });
       expect(audit).toMatchObject({

@@ -1,5 +1,5 @@
 import { formatLondon } from '../../../src/domain/london-time';
-import { type MonthlyFigures, monthLabel, shiftMonth } from '../../../src/services/figures.service';
+import { type MonthlyFigures, periodLabel, shiftPeriod } from '../../../src/services/figures.service';
 import type { FigureSection } from '../figure-sections';
 import { figureSections } from '../figure-sections';
 import { type Html, html, jsonBlock, table } from '../html';
@@ -46,7 +46,8 @@ ${by(ids).map((s) => sectionHtml(s, withChart))}
   return html`${block('The MET list', 'list', ['levels', 'movement'])}
 ${block('Missing and return interviews', 'missing', ['missing', 'interviews'])}
 ${block('Intelligence and risk checks', 'intel', ['intelligence', 'checks', 'exploitation'])}
-${block('Who is on the list', 'profiles', ['profile-'])}`;
+${block('Who is on the list', 'profiles', ['profile-'])}
+${block('Section K of the MET Strategy', 'section-k', ['k-'])}`;
 }
 
 function asAt(figures: MonthlyFigures): string {
@@ -58,18 +59,18 @@ function asAt(figures: MonthlyFigures): string {
 
 function monthForm(action: string, month: string, months: string[]): Html {
   return html`<form class="month-form" method="get" action="${action}">
-<label for="month">Month</label>
+<label for="month">Month, quarter or year</label>
 <select id="month" name="month">
-${months.map((m) => html`<option value="${m}"${m === month ? html` selected` : ''}>${monthLabel(m)}</option>`)}
+${months.map((m) => html`<option value="${m}"${m === month ? html` selected` : ''}>${periodLabel(m)}</option>`)}
 </select>
-<button type="submit">Show month</button>
+<button type="submit">Show figures</button>
 </form>`;
 }
 
 export function figuresPage(viewer: Viewer, figures: MonthlyFigures, months: string[]): string {
   const sections = figureSections(figures);
-  const previous = shiftMonth(figures.month, -1);
-  const next = shiftMonth(figures.month, 1);
+  const previous = shiftPeriod(figures.month, -1);
+  const next = shiftPeriod(figures.month, 1);
   const charts = Object.fromEntries(
     sections
       .filter((s) => s.chart)
@@ -96,8 +97,8 @@ export function figuresPage(viewer: Viewer, figures: MonthlyFigures, months: str
 ${monthForm('/dashboard/figures', figures.month, months)}
 <nav class="month-steps" aria-label="Other months">
 <ul>
-<li><a href="/dashboard/figures?month=${previous}">Previous month<span class="visually-hidden">: ${monthLabel(previous)}</span></a></li>
-${months.includes(next) ? html`<li><a href="/dashboard/figures?month=${next}">Next month<span class="visually-hidden">: ${monthLabel(next)}</span></a></li>` : ''}
+<li><a href="/dashboard/figures?month=${previous}">Previous<span class="visually-hidden">: ${periodLabel(previous)}</span></a></li>
+${months.includes(next) ? html`<li><a href="/dashboard/figures?month=${next}">Next<span class="visually-hidden">: ${periodLabel(next)}</span></a></li>` : ''}
 </ul>
 </nav>
 </div>

@@ -1,0 +1,64 @@
+-- CreateTable
+CREATE TABLE "NrmReferral" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "childId" TEXT NOT NULL,
+    "referredAt" DATETIME NOT NULL,
+    "referredBy" TEXT NOT NULL,
+    "nrmReferenceEnc" TEXT,
+    "reasonableGrounds" TEXT NOT NULL DEFAULT 'pending',
+    "reasonableGroundsAt" DATETIME,
+    "conclusiveGrounds" TEXT NOT NULL DEFAULT 'pending',
+    "conclusiveGroundsAt" DATETIME,
+    "guardian" TEXT NOT NULL DEFAULT 'dont-know',
+    "smuggled" TEXT NOT NULL DEFAULT 'dont-know',
+    "recordedById" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL,
+    "updatedAt" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "Disruption" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "childId" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "occurredAt" DATETIME NOT NULL,
+    "perpetratorHash" TEXT,
+    "perpetratorEnc" TEXT,
+    "agencyId" TEXT,
+    "recordedById" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "TrainingActivity" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "kind" TEXT NOT NULL,
+    "agencyId" TEXT,
+    "heldOn" DATETIME NOT NULL,
+    "people" INTEGER NOT NULL,
+    "frontlineStaff" INTEGER,
+    "recordedById" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL
+);
+
+-- CreateIndex
+CREATE INDEX "NrmReferral_childId_referredAt_idx" ON "NrmReferral"("childId", "referredAt");
+
+-- CreateIndex
+CREATE INDEX "NrmReferral_referredAt_idx" ON "NrmReferral"("referredAt");
+
+-- CreateIndex
+CREATE INDEX "Disruption_occurredAt_idx" ON "Disruption"("occurredAt");
+
+-- CreateIndex
+CREATE INDEX "TrainingActivity_heldOn_idx" ON "TrainingActivity"("heldOn");
+
+-- CreateIndex
+CREATE INDEX "MissingEpisode_lastSeenAt_childId_idx" ON "MissingEpisode"("lastSeenAt", "childId");
+
+-- CreateIndex
+CREATE INDEX "MetLevelChange_changedAt_idx" ON "MetLevelChange"("changedAt");
+
+-- CreateIndex
+CREATE INDEX "OutboxMessage_destination_deliveredAt_idx" ON "OutboxMessage"("destination", "deliveredAt");
+
