@@ -50,7 +50,7 @@ export class QuestionService {
    */
   async myInterviews(actor: Actor, audience: Audience): Promise<ListItem[]> {
     await claimAssignedInterviews({ db: this.db, provider: this.provider, clock: this.clock }, actor);
-    return this.dueList(actor, audience, { interviewerId: actor.id }, 'my return interviews');
+    return this.dueList(actor, audience, { interviewerId: actor.id }, 'my return interviews', true);
   }
 
   private async dueList(
@@ -58,6 +58,8 @@ export class QuestionService {
     audience: Audience,
     where: { interviewerId?: string },
     detail: string,
+    /** The assigned interviewer needs to know whom they are seeing, whatever their role. */
+    assigned = false,
   ): Promise<ListItem[]> {
     const now = this.clock.now();
     const episodes = await this.db.missingEpisode.findMany({
@@ -76,14 +78,21 @@ export class QuestionService {
         : episode.interviewOutcome === 'declined'
           ? 'declined: offer again'
           : left.text;
-      return this.item(actor, audience, episode.child, references.get(episode.missingRecordId), [
-        { label: 'Due', value: `${formatLondon(due)} (${state})` },
-        { label: 'Returned', value: formatLondon(episode.returnedAt!) },
-        // A member of staff's name: shown only where nobody else reads it.
-        ...(audience.private
-          ? [{ label: 'Interviewer', value: episode.interviewerName ?? 'Not assigned yet' }]
-          : []),
-      ]);
+      return this.item(
+        actor,
+        audience,
+        episode.child,
+        references.get(episode.missingRecordId),
+        [
+          { label: 'Due', value: `${formatLondon(due)} (${state})` },
+          { label: 'Returned', value: formatLondon(episode.returnedAt!) },
+          // A member of staff's name: shown only where nobody else reads it.
+          ...(audience.private
+            ? [{ label: 'Interviewer', value: episode.interviewerName ?? 'Not assigned yet' }]
+            : []),
+        ],
+        assigned,
+      );
     });
     await this.auditReads(
       actor,
@@ -223,8 +232,9 @@ export class QuestionService {
     child: Child,
     reference: string | undefined,
     fields: ListItem['fields'],
+    needToKnow = false,
   ): ListItem {
-    const showName = audience.private && decide(actor.role, 'view-child-details').allowed;
+    const showName = audience.private && (needToKnow || decide(actor.role, 'view-child-details').allowed);
     return {
       title: reference ? `${child.initials} · ${reference}` : child.initials,
       fields: showName ? [{ label: 'Name', value: this.cipher.decrypt(child.nameEnc) }, ...fields] : fields,

@@ -276,11 +276,12 @@ export class SubmissionService {
         (notIndependent({ name: answers.completedBy ?? actor.displayName }, carer) ??
           notIndependent({ name: actor.displayName }, carer));
       if (clash) throw new NotPossibleError(clash);
-      const offeredAt = answers.offeredAt ? new Date(answers.offeredAt) : episode.interviewOfferedAt;
+      const offeredAt = answers.offeredAt ? new Date(answers.offeredAt) : null;
       await tx.missingEpisode.update({
         where: { id: episode.id },
         data: {
-          interviewOfferedAt: offeredAt,
+          // The first offer is the one the 72 hours is measured against; later ones are in the records.
+          interviewOfferedAt: episode.interviewOfferedAt ?? offeredAt,
           // "Not yet" leaves the outcome open; a decline is kept, and the work goes on.
           interviewOutcome: answers.outcome === 'not-yet' ? episode.interviewOutcome : answers.outcome,
           interviewCompletedAt: answers.completedAt ? new Date(answers.completedAt) : null,
