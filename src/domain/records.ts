@@ -83,9 +83,9 @@ const IntelligenceFields = z.object({
   }),
   whatHappened: LongText,
   /** Addresses, premises, parks, hotspots. */
-  where: ShortText,
+  where: ShortText.optional(), // "don't know" leaves it out
   /** Free text, not a datetime: a submitter often knows only "most Friday nights since September". */
-  whenHappened: ShortText,
+  whenHappened: ShortText.optional(), // "don't know" leaves it out
   howKnown: oneOf(['saw-it', 'child-said', 'someone-else-said', 'rumour']),
   corroborated: YesNo.optional(),
   /** Names, nicknames, ages and descriptions of the people who may be harming the child. */
@@ -166,7 +166,7 @@ const MissingFields = z.object({
   placeName: ShortText.optional(),
   lastSeen: z.object({
     at: Moment,
-    where: ShortText,
+    where: ShortText.optional(), // "don't know" leaves it out
     withWhom: ShortText.optional(),
   }),
   /** Height, build, hair, clothing and anything distinctive. */
@@ -229,7 +229,7 @@ const ReturnFields = z.object({
     .trim()
     .min(1, 'Please choose the missing episode.'),
   returnedAt: Moment,
-  whereFound: ShortText,
+  whereFound: ShortText.optional(), // "don't know" leaves it out
   foundBy: oneOf(['police', 'parent-or-carer', 'came-back-themselves', 'other-professional', 'other']),
   /** The police safe and well check, done as soon as possible after the child is found. */
   safeAndWellCheck: oneOf(['yes', 'not-yet', 'dont-know']),

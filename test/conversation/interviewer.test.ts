@@ -128,4 +128,14 @@ describe.each(providers)('the assigned interviewer on %s', (provider) => {
     expect(said).toContain('check cse');
     expect(said).toContain('please phone your duty desk or the MASH now');
   });
+
+  it('takes "don\'t know" for where a missing child was last seen, and says it is not known', async () => {
+    const chat = chatWith(core, reporter, 'rep-where');
+    await chat.script(['missing', 'Testchild Whereabouts', 'no', 'home', 'today 07:00']);
+    const next = await chat.say("don't know");
+    expect(next).toContain('What do they look like');
+    const summary = await chat.script(['Small, red coat', 'yes', 'skip all']);
+    expect(summary).toContain('Last seen where: Not known');
+    expect(await chat.say('send')).toMatch(/Saved as MIS-/);
+  });
 });
