@@ -52,6 +52,8 @@ export const MessagesSchema = z.object({
   // The practice loop (issue 15, loopa): honest unknowns, interview assignment and next steps.
   unknownAnswer: Line,
   dontKnowHint: Line,
+  missingHistory: Line,
+  missingHistoryNoneOnRecord: Line,
   assignedPending: Line,
   nextSteps: z.object({
     cseCheck: Line,

@@ -42,6 +42,18 @@ export function confirmation(done: string, submission: Submission, messages: Mes
   // Told only what is true when it is said: delivery comes later, through the outbox.
   if (submission.alerted === 'queued') replies.push(text(messages.alertQueued));
   if (submission.alerted === 'kept-open') replies.push(text(messages.alertKeptOpen));
+  if (submission.history && submission.history.times > 1) {
+    const { times, days, earlier } = submission.history;
+    replies.push(
+      text(
+        fill(messages.missingHistory, {
+          times,
+          days,
+          earlier: earlier.length ? earlier.join(', ') : messages.missingHistoryNoneOnRecord,
+        }),
+      ),
+    );
+  }
   replies.push(...nextStepReplies(submission, messages));
   const risk = submission.risk;
   if (!risk) return replies;

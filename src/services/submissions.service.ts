@@ -53,6 +53,8 @@ export interface Submission {
   alerted?: Alerted;
   /** What the reporter is offered next (src/services/next-steps.ts). */
   nextSteps?: NextStep[];
+  /** A missing report: the times missing in the repeat window, and the earlier reports on record. */
+  history?: { times: number; days: number; earlier: string[] };
 }
 
 interface Saving {
@@ -108,7 +110,8 @@ export class SubmissionService {
   }
 
   async submitMissing(actor: Actor, answers: MissingAnswersT): Promise<Submission> {
-    return this.save(actor, 'missing', answers, async ({ tx, id, now }) => {
+    let history: Submission['history'];
+    const submission = await this.save(actor, 'missing', answers, async ({ tx, id, now }) => {
       const accommodation = answers.missingFrom.startsWith('care-')
         ? answers.missingFrom.slice(5)
         : undefined;
@@ -129,6 +132,7 @@ export class SubmissionService {
         })
       ).map((r) => r.reference);
       const times = timesMissing({ onRecord: earlier.length + 1, reportedBefore: answers.timesBefore });
+      history = { times, days: repeat.days, earlier: earlierReferences };
       await tx.missingEpisode.create({
         data: {
           childId: child.id,
@@ -162,6 +166,7 @@ export class SubmissionService {
         derived: { timesMissing: { days: repeat.days, times }, earlierEpisodes: earlierReferences },
       };
     });
+    return history ? { ...submission, history } : submission;
   }
 
   async submitReturn(actor: Actor, answers: ReturnAnswersT): Promise<Submission> {

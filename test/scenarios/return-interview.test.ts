@@ -91,6 +91,9 @@ describe.each(providers)('a return interview from report to record, on %s', (pro
     expect(asked).toContain('What is their date of birth?');
     const saved = await chat.script(['skip all', 'send']);
     missingReference = /MIS-2026-\d{6}/.exec(saved)![0];
+    expect(saved).toContain(
+      `this child has now gone missing 4 times in the last 90 days. Earlier reports on record: ${earlierReference}.`,
+    );
 
     // MET Strategy section K: the group counts children missing once, twice, three or more times
     // in 90 days. Three earlier times (one of them on record) and this one make four.
