@@ -79,6 +79,12 @@ export const ConfigSchema = z
       .int('a whole number of days')
       .min(1, 'at least 1')
       .default(90),
+    /** Days after a declined (or not yet taken up) return interview offer before the interviewer is reminded to offer again. */
+    INTERVIEW_REOFFER_DAYS: z.coerce
+      .number({ error: 'a whole number of days' })
+      .int('a whole number of days')
+      .min(1, 'at least 1')
+      .default(3),
     /** How far back a vehicle, phone, handle, postcode or nickname links reports about different children. */
     LINK_WINDOW_DAYS: z.coerce
       .number({ error: 'a whole number of days' })

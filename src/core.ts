@@ -35,7 +35,7 @@ export type CoreConfig = Pick<
   | 'REPEAT_MISSING_THRESHOLD'
   | 'REPEAT_MISSING_DAYS'
 > &
-  Partial<Pick<Config, 'LINK_WINDOW_DAYS'>>;
+  Partial<Pick<Config, 'LINK_WINDOW_DAYS' | 'INTERVIEW_REOFFER_DAYS'>>;
 
 export interface CoreDeps {
   config: CoreConfig;
@@ -86,13 +86,17 @@ export function createCore({
     alerts,
     metList,
     links,
+    {
+      repeat: { threshold: config.REPEAT_MISSING_THRESHOLD, days: config.REPEAT_MISSING_DAYS },
+      reofferDays: config.INTERVIEW_REOFFER_DAYS ?? 3,
+    },
   );
   const questions = new QuestionService(db, provider, cipher, clock, {
     threshold: config.REPEAT_MISSING_THRESHOLD,
     days: config.REPEAT_MISSING_DAYS,
   });
   const catalogue = new FormCatalogue(prompts, submissions);
-  const interviews = new InterviewService(db, provider, clock);
+  const interviews = new InterviewService(db, provider, clock, cipher);
   const admin = new AdminService(db, provider, clock, { cipher, routes });
   const repeat = { threshold: config.REPEAT_MISSING_THRESHOLD, days: config.REPEAT_MISSING_DAYS };
   const figures = new FiguresService(db, clock, repeat, { provider, cacheSeconds: 60 });

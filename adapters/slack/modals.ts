@@ -187,7 +187,7 @@ function inputBlock(question: Question, input: StepInput, dispatch: boolean): ty
     label: plain(question.label, modalLimits.label),
     ...(question.help && { hint: plain(question.help, modalLimits.hint) }),
     // "None of these" is an answer to a multichoice question, so Slack must accept no ticks.
-    optional: question.optional || question.type === 'multichoice',
+    optional: question.optional || question.dontKnow === true || question.type === 'multichoice',
     dispatch_action: dispatch,
     element: element(question, input),
   };

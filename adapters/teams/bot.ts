@@ -19,6 +19,7 @@ import { alertSubmitOf } from './alert-cards';
 import type { CardForms } from './card-forms';
 import type { AdaptiveCard } from './cards';
 import type { TeamsChat } from './chat';
+import { mentionsAsIds } from './mentions';
 import { type Outgoing, say, toActivity } from './render';
 import { messageText, type ShareForm } from './share-form';
 import { teamsWords } from './words';
@@ -117,7 +118,10 @@ export class MetbotTeamsBot extends TeamsActivityHandler {
         : [say(teamsWords.formClosed)];
       return send(context, out);
     }
-    const text = (mentioned ? TurnContext.removeRecipientMention(activity) : activity.text) ?? '';
+    const text = mentionsAsIds(
+      activity,
+      (mentioned ? TurnContext.removeRecipientMention(activity) : activity.text) ?? '',
+    );
     // Where it was said, for "setup duty here" (after an @mention in a channel).
     const place: Place = {
       platform: 'teams',

@@ -26,7 +26,8 @@ async function show(
       ? ((await spec.hooks?.options?.(question.field)) ?? [])
       : (question.options ?? []);
   // A multi-select left empty means "none of these", which is an answer.
-  const required = !question.optional && question.type !== 'multichoice' && !dependsHere;
+  const required =
+    !question.optional && !question.dontKnow && question.type !== 'multichoice' && !dependsHere;
   // A card labels an input with the question's short label; a question that carries a
   // worked-out value ("The check suggests HIGH") is shown in full above it.
   const vars = values && /\{\w+\}/.test(question.ask) ? spec.hooks?.vars?.(values) : undefined;

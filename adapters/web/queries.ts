@@ -115,7 +115,8 @@ export class DashboardQueries {
           SELECT d."id", d."childId", d."missingRecordId", d."returnedAt", d."interviewDueAt",
                  d."interviewerName", d."interviewOfferedAt"
           FROM "MissingEpisode" d
-          WHERE d."interviewDueAt" IS NOT NULL AND d."interviewCompletedAt" IS NULL AND d."interviewOutcome" IS NULL
+          WHERE d."interviewDueAt" IS NOT NULL AND d."interviewCompletedAt" IS NULL
+            AND (d."interviewOutcome" IS NULL OR d."interviewOutcome" = 'declined')
           ORDER BY d."interviewDueAt" ASC, d."id" ASC
           LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}
         ) e
@@ -124,9 +125,12 @@ export class DashboardQueries {
         ORDER BY e."interviewDueAt" ASC, e."id" ASC
       `,
       this.db.$queryRaw<{ total: unknown; overdue: unknown }[]>`
-        SELECT COUNT(*) AS total, SUM(CASE WHEN e."interviewDueAt" < ${now} THEN 1 ELSE 0 END) AS overdue
+        SELECT COUNT(*) AS total,
+               SUM(CASE WHEN e."interviewDueAt" < ${now} AND e."interviewOfferedAt" IS NULL
+                         AND e."interviewOutcome" IS NULL THEN 1 ELSE 0 END) AS overdue
         FROM "MissingEpisode" e
-        WHERE e."interviewDueAt" IS NOT NULL AND e."interviewCompletedAt" IS NULL AND e."interviewOutcome" IS NULL
+        WHERE e."interviewDueAt" IS NOT NULL AND e."interviewCompletedAt" IS NULL
+          AND (e."interviewOutcome" IS NULL OR e."interviewOutcome" = 'declined')
       `,
     ]);
     const items = rows.map((row): DueRow => {
@@ -139,7 +143,8 @@ export class DashboardQueries {
         reference: (row.reference as string | null) ?? null,
         returnedAt: iso(row.returnedAt),
         dueAt: dueAt.toISOString(),
-        overdue: left.overdue,
+        // The 72 hours is the deadline to offer it: once offered, it is not overdue.
+        overdue: left.overdue && !row.offeredAt,
         timeLeft: left.text,
         interviewer: (row.interviewer as string | null) ?? null,
         offeredAt: isoOrNull(row.offeredAt),

@@ -49,6 +49,11 @@ export const QuestionSchema = z
     type: z.enum(inputTypes),
     options: z.array(OptionSchema).optional(),
     optional: z.boolean().default(false),
+    /**
+     * A fact the person may honestly not know: still asked when `skip all` leaves out the optional
+     * questions, but "don't know" is an answer, kept as unknown (left out), never as "none".
+     */
+    dontKnow: z.boolean().optional(),
     when: ConditionSchema.optional(),
     /** Said at once when the answer matches, before the next question (e.g. "call 999 now"). */
     notice: z

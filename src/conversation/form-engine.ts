@@ -151,7 +151,7 @@ export class FormEngine {
     if (controls.back.test(said)) return this.back(spec, state);
     if (controls.skipRest.test(said)) return this.skipRest(spec, state, question);
     if (controls.skip.test(said)) {
-      if (!question.optional) {
+      if (!question.optional && !question.dontKnow) {
         return {
           status: 'continue',
           state,
@@ -211,7 +211,8 @@ export class FormEngine {
       const input = Array.isArray(given) ? given.join(',') : (given ?? '').trim();
       if (input === '' || (Array.isArray(given) && given.length === 0 && question.type !== 'multichoice')) {
         if (question.type === 'multichoice' && Array.isArray(given)) setPath(values, question.field, []);
-        else if (!question.optional) errors[question.field] = 'Please answer this question.';
+        else if (!question.optional && !question.dontKnow)
+          errors[question.field] = 'Please answer this question.';
         continue;
       }
       const checked = await this.check(spec, question, input);
@@ -379,6 +380,7 @@ export class FormEngine {
       input: question.type,
       options: await this.options(spec, question),
       optional: question.optional,
+      ...(question.dontKnow && { dontKnow: true }),
       progress: { step: index + 1, of: visible.length },
     };
   }
@@ -387,7 +389,10 @@ export class FormEngine {
     const fields = visibleQuestions(spec.form, state.answers).map((question) => ({
       field: question.field,
       label: question.label,
-      value: this.display(question, getPath(state.answers, question.field)),
+      value:
+        question.dontKnow && getPath(state.answers, question.field) === undefined
+          ? this.messages.unknownAnswer
+          : this.display(question, getPath(state.answers, question.field)),
     }));
     return {
       kind: 'summary',

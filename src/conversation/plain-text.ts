@@ -23,6 +23,7 @@ export function toPlainText(reply: Reply, messages: Messages): string {
               : reply.help;
       if (hint) lines.push(hint);
       if (reply.optional) lines.push(messages.optionalHint);
+      else if (reply.dontKnow) lines.push(messages.dontKnowHint);
       return lines.join('\n');
     }
     case 'summary':

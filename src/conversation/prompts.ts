@@ -49,6 +49,19 @@ export const MessagesSchema = z.object({
   ackNone: Line,
   acknowledged: Line,
   saveFailed: Line,
+  // The practice loop (issue 15, loopa): honest unknowns, interview assignment and next steps.
+  unknownAnswer: Line,
+  dontKnowHint: Line,
+  missingHistory: Line,
+  missingHistoryNoneOnRecord: Line,
+  assignedPending: Line,
+  nextSteps: z.object({
+    cseCheck: Line,
+    cceCheck: Line,
+    asIntelligence: Line,
+    dutyTold: Line,
+    dutyNotReachable: Line,
+  }),
   /** Where a saved record went: said on every surface, so that "sent" is said only when it is true. */
   sentTo: z.object({ police: Line, coordinator: Line, caseFile: Line, keptOnly: Line }),
   lists: z.record(z.string(), Line),

@@ -23,6 +23,8 @@ export interface QuestionReply {
   input: InputType;
   options: Option[];
   optional: boolean;
+  /** Required, but "don't know" is an answer (kept as unknown). */
+  dontKnow?: boolean;
   /** 1-based position among the questions asked so far and the total this form may ask. */
   progress: { step: number; of: number };
 }

@@ -6,10 +6,12 @@ export type Audience = (typeof audiences)[number];
 export const alertRuleIds = [
   'immediate-danger',
   'missing-high-risk',
+  'repeat-missing',
   'risk-check-high',
   'trafficking-indicator',
   'interview-due-soon',
   'interview-overdue',
+  'interview-reoffer',
   'delivery-dead-lettered',
   'possible-link',
 ] as const;
@@ -50,6 +52,8 @@ export interface RecordFacts {
   riskLevel?: string;
   riskCheck?: string;
   traffickingIndicators?: number;
+  /** A missing child's times missing in the repeat window (src/domain/missing-history.ts). */
+  repeat?: { times: number; threshold: number };
 }
 
 /** Which rules a new record raises: pure, so each rule is tested on its own. */
@@ -63,6 +67,9 @@ export function rulesRaisedBy(facts: RecordFacts): AlertRuleId[] {
       facts.child?.inCare === true)
   ) {
     raised.push('missing-high-risk');
+  }
+  if (facts.type === 'missing' && facts.repeat && facts.repeat.times >= facts.repeat.threshold) {
+    raised.push('repeat-missing');
   }
   if (facts.type === 'risk-check' && facts.riskLevel === 'high') raised.push('risk-check-high');
   if (

@@ -94,3 +94,18 @@ export function maySeeRecord(role: Role, actorId: string, submittedById: string)
 export function isRole(value: string): value is Role {
   return (roles as readonly string[]).includes(value);
 }
+
+/**
+ * The interviewer assigned to a child's return interview sees that episode and records the
+ * interview without a wider role (issue 15): the assignment is the need to know.
+ */
+export function mayRecordInterview(
+  role: Role,
+  actorId: string,
+  episode: { submittedById: string; interviewerId: string | null },
+): boolean {
+  return (
+    grants[role].has('record-interview') &&
+    (episode.interviewerId === actorId || maySeeRecord(role, actorId, episode.submittedById))
+  );
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { notIndependent } from './independence';
 
 /**
  * What each form collects: the "answers" the conversation engine builds, one question at a time,
@@ -82,9 +83,9 @@ const IntelligenceFields = z.object({
   }),
   whatHappened: LongText,
   /** Addresses, premises, parks, hotspots. */
-  where: ShortText,
+  where: ShortText.optional(), // "don't know" leaves it out
   /** Free text, not a datetime: a submitter often knows only "most Friday nights since September". */
-  whenHappened: ShortText,
+  whenHappened: ShortText.optional(), // "don't know" leaves it out
   howKnown: oneOf(['saw-it', 'child-said', 'someone-else-said', 'rumour']),
   corroborated: YesNo.optional(),
   /** Names, nicknames, ages and descriptions of the people who may be harming the child. */
@@ -169,7 +170,7 @@ const MissingFields = z.object({
   placeName: ShortText.optional(),
   lastSeen: z.object({
     at: Moment,
-    where: ShortText,
+    where: ShortText.optional(), // "don't know" leaves it out
     withWhom: ShortText.optional(),
   }),
   /** Height, build, hair, clothing and anything distinctive. */
@@ -191,6 +192,16 @@ const MissingFields = z.object({
   policeReference: ShortText.optional(),
   /** The police's own grading of the episode, when known. */
   policeRiskGrading: oneOf(['high', 'medium', 'low', 'no-apparent-risk', 'dont-know']).optional(),
+  /**
+   * How many other times the child has gone missing in the last 90 days, as the reporter knows it;
+   * left out for "don't know" (src/domain/missing-history.ts adds the episodes on record).
+   */
+  timesBefore: z
+    .number({ error: 'Please type a whole number, for example 3.' })
+    .int('Please type a whole number, for example 3.')
+    .min(0)
+    .max(90, 'Please give how many times in the last 90 days: at most 90.')
+    .optional(),
 });
 
 function missingIssues(answers: DeepPartial<z.infer<typeof MissingFields>>): AnswerIssue[] {
@@ -224,10 +235,12 @@ const ReturnFields = z.object({
     .trim()
     .min(1, 'Please choose the missing episode.'),
   returnedAt: Moment,
-  whereFound: ShortText,
+  whereFound: ShortText.optional(), // "don't know" leaves it out
   foundBy: oneOf(['police', 'parent-or-carer', 'came-back-themselves', 'other-professional', 'other']),
   /** The police safe and well check, done as soon as possible after the child is found. */
   safeAndWellCheck: oneOf(['yes', 'not-yet', 'dont-know']),
+  /** The carer or placement worker the child lives with: the interviewer must not be them. */
+  carerName: ShortText.optional(),
   /** Who will do the independent return interview; the coordinator may assign one later. */
   interviewer: z
     .object({
@@ -249,7 +262,9 @@ function returnIssues(answers: DeepPartial<z.infer<typeof ReturnFields>>): Answe
   const interviewer = answers.interviewer;
   // MET Strategy: "a worker independent of the care arrangements … not the foster carer or
   // residential worker"; DfE 2014: independent unless the child prefers a trusted worker.
-  if (interviewer?.role === 'carer-or-placement-worker') {
+  const sameAsCarer = notIndependent(interviewer ?? {}, answers.carerName);
+  if (sameAsCarer) issues.push({ path: 'interviewer.name', message: sameAsCarer });
+  else if (interviewer?.role === 'carer-or-placement-worker') {
     issues.push({
       path: 'interviewer.role',
       message:
@@ -277,7 +292,8 @@ const InterviewFields = z.object({
     .string({ error: 'Please choose the missing episode.' })
     .trim()
     .min(1, 'Please choose the missing episode.'),
-  offeredAt: Moment,
+  /** Left out when the person recording it does not know (asked, with "don't know" allowed). */
+  offeredAt: Moment.optional(),
   offeredHow: oneOf(['in-person', 'phone', 'video', 'letter-or-message']),
   outcome: oneOf(['completed', 'declined', 'not-yet']),
   declinedReason: ShortText.optional(),
@@ -288,6 +304,8 @@ const InterviewFields = z.object({
   pushFactors: LongText.optional(),
   pullFactors: LongText.optional(),
   harm: LongText.optional(),
+  /** The child's own views and wishes, in their words where possible. */
+  childViews: LongText.optional(),
   actionsAgreed: LongText.optional(),
 });
 

@@ -2,7 +2,7 @@ import type { FormEngine, FormState } from '../conversation/form-engine';
 import { fill, type Messages } from '../conversation/prompts';
 import { type ListReply, type Reply, text } from '../conversation/reply';
 import type { Clock } from '../domain/clock';
-import { aRole } from '../domain/policy';
+import { aRole, decide } from '../domain/policy';
 import type { InterviewAnswersT, MissingAnswersT, ReturnAnswersT } from '../domain/records';
 import type { RiskCheckId } from '../domain/risk';
 import type { RiskCheckAnswers } from '../domain/risk-answers';
@@ -23,7 +23,7 @@ import type { InterviewService } from './interviews.service';
 import type { MetListService } from './met-list.service';
 import { metListCommand } from './met-list-chat';
 import type { QuestionService } from './questions.service';
-import { NotPossibleError, RefusedError, refusalText } from './refusal';
+import { authorise, NotPossibleError, RefusedError, refusalText } from './refusal';
 import { sectionKCommand, sectionKWords } from './section-k-chat';
 import type { SectionKRecordsService } from './section-k-records.service';
 import type { Submission, SubmissionService } from './submissions.service';
@@ -159,13 +159,30 @@ export class ChatService {
         return [text(messages.help)];
       case 'check': {
         const check = riskCheckCommands[second ?? ''];
-        if (!check) return [text('Which check? Type *check cse*, *check missing* or *check trafficking*.')];
+        if (!check)
+          return [
+            text('Which check? Type *check cse*, *check cce*, *check missing* or *check trafficking*.'),
+          ];
         return this.startForm(message, `check-${check}`);
       }
-      case 'due':
+      case 'due': {
+        // "Mine to do" first: an assigned interviewer sees their own even without the due list.
+        const mine = await questions.myInterviews(message.actor, audience);
+        const mayAskDue = decide(message.actor.role, 'ask-due').allowed;
+        if (!mayAskDue && mine.length === 0) authorise(message.actor, 'ask-due');
         return [
-          this.list('dueTitle', 'dueEmpty', await questions.dueReturnInterviews(message.actor, audience)),
+          ...(mine.length || !mayAskDue ? [this.list('dueMineTitle', 'dueMineEmpty', mine)] : []),
+          ...(mayAskDue
+            ? [
+                this.list(
+                  'dueTitle',
+                  'dueEmpty',
+                  await questions.dueReturnInterviews(message.actor, audience),
+                ),
+              ]
+            : []),
         ];
+      }
       case 'list': {
         const level = ['high', 'medium', 'low'].includes(second ?? '') ? second : undefined;
         return [
@@ -318,14 +335,12 @@ export class ChatService {
   private async assign(message: ChatMessage, words: string[], who: string): Promise<Reply[]> {
     const [reference] = words;
     if (!reference || !who) return [text(this.deps.messages.assignUsage)];
-    const { interviews } = this.deps;
-    const user = await interviews.userByMention(message.actor, who);
+    const { interviews, messages } = this.deps;
+    const assignee = await interviews.assigneeOf(message.actor, who);
     try {
-      const done = await interviews.assign(message.actor, reference, {
-        userId: user?.id ?? null,
-        name: user?.name ?? who,
-      });
-      return [text(fill(this.deps.messages.assigned, done), 'success')];
+      const done = await interviews.assign(message.actor, reference, assignee);
+      const pending = 'email' in assignee || 'handle' in assignee;
+      return [text(fill(pending ? messages.assignedPending : messages.assigned, done), 'success')];
     } catch (error) {
       if (error instanceof NotPossibleError) return [text(error.message, 'warning')];
       throw error;

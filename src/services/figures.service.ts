@@ -555,7 +555,9 @@ export class FiguresService {
    * One pass over the episodes of the window: per child, the times missing in the 90 days that end
    * with the period and the episodes that began in it. MET Strategy K: "Number of children going
    * missing once in 90 days, twice in 90 days, three times in 90 days": fixed, whatever the
-   * repeat-missing list's own setting.
+   * repeat-missing list's own setting. The times are the episodes on record or the reporter's
+   * count of earlier ones plus that episode, whichever is more (src/domain/missing-history.ts), so
+   * the figures are right from the first report.
    */
   private async missingFigures(q: Queryable, start: Date, end: Date, asOf: Date) {
     const threshold = 3;
@@ -565,17 +567,22 @@ export class FiguresService {
     const rows = await q.$queryRaw<
       { times: unknown; children: unknown; inMonth: unknown; episodes: unknown }[]
     >`
-      SELECT t.times AS times, COUNT(*) AS children,
-             SUM(CASE WHEN t.month > 0 THEN 1 ELSE 0 END) AS "inMonth", SUM(t.month) AS episodes
+      SELECT u.times AS times, COUNT(*) AS children,
+             SUM(CASE WHEN u.month > 0 THEN 1 ELSE 0 END) AS "inMonth", SUM(u.month) AS episodes
       FROM (
-        SELECT e."childId",
-          SUM(CASE WHEN e."lastSeenAt" >= ${windowStart} AND e."lastSeenAt" < ${asOf} THEN 1 ELSE 0 END) AS times,
-          SUM(CASE WHEN e."lastSeenAt" >= ${start} AND e."lastSeenAt" < ${end} THEN 1 ELSE 0 END) AS month
-        FROM "MissingEpisode" e
-        WHERE e."lastSeenAt" >= ${low} AND e."lastSeenAt" < ${end}
-        GROUP BY e."childId"
-      ) t
-      GROUP BY t.times
+        SELECT CASE WHEN t."onRecord" > t.reported THEN t."onRecord" ELSE t.reported END AS times, t.month
+        FROM (
+          SELECT e."childId",
+            SUM(CASE WHEN e."lastSeenAt" >= ${windowStart} AND e."lastSeenAt" < ${asOf} THEN 1 ELSE 0 END) AS "onRecord",
+            MAX(CASE WHEN e."lastSeenAt" >= ${windowStart} AND e."lastSeenAt" < ${asOf}
+                     THEN COALESCE(e."reportedTimesBefore", 0) + 1 ELSE 0 END) AS reported,
+            SUM(CASE WHEN e."lastSeenAt" >= ${start} AND e."lastSeenAt" < ${end} THEN 1 ELSE 0 END) AS month
+          FROM "MissingEpisode" e
+          WHERE e."lastSeenAt" >= ${low} AND e."lastSeenAt" < ${end}
+          GROUP BY e."childId"
+        ) t
+      ) u
+      GROUP BY u.times
     `;
     let episodes = 0;
     let children = 0;

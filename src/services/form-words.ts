@@ -2,6 +2,7 @@ import { fill, type Messages } from '../conversation/prompts';
 import { type Reply, text } from '../conversation/reply';
 import type { RiskCheckId } from '../domain/risk';
 import { destinations, isGatewayDestination } from '../outbox/transport';
+import type { NextStep } from './next-steps';
 import type { Submission } from './submissions.service';
 
 /** The words that open each form, on every surface (`missing`, `/met found`, `@metbot intel`). */
@@ -46,6 +47,19 @@ export function confirmation(done: string, submission: Submission, messages: Mes
   // Told only what is true when it is said: delivery comes later, through the outbox.
   if (submission.alerted === 'queued') replies.push(text(messages.alertQueued));
   if (submission.alerted === 'kept-open') replies.push(text(messages.alertKeptOpen));
+  if (submission.history && submission.history.times > 1) {
+    const { times, days, earlier } = submission.history;
+    replies.push(
+      text(
+        fill(messages.missingHistory, {
+          times,
+          days,
+          earlier: earlier.length ? earlier.join(', ') : messages.missingHistoryNoneOnRecord,
+        }),
+      ),
+    );
+  }
+  replies.push(...nextStepReplies(submission, messages));
   const risk = submission.risk;
   if (!risk) return replies;
   const words = messages.riskCheck;
@@ -79,4 +93,16 @@ export function confirmation(done: string, submission: Submission, messages: Mes
     text(risk.disclaimer),
   );
   return replies;
+}
+
+/** The next steps a saved report leads to, offered in words every surface shows. */
+function nextStepReplies(submission: Submission, messages: Messages): Reply[] {
+  const words: Record<NextStep, { line: string; tone?: 'warning' }> = {
+    'duty-told': { line: messages.nextSteps.dutyTold },
+    'duty-not-reachable': { line: messages.nextSteps.dutyNotReachable, tone: 'warning' },
+    'cse-check': { line: messages.nextSteps.cseCheck },
+    'cce-check': { line: messages.nextSteps.cceCheck },
+    'as-intelligence': { line: messages.nextSteps.asIntelligence },
+  };
+  return (submission.nextSteps ?? []).map((step) => text(words[step].line, words[step].tone));
 }

@@ -1,26 +1,37 @@
+import { z } from 'zod';
 import type { Clock } from '../domain/clock';
+import { identityKey } from '../domain/identity-key';
+import { notIndependent } from '../domain/independence';
 import { maySeeRecord } from '../domain/policy';
-import type { Db, Provider } from '../store/database';
+import type { Db, Provider, Tx } from '../store/database';
+import type { FieldCipher } from '../store/field-crypto';
 import { type Actor, auditAs } from './actor';
 import { authorise, NotPossibleError } from './refusal';
 
-/** The return-interview workflow beyond the forms: who will do it. */
+/** Who an `assign` names: a user of the bot, someone not met yet (by platform id or email), or a name. */
+export type Assignee =
+  | { userId: string; name: string }
+  | { handle: string; name: string }
+  | { email: string }
+  | { name: string };
+
+const Email = z.email();
+
+/** The return-interview workflow beyond the forms: who will do it, and what they have to do. */
 export class InterviewService {
   constructor(
     private readonly db: Db,
     private readonly provider: Provider,
     private readonly clock: Clock,
+    private readonly cipher: FieldCipher | null = null,
   ) {}
 
   /**
    * Assigns the interviewer of a returned child's episode: a user of the bot (who then gets the
-   * 48- and 72-hour reminders) or a name. They must be independent of the child's placement.
+   * 48- and 72-hour reminders), someone not on the bot yet (matched when they first appear), or a
+   * name. They must be independent of the child's placement.
    */
-  async assign(
-    actor: Actor,
-    reference: string,
-    interviewer: { userId: string | null; name: string },
-  ): Promise<{ reference: string; name: string }> {
+  async assign(actor: Actor, reference: string, who: Assignee): Promise<{ reference: string; name: string }> {
     authorise(actor, 'assign-interviewer');
     const record = await this.db.record.findUnique({ where: { reference: reference.toUpperCase() } });
     const episode =
@@ -28,19 +39,26 @@ export class InterviewService {
     if (!record || !episode || !maySeeRecord(actor.role, actor.id, record.submittedById)) {
       throw new NotPossibleError(`I can't find a missing report ${reference}.`);
     }
-    if (episode.interviewCompletedAt || episode.interviewOutcome) {
+    if (episode.interviewCompletedAt || episode.interviewOutcome === 'completed') {
       throw new NotPossibleError(`${record.reference} already has its interview recorded.`);
     }
+    const email = 'email' in who ? who.email.toLowerCase() : null;
+    const name = 'name' in who ? who.name : email!;
+    const clash = notIndependent({ name, email }, this.carerName(episode.carerNameEnc));
+    if (clash) throw new NotPossibleError(clash);
+    const userId = 'userId' in who ? who.userId : null;
     const now = this.clock.now();
     await this.db.$transaction(async (tx) => {
       await tx.missingEpisode.update({
         where: { id: episode.id },
-        data: { interviewerId: interviewer.userId, interviewerName: interviewer.name },
+        data: {
+          interviewerId: userId,
+          interviewerName: name,
+          interviewerEmail: email,
+          interviewerHandle: 'handle' in who ? who.handle : null,
+        },
       });
-      await tx.alert.updateMany({
-        where: { recordId: record.id, rule: { startsWith: 'interview-' }, acknowledgedAt: null },
-        data: { subjectUserId: interviewer.userId },
-      });
+      await this.pointRemindersAt(tx, record.id, userId);
       await auditAs(tx, this.provider, actor, {
         action: 'update',
         recordType: 'missing-episode',
@@ -49,7 +67,33 @@ export class InterviewService {
         at: now,
       });
     });
-    return { reference: record.reference, name: interviewer.name };
+    return { reference: record.reference, name };
+  }
+
+  /**
+   * Reads what `assign` was given: a Slack or Teams mention or `@id` of someone known, the same of
+   * someone not met yet, an email address, or a plain name.
+   */
+  async assigneeOf(actor: Pick<Actor, 'platform' | 'workspace'>, said: string): Promise<Assignee> {
+    const email = Email.safeParse(said.trim());
+    if (email.success) return { email: email.data };
+    const known = await this.userByMention(actor, said);
+    if (known) return { userId: known.id, name: known.name };
+    const id = mentionedId(said);
+    if (id) {
+      const handle = identityKey({
+        platform: actor.platform,
+        workspace: actor.workspace,
+        platformUserId: id,
+      });
+      return { handle, name: said.trim() };
+    }
+    return { name: said.trim() };
+  }
+
+  /** Episodes assigned to this person before they used the bot become theirs (claimAssignedInterviews). */
+  claimFor(actor: Actor & { email?: string | null }): Promise<number> {
+    return claimAssignedInterviews({ db: this.db, provider: this.provider, clock: this.clock }, actor);
   }
 
   /** The user a chat mention names: `<@U123>` in Slack, `@id` in the terminal. */
@@ -57,8 +101,7 @@ export class InterviewService {
     actor: Pick<Actor, 'platform' | 'workspace'>,
     mention: string,
   ): Promise<{ id: string; name: string } | null> {
-    const id =
-      /^<@([A-Za-z0-9._-]+)(?:\|[^>]*)?>$/.exec(mention)?.[1] ?? /^@([A-Za-z0-9._-]+)$/.exec(mention)?.[1];
+    const id = mentionedId(mention);
     if (!id) return null;
     // Someone in the actor's own workspace: the same id in another workspace is another person.
     const user = await this.db.user.findUnique({
@@ -72,4 +115,79 @@ export class InterviewService {
     });
     return user ? { id: user.id, name: user.displayName } : null;
   }
+
+  private pointRemindersAt(tx: Tx, recordId: string, userId: string | null): Promise<unknown> {
+    return pointRemindersAt(tx, recordId, userId);
+  }
+
+  private carerName(stored: string | null): string | null {
+    return stored && this.cipher ? this.cipher.decrypt(stored) : null;
+  }
+}
+
+function mentionedId(mention: string): string | undefined {
+  const said = mention.trim();
+  return /^<@([A-Za-z0-9._:-]+)(?:\|[^>]*)?>$/.exec(said)?.[1] ?? /^@([A-Za-z0-9._:-]+)$/.exec(said)?.[1];
+}
+
+function pointRemindersAt(tx: Tx, recordId: string, userId: string | null) {
+  return tx.alert.updateMany({
+    where: { recordId, rule: { startsWith: 'interview-' }, acknowledgedAt: null },
+    data: { subjectUserId: userId },
+  });
+}
+
+/**
+ * Episodes assigned to this person before they used the bot, by their platform id or email,
+ * become theirs. Called whenever they ask for their interviews (the interview form, `due`), so
+ * "when they first appear" needs no hook in enrolment. Reminders raised meanwhile are pointed at
+ * them too. A terminal user id that is an email address counts as their email.
+ */
+export async function claimAssignedInterviews(
+  deps: { db: Db; provider: Provider; clock: Clock },
+  actor: Actor & { email?: string | null },
+): Promise<number> {
+  const { db, provider, clock } = deps;
+  const user = await db.user.findUnique({ where: { id: actor.id } });
+  if (!user) return 0;
+  const emails = [actor.email, user.platformUserId]
+    .filter((e): e is string => !!e && Email.safeParse(e).success)
+    .map((e) => e.toLowerCase());
+  const pending = await db.missingEpisode.findMany({
+    where: {
+      interviewerId: null,
+      OR: [
+        { interviewerHandle: identityKey(user) },
+        ...(emails.length ? [{ interviewerEmail: { in: emails } }] : []),
+      ],
+    },
+  });
+  if (pending.length === 0) return 0;
+  const now = clock.now();
+  await db.$transaction(async (tx) => {
+    for (const episode of pending) {
+      await tx.missingEpisode.update({
+        where: { id: episode.id },
+        data: { interviewerId: actor.id, interviewerName: actor.displayName },
+      });
+      await pointRemindersAt(tx, episode.missingRecordId, actor.id);
+      await auditAs(tx, provider, actor, {
+        action: 'update',
+        recordType: 'missing-episode',
+        recordId: episode.id,
+        detail: 'assigned interviewer matched',
+        at: now,
+      });
+    }
+  });
+  return pending.length;
+}
+
+/** Still to do: no interview completed (a decline or "not yet" keeps it open: keep offering). */
+export function interviewOpen() {
+  return {
+    returnedAt: { not: null },
+    interviewCompletedAt: null,
+    OR: [{ interviewOutcome: null }, { interviewOutcome: { not: 'completed' } }],
+  };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Clock, DAY } from '../domain/clock';
 import { nextReviewDate } from '../domain/deadlines';
 import { formatDay } from '../domain/london-time';
+import { timesMissing } from '../domain/missing-history';
 import { decide } from '../domain/policy';
 import { RECORD_SCHEMA_VERSION } from '../domain/record-schemas';
 import { LONGTEXT_MAX_CHARS } from '../domain/records';
@@ -265,12 +266,23 @@ export class MetListService {
       take: 2000,
     });
     const since = new Date(now.getTime() - this.missingDays * DAY);
-    const counts = await this.db.missingEpisode.groupBy({
-      by: ['childId'],
+    // The episodes on record or the reporter's count, whichever is more (src/domain/missing-history.ts).
+    const episodes = await this.db.missingEpisode.findMany({
       where: { childId: { in: entries.map((e) => e.childId) }, lastSeenAt: { gte: since } },
-      _count: { _all: true },
+      select: { childId: true, reportedTimesBefore: true },
     });
-    const missing = new Map(counts.map((c) => [c.childId, c._count._all]));
+    const missing = new Map<string, number>();
+    for (const childId of new Set(episodes.map((e) => e.childId))) {
+      const own = episodes.filter((e) => e.childId === childId);
+      const reported = own.map((e) => e.reportedTimesBefore).filter((n): n is number => n !== null);
+      missing.set(
+        childId,
+        timesMissing({
+          onRecord: own.length,
+          reportedBefore: reported.length ? Math.max(...reported) : null,
+        }),
+      );
+    }
     const showName = decide(actor.role, 'view-child-details').allowed;
     const rows = entries.map(({ child, ...entry }) => ({
       initials: child.initials,

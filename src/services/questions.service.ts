@@ -3,10 +3,12 @@ import type { Clock } from '../domain/clock';
 import { DAY } from '../domain/clock';
 import { timeLeft } from '../domain/deadlines';
 import { formatLondon } from '../domain/london-time';
+import { isRepeatMissing, timesMissing } from '../domain/missing-history';
 import { decide } from '../domain/policy';
 import type { Db, Provider } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { type Actor, auditAs } from './actor';
+import { claimAssignedInterviews, interviewOpen } from './interviews.service';
 import { authorise } from './refusal';
 
 export interface Audience {
@@ -38,9 +40,30 @@ export class QuestionService {
   /** Returned children with no completed interview, soonest due first. */
   async dueReturnInterviews(actor: Actor, audience: Audience): Promise<ListItem[]> {
     authorise(actor, 'ask-due');
+    return this.dueList(actor, audience, {}, 'due list');
+  }
+
+  /**
+   * The interviews assigned to this person ("mine to do"): shown to the interviewer whatever their
+   * role, since the assignment is their need to know. Someone assigned before they used the bot is
+   * matched first.
+   */
+  async myInterviews(actor: Actor, audience: Audience): Promise<ListItem[]> {
+    await claimAssignedInterviews({ db: this.db, provider: this.provider, clock: this.clock }, actor);
+    return this.dueList(actor, audience, { interviewerId: actor.id }, 'my return interviews', true);
+  }
+
+  private async dueList(
+    actor: Actor,
+    audience: Audience,
+    where: { interviewerId?: string },
+    detail: string,
+    /** The assigned interviewer needs to know whom they are seeing, whatever their role. */
+    assigned = false,
+  ): Promise<ListItem[]> {
     const now = this.clock.now();
     const episodes = await this.db.missingEpisode.findMany({
-      where: { returnedAt: { not: null }, interviewCompletedAt: null, interviewOutcome: null },
+      where: { ...interviewOpen(), ...where },
       orderBy: { interviewDueAt: 'asc' },
       include: { child: true },
       take: 200,
@@ -49,19 +72,32 @@ export class QuestionService {
     const items = episodes.map((episode) => {
       const due = episode.interviewDueAt!;
       const left = timeLeft(due, now);
-      return this.item(actor, audience, episode.child, references.get(episode.missingRecordId), [
-        { label: 'Due', value: `${formatLondon(due)} (${left.text})` },
-        { label: 'Returned', value: formatLondon(episode.returnedAt!) },
-        // A member of staff's name: shown only where nobody else reads it.
-        ...(audience.private
-          ? [{ label: 'Interviewer', value: episode.interviewerName ?? 'Not assigned yet' }]
-          : []),
-      ]);
+      // DfE 2014: the 72 hours is the deadline to offer the interview; once offered, it is not overdue.
+      const state = episode.interviewOfferedAt
+        ? `offered ${formatLondon(episode.interviewOfferedAt)}${episode.interviewOutcome === 'declined' ? ', declined: offer again' : ''}`
+        : episode.interviewOutcome === 'declined'
+          ? 'declined: offer again'
+          : left.text;
+      return this.item(
+        actor,
+        audience,
+        episode.child,
+        references.get(episode.missingRecordId),
+        [
+          { label: 'Due', value: `${formatLondon(due)} (${state})` },
+          { label: 'Returned', value: formatLondon(episode.returnedAt!) },
+          // A member of staff's name: shown only where nobody else reads it.
+          ...(audience.private
+            ? [{ label: 'Interviewer', value: episode.interviewerName ?? 'Not assigned yet' }]
+            : []),
+        ],
+        assigned,
+      );
     });
     await this.auditReads(
       actor,
       episodes.map((e) => e.child.id),
-      'due list',
+      detail,
     );
     return items;
   }
@@ -118,23 +154,35 @@ export class QuestionService {
     return items;
   }
 
-  /** Children missing `threshold` or more times in the last `days` days. */
+  /**
+   * Children missing `threshold` or more times in the last `days` days: the episodes on record or
+   * the reporter's count of earlier times, whichever is more (src/domain/missing-history.ts).
+   */
   async repeatMissing(actor: Actor, audience: Audience): Promise<ListItem[]> {
     authorise(actor, 'ask-repeat-missing');
     const since = new Date(this.clock.now().getTime() - this.repeat.days * DAY);
-    const counts = await this.db.missingEpisode.groupBy({
-      by: ['childId'],
+    const episodes = await this.db.missingEpisode.findMany({
       where: { lastSeenAt: { gte: since } },
-      _count: { _all: true },
+      select: { childId: true, reportedTimesBefore: true },
     });
-    const repeated = counts.filter((c) => c._count._all >= this.repeat.threshold);
+    const byChild = new Map<string, { onRecord: number; reportedBefore: number | null }>();
+    for (const episode of episodes) {
+      const seen = byChild.get(episode.childId) ?? { onRecord: 0, reportedBefore: null };
+      seen.onRecord += 1;
+      if (episode.reportedTimesBefore !== null)
+        seen.reportedBefore = Math.max(seen.reportedBefore ?? 0, episode.reportedTimesBefore);
+      byChild.set(episode.childId, seen);
+    }
+    const repeated = [...byChild]
+      .map(([childId, counts]) => ({ childId, times: timesMissing(counts) }))
+      .filter((c) => isRepeatMissing(c.times, this.repeat.threshold));
     const children = await this.db.person.findMany({ where: { id: { in: repeated.map((c) => c.childId) } } });
     const byId = new Map(children.map((c) => [c.id, c]));
     const items = repeated
-      .sort((a, b) => b._count._all - a._count._all)
+      .sort((a, b) => b.times - a.times)
       .map((c) =>
         this.item(actor, audience, byId.get(c.childId)!, undefined, [
-          { label: `Times in ${this.repeat.days} days`, value: String(c._count._all) },
+          { label: `Times in ${this.repeat.days} days`, value: String(c.times) },
         ]),
       );
     await this.auditReads(
@@ -184,8 +232,9 @@ export class QuestionService {
     child: Child,
     reference: string | undefined,
     fields: ListItem['fields'],
+    needToKnow = false,
   ): ListItem {
-    const showName = audience.private && decide(actor.role, 'view-child-details').allowed;
+    const showName = audience.private && (needToKnow || decide(actor.role, 'view-child-details').allowed);
     return {
       title: reference ? `${child.initials} · ${reference}` : child.initials,
       fields: showName ? [{ label: 'Name', value: this.cipher.decrypt(child.nameEnc) }, ...fields] : fields,

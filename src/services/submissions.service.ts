@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { RecordFacts } from '../domain/alert-rules';
 import type { Clock } from '../domain/clock';
-import { HOUR } from '../domain/clock';
+import { DAY, HOUR } from '../domain/clock';
 import { returnInterviewDue } from '../domain/deadlines';
+import { notIndependent } from '../domain/independence';
 import { formatLondon } from '../domain/london-time';
-import { maySeeRecord } from '../domain/policy';
+import { timesMissing } from '../domain/missing-history';
+import { mayRecordInterview, maySeeRecord } from '../domain/policy';
 import type { InterviewAnswersT, MissingAnswersT, ReturnAnswersT } from '../domain/records';
 import type { RecordType } from '../domain/references';
 import { type RiskCheckId, type RiskResult, type RiskRules, scoreRiskCheck } from '../domain/risk';
@@ -18,7 +20,9 @@ import type { FieldCipher } from '../store/field-crypto';
 import { nextReference } from '../store/references';
 import { type Actor, auditAs } from './actor';
 import type { Alerted, AlertService } from './alerts.service';
+import { claimAssignedInterviews, interviewOpen } from './interviews.service';
 import type { MetListService } from './met-list.service';
+import { afterIntelligence, afterInterview, type NextStep } from './next-steps';
 import { authorise, NotPossibleError } from './refusal';
 
 export const SCHEMA_VERSION = 1;
@@ -47,6 +51,10 @@ export interface Submission {
   risk?: RiskResult;
   /** Whether the alerts this record raised can reach anyone, for the reporter's confirmation. */
   alerted?: Alerted;
+  /** What the reporter is offered next (src/services/next-steps.ts). */
+  nextSteps?: NextStep[];
+  /** A missing report: the times missing in the repeat window, and the earlier reports on record. */
+  history?: { times: number; days: number; earlier: string[] };
 }
 
 interface Saving {
@@ -54,6 +62,13 @@ interface Saving {
   id: string;
   reference: string;
   now: Date;
+}
+
+type EpisodeWhere = NonNullable<NonNullable<Parameters<Db['missingEpisode']['findMany']>[0]>['where']>;
+
+export interface PracticeSettings {
+  repeat: { threshold: number; days: number };
+  reofferDays: number;
 }
 
 export class SubmissionService {
@@ -71,11 +86,13 @@ export class SubmissionService {
     private readonly metList: MetListService | null = null,
     /** Keeps the record's entities and links it to reports about other children (src/links/). */
     private readonly links: LinkService | null = null,
+    /** Repeat missing (REPEAT_MISSING_*) and the return interview's re-offer (INTERVIEW_REOFFER_DAYS). */
+    private readonly practice: PracticeSettings = { repeat: { threshold: 3, days: 90 }, reofferDays: 3 },
   ) {}
 
   async submitIntelligence(actor: Actor, answers: Record<string, unknown>): Promise<Submission> {
     const child = answers.child as ChildDetails;
-    return this.save(actor, 'intelligence', answers, async ({ tx, now }) => {
+    const submission = await this.save(actor, 'intelligence', answers, async ({ tx, now }) => {
       const saved = await this.child(tx, actor, child, now);
       const immediateDanger = answers.immediateDanger === true;
       return {
@@ -85,14 +102,37 @@ export class SubmissionService {
         facts: { type: 'intelligence', immediateDanger },
       };
     });
+    const danger: NextStep[] =
+      answers.immediateDanger === true
+        ? [submission.alerted === 'queued' ? 'duty-told' : 'duty-not-reachable']
+        : [];
+    return { ...submission, nextSteps: [...danger, ...afterIntelligence(answers)] };
   }
 
   async submitMissing(actor: Actor, answers: MissingAnswersT): Promise<Submission> {
-    return this.save(actor, 'missing', answers, async ({ tx, id, now }) => {
+    let history: Submission['history'];
+    const submission = await this.save(actor, 'missing', answers, async ({ tx, id, now }) => {
       const accommodation = answers.missingFrom.startsWith('care-')
         ? answers.missingFrom.slice(5)
         : undefined;
       const child = await this.child(tx, actor, { ...answers.child, accommodation }, now);
+      const { repeat } = this.practice;
+      const lastSeenAt = new Date(answers.lastSeen.at);
+      // Earlier episodes of this child already on record in the repeat window, linked to this one.
+      const earlier = await tx.missingEpisode.findMany({
+        where: { childId: child.id, lastSeenAt: { gte: new Date(lastSeenAt.getTime() - repeat.days * DAY) } },
+        orderBy: { lastSeenAt: 'asc' },
+        select: { missingRecordId: true },
+      });
+      const earlierReferences = (
+        await tx.record.findMany({
+          where: { id: { in: earlier.map((e) => e.missingRecordId) } },
+          orderBy: { createdAt: 'asc' },
+          select: { reference: true },
+        })
+      ).map((r) => r.reference);
+      const times = timesMissing({ onRecord: earlier.length + 1, reportedBefore: answers.timesBefore });
+      history = { times, days: repeat.days, earlier: earlierReferences };
       await tx.missingEpisode.create({
         data: {
           childId: child.id,
@@ -101,6 +141,7 @@ export class SubmissionService {
           lastSeenAt: new Date(answers.lastSeen.at),
           reportedAt: now,
           policeReference: answers.policeReference ?? null,
+          reportedTimesBefore: answers.timesBefore ?? null,
         },
       });
       const onList = await tx.metListEntry.findUnique({ where: { childId: child.id } });
@@ -116,9 +157,16 @@ export class SubmissionService {
           inCare: answers.child.inCare || answers.missingFrom.startsWith('care-'),
           metLevel: onList && ['active', 'nominated'].includes(onList.status) ? onList.level : null,
         },
+        repeat: { times, threshold: repeat.threshold },
       };
-      return { childId: child.id, initials: child.initials, facts };
+      return {
+        childId: child.id,
+        initials: child.initials,
+        facts,
+        derived: { timesMissing: { days: repeat.days, times }, earlierEpisodes: earlierReferences },
+      };
     });
+    return history ? { ...submission, history } : submission;
   }
 
   async submitReturn(actor: Actor, answers: ReturnAnswersT): Promise<Submission> {
@@ -142,6 +190,7 @@ export class SubmissionService {
           safeAndWellAt: answers.safeAndWellCheck === 'yes' ? now : null,
           interviewDueAt,
           interviewerName: answers.interviewer?.name ?? null,
+          carerNameEnc: this.cipher.encryptOptional(answers.carerName),
         },
       });
       // DfE 2014: the interview is offered within 72 hours; remind at 48 hours and at the due time.
@@ -221,22 +270,41 @@ export class SubmissionService {
 
   async submitInterview(actor: Actor, answers: InterviewAnswersT): Promise<Submission> {
     authorise(actor, 'record-interview');
-    return this.save(actor, 'return-interview', answers, async ({ tx, now }) => {
-      const episode = await this.episode(tx, actor, answers.episode);
+    const submission = await this.save(actor, 'return-interview', answers, async ({ tx, now }) => {
+      const episode = await this.episode(tx, actor, answers.episode, 'interview');
       if (!episode.returnedAt) throw new NotPossibleError(`${episode.reference} has no return recorded yet.`);
-      if (episode.interviewCompletedAt)
+      if (episode.interviewCompletedAt || episode.interviewOutcome === 'completed')
         throw new NotPossibleError(`${episode.reference} already has its interview recorded.`);
-      const closed = answers.outcome !== 'not-yet';
+      const carer = episode.carerNameEnc ? this.cipher.decrypt(episode.carerNameEnc) : null;
+      const clash =
+        answers.outcome === 'completed' &&
+        (notIndependent({ name: answers.completedBy ?? actor.displayName }, carer) ??
+          notIndependent({ name: actor.displayName }, carer));
+      if (clash) throw new NotPossibleError(clash);
+      const offeredAt = answers.offeredAt ? new Date(answers.offeredAt) : null;
       await tx.missingEpisode.update({
         where: { id: episode.id },
         data: {
-          interviewOfferedAt: new Date(answers.offeredAt),
-          interviewOutcome: closed ? answers.outcome : null,
+          // The first offer is the one the 72 hours is measured against; later ones are in the records.
+          interviewOfferedAt: episode.interviewOfferedAt ?? offeredAt,
+          // "Not yet" leaves the outcome open; a decline is kept, and the work goes on.
+          interviewOutcome: answers.outcome === 'not-yet' ? episode.interviewOutcome : answers.outcome,
           interviewCompletedAt: answers.completedAt ? new Date(answers.completedAt) : null,
         },
       });
-      // Done or declined: nothing is left to chase.
-      if (closed) await cancelTimers(tx, episode.id, ['interview-due-soon', 'interview-overdue']);
+      await cancelTimers(tx, episode.id, ['interview-reoffer']);
+      if (answers.outcome === 'completed') {
+        await cancelTimers(tx, episode.id, ['interview-due-soon', 'interview-overdue']);
+      } else {
+        // MET Strategy: Barnardo's keeps going back until the young person is seen.
+        const from = offeredAt && offeredAt > now ? offeredAt : now;
+        await schedule(
+          tx,
+          'interview-reoffer',
+          episode.id,
+          new Date(from.getTime() + this.practice.reofferDays * DAY),
+        );
+      }
       await this.audit(
         tx,
         actor,
@@ -248,30 +316,51 @@ export class SubmissionService {
       );
       return { childId: episode.childId, derived: { missingReference: episode.reference } };
     });
+    return { ...submission, nextSteps: afterInterview(answers) };
   }
 
-  /** Returned children still waiting for their interview, for the interview form. */
+  /**
+   * Returned children still waiting for their interview, for the interview form: the ones this
+   * user may see, and the ones assigned to them (matched first if they were assigned before they
+   * used the bot).
+   */
   async awaitingInterview(
     actor: Actor,
   ): Promise<{ reference: string; initials: string; lastSeenAt: Date }[]> {
-    return this.episodesFor(actor, {
-      returnedAt: { not: null },
-      interviewOutcome: null,
-      interviewCompletedAt: null,
-    });
+    await claimAssignedInterviews({ db: this.db, provider: this.provider, clock: this.clock }, actor);
+    return this.episodesFor(actor, interviewOpen(), 'interview');
   }
 
   /** The episodes this user may record a return for: open ones, their own unless entitled to all. */
   async openEpisodes(actor: Actor): Promise<{ reference: string; initials: string; lastSeenAt: Date }[]> {
-    return this.episodesFor(actor, { returnedAt: null });
+    return this.episodesFor(actor, { returnedAt: null }, 'return');
   }
 
   private async episodesFor(
     actor: Actor,
-    where: { returnedAt: null | { not: null }; interviewOutcome?: null; interviewCompletedAt?: null },
+    where: EpisodeWhere,
+    purpose: 'return' | 'interview',
   ): Promise<{ reference: string; initials: string; lastSeenAt: Date }[]> {
+    const mine =
+      purpose === 'interview' && !maySeeRecord(actor.role, actor.id, '')
+        ? {
+            OR: [
+              { interviewerId: actor.id },
+              {
+                missingRecordId: {
+                  in: (
+                    await this.db.record.findMany({
+                      where: { submittedById: actor.id, type: 'missing' },
+                      select: { id: true },
+                    })
+                  ).map((r) => r.id),
+                },
+              },
+            ],
+          }
+        : {};
     const episodes = await this.db.missingEpisode.findMany({
-      where,
+      where: { AND: [where, mine] },
       orderBy: { lastSeenAt: 'desc' },
       take: 25,
       include: { child: { select: { initials: true } } },
@@ -283,23 +372,34 @@ export class SubmissionService {
     const byId = new Map(records.map((r) => [r.id, r]));
     return episodes.flatMap((episode) => {
       const record = byId.get(episode.missingRecordId);
-      if (!record || !maySeeRecord(actor.role, actor.id, record.submittedById)) return [];
+      if (!record || !this.mayUse(actor, purpose, record.submittedById, episode.interviewerId)) return [];
       return [
         { reference: record.reference, initials: episode.child.initials, lastSeenAt: episode.lastSeenAt },
       ];
     });
   }
 
+  private mayUse(
+    actor: Actor,
+    purpose: 'return' | 'interview',
+    submittedById: string,
+    interviewerId: string | null,
+  ): boolean {
+    return purpose === 'interview'
+      ? mayRecordInterview(actor.role, actor.id, { submittedById, interviewerId })
+      : maySeeRecord(actor.role, actor.id, submittedById);
+  }
+
   private async openEpisode(tx: Tx, actor: Actor, reference: string) {
-    const episode = await this.episode(tx, actor, reference);
+    const episode = await this.episode(tx, actor, reference, 'return');
     if (episode.returnedAt) throw new NotPossibleError(`${episode.reference} already has a return recorded.`);
     return episode;
   }
 
-  private async episode(tx: Tx, actor: Actor, reference: string) {
+  private async episode(tx: Tx, actor: Actor, reference: string, purpose: 'return' | 'interview') {
     const record = await tx.record.findUnique({ where: { reference: reference.toUpperCase() } });
     const episode = record && (await tx.missingEpisode.findUnique({ where: { missingRecordId: record.id } }));
-    if (!record || !episode || !maySeeRecord(actor.role, actor.id, record.submittedById)) {
+    if (!record || !episode || !this.mayUse(actor, purpose, record.submittedById, episode.interviewerId)) {
       throw new NotPossibleError(`I can't find a missing report ${reference} that you can update.`);
     }
     return { ...episode, reference: record.reference };

@@ -10,6 +10,10 @@ export function timerHandlers(alerts: AlertService): Record<string, TimerHandler
     async (tx, timer, now) => {
       const episode = await openInterview(tx, timer.subjectId);
       if (!episode) return;
+      // The 72 hours is the deadline to offer the interview (DfE 2014): once offered, the offer's
+      // own reminder (interview-reoffer) takes over, and it is not overdue.
+      const offered = episode.interviewOfferedAt !== null || episode.interviewOutcome !== null;
+      if (rule !== 'interview-reoffer' && offered) return;
       await alerts.raise(
         tx,
         {
@@ -28,13 +32,14 @@ export function timerHandlers(alerts: AlertService): Record<string, TimerHandler
     },
     'interview-due-soon': interviewAlert('interview-due-soon'),
     'interview-overdue': interviewAlert('interview-overdue'),
+    'interview-reoffer': interviewAlert('interview-reoffer'),
   };
 }
 
 /** The episode if its interview is still outstanding. */
 async function openInterview(tx: Tx, episodeId: string) {
   const episode = await tx.missingEpisode.findUnique({ where: { id: episodeId }, include: { child: true } });
-  if (!episode || episode.interviewOutcome || episode.interviewCompletedAt) return null;
+  if (!episode || episode.interviewOutcome === 'completed' || episode.interviewCompletedAt) return null;
   const record = await tx.record.findUnique({
     where: { id: episode.missingRecordId },
     select: { reference: true },

@@ -187,7 +187,7 @@ describe.each(providers)('alerts and the return-interview workflow on %s', (prov
     expect(await database.db.alert.count({ where: { rule: 'missing-high-risk', reference } })).toBe(1);
 
     clock.set('2026-12-01T12:00:00Z');
-    await chat.script(['found', '1', 'today 11:00', 'Example Station', '1', '1', 'skip', 'skip', 'send']);
+    await chat.script(['found', '1', 'today 11:00', 'Example Station', '1', '1', 'skip all', 'send']);
     const coordinator = await testActor(core, 'm-coord', 'met-member');
     const interviewer = await testActor(core, 'iw-1', 'practitioner', 'Testworker Example');
     const assigned = await chatWith(core, coordinator, 'assign').say(`assign ${reference} @iw-1`);
@@ -217,7 +217,7 @@ describe.each(providers)('alerts and the return-interview workflow on %s', (prov
       where: { reference: /MIS-2026-\d{6}/.exec(saved)![0] },
     });
     clock.set('2026-12-05T12:00:00Z');
-    await chat.script(['found', '1', 'today 11:00', 'At home', '2', '1', 'skip', 'skip', 'send']);
+    await chat.script(['found', '1', 'today 11:00', 'At home', '2', '1', 'skip all', 'send']);
     const episode = await database.db.missingEpisode.findUniqueOrThrow({
       where: { missingRecordId: record.id },
     });

@@ -40,7 +40,7 @@ async function requiredPath(
       continue;
     }
     const done = replies.map((reply) => (reply.kind === 'text' ? reply.text : '')).join('\n');
-    const reference = /Saved as ([A-Z]{3}-\d{4}-\d{6})/.exec(done)?.[1];
+    const reference = /Saved as ([A-Z]{2,3}-\d{4}-\d{6})/.exec(done)?.[1];
     if (!reference) throw new Error(`neither a question nor a reference: ${done}`);
     return { said, reference };
   }
@@ -100,6 +100,28 @@ describe('answers on the required path in chat', () => {
       "At a friend's house on Example Road",
       'police',
       'yes',
+      'skip all',
+      'send',
+    ]);
+  });
+
+  it('a return interview takes 8 when it is done, the required questions first', async () => {
+    const actor = await testActor(core, 'p-count', 'practitioner');
+    const { said, reference } = await requiredPath(core, actor, 'interview', {
+      episode: '1',
+      offeredAt: 'today 09:40',
+      offeredHow: 'in person',
+      outcome: 'yes',
+      completedAt: 'today 09:45',
+    });
+    expect(reference).toMatch(/^RI-2026-\d{6}$/);
+    expect(said).toEqual([
+      'interview',
+      '1',
+      'today 09:40',
+      'in person',
+      'yes',
+      'today 09:45',
       'skip all',
       'send',
     ]);

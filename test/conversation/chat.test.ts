@@ -42,6 +42,7 @@ describe.each(providers)('the chat on %s', (provider) => {
       '2',
       'skip',
       'skip',
+      'skip',
       'send',
     ]);
     expect(found).toMatch(/Saved as RET-2026-\d{6}/);
@@ -149,9 +150,20 @@ describe.each(providers)('the chat on %s', (provider) => {
     const actor = await testActor(core, 'p-carer', 'practitioner');
     const chat = chatWith(core, actor, 'carer');
     await chat.script(missingScript('Testchild Carer', 'today 07:00'));
-    await chat.script(['found', '1', 'today 09:30', 'At school', '1', '1', 'Testcarer Example']);
+    await chat.script(['found', '1', 'today 09:30', 'At school', '1', '1', 'skip', 'Testcarer Example']);
     expect(await chat.say('5')).toContain('independent');
     expect(await chat.say('1')).toContain('anything else');
+    await chat.say('cancel');
+  });
+
+  it('refuses an interviewer who is the carer named on the return, by name', async () => {
+    const actor = await testActor(core, 'p-carer2', 'practitioner');
+    const chat = chatWith(core, actor, 'carer2');
+    await chat.script(missingScript('Testchild Carertwo', 'today 07:00'));
+    await chat.script(['found', '1', 'today 09:30', 'At school', '1', '1', 'Testcarer Example']);
+    const again = await chat.say('example testcarer');
+    expect(again).toContain('independent of where the child lives');
+    expect(again).toContain('Who will do the return interview?');
     await chat.say('cancel');
   });
 

@@ -166,8 +166,7 @@ describe.each(providers)('Teams end to end on %s', (provider) => {
       "At a friend's house on Example Road",
       '1',
       '1',
-      'skip',
-      'skip',
+      'skip all', // the carer, the interviewer and anything else
     ]) {
       summary = await say(line);
     }

@@ -1,50 +1,50 @@
+-- AlterTable
+ALTER TABLE "MissingEpisode" ADD COLUMN "carerNameEnc" TEXT;
+ALTER TABLE "MissingEpisode" ADD COLUMN "interviewerEmail" TEXT;
+ALTER TABLE "MissingEpisode" ADD COLUMN "interviewerHandle" TEXT;
+ALTER TABLE "MissingEpisode" ADD COLUMN "reportedTimesBefore" INTEGER;
+
 -- CreateTable
 CREATE TABLE "NrmReferral" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "childId" TEXT NOT NULL,
-    "referredAt" TIMESTAMP(3) NOT NULL,
+    "referredAt" DATETIME NOT NULL,
     "referredBy" TEXT NOT NULL,
     "nrmReferenceEnc" TEXT,
     "reasonableGrounds" TEXT NOT NULL DEFAULT 'pending',
-    "reasonableGroundsAt" TIMESTAMP(3),
+    "reasonableGroundsAt" DATETIME,
     "conclusiveGrounds" TEXT NOT NULL DEFAULT 'pending',
-    "conclusiveGroundsAt" TIMESTAMP(3),
+    "conclusiveGroundsAt" DATETIME,
     "guardian" TEXT NOT NULL DEFAULT 'dont-know',
     "smuggled" TEXT NOT NULL DEFAULT 'dont-know',
     "recordedById" TEXT NOT NULL,
-    "createdAt" TIMESTAMP(3) NOT NULL,
-    "updatedAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "NrmReferral_pkey" PRIMARY KEY ("id")
+    "createdAt" DATETIME NOT NULL,
+    "updatedAt" DATETIME NOT NULL
 );
 
 -- CreateTable
 CREATE TABLE "Disruption" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "childId" TEXT NOT NULL,
     "kind" TEXT NOT NULL,
-    "occurredAt" TIMESTAMP(3) NOT NULL,
+    "occurredAt" DATETIME NOT NULL,
     "perpetratorHash" TEXT,
     "perpetratorEnc" TEXT,
     "agencyId" TEXT,
     "recordedById" TEXT NOT NULL,
-    "createdAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "Disruption_pkey" PRIMARY KEY ("id")
+    "createdAt" DATETIME NOT NULL
 );
 
 -- CreateTable
 CREATE TABLE "TrainingActivity" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "kind" TEXT NOT NULL,
     "agencyId" TEXT,
-    "heldOn" TIMESTAMP(3) NOT NULL,
+    "heldOn" DATETIME NOT NULL,
     "people" INTEGER NOT NULL,
     "frontlineStaff" INTEGER,
     "recordedById" TEXT NOT NULL,
-    "createdAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "TrainingActivity_pkey" PRIMARY KEY ("id")
+    "createdAt" DATETIME NOT NULL
 );
 
 -- CreateIndex
@@ -61,6 +61,9 @@ CREATE INDEX "TrainingActivity_heldOn_idx" ON "TrainingActivity"("heldOn");
 
 -- CreateIndex
 CREATE INDEX "MissingEpisode_lastSeenAt_childId_idx" ON "MissingEpisode"("lastSeenAt", "childId");
+
+-- CreateIndex
+CREATE INDEX "MissingEpisode_interviewerId_idx" ON "MissingEpisode"("interviewerId");
 
 -- CreateIndex
 CREATE INDEX "MetLevelChange_changedAt_idx" ON "MetLevelChange"("changedAt");

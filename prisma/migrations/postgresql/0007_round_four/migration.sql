@@ -1,44 +1,56 @@
+-- AlterTable
+ALTER TABLE "MissingEpisode" ADD COLUMN     "carerNameEnc" TEXT,
+ADD COLUMN     "interviewerEmail" TEXT,
+ADD COLUMN     "interviewerHandle" TEXT,
+ADD COLUMN     "reportedTimesBefore" INTEGER;
+
 -- CreateTable
 CREATE TABLE "NrmReferral" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" TEXT NOT NULL,
     "childId" TEXT NOT NULL,
-    "referredAt" DATETIME NOT NULL,
+    "referredAt" TIMESTAMP(3) NOT NULL,
     "referredBy" TEXT NOT NULL,
     "nrmReferenceEnc" TEXT,
     "reasonableGrounds" TEXT NOT NULL DEFAULT 'pending',
-    "reasonableGroundsAt" DATETIME,
+    "reasonableGroundsAt" TIMESTAMP(3),
     "conclusiveGrounds" TEXT NOT NULL DEFAULT 'pending',
-    "conclusiveGroundsAt" DATETIME,
+    "conclusiveGroundsAt" TIMESTAMP(3),
     "guardian" TEXT NOT NULL DEFAULT 'dont-know',
     "smuggled" TEXT NOT NULL DEFAULT 'dont-know',
     "recordedById" TEXT NOT NULL,
-    "createdAt" DATETIME NOT NULL,
-    "updatedAt" DATETIME NOT NULL
+    "createdAt" TIMESTAMP(3) NOT NULL,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "NrmReferral_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "Disruption" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" TEXT NOT NULL,
     "childId" TEXT NOT NULL,
     "kind" TEXT NOT NULL,
-    "occurredAt" DATETIME NOT NULL,
+    "occurredAt" TIMESTAMP(3) NOT NULL,
     "perpetratorHash" TEXT,
     "perpetratorEnc" TEXT,
     "agencyId" TEXT,
     "recordedById" TEXT NOT NULL,
-    "createdAt" DATETIME NOT NULL
+    "createdAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "Disruption_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "TrainingActivity" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" TEXT NOT NULL,
     "kind" TEXT NOT NULL,
     "agencyId" TEXT,
-    "heldOn" DATETIME NOT NULL,
+    "heldOn" TIMESTAMP(3) NOT NULL,
     "people" INTEGER NOT NULL,
     "frontlineStaff" INTEGER,
     "recordedById" TEXT NOT NULL,
-    "createdAt" DATETIME NOT NULL
+    "createdAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "TrainingActivity_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateIndex
@@ -55,6 +67,9 @@ CREATE INDEX "TrainingActivity_heldOn_idx" ON "TrainingActivity"("heldOn");
 
 -- CreateIndex
 CREATE INDEX "MissingEpisode_lastSeenAt_childId_idx" ON "MissingEpisode"("lastSeenAt", "childId");
+
+-- CreateIndex
+CREATE INDEX "MissingEpisode_interviewerId_idx" ON "MissingEpisode"("interviewerId");
 
 -- CreateIndex
 CREATE INDEX "MetLevelChange_changedAt_idx" ON "MetLevelChange"("changedAt");
