@@ -5,7 +5,11 @@
  * the rule asks for, and every value found is normalised one way.
  */
 
-export type EntityKind = 'vehicle' | 'phone' | 'handle' | 'postcode' | 'person';
+/**
+ * `place` is a named place as typed in a report's "where" answer: kept for the Places page and
+ * the problem profile, and never linked on (two reports naming "the park" are not a link).
+ */
+export type EntityKind = 'vehicle' | 'phone' | 'handle' | 'postcode' | 'person' | 'place';
 
 export interface Extracted {
   kind: EntityKind;
@@ -177,6 +181,12 @@ export function extractEntities(text: string): Extracted[] {
     ...extractPostcodes(clipped).map((value) => ({ kind: 'postcode' as const, value })),
     ...extractNicknames(clipped).map((value) => ({ kind: 'person' as const, value })),
   ];
+}
+
+/** A place as typed, tidied: one space between words, at most 120 characters; null when empty. */
+export function normalisePlace(raw: string): string | null {
+  const tidy = raw.replace(/\s+/g, ' ').trim().slice(0, 120);
+  return tidy.length >= 2 ? tidy : null;
 }
 
 function unique(values: string[]): string[] {

@@ -3,12 +3,13 @@ import { count, html, table } from '../html';
 import type { Viewer } from '../session';
 import { capital, page, when } from './layout';
 
-const kindName: Record<string, string> = {
+export const kindName: Record<string, string> = {
   vehicle: 'Vehicle',
   phone: 'Phone',
   handle: 'Online name',
   postcode: 'Postcode',
   person: 'Name or nickname',
+  place: 'Place',
 };
 
 /**
