@@ -53,6 +53,8 @@ export const MessagesSchema = z.object({
   sentTo: z.object({ police: Line, coordinator: Line, caseFile: Line, keptOnly: Line }),
   lists: z.record(z.string(), Line),
   riskCheck: z.record(z.string(), Line),
+  /** Structured answers about people, vehicles, phones, online names and places (issue 19). */
+  entities: z.object({ suggested: Line, nothingToUse: Line }),
 });
 export type Messages = z.infer<typeof MessagesSchema>;
 

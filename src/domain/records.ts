@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { entityAnswerFields } from './entity-answers';
 
 /**
  * What each form collects: the "answers" the conversation engine builds, one question at a time,
@@ -95,6 +96,8 @@ const IntelligenceFields = z.object({
   vehicles: LongText.optional(),
   /** Phone numbers, apps, usernames and platforms. */
   phonesAndOnline: LongText.optional(),
+  /** The same, as structured lists (issue 19): what the intelligence picture matches on. */
+  ...entityAnswerFields,
   /** 3x5x2, as the submitter sees it; the police researcher makes the final grading. */
   sourceEvaluation: oneOf(['1', '2', '3', 'dont-know']),
   intelligenceAssessment: oneOf(['A', 'B', 'C', 'D', 'E', 'dont-know']),

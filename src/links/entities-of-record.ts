@@ -1,4 +1,5 @@
-import { type Extracted, extractEntities, normalisePlace } from './extractors';
+import type { OnlineNameEntryT, PersonEntryT, PlaceEntryT, VehicleEntryT } from '../domain/entity-answers';
+import { type Extracted, extractEntities, normaliseNickname, normalisePlace } from './extractors';
 
 /** An entity with the answer it came from ("personsOfConcern", "associates", "where", …). */
 export type FoundEntity = Extracted & { field?: string };
@@ -19,6 +20,7 @@ export function entitiesOfAnswers(answers: Record<string, unknown>): FoundEntity
     const key = `${entity.kind}:${entity.kind === 'place' ? entity.value.toLowerCase() : entity.value}`;
     if (!seen.has(key)) seen.set(key, entity);
   };
+  for (const entity of structured(answers)) add(entity);
   for (const { field, text } of texts) {
     for (const entity of extractEntities(text)) add({ ...entity, field });
   }
@@ -60,4 +62,37 @@ function places(
     const top = depth === 0 ? key : field;
     return typeof item === 'string' ? [{ field: top, key, text: item }] : places(item, depth + 1, top);
   });
+}
+
+const listOf = <T>(value: unknown): T[] => (Array.isArray(value) ? (value as T[]) : []);
+
+/** The structured answers (issue 19), as the reporter confirmed them: already normalised. */
+function structured(answers: Record<string, unknown>): FoundEntity[] {
+  const found: FoundEntity[] = [];
+  for (const field of ['personsOfConcernList', 'associatesList']) {
+    for (const person of listOf<PersonEntryT>(answers[field])) {
+      const value = person.name ? normaliseNickname(person.name) : null;
+      if (value) found.push({ kind: 'person', value, field });
+    }
+  }
+  for (const vehicle of listOf<VehicleEntryT>(answers.vehicleList)) {
+    if (vehicle.registration)
+      found.push({ kind: 'vehicle', value: vehicle.registration, field: 'vehicleList' });
+  }
+  for (const phone of listOf<string>(answers.phoneList))
+    found.push({ kind: 'phone', value: phone, field: 'phoneList' });
+  for (const name of listOf<OnlineNameEntryT>(answers.onlineNameList)) {
+    found.push({
+      kind: 'handle',
+      value: name.handle,
+      ...(name.platform && { platform: name.platform }),
+      field: 'onlineNameList',
+    });
+  }
+  for (const place of listOf<PlaceEntryT>(answers.placeList)) {
+    const value = place.place ? normalisePlace(place.place) : null;
+    if (value) found.push({ kind: 'place', value, field: 'placeList' });
+    if (place.postcode) found.push({ kind: 'postcode', value: place.postcode, field: 'placeList' });
+  }
+  return found;
 }

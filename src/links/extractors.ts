@@ -144,6 +144,16 @@ export function extractTimes(text: string): string[] {
 const introduced =
   /\b(?:called|known as|nicknamed|goes by|calls himself|calls herself|named|aka)\s+['"‘“]?([A-Z][a-z'-]{1,20}(?: [A-Z][a-z'-]{1,20})?)/g;
 
+/** The names introduced as such, as the reporter wrote them: offered back as suggestions. */
+export function extractNamesAsWritten(text: string): string[] {
+  return unique([...text.matchAll(introduced)].map((m) => m[1]!.replace(/'s$/, '')));
+}
+
+/** The platform a piece of text names, if any ("on snap" → Snapchat). */
+export function platformOf(text: string): string | undefined {
+  return platforms.find(([pattern]) => pattern.test(text))?.[1];
+}
+
 export function extractNicknames(text: string): string[] {
   const found: string[] = [];
   for (const match of text.matchAll(introduced)) {

@@ -71,7 +71,7 @@ interface Mention {
 }
 
 /** The answers where the people who may be harming a child are named. */
-const perpetratorFields = new Set(['personsOfConcern']);
+const perpetratorFields = new Set(['personsOfConcern', 'personsOfConcernList']);
 
 /**
  * The intelligence picture as a whole, for MET members and duty officers on the dashboard:

@@ -117,7 +117,13 @@ ${networkForm('')}`,
 
 const fieldName: Record<string, string> = {
   personsOfConcern: 'Persons of concern',
+  personsOfConcernList: 'Persons of concern',
   associates: 'Associates',
+  associatesList: 'Associates',
+  vehicleList: 'Vehicles',
+  phoneList: 'Phones and online',
+  onlineNameList: 'Phones and online',
+  placeList: 'Places',
   vehicles: 'Vehicles',
   phonesAndOnline: 'Phones and online',
   whatHappened: 'What happened',
