@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "LinkMention_kind_createdAt_idx" ON "LinkMention"("kind", "createdAt");
+
