@@ -284,6 +284,9 @@ export class FormEngine {
     const options = await this.options(spec, question);
     let parsed = parseAnswer(question.type, input, options, this.now());
     if (!parsed.ok) return parsed;
+    // A bare "yes" keeps what was offered (see handle); with nothing offered, as in a modal, it says nothing.
+    if (question.entities && controls.keep.test(input))
+      return { ok: false, reason: this.messages.entities.nothingToUse };
     if (question.entities) parsed = parseEntityAnswer(question.entities, input);
     if (!parsed.ok) return parsed;
     const fieldSchema = schemaAt(spec.schema, question.field);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FormEngine } from '../../src/conversation/form-engine';
 import { fixedClock } from '../../src/domain/clock';
 import { formatEntityAnswer, parseEntityAnswer, suggestEntities } from '../../src/links/entity-answers';
 import type { Actor } from '../../src/services/actor';
@@ -156,6 +157,20 @@ describe.each(providers)('structured answers in the intelligence form on %s', (p
     expect(asked.associatesList).toBeUndefined();
     expect(asked.summary).toContain('HX15 ABC; HX1? ABC');
     expect(asked.summary).toContain('@deano_99 on Snapchat');
+    // In a modal nothing is offered, so a bare "yes" is asked again rather than kept as a name.
+    const engine = new FormEngine(core.prompts.messages, () => new Date('2026-11-28T12:00:00Z'));
+    const modal = await engine.validateAll(core.catalogue.spec('intelligence', reporter), {
+      associates: 'Goes about with Kiki',
+      associatesList: 'yes',
+      vehicles: 'a van',
+      vehicleList: 'white Ford Transit, HX15 ABC',
+    });
+    expect(modal.ok).toBe(false);
+    expect(!modal.ok && modal.errors.associatesList).toBe(core.prompts.messages.entities.nothingToUse);
+    expect(!modal.ok && modal.errors.vehicleList).toBeUndefined();
+    expect(modal.values.vehicleList).toEqual([
+      { colour: 'white', make: 'Ford', model: 'Transit', registration: 'HX15 ABC' },
+    ]);
 
     const record = await database.db.record.findUniqueOrThrow({ where: { reference: reference! } });
     const mentions = (await database.db.linkMention.findMany({ where: { recordId: record.id } })).map(
