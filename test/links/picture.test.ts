@@ -182,6 +182,8 @@ describe.each(providers)('the intelligence picture on the dashboard on %s', (pro
       persons + 1,
     );
     expect((await get('/dashboard/networks?reference=INT-2026-999999', cookie)).status).toBe(400);
+    // The Links page opens each child's network.
+    expect((await get('/dashboard/links', cookie)).text).toContain(`href="/dashboard/networks/${childId}"`);
   });
 
   it('makes the quarterly problem profile under the strategy’s headings, as a page and a workbook', async () => {

@@ -65,6 +65,11 @@ ${table(
     },
     { head: 'Type', cell: (r) => capital(r.type) },
     { head: 'Child', cell: (r) => html`<a href="/dashboard/child/${r.childId}">${r.initials}</a>` },
+    {
+      head: 'Network',
+      cell: (r) =>
+        html`<a href="/dashboard/networks/${r.childId}">Network<span class="visually-hidden"> of ${r.initials}</span></a>`,
+    },
     { head: 'Agency', cell: (r) => r.agency ?? 'Not recorded' },
   ],
   link.reports,
