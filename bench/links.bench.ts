@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { availableParallelism, loadavg } from 'node:os';
 import { DAY, fixedClock } from '../src/domain/clock';
 import { BlindIndex } from '../src/links/blind-index';
 import { entitiesOfAnswers } from '../src/links/entities-of-record';
@@ -153,7 +154,10 @@ async function run(provider: Provider): Promise<string[]> {
 
 export async function bench(): Promise<string[]> {
   const providers: Provider[] = process.env.TEST_POSTGRES_URL ? ['sqlite', 'postgresql'] : ['sqlite'];
-  const lines = ['Matching new reports against stored ones, per report (shared, noisy machine)'];
+  // The p95 of a look-up of a few milliseconds is mostly scheduling on a busy machine: say how busy.
+  const load = () => `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`;
+  const lines = [`Matching new reports against stored ones, per report; at the start, ${load()}`];
   for (const provider of providers) lines.push(...(await run(provider)));
+  lines.push(`At the end, ${load()}`);
   return lines;
 }
