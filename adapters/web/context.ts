@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Clock } from '../../src/domain/clock';
 import type { LinkService } from '../../src/links/links.service';
+import type { PictureService } from '../../src/links/picture.service';
 import type { Logger } from '../../src/logger';
 import type { AlertService } from '../../src/services/alerts.service';
 import type { DashboardLinks } from '../../src/services/dashboard-links.service';
@@ -36,6 +37,8 @@ export interface WebContext {
   alerts: AlertService;
   /** The intelligence picture: links between reports about different children. */
   intelligence: LinkService;
+  /** The picture as a whole: places, children's networks, the quarterly problem profile. */
+  picture: PictureService;
   /** Microsoft's signing keys, when Teams single sign-on is on. */
   keys?: KeySource;
 }

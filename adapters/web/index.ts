@@ -3,6 +3,7 @@ import type { Clock } from '../../src/domain/clock';
 import type { Feature, FeatureFactory } from '../../src/feature';
 import { BlindIndex } from '../../src/links/blind-index';
 import { LinkService } from '../../src/links/links.service';
+import { PictureService } from '../../src/links/picture.service';
 import type { Logger } from '../../src/logger';
 import type { AlertService } from '../../src/services/alerts.service';
 import { DashboardLinks } from '../../src/services/dashboard-links.service';
@@ -15,6 +16,7 @@ import { mountAssets } from './assets';
 import { mountSignIn } from './auth-routes';
 import type { WebContext } from './context';
 import { mountPages } from './page-routes';
+import { mountPicturePages } from './picture-routes';
 import { DashboardQueries } from './queries';
 import { strictTransport } from './session';
 import { type DashboardSettings, readDashboardSettings } from './settings';
@@ -61,6 +63,7 @@ export function createDashboard(options: DashboardOptions): {
     intelligence:
       options.intelligence ??
       new LinkService(db, provider, cipher, BlindIndex.fromCipher(cipher), clock, options.alerts, 90),
+    picture: new PictureService(db, provider, cipher, BlindIndex.fromCipher(cipher), clock),
     keys: options.keys ?? (settings.sso ? jwksKeySource(settings.sso.jwksUrl) : undefined),
   };
   let sweep: NodeJS.Timeout | undefined;
@@ -73,6 +76,7 @@ export function createDashboard(options: DashboardOptions): {
         mountAssets(app);
         mountSignIn(app, context);
         mountPages(app, context);
+        mountPicturePages(app, context);
         mountApi(app, context);
       },
       async start() {

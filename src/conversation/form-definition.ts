@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { entityAnswerKinds } from '../domain/entity-answers';
 
 /**
  * The shape of a form in prompts/forms/*.yaml. Words and order live in YAML; the record's
@@ -55,6 +56,12 @@ export const QuestionSchema = z
      */
     dontKnow: z.boolean().optional(),
     when: ConditionSchema.optional(),
+    /**
+     * A structured answer (issue 19): typed as text, one or several, read into a list of people,
+     * vehicles, phones, online names or places. Always optional; values found in the reporter's
+     * own free text are offered back to confirm.
+     */
+    entities: z.enum(entityAnswerKinds).optional(),
     /** Said at once when the answer matches, before the next question (e.g. "call 999 now"). */
     notice: z
       .object({ when: z.union([z.string(), z.boolean()]), text: z.string() })
@@ -64,6 +71,9 @@ export const QuestionSchema = z
   .strict()
   .refine((q) => !['choice', 'multichoice'].includes(q.type) || (q.options?.length ?? 0) > 0, {
     message: 'a choice question needs options',
+  })
+  .refine((q) => !q.entities || (q.optional && q.type === 'longtext'), {
+    message: 'a structured (entities) question is an optional longtext',
   });
 export type Question = z.infer<typeof QuestionSchema>;
 

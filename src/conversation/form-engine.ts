@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { formatDay, formatLondon } from '../domain/london-time';
+import { formatEntityAnswer, parseEntityAnswer, suggestEntities } from '../links/entity-answers';
 import { parseAnswer } from './answer-parsers';
 import { type Condition, type Form, type Option, type Question, questionsOf } from './form-definition';
 import { fill, type Messages } from './prompts';
@@ -56,6 +57,8 @@ const controls = {
   help: /^(help|\?)$/i,
   send: /^(send|yes|y|confirm|save|submit|ok|correct)$/i,
   change: /^(?:change|edit)\s+(\d+)$/i,
+  /** Keeps the values offered from the reporter's own words (structured answers only). */
+  keep: /^(yes|y|keep( them| these| it)?|use (them|these|it))$/i,
 };
 
 function holds(condition: Condition | undefined, answers: Record<string, unknown>): boolean {
@@ -164,7 +167,22 @@ export class FormEngine {
       return { status: 'continue', state, replies: await this.afterAnswer(spec, state) };
     }
 
-    const checked = await this.check(spec, question, said);
+    let typed = said;
+    if (question.entities && controls.keep.test(said)) {
+      const found = suggestEntities(question.entities, question.field, state.answers);
+      if (found.length === 0) {
+        return {
+          status: 'continue',
+          state,
+          replies: [
+            text(this.messages.entities.nothingToUse, 'warning'),
+            await this.ask(spec, state, question),
+          ],
+        };
+      }
+      typed = found.join('; ');
+    }
+    const checked = await this.check(spec, question, typed);
     if (!checked.ok) {
       return {
         status: 'continue',
@@ -265,7 +283,12 @@ export class FormEngine {
     input: string,
   ): Promise<{ ok: true; value: unknown } | { ok: false; reason: string }> {
     const options = await this.options(spec, question);
-    const parsed = parseAnswer(question.type, input, options, this.now());
+    let parsed = parseAnswer(question.type, input, options, this.now());
+    if (!parsed.ok) return parsed;
+    // A bare "yes" keeps what was offered (see handle); with nothing offered, as in a modal, it says nothing.
+    if (question.entities && controls.keep.test(input))
+      return { ok: false, reason: this.messages.entities.nothingToUse };
+    if (question.entities) parsed = parseEntityAnswer(question.entities, input);
     if (!parsed.ok) return parsed;
     const fieldSchema = schemaAt(spec.schema, question.field);
     if (!fieldSchema) throw new Error(`${spec.form.id}: no field ${question.field} in the record`);
@@ -370,12 +393,16 @@ export class FormEngine {
     const visible = visibleQuestions(spec.form, state.answers);
     const index = visible.findIndex((q) => q.field === question.field);
     const vars = spec.hooks?.vars?.(state.answers) ?? {};
+    const found = question.entities ? suggestEntities(question.entities, question.field, state.answers) : [];
+    const offered = found.length
+      ? fill(this.messages.entities.suggested, { found: found.join('; ') })
+      : undefined;
     return {
       kind: 'question',
       formId: spec.form.id,
       field: question.field,
       text: fill(question.ask, vars),
-      help: question.help,
+      help: [question.help, offered].filter(Boolean).join('\n') || undefined,
       example: question.example,
       input: question.type,
       options: await this.options(spec, question),
@@ -410,6 +437,7 @@ export class FormEngine {
       return this.messages.noValue;
     }
     const label = (v: unknown) => question.options?.find((o) => o.value === v)?.label ?? String(v);
+    if (question.entities) return formatEntityAnswer(question.entities, value);
     switch (question.type) {
       case 'yesno':
         return value ? this.messages.yes : this.messages.no;

@@ -79,6 +79,8 @@ export const MessagesSchema = z.object({
     keptHere: Line,
     notUnderstood: Line,
   }),
+  /** Structured answers about people, vehicles, phones, online names and places (issue 19). */
+  entities: z.object({ suggested: Line, nothingToUse: Line }),
 });
 export type Messages = z.infer<typeof MessagesSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { entityAnswerFields } from './entity-answers';
 import { notIndependent } from './independence';
 
 /**
@@ -96,6 +97,8 @@ const IntelligenceFields = z.object({
   vehicles: LongText.optional(),
   /** Phone numbers, apps, usernames and platforms. */
   phonesAndOnline: LongText.optional(),
+  /** The same, as structured lists (issue 19): what the intelligence picture matches on. */
+  ...entityAnswerFields,
   /** 3x5x2, as the submitter sees it; the police researcher makes the final grading. */
   sourceEvaluation: oneOf(['1', '2', '3', 'dont-know']),
   intelligenceAssessment: oneOf(['A', 'B', 'C', 'D', 'E', 'dont-know']),

@@ -5,7 +5,11 @@
  * the rule asks for, and every value found is normalised one way.
  */
 
-export type EntityKind = 'vehicle' | 'phone' | 'handle' | 'postcode' | 'person';
+/**
+ * `place` is a named place as typed in a report's "where" answer: kept for the Places page and
+ * the problem profile, and never linked on (two reports naming "the park" are not a link).
+ */
+export type EntityKind = 'vehicle' | 'phone' | 'handle' | 'postcode' | 'person' | 'place';
 
 export interface Extracted {
   kind: EntityKind;
@@ -140,6 +144,16 @@ export function extractTimes(text: string): string[] {
 const introduced =
   /\b(?:called|known as|nicknamed|goes by|calls himself|calls herself|named|aka)\s+['"‘“]?([A-Z][a-z'-]{1,20}(?: [A-Z][a-z'-]{1,20})?)/g;
 
+/** The names introduced as such, as the reporter wrote them: offered back as suggestions. */
+export function extractNamesAsWritten(text: string): string[] {
+  return unique([...text.matchAll(introduced)].map((m) => m[1]!.replace(/'s$/, '')));
+}
+
+/** The platform a piece of text names, if any ("on snap" → Snapchat). */
+export function platformOf(text: string): string | undefined {
+  return platforms.find(([pattern]) => pattern.test(text))?.[1];
+}
+
 export function extractNicknames(text: string): string[] {
   const found: string[] = [];
   for (const match of text.matchAll(introduced)) {
@@ -177,6 +191,12 @@ export function extractEntities(text: string): Extracted[] {
     ...extractPostcodes(clipped).map((value) => ({ kind: 'postcode' as const, value })),
     ...extractNicknames(clipped).map((value) => ({ kind: 'person' as const, value })),
   ];
+}
+
+/** A place as typed, tidied: one space between words, at most 120 characters; null when empty. */
+export function normalisePlace(raw: string): string | null {
+  const tidy = raw.replace(/\s+/g, ' ').trim().slice(0, 120);
+  return tidy.length >= 2 ? tidy : null;
 }
 
 function unique(values: string[]): string[] {

@@ -29,6 +29,9 @@ export function indexTerms(kind: EntityKind, value: string): IndexTerms {
       return same(`pc:${value.replace(/\s+/g, '')}`);
     case 'person':
       return same(`nick:${value}`);
+    case 'place':
+      // Counted for the Places page, never sought: a place alone does not make a link.
+      return { stored: [`place:${value.toLowerCase()}`], sought: [] };
   }
 }
 

@@ -234,6 +234,10 @@ describe.skipIf(!existsSync(executablePath))('the dashboard in a browser', () =>
       '/dashboard/figures?month=2026-10',
       '/dashboard/pack?month=2026-10',
       '/dashboard/figures?month=2027-01', // a month not begun: the plain "can't be shown" page
+      '/dashboard/places?from=2026-09-01&to=2026-11-30',
+      '/dashboard/networks',
+      `/dashboard/networks/${alpha}`,
+      '/dashboard/profile?quarter=2026-Q4',
     ];
     const signedOut = [
       '/dashboard',

@@ -3,7 +3,17 @@ import { roleNames } from '../../../src/domain/policy';
 import { type Html, html } from '../html';
 import type { Viewer } from '../session';
 
-export type NavKey = 'due' | 'list' | 'missing' | 'repeat' | 'figures' | 'alerts' | 'links';
+export type NavKey =
+  | 'due'
+  | 'list'
+  | 'missing'
+  | 'repeat'
+  | 'figures'
+  | 'alerts'
+  | 'links'
+  | 'places'
+  | 'networks'
+  | 'profile';
 
 const nav: [NavKey, string, string][] = [
   ['due', '/dashboard', 'Interviews due'],
@@ -13,6 +23,9 @@ const nav: [NavKey, string, string][] = [
   ['figures', '/dashboard/figures', 'Monthly figures'],
   ['alerts', '/dashboard/alerts', 'Alerts'],
   ['links', '/dashboard/links', 'Links'],
+  ['places', '/dashboard/places', 'Places'],
+  ['networks', '/dashboard/networks', 'Networks'],
+  ['profile', '/dashboard/profile', 'Problem profile'],
 ];
 
 export const ASSETS = '/dashboard/assets';

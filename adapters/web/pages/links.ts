@@ -3,12 +3,13 @@ import { count, html, table } from '../html';
 import type { Viewer } from '../session';
 import { capital, page, when } from './layout';
 
-const kindName: Record<string, string> = {
+export const kindName: Record<string, string> = {
   vehicle: 'Vehicle',
   phone: 'Phone',
   handle: 'Online name',
   postcode: 'Postcode',
   person: 'Name or nickname',
+  place: 'Place',
 };
 
 /**
@@ -64,6 +65,11 @@ ${table(
     },
     { head: 'Type', cell: (r) => capital(r.type) },
     { head: 'Child', cell: (r) => html`<a href="/dashboard/child/${r.childId}">${r.initials}</a>` },
+    {
+      head: 'Network',
+      cell: (r) =>
+        html`<a href="/dashboard/networks/${r.childId}">Network<span class="visually-hidden"> of ${r.initials}</span></a>`,
+    },
     { head: 'Agency', cell: (r) => r.agency ?? 'Not recorded' },
   ],
   link.reports,

@@ -77,3 +77,6 @@ CREATE INDEX "MetLevelChange_changedAt_idx" ON "MetLevelChange"("changedAt");
 -- CreateIndex
 CREATE INDEX "OutboxMessage_destination_deliveredAt_idx" ON "OutboxMessage"("destination", "deliveredAt");
 
+-- CreateIndex
+CREATE INDEX "LinkMention_kind_createdAt_idx" ON "LinkMention"("kind", "createdAt");
+
