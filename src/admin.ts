@@ -276,7 +276,10 @@ const commands: Record<string, Record<string, Command>> = {
       summary: 'Deliveries that failed for good.',
       options: {},
       async run(_options, context) {
-        printList(context, await (await adminService(context)).deadLetters(operator));
+        const { db, provider } = await context.database();
+        // The data key opens each delivery's last error.
+        const service = new AdminService(db, provider, systemClock, { cipher: context.cipher(), routes: {} });
+        printList(context, await service.deadLetters(operator));
       },
     },
     retry: {

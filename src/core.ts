@@ -91,7 +91,7 @@ export function createCore({
     days: config.REPEAT_MISSING_DAYS,
   });
   const catalogue = new FormCatalogue(prompts, submissions);
-  const interviews = new InterviewService(db, provider, clock);
+  const interviews = new InterviewService(db, provider, clock, cipher);
   const admin = new AdminService(db, provider, clock, { cipher, routes });
   const repeat = { threshold: config.REPEAT_MISSING_THRESHOLD, days: config.REPEAT_MISSING_DAYS };
   const figures = new FiguresService(db, clock, repeat, { provider, cacheSeconds: 60 });
@@ -108,6 +108,7 @@ export function createCore({
       ]),
     },
     admins: config.METBOT_ADMINS,
+    cipher,
   });
   const chat = new ChatService({
     engine,

@@ -1,6 +1,7 @@
 import type { Clock } from '../domain/clock';
 import { maySeeRecord } from '../domain/policy';
 import type { Db, Provider } from '../store/database';
+import type { FieldCipher } from '../store/field-crypto';
 import { type Actor, auditAs } from './actor';
 import { authorise, NotPossibleError } from './refusal';
 
@@ -10,6 +11,7 @@ export class InterviewService {
     private readonly db: Db,
     private readonly provider: Provider,
     private readonly clock: Clock,
+    private readonly cipher: FieldCipher,
   ) {}
 
   /**
@@ -35,7 +37,15 @@ export class InterviewService {
     await this.db.$transaction(async (tx) => {
       await tx.missingEpisode.update({
         where: { id: episode.id },
-        data: { interviewerId: interviewer.userId, interviewerName: interviewer.name },
+        data: {
+          interviewerId: interviewer.userId,
+          interviewerName: this.cipher.seal(
+            'MissingEpisode',
+            'interviewerName',
+            episode.id,
+            interviewer.name,
+          ),
+        },
       });
       await tx.alert.updateMany({
         where: { recordId: record.id, rule: { startsWith: 'interview-' }, acknowledgedAt: null },

@@ -1,6 +1,7 @@
 import type { Clock } from '../domain/clock';
 import type { Db, Provider } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
+import { openSealed } from '../store/sealed-columns';
 import { type Actor, auditAs } from './actor';
 import { authorise, NotPossibleError } from './refusal';
 
@@ -128,9 +129,11 @@ export class SubjectAccessService {
         child: {
           id: person.id,
           initials: person.initials,
-          name: this.cipher.decrypt(person.nameEnc),
-          dateOfBirth: person.dateOfBirthEnc ? this.cipher.decrypt(person.dateOfBirthEnc) : null,
-          details: person.detailsEnc ? this.cipher.decryptJson(person.detailsEnc) : null,
+          name: this.cipher.open('Person', 'nameEnc', person.id, person.nameEnc),
+          dateOfBirth: this.cipher.openOptional('Person', 'dateOfBirthEnc', person.id, person.dateOfBirthEnc),
+          details: person.detailsEnc
+            ? this.cipher.openJson('Person', 'detailsEnc', person.id, person.detailsEnc)
+            : null,
           yearOfBirth: person.yearOfBirth,
           gender: person.gender,
           ethnicity: person.ethnicity,
@@ -144,11 +147,20 @@ export class SubjectAccessService {
           sentAt: record.createdAt.toISOString(),
           sentBy: senders.get(record.submittedById) ?? 'unknown',
           surface: record.surface,
-          answers: this.cipher.decryptJson(record.dataEnc),
+          answers: this.cipher.openJson('Record', 'dataEnc', record.id, record.dataEnc),
         })),
-        missingEpisodes: episodes.map(({ childId: _child, ...episode }) => episode),
-        riskChecks: riskChecks.map(({ childId: _child, ...check }) => check),
-        metList: entry ? { entry: metEntry, history } : null,
+        missingEpisodes: episodes.map(({ childId: _child, ...episode }) =>
+          openSealed(this.cipher, 'MissingEpisode', episode),
+        ),
+        riskChecks: riskChecks.map(({ childId: _child, ...check }) =>
+          openSealed(this.cipher, 'RiskCheck', check),
+        ),
+        metList: entry
+          ? {
+              entry: openSealed(this.cipher, 'MetListEntry', metEntry as typeof metEntry & { id: string }),
+              history: history.map((change) => openSealed(this.cipher, 'MetLevelChange', change)),
+            }
+          : null,
         alerts,
         audit: audit.map((event) => ({
           at: event.at.toISOString(),

@@ -93,14 +93,21 @@ export class SubmissionService {
         ? answers.missingFrom.slice(5)
         : undefined;
       const child = await this.child(tx, actor, { ...answers.child, accommodation }, now);
+      const episodeId = randomUUID();
       await tx.missingEpisode.create({
         data: {
+          id: episodeId,
           childId: child.id,
           missingRecordId: id,
           missingFrom: answers.missingFrom,
           lastSeenAt: new Date(answers.lastSeen.at),
           reportedAt: now,
-          policeReference: answers.policeReference ?? null,
+          policeReference: this.cipher.sealOptional(
+            'MissingEpisode',
+            'policeReference',
+            episodeId,
+            answers.policeReference,
+          ),
         },
       });
       const onList = await tx.metListEntry.findUnique({ where: { childId: child.id } });
@@ -141,7 +148,12 @@ export class SubmissionService {
           returnedAt,
           safeAndWellAt: answers.safeAndWellCheck === 'yes' ? now : null,
           interviewDueAt,
-          interviewerName: answers.interviewer?.name ?? null,
+          interviewerName: this.cipher.sealOptional(
+            'MissingEpisode',
+            'interviewerName',
+            episode.id,
+            answers.interviewer?.name,
+          ),
         },
       });
       // DfE 2014: the interview is offered within 72 hours; remind at 48 hours and at the due time.
@@ -180,15 +192,19 @@ export class SubmissionService {
         const child = answers.child?.name
           ? await this.child(tx, actor, { name: answers.child.name, ageYears: answers.child.ageYears }, now)
           : null;
+        const riskCheckId = randomUUID();
         await tx.riskCheck.create({
           data: {
+            id: riskCheckId,
             recordId: id,
             check,
             childId: child?.id ?? null,
             level: risk.suggestedLevel,
             score: risk.score,
             chosenLevel,
-            chosenReason: chosenLevel ? (answers.ownReason ?? null) : null,
+            chosenReason: chosenLevel
+              ? this.cipher.sealOptional('RiskCheck', 'chosenReason', riskCheckId, answers.ownReason)
+              : null,
             submittedById: actor.id,
           },
         });
@@ -356,7 +372,7 @@ export class SubmissionService {
           agencyId: actor.agencyId,
           surface: actor.surface,
           immediateDanger,
-          dataEnc: this.cipher.encryptJson(envelope),
+          dataEnc: this.cipher.sealJson('Record', 'dataEnc', id, envelope),
           createdAt: now,
         },
       });
