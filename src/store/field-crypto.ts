@@ -48,6 +48,11 @@ export class FieldCipher {
     return this.current.id;
   }
 
+  /** The ids of the retired keys, still used to open what they sealed. */
+  get retiredKeyIds(): string[] {
+    return [...this.keys.keys()].filter((id) => id !== this.current.id);
+  }
+
   /** A key for another feature's own purpose (a blind index, a signature), derived from the current data key. */
   purposeKey(purpose: string): Buffer {
     if (purpose === ENCRYPTION || purpose === LOOKUP) throw new Error(`${purpose} is the cipher's own key`);
