@@ -132,7 +132,7 @@ async function outboxWorker(provider: Provider) {
     // transaction as save() does (the record, then its deliveries), so that set-up stays quick.
     const first = await core.submissions.submitIntelligence(actor, intelligenceAnswers());
     const row = await database.db.record.findUniqueOrThrow({ where: { id: first.recordId } });
-    const sample = cipher.decryptJson<RecordEnvelope>(row.dataEnc);
+    const sample = cipher.openJson<RecordEnvelope>('Record', 'dataEnc', row.id, row.dataEnc);
     const copies = Array.from({ length: N - 1 }, (_, i) => ({
       ...sample,
       id: randomUUID(),
@@ -147,7 +147,7 @@ async function outboxWorker(provider: Provider) {
               ...rest,
               id: envelope.id,
               reference: envelope.reference,
-              dataEnc: cipher.encryptJson(envelope),
+              dataEnc: cipher.sealJson('Record', 'dataEnc', envelope.id, envelope),
             },
           });
           await enqueueRecordDeliveries(

@@ -15,6 +15,7 @@ import {
   restoreSqlite,
 } from './ops/backup';
 import { copyToPostgres } from './ops/copy-to-postgres';
+import { keyStatus, rotateKeys } from './ops/key-rotation';
 import { deliveryRoutesFrom } from './outbox/settings';
 import { destinations } from './outbox/transport';
 import type { Actor } from './services/actor';
@@ -276,7 +277,10 @@ const commands: Record<string, Record<string, Command>> = {
       summary: 'Deliveries that failed for good.',
       options: {},
       async run(_options, context) {
-        printList(context, await (await adminService(context)).deadLetters(operator));
+        const { db, provider } = await context.database();
+        // The data key opens each delivery's last error.
+        const service = new AdminService(db, provider, systemClock, { cipher: context.cipher(), routes: {} });
+        printList(context, await service.deadLetters(operator));
       },
     },
     retry: {
@@ -303,6 +307,65 @@ const commands: Record<string, Record<string, Command>> = {
           `Sign-in link for ${link.displayName}, works once until ${formatLondon(link.expiresAt)}:`,
         );
         context.out(`  ${link.url}`);
+      },
+    },
+  },
+  keys: {
+    rotate: {
+      usage: 'keys rotate [--batch <rows>]',
+      summary: 'Seal every value under DATA_KEY (retired keys in DATA_KEYS_RETIRED); safe to run again.',
+      options: { batch: { type: 'string' } },
+      async run({ batch }, context) {
+        const size = batch === undefined ? 200 : Number(batch);
+        if (!Number.isInteger(size) || size < 1 || size > 10_000) {
+          throw new NotPossibleError('Give --batch as a whole number of rows from 1 to 10000.');
+        }
+        const cipher = context.cipher();
+        const { db, provider } = await context.database();
+        const retired = cipher.retiredKeyIds;
+        context.out(
+          `Sealing everything under key ${cipher.keyId}${retired.length ? ` (opening with retired keys ${retired.join(', ')})` : ''}.`,
+        );
+        const done = await rotateKeys(db, provider, cipher, {
+          now: () => systemClock.now(),
+          who: { actorId: operator.id, actor: byAdmin.name, surface: byAdmin.surface },
+          batch: size,
+          progress: (table) =>
+            context.out(`  ${table.table}: ${table.resealed} of ${table.rows} rows sealed again`),
+        });
+        const unreadable = done.flatMap((table) => table.unreadable.map((id) => `${table.table} ${id}`));
+        if (unreadable.length) {
+          throw new NotPossibleError(
+            `These rows did not open with the keys given, and were left as they are: ${unreadable.join(', ')}. ` +
+              'Give the key that sealed them in DATA_KEYS_RETIRED and run keys rotate again, or restore them from a backup.',
+          );
+        }
+        context.out(
+          'Done. Check with `npm run admin -- keys status`, then remove the retired keys from DATA_KEYS_RETIRED.',
+        );
+      },
+    },
+    status: {
+      usage: 'keys status',
+      summary: 'How many sealed values each key and form holds; whether a retired key is still needed.',
+      options: {},
+      async run(_options, context) {
+        const cipher = context.cipher();
+        const { db } = await context.database();
+        const counts = await keyStatus(db);
+        const retired = cipher.retiredKeyIds;
+        context.out(
+          `Current key: ${cipher.keyId}. Retired keys: ${retired.length ? retired.join(', ') : 'none'}.`,
+        );
+        for (const c of counts)
+          context.out(`  ${`${c.table}.${c.column}`.padEnd(32)} ${c.form.padEnd(12)} ${c.count}`);
+        const current = `v2 ${cipher.keyId}`;
+        const left = counts.filter((c) => c.form !== current).reduce((sum, c) => sum + c.count, 0);
+        context.out(
+          left === 0
+            ? 'Everything is sealed under the current key: no retired key is needed.'
+            : `${left} values are not yet sealed under the current key: run npm run admin -- keys rotate.`,
+        );
       },
     },
   },

@@ -114,6 +114,7 @@ export function createCore({
       ]),
     },
     admins: config.METBOT_ADMINS,
+    cipher,
   });
   const chat = new ChatService({
     engine,

@@ -69,6 +69,8 @@ const refusals: Record<string, string> = {
   'entity.parse.failed': 'malformed',
   'encoding.unsupported': 'unsupported-encoding',
   'charset.unsupported': 'unsupported-encoding',
+  // A sealed value moved to another row or column (src/store/field-crypto.ts).
+  'sealed.mismatch': 'conflict',
 };
 
 /**

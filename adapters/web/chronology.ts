@@ -92,6 +92,12 @@ export async function readChronology(
   }
   for (const e of episodes) {
     const reference = references.get(e.missingRecordId) ?? null;
+    const interviewer = deps.cipher.openOptional(
+      'MissingEpisode',
+      'interviewerName',
+      e.id,
+      e.interviewerName,
+    );
     event(e.lastSeenAt, 'Went missing', `From ${e.missingFrom.replace(/-/g, ' ')}`, reference);
     if (e.returnedAt) {
       const due = e.interviewDueAt ? `; interview due by ${formatLondon(e.interviewDueAt)}` : '';
@@ -106,7 +112,7 @@ export async function readChronology(
       event(
         e.interviewOfferedAt,
         'Return interview offered',
-        e.interviewerName ? `By ${e.interviewerName}` : '',
+        interviewer ? `By ${interviewer}` : '',
         reference,
       );
     }
@@ -114,7 +120,7 @@ export async function readChronology(
       event(
         e.interviewCompletedAt,
         'Return interview done',
-        e.interviewerName ? `By ${e.interviewerName}` : '',
+        interviewer ? `By ${interviewer}` : '',
         reference,
       );
     } else if (e.interviewOutcome === 'declined' || e.interviewOutcome === 'not-offered') {
@@ -157,8 +163,8 @@ export async function readChronology(
     child: {
       id: person.id,
       initials: person.initials,
-      name: deps.cipher.decrypt(person.nameEnc),
-      dateOfBirth: person.dateOfBirthEnc ? deps.cipher.decrypt(person.dateOfBirthEnc) : null,
+      name: deps.cipher.open('Person', 'nameEnc', person.id, person.nameEnc),
+      dateOfBirth: deps.cipher.openOptional('Person', 'dateOfBirthEnc', person.id, person.dateOfBirthEnc),
       yearOfBirth: person.yearOfBirth,
       gender: person.gender,
       ethnicity: person.ethnicity,
@@ -170,14 +176,19 @@ export async function readChronology(
           status: entry.status,
           level: entry.level,
           reviewDate: entry.reviewDate?.toISOString() ?? null,
-          leadProfessional: entry.leadProfessional,
+          leadProfessional: deps.cipher.openOptional(
+            'MetListEntry',
+            'leadProfessional',
+            entry.id,
+            entry.leadProfessional,
+          ),
           history: entry.history.map((change) => ({
             at: change.changedAt.toISOString(),
             from: change.fromLevel,
             to: change.toLevel,
             fromStatus: change.fromStatus,
             toStatus: change.toStatus,
-            reason: change.reason,
+            reason: deps.cipher.open('MetLevelChange', 'reason', change.id, change.reason),
           })),
         }
       : null,

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Clock } from '../../src/domain/clock';
+import { SealedValueError } from '../../src/domain/sealed-value-error';
 import type { LinkService } from '../../src/links/links.service';
 import type { PictureService } from '../../src/links/picture.service';
 import type { Logger } from '../../src/logger';
@@ -107,6 +108,16 @@ export function htmlRoute(
           .type('html')
           .send(refusedPage(viewer, error.what, error.roles));
       if (error instanceof NotFoundError) return void res.status(404).type('html').send(notFoundPage(viewer));
+      if (error instanceof SealedValueError) {
+        ctx.log.error(
+          { err: error, path: req.path },
+          'dashboard: a sealed value did not open where it was found',
+        );
+        return void res
+          .status(409)
+          .type('html')
+          .send(messagePage('That can’t be shown', [sealedMessage], viewer));
+      }
       if (error instanceof BadRequestError) {
         return void res
           .status(400)
@@ -149,6 +160,13 @@ export function jsonRoute(ctx: WebContext, answer: (viewer: Viewer, req: Request
       }
       if (error instanceof NotFoundError)
         return void res.status(404).json({ error: 'not-found', message: error.message });
+      if (error instanceof SealedValueError) {
+        ctx.log.error(
+          { err: error, path: req.path },
+          'dashboard API: a sealed value did not open where it was found',
+        );
+        return void res.status(409).json({ error: 'conflict', message: sealedMessage });
+      }
       if (error instanceof BadRequestError)
         return void res.status(400).json({ error: 'bad-request', message: error.message });
       ctx.log.error({ err: error, path: req.path }, 'dashboard API failed');
@@ -156,6 +174,10 @@ export function jsonRoute(ctx: WebContext, answer: (viewer: Viewer, req: Request
     }
   };
 }
+
+/** What a viewer is told when a sealed value does not open where it was found. */
+const sealedMessage =
+  'Part of this record cannot be read safely, so it is not shown. Please tell your admin; the details are in the server’s log.';
 
 export function errorPage(viewer?: Viewer): string {
   return messagePage(

@@ -146,7 +146,12 @@ export class DashboardQueries {
         // The 72 hours is the deadline to offer it: once offered, it is not overdue.
         overdue: left.overdue && !row.offeredAt,
         timeLeft: left.text,
-        interviewer: (row.interviewer as string | null) ?? null,
+        interviewer: this.cipher.openOptional(
+          'MissingEpisode',
+          'interviewerName',
+          String(row.id),
+          row.interviewer as string | null,
+        ),
         offeredAt: isoOrNull(row.offeredAt),
       };
     });
@@ -220,7 +225,12 @@ export class DashboardQueries {
         level: (row.level as string | null) ?? null,
         reviewDate,
         reviewOverdue: reviewDate !== null && new Date(reviewDate) < now,
-        leadProfessional: (row.leadProfessional as string | null) ?? null,
+        leadProfessional: this.cipher.openOptional(
+          'MetListEntry',
+          'leadProfessional',
+          String(row.id),
+          row.leadProfessional as string | null,
+        ),
         agency: (row.agency as string | null) ?? null,
         lastChange: change
           ? {
@@ -228,7 +238,7 @@ export class DashboardQueries {
               from: change.fromLevel,
               to: change.toLevel,
               toStatus: change.toStatus,
-              reason: change.reason,
+              reason: this.cipher.open('MetLevelChange', 'reason', change.id, change.reason),
             }
           : null,
       };
@@ -271,7 +281,12 @@ export class DashboardQueries {
         missingFrom: String(row.missingFrom),
         lastSeenAt: lastSeenAt.toISOString(),
         missingFor: timeLeft(lastSeenAt, now).text.replace(' overdue', ''),
-        policeReference: (row.policeReference as string | null) ?? null,
+        policeReference: this.cipher.openOptional(
+          'MissingEpisode',
+          'policeReference',
+          String(row.id),
+          row.policeReference as string | null,
+        ),
       };
     });
     await this.auditView(actor, 'missing now', page, items.length);

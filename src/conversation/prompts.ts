@@ -62,6 +62,8 @@ export const MessagesSchema = z.object({
     dutyTold: Line,
     dutyNotReachable: Line,
   }),
+  /** A sealed value that does not open where it was found (src/store/field-crypto.ts). */
+  sealedMismatch: Line,
   /** Where a saved record went: said on every surface, so that "sent" is said only when it is true. */
   sentTo: z.object({ police: Line, coordinator: Line, caseFile: Line, keptOnly: Line }),
   lists: z.record(z.string(), Line),

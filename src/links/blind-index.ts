@@ -1,7 +1,8 @@
-import { createHmac, hkdfSync } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { FieldCipher } from '../store/field-crypto';
 
-const INFO = 'metbot blind index v1';
+/** The purpose the index key is derived for: the same key as before purpose keys existed. */
+export const BLIND_INDEX_PURPOSE = 'blind index v1';
 
 /**
  * Keyed blind indexes for the intelligence picture: an HMAC-SHA256 of an index term under a key
@@ -9,18 +10,11 @@ const INFO = 'metbot blind index v1';
  * key that encrypts, and an index leaks nothing without it. Truncated to 128 bits.
  */
 export class BlindIndex {
-  private readonly key: Buffer;
+  constructor(private readonly key: Buffer) {}
 
-  constructor(dataKey: Buffer) {
-    this.key = Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), INFO, 32));
-  }
-
-  /**
-   * From the cipher's current data key. FieldCipher does not yet expose purpose keys (they are
-   * being added there); until then the current key is read here, in this one place.
-   */
+  /** Under the cipher's current data key; `keys rotate` rebuilds the stored terms after a rotation. */
   static fromCipher(cipher: FieldCipher): BlindIndex {
-    return new BlindIndex((cipher as unknown as { current: { key: Buffer } }).current.key);
+    return new BlindIndex(cipher.purposeKey(BLIND_INDEX_PURPOSE));
   }
 
   term(term: string): string {

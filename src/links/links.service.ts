@@ -84,7 +84,7 @@ export class LinkService {
       if (stored.length === 0) continue;
       const id = randomUUID();
       const { kind, ...value } = entity;
-      mentions.push({ id, kind, valueEnc: this.cipher.encryptJson(value) });
+      mentions.push({ id, kind, valueEnc: this.cipher.sealJson('LinkMention', 'valueEnc', id, value) });
       for (const term of stored) terms.push({ term: this.index.term(term), mentionId: id });
       for (const term of seek) sought.set(this.index.term(term), kind);
     }
@@ -322,14 +322,19 @@ export class LinkService {
    * and a whole one it fits) grouped together, kept when they span two or more children.
    */
   private joining(
-    mentions: { recordId: string; childId: string | null; kind: string; valueEnc: string }[],
+    mentions: { id: string; recordId: string; childId: string | null; kind: string; valueEnc: string }[],
     reports: LinkedReport[],
   ): LinkEntity[] {
     const inLink = new Map(reports.map((r) => [r.recordId, r]));
     const decoded = mentions
       .filter((m) => inLink.has(m.recordId))
       .map((m) => {
-        const { value, platform } = this.cipher.decryptJson<{ value: string; platform?: string }>(m.valueEnc);
+        const { value, platform } = this.cipher.openJson<{ value: string; platform?: string }>(
+          'LinkMention',
+          'valueEnc',
+          m.id,
+          m.valueEnc,
+        );
         return {
           ...m,
           kind: m.kind as EntityKind,

@@ -49,7 +49,7 @@ export class DeliveryService {
       }),
     );
     return {
-      record: this.cipher.decryptJson<RecordEnvelope>(row.dataEnc),
+      record: this.cipher.openJson<RecordEnvelope>('Record', 'dataEnc', row.id, row.dataEnc),
       delivery: {
         state: deliveryState(messages),
         destinations: messages.map((m) => ({ ...m, deliveredAt: m.deliveredAt?.toISOString() ?? null })),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { RecordType } from '../domain/references';
 import type { Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
@@ -32,11 +33,13 @@ export async function enqueueMessage(
     select: { id: true },
   });
   if (existing) return false;
+  const id = randomUUID();
   await tx.outboxMessage.create({
     data: {
+      id,
       ...key,
       recordId: message.recordId,
-      payloadEnc: cipher.encryptJson(message.payload),
+      payloadEnc: cipher.sealJson('OutboxMessage', 'payloadEnc', id, message.payload),
       nextAttemptAt: message.at,
       createdAt: message.at,
     },
@@ -57,16 +60,21 @@ export async function enqueueRecordDeliveries(
 ): Promise<void> {
   const targets = routes[envelope.type] ?? [];
   if (targets.length === 0) return;
-  const payloadEnc = cipher.encryptJson(envelope);
   // A new record has a new UUID, so nothing can clash: one insert for all destinations.
   await tx.outboxMessage.createMany({
     data: targets.map((destination) => ({
+      ...sealedPayload(cipher, envelope),
       destination,
       recordId: envelope.id,
       idempotencyKey: envelope.id,
-      payloadEnc,
       nextAttemptAt: at,
       createdAt: at,
     })),
   });
+}
+
+/** A new message's id and its payload sealed to it. */
+export function sealedPayload(cipher: FieldCipher, payload: unknown): { id: string; payloadEnc: string } {
+  const id = randomUUID();
+  return { id, payloadEnc: cipher.sealJson('OutboxMessage', 'payloadEnc', id, payload) };
 }

@@ -1,5 +1,6 @@
 import type { Db, Provider } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
+import { sealedPayload } from './enqueue';
 import { destinations, isGatewayDestination } from './transport';
 
 type Row = Awaited<ReturnType<Db['outboxMessage']['findFirstOrThrow']>>;
@@ -158,7 +159,12 @@ export class OutboxRepository {
     return this.db.$transaction(async (tx) => {
       const { count } = await tx.outboxMessage.updateMany({
         where: { id: message.id, leaseOwner: owner, status: 'pending' },
-        data: { status: 'dead', lastError: error, leaseOwner: null, leaseUntil: null },
+        data: {
+          status: 'dead',
+          lastError: this.sealError(message.id, error),
+          leaseOwner: null,
+          leaseUntil: null,
+        },
       });
       // A dead message may be retried by an admin and die again: one receipt per death is enough.
       const [receipt] = count === 1 ? this.receipt(message, 'dead', `${message.id}:dead`, now, error) : [];
@@ -181,7 +187,12 @@ export class OutboxRepository {
   async retryLater(message: OutboxRow, owner: string, nextAttemptAt: Date, error: string): Promise<boolean> {
     const { count } = await this.db.outboxMessage.updateMany({
       where: { id: message.id, leaseOwner: owner, status: 'pending' },
-      data: { nextAttemptAt, lastError: error, leaseOwner: null, leaseUntil: null },
+      data: {
+        nextAttemptAt,
+        lastError: this.sealError(message.id, error),
+        leaseOwner: null,
+        leaseUntil: null,
+      },
     });
     return count === 1;
   }
@@ -197,6 +208,11 @@ export class OutboxRepository {
   }
 
   /** The receipt row for a gateway message's end state; none for other destinations. */
+  /** A gateway's error can quote what was sent: it is sealed like the payload. */
+  private sealError(id: string, error: string): string {
+    return this.cipher.seal('OutboxMessage', 'lastError', id, error);
+  }
+
   private receipt(
     message: OutboxRow,
     state: DeliveryReceipt['state'],
@@ -218,7 +234,7 @@ export class OutboxRepository {
         destination: destinations.receipt,
         recordId: message.recordId,
         idempotencyKey,
-        payloadEnc: this.cipher.encryptJson(payload),
+        ...sealedPayload(this.cipher, payload),
         nextAttemptAt: at,
         createdAt: at,
       },

@@ -217,7 +217,7 @@ export class OutboxWorker {
         recordId: message.recordId,
         idempotencyKey: message.idempotencyKey,
         attempt: message.attempts,
-        payload: cipher.decryptJson(message.payloadEnc),
+        payload: cipher.openJson('OutboxMessage', 'payloadEnc', message.id, message.payloadEnc),
       });
     } catch (error) {
       result = { ok: false, retry: true, error: describe(error) };

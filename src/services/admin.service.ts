@@ -216,9 +216,17 @@ export class AdminService {
       fields: [
         { label: 'To', value: message.destination },
         { label: 'Tries', value: String(message.attempts) },
-        { label: 'Last error', value: message.lastError ?? 'none recorded' },
+        { label: 'Last error', value: this.lastErrorOf(message) },
       ],
     }));
+  }
+
+  /** Sealed in the row (it can quote what was sent); opened only where the data key is at hand. */
+  private lastErrorOf(message: { id: string; lastError: string | null }): string {
+    if (message.lastError === null) return 'none recorded';
+    const cipher = this.notices?.cipher;
+    if (!cipher) return 'kept encrypted';
+    return cipher.open('OutboxMessage', 'lastError', message.id, message.lastError);
   }
 
   /** Puts a dead letter back on the queue; `id` may be the first characters shown in the list. */

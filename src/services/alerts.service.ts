@@ -324,7 +324,9 @@ export class AlertService {
     }
     return {
       view: this.toView(alert, this.clock.now()),
-      record: record ? this.cipher.decryptJson<Record<string, unknown>>(record.dataEnc) : null,
+      record: record
+        ? this.cipher.openJson<Record<string, unknown>>('Record', 'dataEnc', record.id, record.dataEnc)
+        : null,
     };
   }
 

@@ -6,6 +6,7 @@ import { aRole, decide } from '../domain/policy';
 import type { InterviewAnswersT, MissingAnswersT, ReturnAnswersT } from '../domain/records';
 import type { RiskCheckId } from '../domain/risk';
 import type { RiskCheckAnswers } from '../domain/risk-answers';
+import { SealedValueError } from '../domain/sealed-value-error';
 import type { LinkService } from '../links/links.service';
 import { linksCommand } from '../links/links-chat';
 import type { Logger } from '../logger';
@@ -81,6 +82,10 @@ export class ChatService {
     } catch (error) {
       if (error instanceof RefusedError) {
         return [text(refusalText(error, this.deps.messages), 'warning')];
+      }
+      if (error instanceof SealedValueError) {
+        this.deps.log.error({ err: error }, 'a sealed value did not open where it was found');
+        return [text(this.deps.messages.sealedMismatch, 'warning')];
       }
       throw error;
     }

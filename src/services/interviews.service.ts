@@ -23,7 +23,7 @@ export class InterviewService {
     private readonly db: Db,
     private readonly provider: Provider,
     private readonly clock: Clock,
-    private readonly cipher: FieldCipher | null = null,
+    private readonly cipher: FieldCipher,
   ) {}
 
   /**
@@ -44,7 +44,7 @@ export class InterviewService {
     }
     const email = 'email' in who ? who.email.toLowerCase() : null;
     const name = 'name' in who ? who.name : email!;
-    const clash = notIndependent({ name, email }, this.carerName(episode.carerNameEnc));
+    const clash = notIndependent({ name, email }, this.carerName(episode.id, episode.carerNameEnc));
     if (clash) throw new NotPossibleError(clash);
     const userId = 'userId' in who ? who.userId : null;
     const now = this.clock.now();
@@ -53,7 +53,7 @@ export class InterviewService {
         where: { id: episode.id },
         data: {
           interviewerId: userId,
-          interviewerName: name,
+          interviewerName: this.cipher.sealOptional('MissingEpisode', 'interviewerName', episode.id, name),
           interviewerEmail: email,
           interviewerHandle: 'handle' in who ? who.handle : null,
         },
@@ -120,8 +120,8 @@ export class InterviewService {
     return pointRemindersAt(tx, recordId, userId);
   }
 
-  private carerName(stored: string | null): string | null {
-    return stored && this.cipher ? this.cipher.decrypt(stored) : null;
+  private carerName(episodeId: string, stored: string | null): string | null {
+    return this.cipher.openOptional('MissingEpisode', 'carerNameEnc', episodeId, stored);
   }
 }
 

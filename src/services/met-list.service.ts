@@ -252,7 +252,7 @@ export class MetListService {
       toStatus: c.toStatus,
       fromLevel: c.fromLevel,
       toLevel: c.toLevel,
-      reason: c.reason,
+      reason: this.cipher.open('MetLevelChange', 'reason', c.id, c.reason),
     }));
   }
 
@@ -286,19 +286,24 @@ export class MetListService {
     const showName = decide(actor.role, 'view-child-details').allowed;
     const rows = entries.map(({ child, ...entry }) => ({
       initials: child.initials,
-      name: showName ? this.cipher.decrypt(child.nameEnc) : null,
+      name: showName ? this.cipher.open('Person', 'nameEnc', child.id, child.nameEnc) : null,
       status: entry.status as MetListRow['status'],
       level: entry.level,
       gender: child.gender,
       age: ageOf(
-        child.dateOfBirthEnc ? this.cipher.decrypt(child.dateOfBirthEnc) : null,
+        this.cipher.openOptional('Person', 'dateOfBirthEnc', child.id, child.dateOfBirthEnc),
         child.yearOfBirth,
         now,
       ),
       ethnicity: child.ethnicity,
       accommodation: child.accommodation,
       missingCount: missing.get(child.id) ?? 0,
-      leadProfessional: entry.leadProfessional,
+      leadProfessional: this.cipher.openOptional(
+        'MetListEntry',
+        'leadProfessional',
+        entry.id,
+        entry.leadProfessional,
+      ),
       reviewDate: entry.reviewDate,
       nominatedAt: entry.nominatedAt,
     }));
@@ -415,7 +420,23 @@ export class MetListService {
     now: Date,
   ): Promise<MetListChange> {
     const person = await tx.person.findUniqueOrThrow({ where: { id: childId } });
-    const entry = await tx.metListEntry.findUnique({ where: { childId } });
+    const stored = await tx.metListEntry.findUnique({ where: { childId } });
+    // The entry's sealed fields, opened: decisions and the record see plain text, the row never does.
+    const entry = stored && {
+      ...stored,
+      leadProfessional: this.cipher.openOptional(
+        'MetListEntry',
+        'leadProfessional',
+        stored.id,
+        stored.leadProfessional,
+      ),
+      removalReason: this.cipher.openOptional(
+        'MetListEntry',
+        'removalReason',
+        stored.id,
+        stored.removalReason,
+      ),
+    };
     const { action, reason, next } = decideChange(entry, now);
     // Every change's reason passes here: a narrative, capped as the forms' are.
     if (reason.length > LONGTEXT_MAX_CHARS) {
@@ -423,29 +444,39 @@ export class MetListService {
         `Please keep the reason to ${LONGTEXT_MAX_CHARS.toLocaleString('en-GB')} characters or fewer, and send it again.`,
       );
     }
+    const entryId = entry?.id ?? randomUUID();
+    const seal = (column: string, value: string | null | undefined) =>
+      this.cipher.sealOptional('MetListEntry', column, entryId, value);
     const data = {
       ...next,
+      ...(next.leadProfessional !== undefined && {
+        leadProfessional: seal('leadProfessional', next.leadProfessional),
+      }),
       ...(action === 'nominate' && {
         nominatedById: actor.id,
         nominatedAt: now,
         removedAt: null,
         removalReason: null,
       }),
-      ...(action === 'remove' && { removedAt: now, removalReason: reason }),
+      ...(action === 'remove' && { removedAt: now, removalReason: seal('removalReason', reason) }),
     };
     const saved = entry
       ? await tx.metListEntry.update({ where: { id: entry.id }, data })
       : await tx.metListEntry.create({
-          data: { childId, nominatedById: actor.id, nominatedAt: now, ...data },
+          data: { id: entryId, childId, nominatedById: actor.id, nominatedAt: now, ...data },
         });
+    const leadProfessional =
+      next.leadProfessional !== undefined ? next.leadProfessional : (entry?.leadProfessional ?? null);
+    const changeId = randomUUID();
     await tx.metLevelChange.create({
       data: {
+        id: changeId,
         entryId: saved.id,
         fromLevel: entry?.level ?? null,
         toLevel: saved.level,
         fromStatus: entry?.status ?? null,
         toStatus: saved.status,
-        reason,
+        reason: this.cipher.seal('MetLevelChange', 'reason', changeId, reason),
         changedById: actor.id,
         changedAt: now,
       },
@@ -462,14 +493,17 @@ export class MetListService {
       answers: {
         action,
         entryId: saved.id,
-        child: { name: this.cipher.decrypt(person.nameEnc), initials: person.initials },
+        child: {
+          name: this.cipher.open('Person', 'nameEnc', person.id, person.nameEnc),
+          initials: person.initials,
+        },
         fromStatus: entry?.status ?? null,
         toStatus: saved.status,
         fromLevel: entry?.level ?? null,
         toLevel: saved.level,
         reason,
         reviewDate: saved.reviewDate?.toISOString() ?? null,
-        leadProfessional: saved.leadProfessional,
+        leadProfessional,
       },
     };
     await tx.record.create({
@@ -482,7 +516,7 @@ export class MetListService {
         submittedById: actor.id,
         agencyId: actor.agencyId,
         surface: actor.surface,
-        dataEnc: this.cipher.encryptJson(envelope),
+        dataEnc: this.cipher.sealJson('Record', 'dataEnc', id, envelope),
         createdAt: now,
       },
     });
@@ -493,7 +527,8 @@ export class MetListService {
       entry ? 'update' : 'create',
       'met-list-entry',
       saved.id,
-      `${action}: ${reason}`,
+      // The reason is sealed in the history row; the audit names the change and its record only.
+      `${action}: ${reference}`,
       now,
     );
     await this.audit(tx, actor, 'create', 'record', id, reference, now);

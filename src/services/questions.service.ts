@@ -88,7 +88,18 @@ export class QuestionService {
           { label: 'Returned', value: formatLondon(episode.returnedAt!) },
           // A member of staff's name: shown only where nobody else reads it.
           ...(audience.private
-            ? [{ label: 'Interviewer', value: episode.interviewerName ?? 'Not assigned yet' }]
+            ? [
+                {
+                  label: 'Interviewer',
+                  value:
+                    this.cipher.openOptional(
+                      'MissingEpisode',
+                      'interviewerName',
+                      episode.id,
+                      episode.interviewerName,
+                    ) ?? 'Not assigned yet',
+                },
+              ]
             : []),
         ],
         assigned,
@@ -237,7 +248,12 @@ export class QuestionService {
     const showName = audience.private && (needToKnow || decide(actor.role, 'view-child-details').allowed);
     return {
       title: reference ? `${child.initials} · ${reference}` : child.initials,
-      fields: showName ? [{ label: 'Name', value: this.cipher.decrypt(child.nameEnc) }, ...fields] : fields,
+      fields: showName
+        ? [
+            { label: 'Name', value: this.cipher.open('Person', 'nameEnc', child.id, child.nameEnc) },
+            ...fields,
+          ]
+        : fields,
     };
   }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../domain/clock';
 import type { Db, Provider, Tx } from '../store/database';
@@ -91,12 +92,14 @@ export class SectionKRecordsService {
     const data = NrmReferralInput.parse(input);
     this.notFuture(data.referredAt);
     return this.forChild(actor, data.reference, async (tx, childId, now) => {
+      const id = randomUUID();
       const row = await tx.nrmReferral.create({
         data: {
+          id,
           childId,
           referredAt: data.referredAt,
           referredBy: data.referredBy,
-          nrmReferenceEnc: this.cipher.encryptOptional(data.nrmReference),
+          nrmReferenceEnc: this.cipher.sealOptional('NrmReferral', 'nrmReferenceEnc', id, data.nrmReference),
           recordedById: actor.id,
           createdAt: now,
           updatedAt: now,
@@ -149,13 +152,15 @@ export class SectionKRecordsService {
     const data = DisruptionInput.parse(input);
     this.notFuture(data.occurredAt);
     return this.forChild(actor, data.reference, async (tx, childId, now) => {
+      const id = randomUUID();
       const row = await tx.disruption.create({
         data: {
+          id,
           childId,
           kind: data.kind,
           occurredAt: data.occurredAt,
           perpetratorHash: data.perpetrator ? this.cipher.lookupHash(data.perpetrator) : null,
-          perpetratorEnc: this.cipher.encryptOptional(data.perpetrator),
+          perpetratorEnc: this.cipher.sealOptional('Disruption', 'perpetratorEnc', id, data.perpetrator),
           agencyId: actor.agencyId,
           recordedById: actor.id,
           createdAt: now,

@@ -1,6 +1,7 @@
 import type { Clock } from '../domain/clock';
 import type { Db, Provider } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
+import { openSealed } from '../store/sealed-columns';
 import { type Actor, auditAs } from './actor';
 import { authorise, NotPossibleError } from './refusal';
 
@@ -139,9 +140,11 @@ export class SubjectAccessService {
         child: {
           id: person.id,
           initials: person.initials,
-          name: this.cipher.decrypt(person.nameEnc),
-          dateOfBirth: person.dateOfBirthEnc ? this.cipher.decrypt(person.dateOfBirthEnc) : null,
-          details: person.detailsEnc ? this.cipher.decryptJson(person.detailsEnc) : null,
+          name: this.cipher.open('Person', 'nameEnc', person.id, person.nameEnc),
+          dateOfBirth: this.cipher.openOptional('Person', 'dateOfBirthEnc', person.id, person.dateOfBirthEnc),
+          details: person.detailsEnc
+            ? this.cipher.openJson('Person', 'detailsEnc', person.id, person.detailsEnc)
+            : null,
           yearOfBirth: person.yearOfBirth,
           gender: person.gender,
           ethnicity: person.ethnicity,
@@ -155,21 +158,35 @@ export class SubjectAccessService {
           sentAt: record.createdAt.toISOString(),
           sentBy: senders.get(record.submittedById) ?? 'unknown',
           surface: record.surface,
-          answers: this.cipher.decryptJson(record.dataEnc),
+          answers: this.cipher.openJson('Record', 'dataEnc', record.id, record.dataEnc),
         })),
-        missingEpisodes: episodes.map(({ childId: _child, ...episode }) => episode),
-        riskChecks: riskChecks.map(({ childId: _child, ...check }) => check),
+        missingEpisodes: episodes.map(({ childId: _child, ...episode }) =>
+          openSealed(this.cipher, 'MissingEpisode', episode),
+        ),
+        riskChecks: riskChecks.map(({ childId: _child, ...check }) =>
+          openSealed(this.cipher, 'RiskCheck', check),
+        ),
         nrmReferrals: nrmReferrals.map(({ childId: _child, nrmReferenceEnc, ...referral }) => ({
           ...referral,
-          nrmReference: nrmReferenceEnc ? this.cipher.decrypt(nrmReferenceEnc) : null,
+          nrmReference: this.cipher.openOptional(
+            'NrmReferral',
+            'nrmReferenceEnc',
+            referral.id,
+            nrmReferenceEnc,
+          ),
         })),
         disruptions: disruptions.map(
           ({ childId: _child, perpetratorEnc, perpetratorHash: _hash, ...row }) => ({
             ...row,
-            perpetrator: perpetratorEnc ? this.cipher.decrypt(perpetratorEnc) : null,
+            perpetrator: this.cipher.openOptional('Disruption', 'perpetratorEnc', row.id, perpetratorEnc),
           }),
         ),
-        metList: entry ? { entry: metEntry, history } : null,
+        metList: entry
+          ? {
+              entry: openSealed(this.cipher, 'MetListEntry', metEntry as typeof metEntry & { id: string }),
+              history: history.map((change) => openSealed(this.cipher, 'MetLevelChange', change)),
+            }
+          : null,
         alerts,
         audit: audit.map((event) => ({
           at: event.at.toISOString(),

@@ -133,14 +133,21 @@ export class SubmissionService {
       ).map((r) => r.reference);
       const times = timesMissing({ onRecord: earlier.length + 1, reportedBefore: answers.timesBefore });
       history = { times, days: repeat.days, earlier: earlierReferences };
+      const episodeId = randomUUID();
       await tx.missingEpisode.create({
         data: {
+          id: episodeId,
           childId: child.id,
           missingRecordId: id,
           missingFrom: answers.missingFrom,
           lastSeenAt: new Date(answers.lastSeen.at),
           reportedAt: now,
-          policeReference: answers.policeReference ?? null,
+          policeReference: this.cipher.sealOptional(
+            'MissingEpisode',
+            'policeReference',
+            episodeId,
+            answers.policeReference,
+          ),
           reportedTimesBefore: answers.timesBefore ?? null,
         },
       });
@@ -189,8 +196,18 @@ export class SubmissionService {
           returnedAt,
           safeAndWellAt: answers.safeAndWellCheck === 'yes' ? now : null,
           interviewDueAt,
-          interviewerName: answers.interviewer?.name ?? null,
-          carerNameEnc: this.cipher.encryptOptional(answers.carerName),
+          interviewerName: this.cipher.sealOptional(
+            'MissingEpisode',
+            'interviewerName',
+            episode.id,
+            answers.interviewer?.name,
+          ),
+          carerNameEnc: this.cipher.sealOptional(
+            'MissingEpisode',
+            'carerNameEnc',
+            episode.id,
+            answers.carerName,
+          ),
         },
       });
       // DfE 2014: the interview is offered within 72 hours; remind at 48 hours and at the due time.
@@ -229,15 +246,19 @@ export class SubmissionService {
         const child = answers.child?.name
           ? await this.child(tx, actor, { name: answers.child.name, ageYears: answers.child.ageYears }, now)
           : null;
+        const riskCheckId = randomUUID();
         await tx.riskCheck.create({
           data: {
+            id: riskCheckId,
             recordId: id,
             check,
             childId: child?.id ?? null,
             level: risk.suggestedLevel,
             score: risk.score,
             chosenLevel,
-            chosenReason: chosenLevel ? (answers.ownReason ?? null) : null,
+            chosenReason: chosenLevel
+              ? this.cipher.sealOptional('RiskCheck', 'chosenReason', riskCheckId, answers.ownReason)
+              : null,
             submittedById: actor.id,
           },
         });
@@ -275,7 +296,12 @@ export class SubmissionService {
       if (!episode.returnedAt) throw new NotPossibleError(`${episode.reference} has no return recorded yet.`);
       if (episode.interviewCompletedAt || episode.interviewOutcome === 'completed')
         throw new NotPossibleError(`${episode.reference} already has its interview recorded.`);
-      const carer = episode.carerNameEnc ? this.cipher.decrypt(episode.carerNameEnc) : null;
+      const carer = this.cipher.openOptional(
+        'MissingEpisode',
+        'carerNameEnc',
+        episode.id,
+        episode.carerNameEnc,
+      );
       const clash =
         answers.outcome === 'completed' &&
         (notIndependent({ name: answers.completedBy ?? actor.displayName }, carer) ??
@@ -456,7 +482,7 @@ export class SubmissionService {
           agencyId: actor.agencyId,
           surface: actor.surface,
           immediateDanger,
-          dataEnc: this.cipher.encryptJson(envelope),
+          dataEnc: this.cipher.sealJson('Record', 'dataEnc', id, envelope),
           createdAt: now,
         },
       });

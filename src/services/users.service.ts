@@ -4,6 +4,7 @@ import type { Role } from '../domain/policy';
 import { isRole } from '../domain/policy';
 import { appendAudit } from '../store/audit';
 import type { Db, Provider } from '../store/database';
+import type { FieldCipher } from '../store/field-crypto';
 import type { Actor, Identity } from './actor';
 
 /** Who becomes a practitioner the first time the bot meets them. */
@@ -28,12 +29,15 @@ export interface UserOptions {
   enrolment?: Enrolment;
   /** Identity keys (`platform:workspace:user`) of the people who are admins (METBOT_ADMINS). */
   admins?: ReadonlySet<string>;
+  /** Opens and reseals the interviewer's name on episodes assigned while the user was unnamed. */
+  cipher?: FieldCipher;
 }
 
 export class UserService {
   private readonly clock: Clock;
   private readonly enrolment: Enrolment;
   private readonly admins: ReadonlySet<string>;
+  private readonly cipher: FieldCipher | undefined;
 
   constructor(
     private readonly db: Db,
@@ -43,6 +47,7 @@ export class UserService {
     this.clock = options.clock;
     this.enrolment = options.enrolment ?? nobodyEnrols;
     this.admins = options.admins ?? new Set();
+    this.cipher = options.cipher;
   }
 
   /** The known user behind an identity, enrolling them if the bot is set to; null if unknown. */
@@ -85,10 +90,25 @@ export class UserService {
         data: { displayName: name },
       });
       if (count === 0) return; // Another request learned it first.
-      await tx.missingEpisode.updateMany({
-        where: { interviewerId: userId, interviewerName: placeholder },
-        data: { interviewerName: name },
-      });
+      // The name is sealed in each row, so it is compared once opened, not in the query.
+      const cipher = this.cipher;
+      const assigned = cipher
+        ? await tx.missingEpisode.findMany({
+            where: { interviewerId: userId, interviewerName: { not: null } },
+            select: { id: true, interviewerName: true },
+          })
+        : [];
+      for (const episode of assigned) {
+        if (
+          cipher!.open('MissingEpisode', 'interviewerName', episode.id, episode.interviewerName!) !==
+          placeholder
+        )
+          continue;
+        await tx.missingEpisode.update({
+          where: { id: episode.id },
+          data: { interviewerName: cipher!.seal('MissingEpisode', 'interviewerName', episode.id, name) },
+        });
+      }
       await appendAudit(tx, this.provider, {
         actorId: userId,
         actor: name,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { initialsOf } from '../domain/references';
 import type { Tx } from './database';
 import type { FieldCipher } from './field-crypto';
@@ -44,12 +45,15 @@ export async function findOrCreateChild(
     return { ...existing, created: false };
   }
   const initials = initialsOf(child.name);
+  // The id is made here so that each sealed value is bound to its row.
+  const id = randomUUID();
   const created = await tx.person.create({
     data: {
+      id,
       kind: 'child',
       initials,
-      nameEnc: cipher.encrypt(child.name),
-      dateOfBirthEnc: cipher.encryptOptional(child.dateOfBirth),
+      nameEnc: cipher.seal('Person', 'nameEnc', id, child.name),
+      dateOfBirthEnc: cipher.sealOptional('Person', 'dateOfBirthEnc', id, child.dateOfBirth),
       lookupHash: cipher.lookupHash(key),
       ...known,
     },

@@ -26,13 +26,22 @@ export class ConversationRepository {
       await this.db.conversation.deleteMany({ where: { id: row.id } });
       return { formId: row.formId, state: undefined as T, expired: true };
     }
-    return { formId: row.formId, state: this.cipher.decryptJson<T>(row.stateEnc), expired: false };
+    return {
+      formId: row.formId,
+      state: this.cipher.openJson<T>('Conversation', 'stateEnc', conversationBinding(row), row.stateEnc),
+      expired: false,
+    };
   }
 
   async save<T>(userId: string, channel: string, formId: string, state: T, now: Date): Promise<void> {
     const data = {
       formId,
-      stateEnc: this.cipher.encryptJson(state),
+      stateEnc: this.cipher.sealJson(
+        'Conversation',
+        'stateEnc',
+        conversationBinding({ userId, channel }),
+        state,
+      ),
       expiresAt: new Date(now.getTime() + this.ttlMs),
     };
     await this.db.conversation.upsert({
@@ -51,4 +60,9 @@ export class ConversationRepository {
     const { count } = await this.db.conversation.deleteMany({ where: { expiresAt: { lte: now } } });
     return count;
   }
+}
+
+/** A draft is bound to its unique key (user and place): an upsert does not know the row id first. */
+export function conversationBinding(row: { userId: string; channel: string }): string {
+  return `${row.userId}|${row.channel}`;
 }

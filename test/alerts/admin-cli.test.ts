@@ -68,7 +68,9 @@ describe.each(providers)('npm run admin on %s', (provider) => {
     );
     expect(done).toEqual({ code: 0, text: 'Tom Told is now a MET group member.' });
     const [queued] = await database.db.outboxMessage.findMany({ where: { destination: 'met-coordinator' } });
-    expect(new FieldCipher(key).decryptJson(queued!.payloadEnc)).toMatchObject({
+    expect(
+      new FieldCipher(key).openJson('OutboxMessage', 'payloadEnc', queued!.id, queued!.payloadEnc),
+    ).toMatchObject({
       kind: 'role-change',
       changedBy: 'admin command line',
       person: 'Tom Told',

@@ -98,7 +98,12 @@ describe.each(providers)('running the bot from chat on %s', (provider) => {
       where: { destination: destinations.metCoordinator },
     });
     expect(queued).toHaveLength(1);
-    const notice = cipher.decryptJson<RoleChangeNotice>(queued[0]!.payloadEnc);
+    const notice = cipher.openJson<RoleChangeNotice>(
+      'OutboxMessage',
+      'payloadEnc',
+      queued[0]!.id,
+      queued[0]!.payloadEnc,
+    );
     expect(notice).toMatchObject({
       kind: 'role-change',
       changedBy: 'Tia Teller, confirmed by Mo Confirmer',

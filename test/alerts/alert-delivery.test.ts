@@ -43,7 +43,7 @@ describe.each(providers)('posting alerts on %s', (provider) => {
         recordId: message.recordId,
         idempotencyKey: message.idempotencyKey,
         attempt: 1,
-        payload: cipher.decryptJson(message.payloadEnc),
+        payload: cipher.openJson('OutboxMessage', 'payloadEnc', message.id, message.payloadEnc),
       });
       expect(result).toEqual({ ok: true });
       await database.db.outboxMessage.update({ where: { id: message.id }, data: { status: 'delivered' } });
@@ -144,7 +144,7 @@ describe('an unreachable place', () => {
         recordId: null,
         idempotencyKey: message.idempotencyKey,
         attempt: 1,
-        payload: cipher.decryptJson(message.payloadEnc),
+        payload: cipher.openJson('OutboxMessage', 'payloadEnc', message.id, message.payloadEnc),
       };
       expect(await transport.send(delivery)).toMatchObject({
         ok: false,
@@ -196,7 +196,7 @@ describe.each(providers)('every place failing on %s', (provider) => {
           recordId: null,
           idempotencyKey: message.idempotencyKey,
           attempt: 1,
-          payload: cipher.decryptJson(message.payloadEnc),
+          payload: cipher.openJson('OutboxMessage', 'payloadEnc', message.id, message.payloadEnc),
         }),
       ).toEqual({ ok: false, retry: true, error: 'channel_not_found' });
       expect(await database.db.alert.findUniqueOrThrow({ where: { id } })).toMatchObject({

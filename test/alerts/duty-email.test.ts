@@ -15,6 +15,7 @@ import { parseMime } from '../gateway/support/mime';
 import { startSmtpServer, type TestSmtpServer } from '../gateway/support/smtp';
 import { createTestCore, type TestCore, testActor } from '../support/core';
 import { providers, type TestDatabase } from '../support/databases';
+import { withOpenedError } from '../support/keys';
 
 const log = createLogger('silent');
 
@@ -82,7 +83,7 @@ describe.each(providers)('DUTY_EMAIL on %s', (provider) => {
     // Nowhere to go: tried, not delivered, kept for a retry.
     expect(await worker.runOnce()).toBe(1);
     const waiting = await database.db.outboxMessage.findFirstOrThrow({ where: { destination: 'alert' } });
-    expect(waiting).toMatchObject({
+    expect(withOpenedError(cipher, waiting)).toMatchObject({
       status: 'pending',
       lastError: expect.stringContaining('Nobody to send it to'),
     });

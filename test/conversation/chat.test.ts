@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock, HOUR } from '../../src/domain/clock';
 import { verifyAuditChain } from '../../src/store/audit';
+import type { FieldCipher } from '../../src/store/field-crypto';
 import { chatWith, missingScript } from '../support/chat';
 import { createTestCore, type TestCore, testActor } from '../support/core';
 import { providers, type TestDatabase } from '../support/databases';
@@ -8,10 +9,11 @@ import { providers, type TestDatabase } from '../support/databases';
 describe.each(providers)('the chat on %s', (provider) => {
   let core: TestCore;
   let database: TestDatabase;
+  let cipher: FieldCipher;
   const clock = fixedClock('2026-11-28T10:00:00Z');
 
   beforeAll(async () => {
-    ({ core, database } = await createTestCore(provider, { clock }));
+    ({ core, database, cipher } = await createTestCore(provider, { clock }));
   });
   afterAll(async () => {
     await database.destroy();
@@ -206,11 +208,11 @@ describe.each(providers)('the chat on %s', (provider) => {
     expect(saved).toContain('If a child is in immediate danger, call 999 now.');
     expect(saved).not.toContain('Keep checking on the child');
     const check = await database.db.riskCheck.findFirst({ where: { submittedById: actor.id } });
-    expect(check).toMatchObject({
-      level: 'low',
-      chosenLevel: 'high',
-      chosenReason: 'Disclosed to a teacher this morning',
-    });
+    expect(check).toMatchObject({ level: 'low', chosenLevel: 'high' });
+    // Sealed in the row, bound to it (issue 17).
+    expect(cipher.open('RiskCheck', 'chosenReason', check!.id, check!.chosenReason!)).toBe(
+      'Disclosed to a teacher this morning',
+    );
     const entry = await database.db.metListEntry.findFirst({ where: { childId: check!.childId! } });
     expect(entry).toMatchObject({ status: 'nominated', level: 'high' });
   });

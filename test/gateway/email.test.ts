@@ -4,6 +4,7 @@ import { fixedClock } from '../../src/domain/clock';
 import { recordSchemas } from '../../src/domain/record-schemas';
 import { destinations } from '../../src/outbox/transport';
 import { providers } from '../support/databases';
+import { withOpenedError } from '../support/keys';
 import { intelligenceAnswers, missingAnswers } from './support/fixtures';
 import { leaves, parseMime } from './support/mime';
 import { type ReceivedMail, startSmtpServer } from './support/smtp';
@@ -84,7 +85,7 @@ describe.each(providers)('police gateway email on %s', (provider) => {
       const receipt = await world.database.db.outboxMessage.findFirstOrThrow({
         where: { recordId: saved.recordId, destination: destinations.receipt },
       });
-      expect(world.cipher.decryptJson(receipt.payloadEnc)).toEqual({
+      expect(world.cipher.openJson('OutboxMessage', 'payloadEnc', receipt.id, receipt.payloadEnc)).toEqual({
         recordId: saved.recordId,
         reference: saved.reference,
         userId: actor.id,
@@ -119,7 +120,7 @@ describe.each(providers)('police gateway email on %s', (provider) => {
         where: { recordId: saved.recordId, destination: destinations.gatewayEmail },
       });
       expect(failed).toMatchObject({ status: 'pending', attempts: 1, leaseOwner: null });
-      expect(failed.lastError).toMatch(/ECONNREFUSED|ECONNECTION/);
+      expect(withOpenedError(world.cipher, failed).lastError).toMatch(/ECONNREFUSED|ECONNECTION/);
       expect(failed.nextAttemptAt.getTime()).toBeGreaterThan(clock.now().getTime());
       expect(await world.database.db.record.count({ where: { id: saved.recordId } })).toBe(1);
       const [mine] = await world.core.questions.mySubmissions(actor);
@@ -168,7 +169,9 @@ describe.each(providers)('police gateway email on %s', (provider) => {
       const receipt = await world.database.db.outboxMessage.findFirstOrThrow({
         where: { recordId: saved.recordId, destination: destinations.receipt },
       });
-      expect(world.cipher.decryptJson(receipt.payloadEnc)).toMatchObject({ state: 'dead', userId: actor.id });
+      expect(
+        world.cipher.openJson('OutboxMessage', 'payloadEnc', receipt.id, receipt.payloadEnc),
+      ).toMatchObject({ state: 'dead', userId: actor.id });
       const [mine] = await world.core.questions.mySubmissions(actor);
       expect(mine!.fields).toContainEqual({
         label: 'Police gateway',

@@ -6,6 +6,7 @@ import { destinations } from '../../src/outbox/transport';
 import { AdminService } from '../../src/services/admin.service';
 import { RefusedError } from '../../src/services/refusal';
 import { providers } from '../support/databases';
+import { withOpenedError } from '../support/keys';
 import { documentedVerifier } from './support/doc-sample';
 import { intelligenceAnswers } from './support/fixtures';
 import { type Answer, startReceiver } from './support/receiver';
@@ -37,9 +38,11 @@ describe.each(providers)('police gateway webhook on %s', (provider) => {
     const actor = await world.actor(`webhook-${answers.length}-${Math.random()}`);
     const saved = await world.submissions.submitIntelligence(actor, intelligenceAnswers());
     const row = () =>
-      world.database.db.outboxMessage.findFirstOrThrow({
-        where: { recordId: saved.recordId, destination: destinations.gatewayWebhook },
-      });
+      world.database.db.outboxMessage
+        .findFirstOrThrow({
+          where: { recordId: saved.recordId, destination: destinations.gatewayWebhook },
+        })
+        .then((found) => withOpenedError(world.cipher, found));
     return { worker, clock, saved, actor, row };
   }
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueMessage } from '../../src/outbox/enqueue';
 import type { OutboxDelivery, Transport } from '../../src/outbox/transport';
 import { providers } from '../support/databases';
+import { withOpenedError } from '../support/keys';
 import { createWorld, type World } from './support/world';
 
 describe.each(providers)('the outbox worker on %s', (provider) => {
@@ -28,7 +29,9 @@ describe.each(providers)('the outbox worker on %s', (provider) => {
       }
     });
   const rows = (destination: string) =>
-    world.database.db.outboxMessage.findMany({ where: { destination }, orderBy: { idempotencyKey: 'asc' } });
+    world.database.db.outboxMessage
+      .findMany({ where: { destination }, orderBy: { idempotencyKey: 'asc' } })
+      .then((found) => found.map((row) => withOpenedError(world.cipher, row)));
 
   it('leaves a message for a destination nobody delivers yet waiting, not dead', async () => {
     await queue('nobody-yet', 1);

@@ -66,7 +66,7 @@ describe.each(providers)('possible links between reports on %s', (provider) => {
           recordId: message.recordId,
           idempotencyKey: message.idempotencyKey,
           attempt: 1,
-          payload: cipher.decryptJson(message.payloadEnc),
+          payload: cipher.openJson('OutboxMessage', 'payloadEnc', message.id, message.payloadEnc),
         }),
       ).toEqual({ ok: true });
       await database.db.outboxMessage.update({ where: { id: message.id }, data: { status: 'delivered' } });

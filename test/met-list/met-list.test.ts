@@ -35,7 +35,9 @@ describe.each(providers)('the MET list on %s', (provider) => {
     });
     // Queued on the test's fixed clock, so in the order of their references, not of their times.
     return rows
-      .map((row) => world.cipher.decryptJson<RecordEnvelope>(row.payloadEnc))
+      .map((row) =>
+        world.cipher.openJson<RecordEnvelope>('OutboxMessage', 'payloadEnc', row.id, row.payloadEnc),
+      )
       .sort((a, b) => a.reference.localeCompare(b.reference));
   }
 
@@ -107,11 +109,15 @@ describe.each(providers)('the MET list on %s', (provider) => {
       ['active', 'removed', 'high', 'high', 'Risk reduced', 'Tester met-member-1'],
     ]);
     const entry = await world.database.db.metListEntry.findFirstOrThrow({ where: { id: removed.entryId } });
-    expect(entry).toMatchObject({
-      status: 'removed',
-      removalReason: 'Risk reduced',
-      leadProfessional: 'Casey Exampleworker',
-    });
+    expect(entry.status).toBe('removed');
+    // Sealed in the row, bound to it (issue 17).
+    expect(entry.removalReason).not.toContain('Risk');
+    expect(world.cipher.open('MetListEntry', 'removalReason', entry.id, entry.removalReason!)).toBe(
+      'Risk reduced',
+    );
+    expect(world.cipher.open('MetListEntry', 'leadProfessional', entry.id, entry.leadProfessional!)).toBe(
+      'Casey Exampleworker',
+    );
 
     // Each change is a record of its own, queued for the MET coordinator in its transaction.
     const told = await coordinatorMessages();

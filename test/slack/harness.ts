@@ -4,6 +4,7 @@ import { createLogger, type Logger } from '../../src/logger';
 import { createApp, listen, type RunningServer } from '../../src/server';
 import type { Actor } from '../../src/services/actor';
 import type { Provider } from '../../src/store/database';
+import type { FieldCipher } from '../../src/store/field-crypto';
 import { createTestCore, type TestCore } from '../support/core';
 import type { TestDatabase } from '../support/databases';
 import {
@@ -31,10 +32,11 @@ export class SlackHarness {
     readonly slack: SlackWebApiStandIn,
     readonly surface: SlackSurface,
     readonly server: RunningServer,
+    readonly cipher: FieldCipher,
   ) {}
 
   static async start(provider: Provider, log: Logger = createLogger('silent')): Promise<SlackHarness> {
-    const { core, database } = await createTestCore(provider);
+    const { core, database, cipher } = await createTestCore(provider);
     const slack = await new SlackWebApiStandIn().start();
     const surface = createSlackSurface(
       { core, database, log },
@@ -50,7 +52,7 @@ export class SlackHarness {
     );
     const server = await listen(createApp(database, [surface.feature]), 0, '127.0.0.1', log);
     await surface.feature.start?.();
-    return new SlackHarness(core, database, slack, surface, server);
+    return new SlackHarness(core, database, slack, surface, server, cipher);
   }
 
   get url(): string {

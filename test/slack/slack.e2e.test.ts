@@ -142,7 +142,12 @@ describe.each(providers)('Slack, end to end over HTTP (%s)', (provider) => {
     const saved = records.at(-1)!;
     expect(saved.reference).toMatch(/^MIS-2026-\d{6}$/);
     const episode = await h.database.db.missingEpisode.findUnique({ where: { missingRecordId: saved.id } });
-    expect(episode).toMatchObject({ missingFrom: 'care-foster', policeReference: '44260012345' });
+    expect(episode).toMatchObject({ missingFrom: 'care-foster' });
+    // Sealed in the row, bound to it (issue 17).
+    expect(episode!.policeReference).not.toContain('44260012345');
+    expect(h.cipher.open('MissingEpisode', 'policeReference', episode!.id, episode!.policeReference!)).toBe(
+      '44260012345',
+    );
     const confirmation = h.slack.callsTo('chat.postMessage').at(-1)!;
     expect(confirmation.args.channel).toBe(practitioner.user);
     expect(confirmation.args.text).toContain(`Saved as ${saved.reference}`);

@@ -145,7 +145,7 @@ export async function startSlackAndTeams(
           recordId: message.recordId,
           idempotencyKey: message.idempotencyKey,
           attempt: message.attempts + 1,
-          payload: cipher.decryptJson(message.payloadEnc),
+          payload: cipher.openJson('OutboxMessage', 'payloadEnc', message.id, message.payloadEnc),
         });
         results.push(result);
         await database.db.outboxMessage.update({

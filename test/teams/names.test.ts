@@ -115,6 +115,8 @@ describe('Teams names', () => {
     const episode = await teams.database.db.missingEpisode.findUniqueOrThrow({
       where: { missingRecordId: record.id },
     });
-    expect(episode.interviewerName).toBe('Lee Example');
+    expect(teams.cipher.open('MissingEpisode', 'interviewerName', episode.id, episode.interviewerName!)).toBe(
+      'Lee Example',
+    );
   });
 });

@@ -109,13 +109,14 @@ export async function startTeamsBot(
   const log = createLogger('silent');
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, ...settings });
   const clock = fixedClock('2026-11-28T10:00:00Z');
-  const core = createCore({ config, database, cipher: testCipher(), log, clock });
+  const cipher = testCipher();
+  const core = createCore({ config, database, cipher, log, clock });
   const result = await createTeamsFeatureWith({ proactive: { baseDelayMs: 5, maxDelayMs: 20 }, ...options })({
     env,
     config,
     core,
     database,
-    cipher: testCipher(),
+    cipher,
     log,
   });
   if (!result.on) throw new Error(`Teams is off: ${result.why}`);
@@ -124,6 +125,7 @@ export async function startTeamsBot(
   return {
     url: `http://127.0.0.1:${server.port}/api/messages`,
     core,
+    cipher,
     database,
     clock,
     feature,

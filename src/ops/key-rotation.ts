@@ -1,0 +1,205 @@
+import { BlindIndex } from '../links/blind-index';
+import type { EntityKind } from '../links/extractors';
+import { indexTerms } from '../links/index-terms';
+import { appendAudit } from '../store/audit';
+import type { Db, Provider, Tx } from '../store/database';
+import { type FieldCipher, SealedValueError } from '../store/field-crypto';
+import { bindingOf, type SealedTable, sealedTables } from '../store/sealed-columns';
+
+/** The few calls rotation makes on a model, whichever it is. */
+interface Delegate {
+  findMany(args: unknown): Promise<Record<string, unknown>[]>;
+  updateMany(args: unknown): Promise<{ count: number }>;
+}
+
+function delegate(db: Db | Tx, table: string): Delegate {
+  return (db as unknown as Record<string, Delegate>)[table[0]!.toLowerCase() + table.slice(1)]!;
+}
+
+export interface RotationDone {
+  table: string;
+  rows: number;
+  resealed: number;
+  /** Rows whose value did not open where it was found (moved, changed, or its key gone): left as they are. */
+  unreadable: string[];
+}
+
+export interface Who {
+  actorId: string | null;
+  actor: string;
+  surface: string;
+}
+
+/**
+ * `keys rotate`: every sealed value not yet sealed under the current key (an older key, the
+ * unbound v1 form, or plain text from before a column was sealed) is opened and sealed again,
+ * a batch of rows per transaction, each batch audited. What is done is never done again, so a
+ * rotation that stops (killed, a lost connection) is finished by running it again. The look-up
+ * hashes of children and the blind indexes of the intelligence picture follow the new key.
+ * Each row is written only if it still holds what was read, so the server may run meanwhile.
+ */
+export async function rotateKeys(
+  db: Db,
+  provider: Provider,
+  cipher: FieldCipher,
+  options: { now: () => Date; who: Who; batch?: number; progress?: (done: RotationDone) => void },
+): Promise<RotationDone[]> {
+  const batch = options.batch ?? 200;
+  const index = BlindIndex.fromCipher(cipher);
+  const done: RotationDone[] = [];
+  for (const spec of sealedTables) {
+    const tally: RotationDone = { table: spec.table, rows: 0, resealed: 0, unreadable: [] };
+    let after = '';
+    for (;;) {
+      const rows = await delegate(db, spec.table).findMany({
+        where: after ? { id: { gt: after } } : {},
+        orderBy: { id: 'asc' },
+        take: batch,
+        select: selection(spec),
+      });
+      if (rows.length === 0) break;
+      after = String(rows.at(-1)!.id);
+      tally.rows += rows.length;
+      const changes = rows.flatMap((row) => {
+        try {
+          const change = reseal(cipher, spec, row);
+          return change ? [{ row, change }] : [];
+        } catch (error) {
+          if (!(error instanceof SealedValueError)) throw error;
+          tally.unreadable.push(String(row.id));
+          return [];
+        }
+      });
+      if (changes.length === 0) continue;
+      await db.$transaction(async (tx) => {
+        let count = 0;
+        for (const { row, change } of changes) {
+          const unchanged = Object.fromEntries(
+            Object.keys(change.data).map((column) => [column, row[column]]),
+          );
+          const written = await delegate(tx, spec.table).updateMany({
+            where: { id: row.id, ...unchanged },
+            data: change.data,
+          });
+          if (written.count === 0) continue; // Changed meanwhile: written under the current key already.
+          count += 1;
+          if (change.mention) await reindexMention(tx, index, change.mention);
+        }
+        tally.resealed += count;
+        await appendAudit(tx, provider, {
+          ...options.who,
+          action: 'update',
+          recordType: 'data-key',
+          recordId: cipher.keyId,
+          detail: `keys rotate: ${count} ${spec.table} rows sealed under key ${cipher.keyId}`,
+          at: options.now(),
+        });
+      });
+    }
+    options.progress?.(tally);
+    done.push(tally);
+  }
+  return done;
+}
+
+function selection(spec: SealedTable): Record<string, true> {
+  const fields = ['id', ...(spec.bind?.fields ?? []), ...spec.columns];
+  if (spec.table === 'Person') fields.push('lookupHash');
+  if (spec.table === 'LinkMention') fields.push('kind', 'recordId', 'childId', 'createdAt');
+  return Object.fromEntries(fields.map((field) => [field, true]));
+}
+
+interface Mention {
+  id: string;
+  kind: EntityKind;
+  value: string;
+  recordId: string;
+  childId: string | null;
+  createdAt: Date;
+}
+
+function reseal(
+  cipher: FieldCipher,
+  spec: SealedTable,
+  row: Record<string, unknown>,
+): { data: Record<string, string>; mention?: Mention } | null {
+  const id = bindingOf(spec, row);
+  const data: Record<string, string> = {};
+  const opened: Record<string, string> = {};
+  for (const column of spec.columns) {
+    const value = row[column];
+    if (typeof value !== 'string' || cipher.isCurrent(value)) continue;
+    opened[column] = cipher.open(spec.table, column, id, value);
+    data[column] = cipher.seal(spec.table, column, id, opened[column]!);
+  }
+  if (Object.keys(data).length === 0) return null;
+  if (spec.table === 'Person' && opened.nameEnc !== undefined && row.lookupHash !== null) {
+    const dateOfBirth =
+      opened.dateOfBirthEnc ??
+      (typeof row.dateOfBirthEnc === 'string'
+        ? cipher.open('Person', 'dateOfBirthEnc', id, row.dateOfBirthEnc)
+        : '');
+    // As findOrCreateChild makes it: the name and date of birth, under the new look-up key.
+    data.lookupHash = cipher.lookupHash(`${opened.nameEnc}|${dateOfBirth}`);
+  }
+  if (spec.table === 'LinkMention' && opened.valueEnc !== undefined) {
+    const { value } = JSON.parse(opened.valueEnc) as { value: string };
+    return {
+      data,
+      mention: {
+        id,
+        kind: row.kind as EntityKind,
+        value,
+        recordId: String(row.recordId),
+        childId: (row.childId as string | null) ?? null,
+        createdAt: row.createdAt as Date,
+      },
+    };
+  }
+  return { data };
+}
+
+/** A mention's blind indexes, made again under the current key (they were made with its old one). */
+async function reindexMention(tx: Tx, index: BlindIndex, mention: Mention): Promise<void> {
+  await tx.linkTerm.deleteMany({ where: { mentionId: mention.id } });
+  const { stored } = indexTerms(mention.kind, mention.value);
+  if (stored.length === 0) return;
+  await tx.linkTerm.createMany({
+    data: stored.map((term) => ({
+      term: index.term(term),
+      mentionId: mention.id,
+      recordId: mention.recordId,
+      childId: mention.childId,
+      createdAt: mention.createdAt,
+    })),
+  });
+}
+
+export interface KeyCount {
+  table: string;
+  column: string;
+  /** `v2 <key id>`, `v1 <key id>` or `plain`. */
+  form: string;
+  count: number;
+}
+
+/** `keys status`: how many values each key and form holds, per sealed column; never a value itself. */
+export async function keyStatus(db: Db): Promise<KeyCount[]> {
+  const counts: KeyCount[] = [];
+  for (const spec of sealedTables) {
+    for (const column of spec.columns) {
+      // Names from the fixed list above, never from input. Only the prefix of a sealed value is
+      // read back; anything else is counted as plain without showing it.
+      const rows = await db.$queryRawUnsafe<{ form: string; n: unknown }[]>(
+        `SELECT CASE WHEN "${column}" LIKE 'v1.%' OR "${column}" LIKE 'v2.%' THEN SUBSTR("${column}", 1, 11) ELSE 'plain' END AS form,
+                COUNT(*) AS n
+         FROM "${spec.table}" WHERE "${column}" IS NOT NULL GROUP BY 1 ORDER BY 1`,
+      );
+      for (const row of rows) {
+        const form = /^v[12]\.[0-9a-f]{8}$/.test(row.form) ? row.form.replace('.', ' ') : 'plain';
+        counts.push({ table: spec.table, column, form, count: Number(row.n) });
+      }
+    }
+  }
+  return counts;
+}

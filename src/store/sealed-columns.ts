@@ -1,0 +1,50 @@
+import type { FieldCipher } from './field-crypto';
+
+/**
+ * Every column that holds a sealed value (src/store/field-crypto.ts), and what each is bound to.
+ * `keys rotate` and `keys status` walk this list: a new sealed column is one line here.
+ */
+export interface SealedTable {
+  /** The Prisma model, which is also the table name and the first part of the associated data. */
+  table: string;
+  columns: readonly string[];
+  /** The row's part of the associated data: its id, unless the row is found by another key. */
+  bind?: { fields: readonly string[]; of(row: Record<string, unknown>): string };
+}
+
+export const sealedTables: readonly SealedTable[] = [
+  { table: 'Person', columns: ['nameEnc', 'dateOfBirthEnc', 'detailsEnc'] },
+  { table: 'Record', columns: ['dataEnc'] },
+  { table: 'MissingEpisode', columns: ['policeReference', 'interviewerName', 'carerNameEnc'] },
+  { table: 'NrmReferral', columns: ['nrmReferenceEnc'] },
+  { table: 'Disruption', columns: ['perpetratorEnc'] },
+  { table: 'RiskCheck', columns: ['chosenReason'] },
+  { table: 'MetListEntry', columns: ['leadProfessional', 'removalReason'] },
+  { table: 'MetLevelChange', columns: ['reason'] },
+  { table: 'OutboxMessage', columns: ['payloadEnc', 'lastError'] },
+  {
+    table: 'Conversation',
+    columns: ['stateEnc'],
+    // Upserted by (user, place), so bound to that: see ConversationRepository.
+    bind: { fields: ['userId', 'channel'], of: (row) => `${row.userId}|${row.channel}` },
+  },
+  { table: 'LinkMention', columns: ['valueEnc'] },
+];
+
+/** The row's binding for the associated data. */
+export function bindingOf(table: SealedTable, row: Record<string, unknown>): string {
+  return table.bind ? table.bind.of(row) : String(row.id);
+}
+
+/** A row as read, with its sealed columns opened (for a subject access export). */
+export function openSealed<T extends { id: string }>(cipher: FieldCipher, table: string, row: T): T {
+  const spec = sealedTables.find((t) => t.table === table);
+  if (!spec) throw new Error(`${table} has no sealed columns`);
+  const opened: Record<string, unknown> = { ...row };
+  const id = bindingOf(spec, row);
+  for (const column of spec.columns) {
+    const value = opened[column];
+    if (typeof value === 'string') opened[column] = cipher.open(table, column, id, value);
+  }
+  return opened as T;
+}
