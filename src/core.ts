@@ -1,3 +1,4 @@
+import { DuplicatesService } from './children/duplicates.service';
 import type { Config } from './config';
 import { FormEngine } from './conversation/form-engine';
 import { loadPrompts, type Prompts } from './conversation/prompts';
@@ -109,6 +110,7 @@ export function createCore({
     },
     admins: config.METBOT_ADMINS,
   });
+  const duplicates = new DuplicatesService(db, provider, cipher, clock);
   const chat = new ChatService({
     engine,
     conversations,
@@ -122,6 +124,7 @@ export function createCore({
     dashboardLinks,
     metList,
     links,
+    duplicates,
     publicUrl: config.PUBLIC_URL,
     messages: prompts.messages,
     clock,
@@ -146,6 +149,7 @@ export function createCore({
     dashboardLinks,
     metList,
     links,
+    duplicates,
   };
 }
 

@@ -53,6 +53,22 @@ export const MessagesSchema = z.object({
   sentTo: z.object({ police: Line, coordinator: Line, caseFile: Line, keptOnly: Line }),
   lists: z.record(z.string(), Line),
   riskCheck: z.record(z.string(), Line),
+  /** One child, one record: possible duplicates, merge, keep apart, and the reporter's question. */
+  children: z.object({
+    usage: Line,
+    title: Line,
+    empty: Line,
+    merged: Line,
+    keptApart: Line,
+    unmerged: Line,
+    question: Line,
+    questionAgain: Line,
+    answeredSame: Line,
+    answeredDifferent: Line,
+    answeredUnsure: Line,
+    queued: Line,
+    reasons: z.record(z.string(), Line),
+  }),
 });
 export type Messages = z.infer<typeof MessagesSchema>;
 

@@ -41,6 +41,7 @@ export const actions = {
   'view-links': 'seeing links between reports',
   'decide-links': 'confirming or dismissing links between reports',
   'export-child': 'exporting everything held about a child (subject access)',
+  'merge-children': 'merging or keeping apart records of a child',
 } as const;
 export type Action = keyof typeof actions;
 
@@ -66,7 +67,13 @@ const grants: Record<Role, ReadonlySet<Action>> = {
   practitioner: new Set(['submit', 'record-return', 'record-interview', 'view-own-submissions']),
   'duty-officer': new Set(safeguarding),
   // Subject access: the MET group answers for the whole record; admins never see children's details.
-  'met-member': new Set([...safeguarding, 'manage-met-list', 'decide-links', 'export-child']),
+  'met-member': new Set([
+    ...safeguarding,
+    'manage-met-list',
+    'decide-links',
+    'export-child',
+    'merge-children',
+  ]),
   admin: new Set(['submit', 'view-own-submissions', 'manage-users', 'view-audit', 'manage-deliveries']),
 };
 

@@ -23,6 +23,7 @@ const table: Record<Action, Record<Role, 'Y' | 'n'>> = {
   'view-links': { practitioner: 'n', 'duty-officer': 'Y', 'met-member': 'Y', admin: 'n' },
   'decide-links': { practitioner: 'n', 'duty-officer': 'n', 'met-member': 'Y', admin: 'n' },
   'export-child': { practitioner: 'n', 'duty-officer': 'n', 'met-member': 'Y', admin: 'n' },
+  'merge-children': { practitioner: 'n', 'duty-officer': 'n', 'met-member': 'Y', admin: 'n' },
 };
 
 describe('policy', () => {
