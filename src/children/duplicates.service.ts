@@ -255,16 +255,18 @@ export class DuplicatesService {
   }
 
   /**
-   * Which record stays: the one on the MET list when only one is, else the known child's (or
-   * the older record).
+   * Which record stays: the known child's (or the older record), whose MET list entry, if it has
+   * none, comes from the other. Only when both have an entry and just the other's is on the list
+   * does the other stay, since one child has one entry.
    */
   private async order(tx: Tx, a: string, b: string, knownId?: string): Promise<[string, string]> {
     const entries = await tx.metListEntry.findMany({
-      where: { childId: { in: [a, b] }, status: { in: onList } },
-      select: { childId: true },
+      where: { childId: { in: [a, b] } },
+      select: { childId: true, status: true },
     });
-    if (entries.length === 1) {
-      const stays = entries[0]!.childId;
+    const listed = entries.filter((e) => onList.includes(e.status));
+    if (entries.length === 2 && listed.length === 1) {
+      const stays = listed[0]!.childId;
       return [stays, stays === a ? b : a];
     }
     if (knownId === a || knownId === b) return [knownId, knownId === a ? b : a];
