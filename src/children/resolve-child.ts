@@ -181,6 +181,7 @@ async function findCandidates(
   facts: ChildFacts,
   _now: Date,
 ): Promise<Found[]> {
+  const parts = nameParts(facts.name);
   const wanted = childKeysToFind(cipher, facts);
   if (!wanted.length) return [];
   const kindOf = new Map(wanted.map((k) => [k.hash, k.kind]));
@@ -208,7 +209,9 @@ async function findCandidates(
     if (kinds.has('dob')) reasons.push('dob');
     if (kinds.has('name')) reasons.push('name');
     else if (kinds.has('initial-surname')) reasons.push('initial-surname');
-    if (kinds.has('first')) reasons.push('first');
+    // A shared first name between two full names with different surnames is not a match; a
+    // report that gives only one name, or a nickname, is.
+    if (kinds.has('first') && (parts.main.length < 2 || parts.nicknames.length > 0)) reasons.push('first');
     if (kinds.has('initials-yob') && reporter.agencyId) {
       const sameAgency = await tx.record.findFirst({
         where: { childId, agencyId: reporter.agencyId },
