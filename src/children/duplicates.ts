@@ -130,3 +130,14 @@ async function moveLinks(tx: Tx, records: string[], childId: string): Promise<vo
   await tx.linkTerm.updateMany({ where: { recordId: { in: records } }, data: { childId } });
   await tx.linkMember.updateMany({ where: { recordId: { in: records } }, data: { childId } });
 }
+
+/**
+ * Before a child is erased (retention): their look-up hashes and possible-duplicate pairs go
+ * too. Returns the records merged into theirs, to be erased with them.
+ */
+export async function eraseChildIdentity(tx: Tx, childId: string): Promise<string[]> {
+  const merged = await tx.person.findMany({ where: { mergedIntoId: childId }, select: { id: true } });
+  await tx.childKey.deleteMany({ where: { childId } });
+  await tx.childPair.deleteMany({ where: { OR: [{ childId }, { knownId: childId }] } });
+  return merged.map((person) => person.id);
+}
