@@ -44,7 +44,8 @@ export class RetentionService {
     // Born in this year or before: retainedUntil() is 1 January this year or earlier.
     const latestYear = now.getUTCFullYear() - 18 - this.settings.yearsAfter18 - 1;
     const children = await tx.person.findMany({
-      where: { kind: 'child', yearOfBirth: { not: null, lte: latestYear } },
+      // A record merged into another child's goes when that child's does.
+      where: { kind: 'child', yearOfBirth: { not: null, lte: latestYear }, mergedIntoId: null },
       select: { id: true },
     });
     let records = 0;
