@@ -190,10 +190,19 @@ async function findCandidates(
     select: { childId: true, kind: true, hash: true },
     take: 500,
   });
+  // One query for whether each matched record was merged; only merged ones follow their chain.
+  const mergedInto = new Map(
+    (
+      await tx.person.findMany({
+        where: { id: { in: [...new Set(rows.map((r) => r.childId))] }, mergedIntoId: { not: null } },
+        select: { id: true },
+      })
+    ).map((p) => [p.id, true]),
+  );
   const byChild = new Map<string, Set<ChildKeyKind>>();
   for (const row of rows) {
     if (kindOf.get(row.hash) !== row.kind) continue;
-    const id = await survivor(tx, row.childId);
+    const id = mergedInto.has(row.childId) ? await survivor(tx, row.childId) : row.childId;
     const kinds = byChild.get(id) ?? new Set<ChildKeyKind>();
     kinds.add(row.kind as ChildKeyKind);
     byChild.set(id, kinds);
