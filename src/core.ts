@@ -1,3 +1,4 @@
+import { DuplicatesService } from './children/duplicates.service';
 import type { Config } from './config';
 import { FormEngine } from './conversation/form-engine';
 import { loadPrompts, type Prompts } from './conversation/prompts';
@@ -116,6 +117,7 @@ export function createCore({
     admins: config.METBOT_ADMINS,
     cipher,
   });
+  const duplicates = new DuplicatesService(db, provider, cipher, clock);
   const chat = new ChatService({
     engine,
     conversations,
@@ -130,6 +132,7 @@ export function createCore({
     metList,
     links,
     sectionK,
+    duplicates,
     publicUrl: config.PUBLIC_URL,
     messages: prompts.messages,
     clock,
@@ -155,6 +158,7 @@ export function createCore({
     metList,
     links,
     sectionK,
+    duplicates,
   };
 }
 

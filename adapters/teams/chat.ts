@@ -1,3 +1,4 @@
+import { SAME_CHILD } from '../../src/children/duplicates-chat';
 import { fill } from '../../src/conversation/prompts';
 import type { Reply } from '../../src/conversation/reply';
 import type { Core } from '../../src/core';
@@ -45,7 +46,8 @@ export class TeamsChat {
     if (personal) await this.cards.dropIfTyping(actor, conversationId);
     const replies = await chat.handle({ actor, channel, private: personal, text, ...(place && { place }) });
     const draft = await conversations.find(actor.id, channel, clock.now());
-    if (!draft || draft.expired) return fromReplies(replies, prompts.messages);
+    // The "same child?" question after a report is typed, not a form: no card for it.
+    if (!draft || draft.expired || draft.formId === SAME_CHILD) return fromReplies(replies, prompts.messages);
 
     const intro = this.core.catalogue.spec(draft.formId, actor).form.intro;
     const started = replies.some((reply) => reply.kind === 'text' && reply.text === intro);

@@ -83,6 +83,22 @@ export const MessagesSchema = z.object({
   }),
   /** Structured answers about people, vehicles, phones, online names and places (issue 19). */
   entities: z.object({ suggested: Line, nothingToUse: Line }),
+  /** One child, one record: possible duplicates, merge, keep apart, and the reporter's question. */
+  children: z.object({
+    usage: Line,
+    title: Line,
+    empty: Line,
+    merged: Line,
+    keptApart: Line,
+    unmerged: Line,
+    question: Line,
+    questionAgain: Line,
+    answeredSame: Line,
+    answeredDifferent: Line,
+    answeredUnsure: Line,
+    queued: Line,
+    reasons: z.record(z.string(), Line),
+  }),
 });
 export type Messages = z.infer<typeof MessagesSchema>;
 

@@ -42,6 +42,7 @@ export const actions = {
   'decide-links': 'confirming or dismissing links between reports',
   'export-child': 'exporting everything held about a child (subject access)',
   'record-section-k': 'recording NRM referrals, disruption and training for the MET figures',
+  'merge-children': 'merging or keeping apart records of a child',
 } as const;
 export type Action = keyof typeof actions;
 
@@ -73,6 +74,7 @@ const grants: Record<Role, ReadonlySet<Action>> = {
     'decide-links',
     'export-child',
     'record-section-k',
+    'merge-children',
   ]),
   admin: new Set(['submit', 'view-own-submissions', 'manage-users', 'view-audit', 'manage-deliveries']),
 };

@@ -55,9 +55,12 @@ export function outboxFeature(
   return {
     factory,
     async deliverDue() {
+      // A message the running worker has already claimed is not due again: wait for its send.
+      await worker?.settled();
       for (let round = 0; worker && round < 10; round += 1) {
-        if ((await worker.runOnce()) === 0) return;
+        if ((await worker.runOnce()) === 0) break;
       }
+      await worker?.settled();
     },
   };
 }

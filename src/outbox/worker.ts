@@ -67,6 +67,8 @@ export class OutboxWorker {
   private lastClaimWasFull = false;
   private idle: { promise: Promise<void>; wake(): void } | undefined;
   private readonly marking = new Set<Promise<void>>();
+  /** Sends the running lanes have in hand, so that deliverDue can wait for them. */
+  private readonly sending = new Set<Promise<void>>();
   /** Sends that finish together are marked delivered in one transaction. */
   private readonly deliveries: GroupCommit<OutboxRow>;
 
@@ -120,6 +122,17 @@ export class OutboxWorker {
     return claimed.length;
   }
 
+  /** Waits for the sends the running lanes already have in hand (a message they claimed is not due again). */
+  async settled(): Promise<void> {
+    for (let round = 0; round < 50; round += 1) {
+      await this.refill?.catch(() => undefined);
+      if (this.sending.size === 0 && (this.queue.length === 0 || !this.running)) break;
+      if (this.sending.size) await Promise.allSettled([...this.sending]);
+      else await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(this.marking);
+  }
+
   private claim(): Promise<OutboxRow[]> {
     const wanted = [...this.options.transports.keys()];
     return this.repository.claim(this.owner, wanted, this.clock.now(), this.leaseMs, this.batchSize);
@@ -141,11 +154,15 @@ export class OutboxWorker {
         await this.sleep();
         continue;
       }
+      const send = this.deliver(message);
+      this.sending.add(send);
       try {
-        await this.deliver(message);
+        await send;
       } catch (err) {
         // The send may have happened: the lease runs out and the message is sent again, same key.
         this.options.log.warn({ err, outboxId: message.id }, 'outbox: could not record a delivery attempt');
+      } finally {
+        this.sending.delete(send);
       }
     }
   }

@@ -1,3 +1,12 @@
+import type { DuplicatesService } from '../children/duplicates.service';
+import {
+  answerSameChild,
+  duplicatesCommand,
+  duplicatesWords,
+  SAME_CHILD,
+  type SameChildState,
+  sameChildQuestion,
+} from '../children/duplicates-chat';
 import type { FormEngine, FormState } from '../conversation/form-engine';
 import { fill, type Messages } from '../conversation/prompts';
 import { type ListReply, type Reply, text } from '../conversation/reply';
@@ -33,7 +42,7 @@ import type { Submission, SubmissionService } from './submissions.service';
  * Commands whose answers name people, give free-text reasons or show audit entries: answered
  * only where nobody else reads them (a DM, a modal, the terminal).
  */
-const privateOnly = new Set(['history', 'admin', 'links', ...sectionKWords]);
+const privateOnly = new Set<string>(['history', 'admin', 'links', ...sectionKWords, ...duplicatesWords]);
 
 export interface ChatMessage {
   actor: Actor;
@@ -68,6 +77,8 @@ export class ChatService {
       links: LinkService;
       /** NRM, disruption, training and awareness records for the section K figures. */
       sectionK: SectionKRecordsService;
+      /** One child, one record: the possible duplicates queue and the reporter's question. */
+      duplicates?: DuplicatesService;
       publicUrl?: string;
       messages: Messages;
       clock: Clock;
@@ -121,7 +132,9 @@ export class ChatService {
     const now = clock.now();
     const draft = await conversations.find<FormState>(message.actor.id, message.channel, now);
     const notes: Reply[] = [];
-    if (draft?.expired) {
+    if (draft?.formId === SAME_CHILD) {
+      if (!draft.expired) return this.answerSameChild(message, draft.state as unknown as SameChildState);
+    } else if (draft?.expired) {
       notes.push(
         text(
           fill(messages.draftExpired, {
@@ -255,6 +268,12 @@ export class ChatService {
             .replace(/^\/?met\s+/i, '')
             .split(/\s+/),
         );
+      case 'duplicates':
+      case 'merge':
+      case 'keep-apart':
+      case 'unmerge':
+        if (!this.deps.duplicates) return [text(messages.unknown)];
+        return duplicatesCommand(this.deps.duplicates, messages, message.actor, words);
       case 'mine':
         return [this.list('mineTitle', 'mineEmpty', await questions.mySubmissions(message.actor))];
       case 'cancel':
@@ -376,7 +395,41 @@ export class ChatService {
       return [text(messages.saveFailed, 'warning')];
     }
     await conversations.remove(message.actor.id, message.channel);
-    return confirmation(spec.form.done, submission, messages);
+    return [
+      ...confirmation(spec.form.done, submission, messages),
+      ...(await this.askSameChild(message, submission)),
+    ];
+  }
+
+  /**
+   * When the report may be about a child already known, asks the reporter who may see that child
+   * "Is this the same child as …?"; anyone else is told the MET group will check.
+   */
+  private async askSameChild(message: ChatMessage, submission: Submission): Promise<Reply[]> {
+    const { duplicates, conversations, clock, messages } = this.deps;
+    if (!duplicates) return [];
+    const question = await duplicates.questionFor(message.actor, submission.recordId, message.private);
+    if (!question) {
+      const queued = await duplicates.isQueued(submission.recordId);
+      return queued ? [text(messages.children.queued)] : [];
+    }
+    const state: SameChildState = { pairId: question.pairId };
+    await conversations.save(message.actor.id, message.channel, SAME_CHILD, state, clock.now());
+    return [sameChildQuestion(messages, question)];
+  }
+
+  private async answerSameChild(message: ChatMessage, state: SameChildState): Promise<Reply[]> {
+    const { duplicates, conversations, messages } = this.deps;
+    if (!duplicates) return [];
+    const first = message.text.trim().toLowerCase().split(/\s+/)[0] ?? '';
+    if (formCommands[first] || ['help', 'check', 'due', 'list', 'mine', 'alerts'].includes(first)) {
+      // The reporter moved on: the question waits in the queue for the MET group.
+      await conversations.remove(message.actor.id, message.channel);
+      return [text(messages.children.answeredUnsure), ...(await this.command(message))];
+    }
+    const { done, replies } = await answerSameChild(duplicates, messages, message.actor, state, message.text);
+    if (done) await conversations.remove(message.actor.id, message.channel);
+    return replies;
   }
 
   /** Saves a completed, validated form: the chat, a Slack modal and a Teams card all end here. */

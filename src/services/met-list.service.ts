@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { survivor } from '../children/resolve-child';
 import { type Clock, DAY } from '../domain/clock';
 import { nextReviewDate } from '../domain/deadlines';
 import { formatDay } from '../domain/london-time';
@@ -368,7 +369,8 @@ export class MetListService {
       select: { childId: true },
     });
     if (!record?.childId) throw new NotPossibleError(`I can't find a record ${reference} about a child.`);
-    return record.childId;
+    // Any report about the child names them, including one whose record was merged into another's.
+    return survivor(db as Tx, record.childId);
   }
 
   /** One change: the entry, its history row, its record, its deliveries and the audit, in one transaction. */

@@ -1,3 +1,4 @@
+import { eraseChildIdentity } from '../children/duplicates';
 import type { TimerHandler } from '../scheduler/scheduler';
 import { schedule } from '../scheduler/scheduler';
 import { appendAudit } from '../store/audit';
@@ -43,7 +44,8 @@ export class RetentionService {
     // Born in this year or before: retainedUntil() is 1 January this year or earlier.
     const latestYear = now.getUTCFullYear() - 18 - this.settings.yearsAfter18 - 1;
     const children = await tx.person.findMany({
-      where: { kind: 'child', yearOfBirth: { not: null, lte: latestYear } },
+      // A record merged into another child's goes when that child's does.
+      where: { kind: 'child', yearOfBirth: { not: null, lte: latestYear }, mergedIntoId: null },
       select: { id: true },
     });
     let records = 0;
@@ -53,6 +55,11 @@ export class RetentionService {
   }
 
   private async eraseChild(tx: Tx, childId: string, now: Date): Promise<number> {
+    // Records of this child that a MET member merged in go with it, and so do its look-up hashes.
+    let mergedRecords = 0;
+    for (const merged of await eraseChildIdentity(tx, childId)) {
+      mergedRecords += await this.eraseChild(tx, merged, now);
+    }
     const records = await tx.record.findMany({ where: { childId }, select: { id: true, reference: true } });
     const recordIds = records.map((record) => record.id);
     const episodes = await tx.missingEpisode.findMany({ where: { childId }, select: { id: true } });
@@ -84,7 +91,7 @@ export class RetentionService {
       detail: `past retention (${this.settings.yearsAfter18} years after 18): ${references.join(', ') || 'no records'}`,
       at: now,
     });
-    return records.length;
+    return records.length + mergedRecords;
   }
 
   /** The daily timer's work: the sweep, then the next run a day on, in the same transaction. */

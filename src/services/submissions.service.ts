@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { recordPossibleDuplicates } from '../children/duplicates';
+import { resolveChild } from '../children/resolve-child';
 import type { RecordFacts } from '../domain/alert-rules';
 import type { Clock } from '../domain/clock';
 import { DAY, HOUR } from '../domain/clock';
@@ -14,7 +16,7 @@ import { type RiskCheckAnswers, selectedIndicators, unknownAnswers } from '../do
 import type { LinkService } from '../links/links.service';
 import { type DeliveryRoutes, enqueueRecordDeliveries } from '../outbox/enqueue';
 import { cancelTimers, schedule } from '../scheduler/scheduler';
-import { type ChildDetails, findOrCreateChild } from '../store/children';
+import type { ChildDetails } from '../store/children';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { nextReference } from '../store/references';
@@ -92,8 +94,8 @@ export class SubmissionService {
 
   async submitIntelligence(actor: Actor, answers: Record<string, unknown>): Promise<Submission> {
     const child = answers.child as ChildDetails;
-    const submission = await this.save(actor, 'intelligence', answers, async ({ tx, now }) => {
-      const saved = await this.child(tx, actor, child, now);
+    const submission = await this.save(actor, 'intelligence', answers, async ({ tx, id, now }) => {
+      const saved = await this.child(tx, actor, child, now, id);
       const immediateDanger = answers.immediateDanger === true;
       return {
         childId: saved.id,
@@ -115,7 +117,7 @@ export class SubmissionService {
       const accommodation = answers.missingFrom.startsWith('care-')
         ? answers.missingFrom.slice(5)
         : undefined;
-      const child = await this.child(tx, actor, { ...answers.child, accommodation }, now);
+      const child = await this.child(tx, actor, { ...answers.child, accommodation }, now, id);
       const { repeat } = this.practice;
       const lastSeenAt = new Date(answers.lastSeen.at);
       // Earlier episodes of this child already on record in the repeat window, linked to this one.
@@ -244,7 +246,13 @@ export class SubmissionService {
       { check, ...answers },
       async ({ tx, id, now }) => {
         const child = answers.child?.name
-          ? await this.child(tx, actor, { name: answers.child.name, ageYears: answers.child.ageYears }, now)
+          ? await this.child(
+              tx,
+              actor,
+              { name: answers.child.name, ageYears: answers.child.ageYears },
+              now,
+              id,
+            )
           : null;
         const riskCheckId = randomUUID();
         await tx.riskCheck.create({
@@ -431,9 +439,18 @@ export class SubmissionService {
     return { ...episode, reference: record.reference };
   }
 
-  private async child(tx: Tx, actor: Actor, details: ChildDetails, now: Date) {
-    const child = await findOrCreateChild(tx, this.cipher, details, now);
+  /**
+   * The child the report is about: a known child when the facts cannot be another's, else a new
+   * record, with any known child it may be queued as a possible duplicate (src/children/).
+   */
+  private async child(tx: Tx, actor: Actor, details: ChildDetails, now: Date, recordId: string) {
+    const reporter = {
+      agencyId: actor.agencyId,
+      maySee: (submittedById: string) => maySeeRecord(actor.role, actor.id, submittedById),
+    };
+    const child = await resolveChild(tx, this.cipher, reporter, details, now);
     await this.audit(tx, actor, child.created ? 'create' : 'update', 'person', child.id, undefined, now);
+    await recordPossibleDuplicates(tx, child, recordId, now);
     return child;
   }
 

@@ -24,6 +24,7 @@ const table: Record<Action, Record<Role, 'Y' | 'n'>> = {
   'decide-links': { practitioner: 'n', 'duty-officer': 'n', 'met-member': 'Y', admin: 'n' },
   'export-child': { practitioner: 'n', 'duty-officer': 'n', 'met-member': 'Y', admin: 'n' },
   'record-section-k': { practitioner: 'n', 'duty-officer': 'n', 'met-member': 'Y', admin: 'n' },
+  'merge-children': { practitioner: 'n', 'duty-officer': 'n', 'met-member': 'Y', admin: 'n' },
 };
 
 describe('policy', () => {

@@ -1,4 +1,7 @@
 -- AlterTable
+ALTER TABLE "Person" ADD COLUMN     "mergedIntoId" TEXT;
+
+-- AlterTable
 ALTER TABLE "MissingEpisode" ADD COLUMN     "carerNameEnc" TEXT,
 ADD COLUMN     "interviewerEmail" TEXT,
 ADD COLUMN     "interviewerHandle" TEXT,
@@ -53,6 +56,32 @@ CREATE TABLE "TrainingActivity" (
     CONSTRAINT "TrainingActivity_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "ChildKey" (
+    "id" TEXT NOT NULL,
+    "childId" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "hash" TEXT NOT NULL,
+
+    CONSTRAINT "ChildKey_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "ChildPair" (
+    "id" TEXT NOT NULL,
+    "childId" TEXT NOT NULL,
+    "knownId" TEXT NOT NULL,
+    "reasons" TEXT NOT NULL,
+    "recordId" TEXT,
+    "status" TEXT NOT NULL DEFAULT 'open',
+    "moved" TEXT,
+    "createdAt" TIMESTAMP(3) NOT NULL,
+    "decidedAt" TIMESTAMP(3),
+    "decidedById" TEXT,
+
+    CONSTRAINT "ChildPair_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateIndex
 CREATE INDEX "NrmReferral_childId_referredAt_idx" ON "NrmReferral"("childId", "referredAt");
 
@@ -64,6 +93,18 @@ CREATE INDEX "Disruption_occurredAt_idx" ON "Disruption"("occurredAt");
 
 -- CreateIndex
 CREATE INDEX "TrainingActivity_heldOn_idx" ON "TrainingActivity"("heldOn");
+
+-- CreateIndex
+CREATE INDEX "ChildKey_hash_idx" ON "ChildKey"("hash");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ChildKey_childId_kind_hash_key" ON "ChildKey"("childId", "kind", "hash");
+
+-- CreateIndex
+CREATE INDEX "ChildPair_status_createdAt_idx" ON "ChildPair"("status", "createdAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ChildPair_childId_knownId_key" ON "ChildPair"("childId", "knownId");
 
 -- CreateIndex
 CREATE INDEX "MissingEpisode_lastSeenAt_childId_idx" ON "MissingEpisode"("lastSeenAt", "childId");
