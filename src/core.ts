@@ -15,6 +15,7 @@ import { FiguresService } from './services/figures.service';
 import { FormCatalogue } from './services/form-catalogue';
 import { InterviewService } from './services/interviews.service';
 import { MetListService } from './services/met-list.service';
+import { PeopleCache } from './services/people-cache';
 import { QuestionService } from './services/questions.service';
 import { SubmissionService } from './services/submissions.service';
 import type { Surfaces } from './services/surfaces';
@@ -92,7 +93,8 @@ export function createCore({
   });
   const catalogue = new FormCatalogue(prompts, submissions);
   const interviews = new InterviewService(db, provider, clock);
-  const admin = new AdminService(db, provider, clock, { cipher, routes });
+  const people = new PeopleCache();
+  const admin = new AdminService(db, provider, clock, { cipher, routes }, people);
   const repeat = { threshold: config.REPEAT_MISSING_THRESHOLD, days: config.REPEAT_MISSING_DAYS };
   const figures = new FiguresService(db, clock, repeat, { provider, cacheSeconds: 60 });
   const dashboardLinks = new DashboardLinks(db, provider, clock);
@@ -108,6 +110,7 @@ export function createCore({
       ]),
     },
     admins: config.METBOT_ADMINS,
+    cache: people,
   });
   const chat = new ChatService({
     engine,

@@ -5,6 +5,7 @@ import { isRole } from '../domain/policy';
 import { appendAudit } from '../store/audit';
 import type { Db, Provider } from '../store/database';
 import type { Actor, Identity } from './actor';
+import { type KnownUser, PeopleCache } from './people-cache';
 
 /** Who becomes a practitioner the first time the bot meets them. */
 export interface Enrolment {
@@ -28,12 +29,15 @@ export interface UserOptions {
   enrolment?: Enrolment;
   /** Identity keys (`platform:workspace:user`) of the people who are admins (METBOT_ADMINS). */
   admins?: ReadonlySet<string>;
+  /** The people resolved in the last few seconds (shared with AdminService, which drops changed roles). */
+  cache?: PeopleCache;
 }
 
 export class UserService {
   private readonly clock: Clock;
   private readonly enrolment: Enrolment;
   private readonly admins: ReadonlySet<string>;
+  readonly cache: PeopleCache;
 
   constructor(
     private readonly db: Db,
@@ -43,6 +47,7 @@ export class UserService {
     this.clock = options.clock;
     this.enrolment = options.enrolment ?? nobodyEnrols;
     this.admins = options.admins ?? new Set();
+    this.cache = options.cache ?? new PeopleCache();
   }
 
   /** The known user behind an identity, enrolling them if the bot is set to; null if unknown. */
@@ -52,7 +57,14 @@ export class UserService {
       workspace: identity.workspace,
       platformUserId: identity.platformUserId,
     };
-    let user = await this.db.user.findUnique({
+    const cacheKey = identityKey(key);
+    const name = givenName(identity);
+    const cached = this.cache.get(cacheKey);
+    // A name to learn goes the long way, once: the placeholder is replaced where it is stored.
+    if (cached && !(name && name !== cached.displayName && cached.displayName === placeholderName(identity))) {
+      return toActor(cached, surface);
+    }
+    let user: KnownUser | null = await this.db.user.findUnique({
       where: { platform_workspace_platformUserId: key },
       include: { agency: true },
     });
@@ -66,12 +78,13 @@ export class UserService {
         include: { agency: true },
       });
     }
-    const name = givenName(identity);
     if (name && name !== user.displayName && user.displayName === placeholderName(identity)) {
       await this.learnName(user.id, user.displayName, name);
       user = { ...user, displayName: name };
     }
-    return toActor(user, surface);
+    const actor = toActor(user, surface);
+    this.cache.set(cacheKey, user);
+    return actor;
   }
 
   /**
@@ -130,6 +143,7 @@ export class UserService {
       update: data,
       include: { agency: true },
     });
+    this.cache.forgetUser(user.id);
     return toActor(user, surface);
   }
 
@@ -158,6 +172,7 @@ export class UserService {
           at: this.clock.now(),
         });
       });
+      this.cache.forgetUser(user.id);
       changed++;
     }
     return changed;

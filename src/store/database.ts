@@ -5,6 +5,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient as PostgresClient } from './generated/postgresql/client';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client';
+import { countRoundTrips } from '../ops/request-context';
 import { migrate, sqliteFile } from './migrate';
 import type { Provider } from './provider';
 
@@ -55,9 +56,16 @@ export async function openDatabase(url: string): Promise<Database> {
   if (provider === 'sqlite') mkdirSync(dirname(sqliteFile(url)), { recursive: true });
   await migrate(provider, url);
   const pool = provider === 'postgresql' ? postgresPool(url) : undefined;
-  const db = pool
-    ? (new PostgresClient({ adapter: new PrismaPg(pool) }) as unknown as Db)
-    : new SqliteClient({ adapter: new PrismaBetterSQLite3({ url }) });
+  // Each statement is reported as an event, so that round trips can be counted per request.
+  const log = [{ emit: 'event' as const, level: 'query' as const }];
+  const client = pool
+    ? new PostgresClient({ adapter: new PrismaPg(pool), log })
+    : new SqliteClient({ adapter: new PrismaBetterSQLite3({ url }), log });
+  // A transaction's BEGIN is sent but not reported: it is counted with its COMMIT or ROLLBACK.
+  (client as SqliteClient<'query'>).$on('query', (event) =>
+    countRoundTrips(event.query === 'COMMIT' || event.query === 'ROLLBACK' ? 2 : 1),
+  );
+  const db = client as unknown as Db;
   if (provider === 'sqlite') {
     // WAL lets readers run beside the writer; the busy timeout waits out a brief lock instead of failing.
     await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
