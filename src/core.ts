@@ -99,7 +99,7 @@ export function createCore({
   const figures = new FiguresService(db, clock, repeat, { provider, cacheSeconds: 60 });
   const dashboardLinks = new DashboardLinks(db, provider, clock);
   const engine = new FormEngine(prompts.messages, () => clock.now());
-  const conversations = new ConversationRepository(db, cipher, config.DRAFT_EXPIRY_HOURS * HOUR);
+  const conversations = new ConversationRepository(db, cipher, config.DRAFT_EXPIRY_HOURS * HOUR, provider);
   const users = new UserService(db, provider, {
     clock,
     enrolment: {

@@ -34,10 +34,25 @@ export function inboundKey(body: Body): string | undefined {
   return undefined;
 }
 
+/** Where a DM's delivery key waits, in Bolt's context, to be claimed with the draft. */
+export const deliveryKey = 'metbotDeliveryKey';
+
+/** A message event in a DM with the bot. */
+function isDirectMessage(body: unknown): boolean {
+  const event = (body as { event?: { type?: unknown; channel_type?: unknown } }).event;
+  return event?.type === 'message' && event.channel_type === 'im';
+}
+
 /** Global middleware: a delivery already handled is acknowledged and goes no further. */
 export function exactlyOnce(db: Db, log: Logger): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const key = inboundKey(args.body as Body);
+    // A person's DM claims its key with their draft, in one round trip (direct-messages.ts).
+    if (key && isDirectMessage(args.body)) {
+      args.context[deliveryKey] = key;
+      await args.next();
+      return;
+    }
     if (key && !(await claimInbound(db, key))) {
       log.info({ key }, 'Slack delivered this again: already handled');
       if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();

@@ -9,7 +9,10 @@ import type { RiskCheckAnswers } from '../domain/risk-answers';
 import type { LinkService } from '../links/links.service';
 import { linksCommand } from '../links/links-chat';
 import type { Logger } from '../logger';
-import type { ConversationRepository } from '../store/conversations.repository';
+import type { ConversationRepository, StoredConversation } from '../store/conversations.repository';
+
+export type { ClaimedTurn, StoredConversation } from '../store/conversations.repository';
+
 import type { Actor } from './actor';
 import type { AdminService, Place } from './admin.service';
 import type { AlertService } from './alerts.service';
@@ -41,6 +44,17 @@ export interface ChatMessage {
   text: string;
   /** The channel or chat as the platform addresses it, for "setup duty here". */
   place?: Place;
+  /**
+   * The draft in this place, when the surface has read it already (with the delivery's claim, in
+   * one round trip); null when there is none. Absent: the chat reads it.
+   */
+  draft?: StoredConversation<FormState> | null;
+}
+
+/** What a message did besides its replies: the form it started, if any. */
+export interface Turn {
+  replies: Reply[];
+  started?: string;
 }
 
 /**
@@ -72,11 +86,18 @@ export class ChatService {
   ) {}
 
   async handle(message: ChatMessage): Promise<Reply[]> {
+    return (await this.converse(message)).replies;
+  }
+
+  /** As handle, and says which form the message started, if any (Teams then offers it as cards). */
+  async converse(message: ChatMessage): Promise<Turn> {
+    const started: { formId?: string } = {};
     try {
-      return await this.route(message);
+      const replies = await this.route(message, started);
+      return { replies, ...(started.formId && { started: started.formId }) };
     } catch (error) {
       if (error instanceof RefusedError) {
-        return [text(refusalText(error, this.deps.messages), 'warning')];
+        return { replies: [text(refusalText(error, this.deps.messages), 'warning')] };
       }
       throw error;
     }
@@ -87,6 +108,7 @@ export class ChatService {
     message: ChatMessage,
     formId: string,
     prefill: Record<string, unknown> = {},
+    started: { formId?: string } = {},
   ): Promise<Reply[]> {
     const { engine, catalogue, conversations, clock, messages } = this.deps;
     const spec = catalogue.spec(formId, message.actor);
@@ -104,13 +126,16 @@ export class ChatService {
     }
     const { state, replies } = await engine.start(spec, prefill);
     await conversations.save(message.actor.id, message.channel, formId, state, clock.now());
+    started.formId = formId;
     return replies;
   }
 
-  private async route(message: ChatMessage): Promise<Reply[]> {
+  private async route(message: ChatMessage, started: { formId?: string }): Promise<Reply[]> {
     const { conversations, clock, messages } = this.deps;
-    const now = clock.now();
-    const draft = await conversations.find<FormState>(message.actor.id, message.channel, now);
+    const draft =
+      message.draft !== undefined
+        ? message.draft
+        : await conversations.find<FormState>(message.actor.id, message.channel, clock.now());
     const notes: Reply[] = [];
     if (draft?.expired) {
       notes.push(
@@ -124,10 +149,10 @@ export class ChatService {
     } else if (draft) {
       return this.continueForm(message, draft.formId, draft.state);
     }
-    return [...notes, ...(await this.command(message))];
+    return [...notes, ...(await this.command(message, started))];
   }
 
-  private async command(message: ChatMessage): Promise<Reply[]> {
+  private async command(message: ChatMessage, started: { formId?: string }): Promise<Reply[]> {
     const words = message.text
       .trim()
       .toLowerCase()
@@ -146,7 +171,7 @@ export class ChatService {
       return [text(fill(messages.privateOnly, { command: first }))];
     }
     const formId = formCommands[first];
-    if (formId) return this.startForm(message, formId);
+    if (formId) return this.startForm(message, formId, {}, started);
     switch (first) {
       case 'help':
       case 'hello':
@@ -156,7 +181,7 @@ export class ChatService {
       case 'check': {
         const check = riskCheckCommands[second ?? ''];
         if (!check) return [text('Which check? Type *check cse*, *check missing* or *check trafficking*.')];
-        return this.startForm(message, `check-${check}`);
+        return this.startForm(message, `check-${check}`, {}, started);
       }
       case 'due':
         return [
