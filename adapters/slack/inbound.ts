@@ -1,5 +1,6 @@
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { Logger } from '../../src/logger';
+import { currentRoundTrips } from '../../src/ops/request-context';
 import type { Db } from '../../src/store/database';
 import { claimInbound } from '../../src/store/inbound-events';
 
@@ -66,7 +67,11 @@ export function exactlyOnce(db: Db, log: Logger): Middleware<AnyMiddlewareArgs> 
 export class WorkInHand {
   private readonly running = new Set<Promise<unknown>>();
 
-  middleware(): Middleware<AnyMiddlewareArgs> {
+  /**
+   * `log` gets a line when the work is done, with its database round trips: Slack is answered
+   * before the work, so the request's own line counts only what came before the answer.
+   */
+  middleware(log?: Logger): Middleware<AnyMiddlewareArgs> {
     return async ({ next }) => {
       const work = next();
       this.running.add(work);
@@ -74,6 +79,7 @@ export class WorkInHand {
         await work;
       } finally {
         this.running.delete(work);
+        log?.debug({ roundTrips: currentRoundTrips() }, 'Slack: request handled');
       }
     };
   }
