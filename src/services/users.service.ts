@@ -61,7 +61,10 @@ export class UserService {
     const name = givenName(identity);
     const cached = this.cache.get(cacheKey);
     // A name to learn goes the long way, once: the placeholder is replaced where it is stored.
-    if (cached && !(name && name !== cached.displayName && cached.displayName === placeholderName(identity))) {
+    if (
+      cached &&
+      !(name && name !== cached.displayName && cached.displayName === placeholderName(identity))
+    ) {
       return toActor(cached, surface);
     }
     let user: KnownUser | null = await this.db.user.findUnique({

@@ -3,9 +3,9 @@ import { dirname } from 'node:path';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
+import { countRoundTrips } from '../ops/request-context';
 import { PrismaClient as PostgresClient } from './generated/postgresql/client';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client';
-import { countRoundTrips } from '../ops/request-context';
 import { migrate, sqliteFile } from './migrate';
 import type { Provider } from './provider';
 
