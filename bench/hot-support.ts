@@ -66,13 +66,7 @@ export async function startServer(script: string, target: Target, args: string[]
   const profile = process.env.BENCH_CPU_PROF;
   const node = [
     ...(profile && target.kind === 'metbot'
-      ? [
-          '--cpu-prof',
-          '--cpu-prof-dir',
-          profile,
-          '--cpu-prof-name',
-          `${target.provider}-${Date.now()}.cpuprofile`,
-        ]
+      ? ['--cpu-prof', '--cpu-prof-dir', `${profile}/${target.provider}`]
       : []),
     '--import',
     'tsx',
