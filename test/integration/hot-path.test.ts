@@ -98,6 +98,25 @@ describe.each(providers)('round trips on the hot path (%s)', (provider) => {
       expect(trips).toBe(expected[provider].teamsHelp);
     });
 
+    it('writes the conversation reference again only when it changed', async () => {
+      const stored = async () =>
+        (
+          await bot.database.db.chatAddress.findUniqueOrThrow({
+            where: { platform_key: { platform: 'teams', key: personalChat(person).id } },
+          })
+        ).address;
+      expect(await stored()).toContain(connector.url);
+      // The same connector under another name: Teams moved the conversation to another serviceUrl.
+      const moved = connector.url.replace('127.0.0.1', 'localhost');
+      const trips = await roundTripsOf(() =>
+        post(bot.url, activity(moved, person, personalChat(person), { text: 'help' })),
+      );
+      expect(trips).toBe(expected[provider].teamsHelp + 1);
+      expect(await stored()).toContain(moved);
+      await post(bot.url, activity(connector.url, person, personalChat(person), { text: 'help' }));
+      expect(await stored()).toContain(connector.url);
+    });
+
     it('a typed step of a form: the claim and the drafts, then the draft saved', async () => {
       await say('intel');
       await say('no');
