@@ -16,6 +16,7 @@ import { FiguresService } from './services/figures.service';
 import { FormCatalogue } from './services/form-catalogue';
 import { InterviewService } from './services/interviews.service';
 import { MetListService } from './services/met-list.service';
+import { PeopleCache } from './services/people-cache';
 import { QuestionService } from './services/questions.service';
 import { SectionKRecordsService } from './services/section-k-records.service';
 import { SubmissionService } from './services/submissions.service';
@@ -98,13 +99,14 @@ export function createCore({
   });
   const catalogue = new FormCatalogue(prompts, submissions);
   const interviews = new InterviewService(db, provider, clock, cipher);
-  const admin = new AdminService(db, provider, clock, { cipher, routes });
+  const people = new PeopleCache();
+  const admin = new AdminService(db, provider, clock, { cipher, routes }, people);
   const repeat = { threshold: config.REPEAT_MISSING_THRESHOLD, days: config.REPEAT_MISSING_DAYS };
   const figures = new FiguresService(db, clock, repeat, { provider, cacheSeconds: 60 });
   const dashboardLinks = new DashboardLinks(db, provider, clock);
   const sectionK = new SectionKRecordsService(db, provider, cipher, clock);
   const engine = new FormEngine(prompts.messages, () => clock.now());
-  const conversations = new ConversationRepository(db, cipher, config.DRAFT_EXPIRY_HOURS * HOUR);
+  const conversations = new ConversationRepository(db, cipher, config.DRAFT_EXPIRY_HOURS * HOUR, provider);
   const users = new UserService(db, provider, {
     clock,
     enrolment: {
@@ -116,6 +118,7 @@ export function createCore({
     },
     admins: config.METBOT_ADMINS,
     cipher,
+    cache: people,
   });
   const duplicates = new DuplicatesService(db, provider, cipher, clock);
   const chat = new ChatService({

@@ -3,7 +3,7 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import { createLogger, type Logger } from './logger';
 import type { Metrics } from './ops/metrics';
 import { checkReadiness, type ReadinessCheck } from './ops/readiness';
-import { currentRequestId, requestIds } from './ops/request-context';
+import { currentRequestId, currentRoundTrips, requestIds } from './ops/request-context';
 import type { Database } from './store/database';
 
 /** Something that serves HTTP routes on the one server: an adapter, the dashboard, the API. */
@@ -38,7 +38,14 @@ export function createApp(
       res.once('finish', () => {
         const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10;
         // The path only, never the query string: a signed dashboard link carries its token there.
-        const line = { method: req.method, path: req.path, status: res.statusCode, ms };
+        // Work done after the answer (Slack's, acknowledged first) is counted on its own line.
+        const line = {
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms,
+          roundTrips: currentRoundTrips(),
+        };
         if (quietPaths.has(req.path)) log.debug(line, 'request');
         else log.info(line, 'request');
       });

@@ -56,6 +56,8 @@ export function registerCommand(app: App, parts: SlackParts): void {
       text: route.chat,
       // "setup duty here" makes this channel the duty channel (the core checks the role).
       place: slackPlace(command.channel_id, command.team_id),
+      // No draft is ever kept here: forms asked for with /met open as modals.
+      draft: null,
     });
     await tellEphemeral(client, where, replies, messages, log);
   });

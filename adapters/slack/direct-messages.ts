@@ -1,7 +1,9 @@
 import type { App } from '@slack/bolt';
 import { text } from '../../src/conversation/reply';
+import type { ChatMessage } from '../../src/services/chat.service';
 import { repliesText } from './blocks';
 import { unescapeSlack } from './escape';
+import { deliveryKey } from './inbound';
 import type { SlackParts } from './parts';
 import { eventTeamOf } from './people';
 import { slackPlace } from './place';
@@ -26,7 +28,7 @@ interface MessageEvent {
 export function registerDirectMessages(app: App, parts: SlackParts): void {
   const { core, people, log } = parts;
   const messages = core.prompts.messages;
-  app.event('message', async ({ event, body, client }) => {
+  app.event('message', async ({ event, body, client, context }) => {
     const message = event as unknown as MessageEvent;
     if (message.channel_type !== 'im' || message.subtype || message.bot_id || !message.user) return;
     const teamId = eventTeamOf(body);
@@ -35,13 +37,23 @@ export function registerDirectMessages(app: App, parts: SlackParts): void {
       userId: message.user,
       viaTeamId: teamId,
     });
+    const channel = `slack:dm:${message.channel}`;
+    const key = context[deliveryKey] as string | undefined;
+    const turn = await core.conversations.claimAndFind(
+      key,
+      actor?.id ?? '',
+      actor ? [channel] : [],
+      core.clock.now(),
+    );
+    if (!turn.claimed) return void log.info({ key }, 'Slack delivered this again: already handled');
     const replies = actor
       ? await core.chat.handle({
           actor,
-          channel: `slack:dm:${message.channel}`,
+          channel,
           private: true,
           text: unescapeSlack(message.text ?? ''),
           place: slackPlace(message.channel, teamId),
+          draft: (turn.drafts.get(channel) ?? null) as ChatMessage['draft'],
         })
       : [text(messages.notKnown)];
     // One message per turn: Slack allows about one chat.postMessage a second per channel.

@@ -1,5 +1,6 @@
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { Logger } from '../../src/logger';
+import { currentRoundTrips } from '../../src/ops/request-context';
 import type { Db } from '../../src/store/database';
 import { claimInbound } from '../../src/store/inbound-events';
 
@@ -34,10 +35,25 @@ export function inboundKey(body: Body): string | undefined {
   return undefined;
 }
 
+/** Where a DM's delivery key waits, in Bolt's context, to be claimed with the draft. */
+export const deliveryKey = 'metbotDeliveryKey';
+
+/** A message event in a DM with the bot. */
+function isDirectMessage(body: unknown): boolean {
+  const event = (body as { event?: { type?: unknown; channel_type?: unknown } }).event;
+  return event?.type === 'message' && event.channel_type === 'im';
+}
+
 /** Global middleware: a delivery already handled is acknowledged and goes no further. */
 export function exactlyOnce(db: Db, log: Logger): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const key = inboundKey(args.body as Body);
+    // A person's DM claims its key with their draft, in one round trip (direct-messages.ts).
+    if (key && isDirectMessage(args.body)) {
+      args.context[deliveryKey] = key;
+      await args.next();
+      return;
+    }
     if (key && !(await claimInbound(db, key))) {
       log.info({ key }, 'Slack delivered this again: already handled');
       if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
@@ -51,7 +67,11 @@ export function exactlyOnce(db: Db, log: Logger): Middleware<AnyMiddlewareArgs> 
 export class WorkInHand {
   private readonly running = new Set<Promise<unknown>>();
 
-  middleware(): Middleware<AnyMiddlewareArgs> {
+  /**
+   * `log` gets a line when the work is done, with its database round trips: Slack is answered
+   * before the work, so the request's own line counts only what came before the answer.
+   */
+  middleware(log?: Logger): Middleware<AnyMiddlewareArgs> {
     return async ({ next }) => {
       const work = next();
       this.running.add(work);
@@ -59,6 +79,7 @@ export class WorkInHand {
         await work;
       } finally {
         this.running.delete(work);
+        log?.debug({ roundTrips: currentRoundTrips() }, 'Slack: request handled');
       }
     };
   }

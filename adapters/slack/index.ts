@@ -42,7 +42,7 @@ export function createSlackSurface(
   const people = new SlackPeople(deps.core, log);
   const parts: SlackParts = { core: deps.core, log, people, modals: new ModalFlow(deps.core, people, log) };
   const work = new WorkInHand();
-  app.use(work.middleware());
+  app.use(work.middleware(log));
   app.use(exactlyOnce(deps.database.db, log));
   registerCommand(app, parts);
   registerModals(app, parts);

@@ -16,7 +16,7 @@ import { addressOf, identityOf, isCardSubmit, isPersonal } from './activity';
 import type { ChatAddresses } from './addresses';
 import type { TeamsAlertActions } from './alert-actions';
 import { alertSubmitOf } from './alert-cards';
-import type { CardForms } from './card-forms';
+import { type CardForms, cardChannel, typedChannel } from './card-forms';
 import type { AdaptiveCard } from './cards';
 import type { TeamsChat } from './chat';
 import { mentionsAsIds } from './mentions';
@@ -25,6 +25,13 @@ import { messageText, type ShareForm } from './share-form';
 import { teamsWords } from './words';
 
 export const shareCommandId = 'shareAsIntelligence';
+
+/** Where a typed message's delivery key waits to be claimed with the person's drafts (turnState). */
+export const deliveryKey = Symbol('metbot delivery key');
+
+/** A message typed (not a card's button): its claim is made by the bot, with the drafts it needs. */
+export const isTypedMessage = (activity: Partial<Activity>): boolean =>
+  activity.type === 'message' && !isCardSubmit(activity.value);
 
 export interface BotDeps {
   core: Core;
@@ -106,7 +113,13 @@ export class MetbotTeamsBot extends TeamsActivityHandler {
     if (!personal && !mentioned && !isCardSubmit(activity.value)) return;
     const actor = await this.actor(context);
     await this.remember(activity, actor);
-    if (!actor) return send(context, [say(this.deps.core.prompts.messages.notKnown)]);
+    const { conversations, clock } = this.deps.core;
+    const key = context.turnState.get(deliveryKey) as string | undefined;
+    if (!actor) {
+      const turn = await conversations.claimAndFind(key, '', [], clock.now());
+      if (!turn.claimed) return this.repeated(key);
+      return send(context, [say(this.deps.core.prompts.messages.notKnown)]);
+    }
     const address = addressOf(activity);
     const conversationId = address.key;
     if (isCardSubmit(activity.value)) {
@@ -118,6 +131,9 @@ export class MetbotTeamsBot extends TeamsActivityHandler {
         : [say(teamsWords.formClosed)];
       return send(context, out);
     }
+    const channels = [typedChannel(conversationId), cardChannel(conversationId)];
+    const turn = await conversations.claimAndFind(key, actor.id, channels, clock.now());
+    if (!turn.claimed) return this.repeated(key);
     const text = mentionsAsIds(
       activity,
       (mentioned ? TurnContext.removeRecipientMention(activity) : activity.text) ?? '',
@@ -129,7 +145,12 @@ export class MetbotTeamsBot extends TeamsActivityHandler {
       kind: address.kind,
       address: JSON.stringify(address.reference),
     };
-    await send(context, await this.deps.chat.handle(actor, conversationId, personal, text.trim(), place));
+    const out = await this.deps.chat.handle(actor, conversationId, personal, text.trim(), place, turn.drafts);
+    await send(context, out);
+  }
+
+  private repeated(key: string | undefined): void {
+    this.deps.log.info({ key }, 'Teams: a repeated activity was ignored');
   }
 
   protected override async handleTeamsMessagingExtensionFetchTask(

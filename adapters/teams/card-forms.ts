@@ -4,6 +4,7 @@ import { fill } from '../../src/conversation/prompts';
 import type { Core } from '../../src/core';
 import type { Logger } from '../../src/logger';
 import type { Actor } from '../../src/services/actor';
+import type { StoredConversation } from '../../src/services/chat.service';
 import { confirmation } from '../../src/services/form-words';
 import { NotPossibleError, RefusedError, refusalText } from '../../src/services/refusal';
 import { type CardInputs, readInputs } from './card-inputs';
@@ -47,9 +48,16 @@ export class CardForms {
   }
 
   /** Typing into the step-by-step form offered beside the cards drops the cards. */
-  async dropIfTyping(actor: Actor, conversationId: string): Promise<void> {
+  async dropIfTyping(
+    actor: Actor,
+    conversationId: string,
+    known?: StoredConversation<CardDraft> | null,
+  ): Promise<void> {
     const { conversations, clock } = this.core;
-    const stored = await conversations.find<CardDraft>(actor.id, cardChannel(conversationId), clock.now());
+    const stored =
+      known !== undefined
+        ? known
+        : await conversations.find<CardDraft>(actor.id, cardChannel(conversationId), clock.now());
     if (stored && !stored.expired && !stored.state.typedDropped) {
       await conversations.remove(actor.id, cardChannel(conversationId));
     }

@@ -1,10 +1,11 @@
-import { SAME_CHILD } from '../../src/children/duplicates-chat';
+import type { FormState } from '../../src/conversation/form-engine';
 import { fill } from '../../src/conversation/prompts';
 import type { Reply } from '../../src/conversation/reply';
 import type { Core } from '../../src/core';
 import type { Actor } from '../../src/services/actor';
 import type { Place } from '../../src/services/admin.service';
-import { type CardForms, typedChannel } from './card-forms';
+import type { StoredConversation } from '../../src/services/chat.service';
+import { type CardDraft, type CardForms, cardChannel, typedChannel } from './card-forms';
 import { fromReplies, type Outgoing, say } from './render';
 import { teamsWords } from './words';
 
@@ -34,29 +35,43 @@ export class TeamsChat {
     private readonly cards: CardForms,
   ) {}
 
+  /**
+   * `drafts` are the person's drafts in this chat (typed and card), read with the delivery's claim;
+   * without them they are read here.
+   */
   async handle(
     actor: Actor,
     conversationId: string,
     personal: boolean,
     text: string,
     place?: Place,
+    drafts?: Map<string, StoredConversation<unknown>>,
   ): Promise<Outgoing[]> {
-    const { chat, conversations, clock, prompts } = this.core;
+    const { chat, conversations, prompts } = this.core;
     const channel = typedChannel(conversationId);
-    if (personal) await this.cards.dropIfTyping(actor, conversationId);
-    const replies = await chat.handle({ actor, channel, private: personal, text, ...(place && { place }) });
-    const draft = await conversations.find(actor.id, channel, clock.now());
-    // The "same child?" question after a report is typed, not a form: no card for it.
-    if (!draft || draft.expired || draft.formId === SAME_CHILD) return fromReplies(replies, prompts.messages);
-
-    const intro = this.core.catalogue.spec(draft.formId, actor).form.intro;
-    const started = replies.some((reply) => reply.kind === 'text' && reply.text === intro);
+    if (personal) {
+      await this.cards.dropIfTyping(
+        actor,
+        conversationId,
+        drafts && ((drafts.get(cardChannel(conversationId)) ?? null) as StoredConversation<CardDraft> | null),
+      );
+    }
+    const draft = drafts && ((drafts.get(channel) ?? null) as StoredConversation<FormState> | null);
+    const { replies, started } = await chat.converse({
+      actor,
+      channel,
+      private: personal,
+      text,
+      ...(place && { place }),
+      ...(drafts && { draft }),
+    });
+    if (!started) return fromReplies(replies, prompts.messages);
     if (!personal) {
       await conversations.remove(actor.id, channel);
-      return [say(fill(teamsWords.formsArePrivate, { command: commandFor(draft.formId) }))];
+      return [say(fill(teamsWords.formsArePrivate, { command: commandFor(started) }))];
     }
-    if (!started) return fromReplies(replies, prompts.messages);
-    const card = await this.cards.start(actor, conversationId, draft.formId);
+    const intro = this.core.catalogue.spec(started, actor).form.intro;
+    const card = await this.cards.start(actor, conversationId, started);
     const typed: Reply[] = replies.filter((reply) => !(reply.kind === 'text' && reply.text === intro));
     return [
       card,

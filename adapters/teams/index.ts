@@ -5,7 +5,7 @@ import { inboundKey } from './activity';
 import { ChatAddresses } from './addresses';
 import { TeamsAlertActions } from './alert-actions';
 import { TeamsAlertSurface } from './alerts';
-import { MetbotTeamsBot } from './bot';
+import { deliveryKey, isTypedMessage, MetbotTeamsBot } from './bot';
 import { CardForms } from './card-forms';
 import { TeamsChat } from './chat';
 import { createTeamsAdapter, mountMessages } from './http';
@@ -68,6 +68,12 @@ export function createTeamsFeatureWith(options: TeamsFeatureOptions = {}): Featu
             // Teams resends an activity it got no answer to within 15 seconds: answer each once,
             // recorded in the database so that every instance agrees.
             const key = inboundKey(context.activity);
+            // A typed message claims its key with the person's drafts, in one round trip (bot.ts).
+            if (key && isTypedMessage(context.activity)) {
+              context.turnState.set(deliveryKey, key);
+              await bot.run(context);
+              return;
+            }
             if (key && !(await claimInbound(database.db, key))) {
               log.info({ key }, 'Teams: a repeated activity was ignored');
               if (context.activity.type === 'invoke') {

@@ -5,13 +5,35 @@ import type { NextFunction, Request, Response } from 'express';
 /** What every log line written while serving one HTTP request carries. */
 interface RequestContext {
   requestId: string;
+  /** Database round trips made so far while serving this request (the store counts them). */
+  roundTrips: number;
 }
 
 const context = new AsyncLocalStorage<RequestContext>();
 
+/** Every round trip this process has made, in a request or not: benchmarks read its growth. */
+let allRoundTrips = 0;
+
 /** The id of the HTTP request being served, if any: the logger adds it to every line. */
 export function currentRequestId(): string | undefined {
   return context.getStore()?.requestId;
+}
+
+/** Called by the store for each statement sent to the database. */
+export function countRoundTrips(count = 1): void {
+  allRoundTrips += count;
+  const store = context.getStore();
+  if (store) store.roundTrips += count;
+}
+
+/** The round trips made so far by the request being served, if any. */
+export function currentRoundTrips(): number | undefined {
+  return context.getStore()?.roundTrips;
+}
+
+/** The round trips this process has made since it started. */
+export function totalRoundTrips(): number {
+  return allRoundTrips;
 }
 
 /**
@@ -22,5 +44,5 @@ export function currentRequestId(): string | undefined {
 export function requestIds(_req: Request, res: Response, next: NextFunction): void {
   const requestId = randomUUID();
   res.setHeader('X-Request-Id', requestId);
-  context.run({ requestId }, next);
+  context.run({ requestId, roundTrips: 0 }, next);
 }

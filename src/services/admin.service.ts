@@ -8,6 +8,7 @@ import { destinations } from '../outbox/transport';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { type Actor, auditAs } from './actor';
+import type { PeopleCache } from './people-cache';
 import { authorise, NotPossibleError } from './refusal';
 
 /** A place in a chat platform the bot can post to (a Slack channel, a Teams channel). */
@@ -54,6 +55,8 @@ export class AdminService {
     private readonly provider: Provider,
     private readonly clock: Clock,
     private readonly notices?: RoleNotices,
+    /** The people UserService keeps for a few seconds: a changed role must count at once. */
+    private readonly people?: PeopleCache,
   ) {}
 
   /**
@@ -165,6 +168,7 @@ export class AdminService {
       where: { id: user.id },
       data: { role, ...(agency && { agencyId: agency.id }) },
     });
+    this.people?.forgetUser(user.id);
     await auditAs(tx, this.provider, actor, {
       action: 'update',
       recordType: 'user',

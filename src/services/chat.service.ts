@@ -19,7 +19,10 @@ import { SealedValueError } from '../domain/sealed-value-error';
 import type { LinkService } from '../links/links.service';
 import { linksCommand } from '../links/links-chat';
 import type { Logger } from '../logger';
-import type { ConversationRepository } from '../store/conversations.repository';
+import type { ConversationRepository, StoredConversation } from '../store/conversations.repository';
+
+export type { ClaimedTurn, StoredConversation } from '../store/conversations.repository';
+
 import type { Actor } from './actor';
 import type { AdminService, Place } from './admin.service';
 import type { AlertService } from './alerts.service';
@@ -53,6 +56,17 @@ export interface ChatMessage {
   text: string;
   /** The channel or chat as the platform addresses it, for "setup duty here". */
   place?: Place;
+  /**
+   * The draft in this place, when the surface has read it already (with the delivery's claim, in
+   * one round trip); null when there is none. Absent: the chat reads it.
+   */
+  draft?: StoredConversation<FormState> | null;
+}
+
+/** What a message did besides its replies: the form it started, if any. */
+export interface Turn {
+  replies: Reply[];
+  started?: string;
 }
 
 /**
@@ -88,15 +102,22 @@ export class ChatService {
   ) {}
 
   async handle(message: ChatMessage): Promise<Reply[]> {
+    return (await this.converse(message)).replies;
+  }
+
+  /** As handle, and says which form the message started, if any (Teams then offers it as cards). */
+  async converse(message: ChatMessage): Promise<Turn> {
+    const started: { formId?: string } = {};
     try {
-      return await this.route(message);
+      const replies = await this.route(message, started);
+      return { replies, ...(started.formId && { started: started.formId }) };
     } catch (error) {
       if (error instanceof RefusedError) {
-        return [text(refusalText(error, this.deps.messages), 'warning')];
+        return { replies: [text(refusalText(error, this.deps.messages), 'warning')] };
       }
       if (error instanceof SealedValueError) {
         this.deps.log.error({ err: error }, 'a sealed value did not open where it was found');
-        return [text(this.deps.messages.sealedMismatch, 'warning')];
+        return { replies: [text(this.deps.messages.sealedMismatch, 'warning')] };
       }
       throw error;
     }
@@ -107,6 +128,7 @@ export class ChatService {
     message: ChatMessage,
     formId: string,
     prefill: Record<string, unknown> = {},
+    started: { formId?: string } = {},
   ): Promise<Reply[]> {
     const { engine, catalogue, conversations, clock, messages } = this.deps;
     const spec = catalogue.spec(formId, message.actor);
@@ -124,13 +146,16 @@ export class ChatService {
     }
     const { state, replies } = await engine.start(spec, prefill);
     await conversations.save(message.actor.id, message.channel, formId, state, clock.now());
+    started.formId = formId;
     return replies;
   }
 
-  private async route(message: ChatMessage): Promise<Reply[]> {
+  private async route(message: ChatMessage, started: { formId?: string }): Promise<Reply[]> {
     const { conversations, clock, messages } = this.deps;
-    const now = clock.now();
-    const draft = await conversations.find<FormState>(message.actor.id, message.channel, now);
+    const draft =
+      message.draft !== undefined
+        ? message.draft
+        : await conversations.find<FormState>(message.actor.id, message.channel, clock.now());
     const notes: Reply[] = [];
     if (draft?.formId === SAME_CHILD) {
       if (!draft.expired) return this.answerSameChild(message, draft.state as unknown as SameChildState);
@@ -146,10 +171,10 @@ export class ChatService {
     } else if (draft) {
       return this.continueForm(message, draft.formId, draft.state);
     }
-    return [...notes, ...(await this.command(message))];
+    return [...notes, ...(await this.command(message, started))];
   }
 
-  private async command(message: ChatMessage): Promise<Reply[]> {
+  private async command(message: ChatMessage, started: { formId?: string }): Promise<Reply[]> {
     const words = message.text
       .trim()
       .toLowerCase()
@@ -168,7 +193,7 @@ export class ChatService {
       return [text(fill(messages.privateOnly, { command: first }))];
     }
     const formId = formCommands[first];
-    if (formId) return this.startForm(message, formId);
+    if (formId) return this.startForm(message, formId, {}, started);
     switch (first) {
       case 'help':
       case 'hello':
@@ -181,7 +206,7 @@ export class ChatService {
           return [
             text('Which check? Type *check cse*, *check cce*, *check missing* or *check trafficking*.'),
           ];
-        return this.startForm(message, `check-${check}`);
+        return this.startForm(message, `check-${check}`, {}, started);
       }
       case 'due': {
         // "Mine to do" first: an assigned interviewer sees their own even without the due list.
@@ -425,7 +450,7 @@ export class ChatService {
     if (formCommands[first] || ['help', 'check', 'due', 'list', 'mine', 'alerts'].includes(first)) {
       // The reporter moved on: the question waits in the queue for the MET group.
       await conversations.remove(message.actor.id, message.channel);
-      return [text(messages.children.answeredUnsure), ...(await this.command(message))];
+      return [text(messages.children.answeredUnsure), ...(await this.command(message, {}))];
     }
     const { done, replies } = await answerSameChild(duplicates, messages, message.actor, state, message.text);
     if (done) await conversations.remove(message.actor.id, message.channel);

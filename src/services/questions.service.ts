@@ -230,6 +230,8 @@ export class QuestionService {
   }
 
   private async references(recordIds: string[]): Promise<Map<string, string>> {
+    // An empty list needs no query (issue 20: Prisma would still send one, `WHERE 1=0`).
+    if (recordIds.length === 0) return new Map();
     const records = await this.db.record.findMany({
       where: { id: { in: recordIds } },
       select: { id: true, reference: true },

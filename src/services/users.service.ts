@@ -6,6 +6,7 @@ import { appendAudit } from '../store/audit';
 import type { Db, Provider } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import type { Actor, Identity } from './actor';
+import { type KnownUser, PeopleCache } from './people-cache';
 
 /** Who becomes a practitioner the first time the bot meets them. */
 export interface Enrolment {
@@ -31,6 +32,8 @@ export interface UserOptions {
   admins?: ReadonlySet<string>;
   /** Opens and reseals the interviewer's name on episodes assigned while the user was unnamed. */
   cipher?: FieldCipher;
+  /** The people resolved in the last few seconds (shared with AdminService, which drops changed roles). */
+  cache?: PeopleCache;
 }
 
 export class UserService {
@@ -38,6 +41,7 @@ export class UserService {
   private readonly enrolment: Enrolment;
   private readonly admins: ReadonlySet<string>;
   private readonly cipher: FieldCipher | undefined;
+  readonly cache: PeopleCache;
 
   constructor(
     private readonly db: Db,
@@ -48,6 +52,7 @@ export class UserService {
     this.enrolment = options.enrolment ?? nobodyEnrols;
     this.admins = options.admins ?? new Set();
     this.cipher = options.cipher;
+    this.cache = options.cache ?? new PeopleCache();
   }
 
   /** The known user behind an identity, enrolling them if the bot is set to; null if unknown. */
@@ -57,7 +62,17 @@ export class UserService {
       workspace: identity.workspace,
       platformUserId: identity.platformUserId,
     };
-    let user = await this.db.user.findUnique({
+    const cacheKey = identityKey(key);
+    const name = givenName(identity);
+    const cached = this.cache.get(cacheKey);
+    // A name to learn goes the long way, once: the placeholder is replaced where it is stored.
+    if (
+      cached &&
+      !(name && name !== cached.displayName && cached.displayName === placeholderName(identity))
+    ) {
+      return toActor(cached, surface);
+    }
+    let user: KnownUser | null = await this.db.user.findUnique({
       where: { platform_workspace_platformUserId: key },
       include: { agency: true },
     });
@@ -71,12 +86,13 @@ export class UserService {
         include: { agency: true },
       });
     }
-    const name = givenName(identity);
     if (name && name !== user.displayName && user.displayName === placeholderName(identity)) {
       await this.learnName(user.id, user.displayName, name);
       user = { ...user, displayName: name };
     }
-    return toActor(user, surface);
+    const actor = toActor(user, surface);
+    this.cache.set(cacheKey, user);
+    return actor;
   }
 
   /**
@@ -150,6 +166,7 @@ export class UserService {
       update: data,
       include: { agency: true },
     });
+    this.cache.forgetUser(user.id);
     return toActor(user, surface);
   }
 
@@ -178,6 +195,7 @@ export class UserService {
           at: this.clock.now(),
         });
       });
+      this.cache.forgetUser(user.id);
       changed++;
     }
     return changed;

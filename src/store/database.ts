@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
+import { countRoundTrips } from '../ops/request-context';
 import { PrismaClient as PostgresClient } from './generated/postgresql/client';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client';
 import { migrate, sqliteFile } from './migrate';
@@ -61,9 +62,16 @@ export async function openDatabase(url: string): Promise<Database> {
   if (provider === 'sqlite') mkdirSync(dirname(sqliteFile(url)), { recursive: true });
   await migrate(provider, url);
   const pool = provider === 'postgresql' ? postgresPool(url) : undefined;
-  const db = pool
-    ? (new PostgresClient({ adapter: new PrismaPg(pool), transactionOptions }) as unknown as Db)
-    : new SqliteClient({ adapter: new PrismaBetterSQLite3({ url }), transactionOptions });
+  // Each statement is reported as an event, so that round trips can be counted per request.
+  const log = [{ emit: 'event' as const, level: 'query' as const }];
+  const client = pool
+    ? new PostgresClient({ adapter: new PrismaPg(pool), log, transactionOptions })
+    : new SqliteClient({ adapter: new PrismaBetterSQLite3({ url }), log, transactionOptions });
+  // A transaction's BEGIN is sent but not reported: it is counted with its COMMIT or ROLLBACK.
+  (client as SqliteClient<'query'>).$on('query', (event) =>
+    countRoundTrips(event.query === 'COMMIT' || event.query === 'ROLLBACK' ? 2 : 1),
+  );
+  const db = client as unknown as Db;
   if (provider === 'sqlite') {
     // WAL lets readers run beside the writer; the busy timeout waits out a brief lock instead of failing.
     await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
