@@ -1,6 +1,8 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { checkAgainstCheckpoint, makeCheckpoint } from './audit/checkpoint';
+import { loadAuditKeyring } from './audit/settings';
 import { type Config, ConfigError, loadConfig } from './config';
 import { systemClock } from './domain/clock';
 import { formatLondon } from './domain/london-time';
@@ -24,6 +26,8 @@ import { createLinkForUser } from './services/dashboard-links.service';
 import { NotPossibleError, RefusedError } from './services/refusal';
 import { SubjectAccessService } from './services/subject-access.service';
 import { UserService } from './services/users.service';
+import { verifyAuditChain } from './store/audit';
+import { type AuditKeyring, installedAuditKeyring, useAuditKeyring } from './store/audit-key';
 import { loadFieldCipher } from './store/data-key';
 import { type Database, openDatabase, providerOf } from './store/database';
 import type { FieldCipher } from './store/field-crypto';
@@ -46,6 +50,8 @@ interface AdminContext extends Output {
   notices(): RoleNotices | undefined;
   /** The data key, as the server loads it (its warnings on stderr). */
   cipher(): FieldCipher;
+  /** The audit keys, as the server has them (installed when the database is opened). */
+  auditKeys(): AuditKeyring;
   config: Config;
 }
 
@@ -269,6 +275,50 @@ const commands: Record<string, Record<string, Command>> = {
         printList(context, await (await adminService(context)).auditTrail(operator, reference));
       },
     },
+    verify: {
+      usage: 'audit verify [--checkpoint <file>]',
+      summary:
+        'Check the whole audit chain (and that it still reaches a signed checkpoint); names the first broken link.',
+      options: { checkpoint: { type: 'string' } },
+      async run({ checkpoint }, context) {
+        const { db } = await context.database();
+        const keyring = context.auditKeys();
+        const chain = await verifyAuditChain(db, { keyring });
+        if (!chain.ok) {
+          throw new NotPossibleError(
+            `The audit chain is broken at event ${chain.brokenAt} (event ${chain.events} in order): ${chain.reason}.`,
+          );
+        }
+        context.out(`The audit chain verifies: ${chain.events} events, each sealed and in order.`);
+        if (!checkpoint) return;
+        let content: unknown;
+        try {
+          content = JSON.parse(readFileSync(checkpoint, 'utf8'));
+        } catch {
+          throw new NotPossibleError(`${checkpoint} cannot be read as a checkpoint.`);
+        }
+        const against = await checkAgainstCheckpoint(db, keyring, content);
+        if (!against.ok)
+          throw new NotPossibleError(`Against the checkpoint ${checkpoint}: ${against.reason}.`);
+        context.out(`It still reaches the checkpoint in ${checkpoint}.`);
+      },
+    },
+    checkpoint: {
+      usage: 'audit checkpoint [--out <file>]',
+      summary: 'Write a signed checkpoint of the audit chain now (the server also makes them on a timer).',
+      options: { out: { type: 'string' } },
+      async run({ out }, context) {
+        const { db } = await context.database();
+        const made = await makeCheckpoint(db, context.auditKeys(), systemClock.now());
+        const text = `${JSON.stringify(made, null, 2)}\n`;
+        if (!out) {
+          context.out(text.trimEnd());
+          return;
+        }
+        writeFileSync(out, text, { mode: 0o600 });
+        context.out(`Checkpoint of event ${made.seq} (${made.events} events) written to ${out}.`);
+      },
+    },
   },
   deadletters: {
     list: {
@@ -368,6 +418,10 @@ function roleNotices(config: Config, env: NodeJS.ProcessEnv, output: Output): Ro
   return { cipher: loadFieldCipher(config, warnings(output), env), routes };
 }
 
+function hasAuditKey(config: Config, env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.AUDIT_KEY || config.DATA_KEY || config.NODE_ENV === 'development');
+}
+
 /** Runs one command; returns the exit code. */
 export async function runAdmin(
   argv: string[],
@@ -412,12 +466,28 @@ export async function runAdmin(
   let database: Database | undefined;
   try {
     const config = loadConfig(env);
+    const auditKeys = () => {
+      // Called in-process (tests) with no key in the environment, the keyring already set stands.
+      if (!hasAuditKey(config, env)) {
+        try {
+          return installedAuditKeyring();
+        } catch {
+          // None set up: loadAuditKeyring names the setting that is missing.
+        }
+      }
+      const keyring = loadAuditKeyring(config, env);
+      useAuditKeyring(keyring);
+      return keyring;
+    };
     const context: AdminContext = {
       ...output,
       database: async () => {
+        // Every command that writes writes an audit event, sealed as the server seals them.
+        if (!database) auditKeys();
         database ??= await openDatabase(config.DATABASE_URL);
         return database;
       },
+      auditKeys,
       notices: () => roleNotices(config, env, output),
       cipher: () => loadFieldCipher(config, warnings(output), env),
       config,

@@ -11,6 +11,7 @@ import { ApiTokenService } from '../../src/services/api-tokens.service';
 import { intelligenceAnswers, missingAnswers } from '../gateway/support/fixtures';
 import { createWorld, type World } from '../gateway/support/world';
 import { providers } from '../support/databases';
+import { testAuditKey } from '../support/keys';
 
 const run = promisify(execFile);
 const admin = { name: 'test set-up', surface: 'admin' };
@@ -227,7 +228,7 @@ describe.each(providers)('the partner API on %s', (provider) => {
         '--agency',
         'Example Council',
       ],
-      { env: { PATH: process.env.PATH, DATABASE_URL: world.database.url } },
+      { env: { PATH: process.env.PATH, DATABASE_URL: world.database.url, AUDIT_KEY: testAuditKey() } },
     );
     const token = /^\s+(mbt_\S+)$/m.exec(made.stdout)?.[1];
     expect(token).toBeDefined();

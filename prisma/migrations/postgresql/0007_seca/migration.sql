@@ -1,0 +1,6 @@
+-- AlterTable
+ALTER TABLE "AuditEvent" ADD COLUMN     "keyId" TEXT;
+
+-- AlterTable
+ALTER TABLE "ApiToken" ADD COLUMN     "expiresAt" TIMESTAMP(3);
+
