@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkAgainstCheckpoint, makeCheckpoint } from './audit/checkpoint';
 import { loadAuditKeyring } from './audit/settings';
-import { type Config, ConfigError, loadConfig } from './config';
+import { type Config, ConfigError, loadConfig, parseSettings } from './config';
 import { systemClock } from './domain/clock';
 import { formatLondon } from './domain/london-time';
 import { aRole, isRole } from './domain/policy';
@@ -21,7 +21,7 @@ import { deliveryRoutesFrom } from './outbox/settings';
 import { destinations } from './outbox/transport';
 import type { Actor } from './services/actor';
 import { AdminService, type RoleNotices } from './services/admin.service';
-import { ApiTokenService } from './services/api-tokens.service';
+import { ApiTokenService, ApiTokenSettingsSchema, DEFAULT_TOKEN_ROLE } from './services/api-tokens.service';
 import { createLinkForUser } from './services/dashboard-links.service';
 import { NotPossibleError, RefusedError } from './services/refusal';
 import { SubjectAccessService } from './services/subject-access.service';
@@ -53,6 +53,7 @@ interface AdminContext extends Output {
   /** The audit keys, as the server has them (installed when the database is opened). */
   auditKeys(): AuditKeyring;
   config: Config;
+  env: NodeJS.ProcessEnv;
 }
 
 interface Command {
@@ -134,7 +135,14 @@ function printList(
 
 async function tokenService(context: AdminContext): Promise<ApiTokenService> {
   const { db, provider } = await context.database();
-  return new ApiTokenService(db, provider, new UserService(db, provider, { clock: systemClock }));
+  const { API_TOKEN_DAYS } = parseSettings(ApiTokenSettingsSchema, context.env);
+  return new ApiTokenService(
+    db,
+    provider,
+    new UserService(db, provider, { clock: systemClock }),
+    systemClock,
+    API_TOKEN_DAYS,
+  );
 }
 
 const commands: Record<string, Record<string, Command>> = {
@@ -358,18 +366,21 @@ const commands: Record<string, Record<string, Command>> = {
   },
   token: {
     create: {
-      usage: 'token create --name <name> --role <role> --agency <agency>',
-      summary: 'Make an API token for a partner system or script (shown once).',
+      usage: 'token create --name <name> --agency <agency> [--role <role> --allow-role <role>]',
+      summary: `Make an API token for a partner system or script (shown once; a practitioner unless --allow-role names another role).`,
       options: {
         name: { type: 'string', required: true },
-        role: { type: 'string', required: true },
+        role: { type: 'string' },
+        'allow-role': { type: 'string' },
         agency: { type: 'string', required: true },
       },
-      async run({ name = '', role = '', agency = '' }, context) {
-        const { token } = await (await tokenService(context)).create(byAdmin, { name, role, agency });
-        context.out(`API token for ${name} (${role}, ${agency}):`);
+      async run({ name = '', role = DEFAULT_TOKEN_ROLE, agency = '', 'allow-role': allowRole }, context) {
+        const made = await (await tokenService(context)).create(byAdmin, { name, role, agency, allowRole });
+        context.out(
+          `API token for ${name} (${role}, ${agency}), working until ${made.expiresAt.toISOString().slice(0, 10)}:`,
+        );
         context.out('');
-        context.out(`  ${token}`);
+        context.out(`  ${made.token}`);
         context.out('');
         context.out('Keep it safe: it is shown only this once. Send it as "Authorization: Bearer <token>".');
         context.out(`To stop it working: npm run admin -- token revoke --name ${name}`);
@@ -392,7 +403,12 @@ const commands: Record<string, Record<string, Command>> = {
         const tokens = await (await tokenService(context)).list();
         if (tokens.length === 0) context.out('No API tokens yet.');
         for (const t of tokens) {
-          const state = t.revokedAt ? `revoked ${t.revokedAt.toISOString().slice(0, 10)}` : 'in use';
+          const now = systemClock.now();
+          const state = t.revokedAt
+            ? `revoked ${t.revokedAt.toISOString().slice(0, 10)}`
+            : t.expiresAt <= now
+              ? `expired ${t.expiresAt.toISOString().slice(0, 10)}`
+              : `in use until ${t.expiresAt.toISOString().slice(0, 10)}`;
           context.out(
             `${t.name}  ${t.role}  ${t.agency ?? '-'}  made ${t.createdAt.toISOString().slice(0, 10)}  ${state}`,
           );
@@ -491,6 +507,7 @@ export async function runAdmin(
       notices: () => roleNotices(config, env, output),
       cipher: () => loadFieldCipher(config, warnings(output), env),
       config,
+      env,
     };
     await command.run(values, context);
     return 0;

@@ -12,6 +12,7 @@ export const alertRuleIds = [
   'interview-overdue',
   'delivery-dead-lettered',
   'possible-link',
+  'access-probing',
 ] as const;
 export type AlertRuleId = (typeof alertRuleIds)[number];
 

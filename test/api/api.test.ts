@@ -179,11 +179,21 @@ describe.each(providers)('the partner API on %s', (provider) => {
     ).token;
     expect((await get(`/api/v1/records/${reference}`, other)).status).toBe(404);
     const duty = (
-      await tokens.create(admin, { name: 'mash-system', role: 'duty-officer', agency: 'Example MASH' })
+      await tokens.create(admin, {
+        name: 'mash-system',
+        role: 'duty-officer',
+        agency: 'Example MASH',
+        allowRole: 'duty-officer',
+      })
     ).token;
     expect((await get(`/api/v1/records/${reference}`, duty)).status).toBe(200);
     const adminToken = (
-      await tokens.create(admin, { name: 'ops', role: 'admin', agency: 'Example Partnership' })
+      await tokens.create(admin, {
+        name: 'ops',
+        role: 'admin',
+        agency: 'Example Partnership',
+        allowRole: 'admin',
+      })
     ).token;
     const refused = await post(
       '/api/v1/returns',
@@ -262,7 +272,7 @@ describe.each(providers)('the partner API on %s', (provider) => {
     });
     expect(await cli('token', 'create', '--name', 'x1')).toMatchObject({
       code: 2,
-      err: expect.stringContaining('Please give --role, --agency.'),
+      err: expect.stringContaining('Please give --agency.'),
     });
     expect(await cli('token', 'frobnicate')).toMatchObject({
       code: 2,
