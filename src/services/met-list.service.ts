@@ -479,7 +479,8 @@ export class MetListService {
       entry ? 'update' : 'create',
       'met-list-entry',
       saved.id,
-      `${action}: ${reason}`,
+      // The reason is free text about the child: it stays in the (encrypted) record, not the audit.
+      `${action} ${reference}`,
       now,
     );
     await this.audit(tx, actor, 'create', 'record', id, reference, now);
