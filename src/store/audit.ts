@@ -150,15 +150,11 @@ export async function sealUnkeyedAudit(
       const first = await tx.auditEvent.findFirst({ orderBy: { seq: 'asc' }, select: { keyId: true } });
       if (!first || first.keyId) return { sealed: 0 };
       const events = await tx.auditEvent.findMany({ orderBy: { seq: 'asc' } });
+      // The whole old chain is checked before anything is written: a break seals nothing.
       let oldPrev = GENESIS;
-      let newPrev = GENESIS;
-      let sealed = 0;
       for (const event of events) {
-        const entry = { ...event, action: event.action as AuditAction, detail: event.detail ?? undefined };
-        if (event.keyId) {
-          // Keyed events after unkeyed ones cannot happen: the server seals before it writes.
-          return { brokenAt: event.seq };
-        }
+        // Keyed events after unkeyed ones cannot happen: the server seals before it writes.
+        if (event.keyId) return { brokenAt: event.seq };
         const fields = [
           oldPrev,
           event.at.toISOString(),
@@ -172,13 +168,18 @@ export async function sealUnkeyedAudit(
         ];
         const oldHash = createHash('sha256').update(JSON.stringify(fields)).digest('hex');
         if (event.prevHash !== oldPrev || event.hash !== oldHash) return { brokenAt: event.seq };
-        const { id, key } = keyring.current;
+        oldPrev = event.hash;
+      }
+      const { id, key } = keyring.current;
+      let newPrev = GENESIS;
+      let sealed = 0;
+      for (const event of events) {
+        const entry = { ...event, action: event.action as AuditAction, detail: event.detail ?? undefined };
         const hash = sealOf(key, id, newPrev, entry);
         await tx.auditEvent.update({
           where: { seq: event.seq },
           data: { prevHash: newPrev, hash, keyId: id },
         });
-        oldPrev = event.hash;
         newPrev = hash;
         sealed += 1;
       }

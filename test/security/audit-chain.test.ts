@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runAdmin } from '../../src/admin';
+import { checkAuditAtStart } from '../../src/audit/audit-checks';
 import { loadConfig } from '../../src/config';
 import { fixedClock } from '../../src/domain/clock';
 import { createLogger } from '../../src/logger';
@@ -256,7 +257,9 @@ describe.each(providers)('the keyed audit chain on %s', (provider) => {
     }
   });
 
-  it('exits non-zero from the command line, where only the key in the environment is known', async () => {
+  it('exits non-zero from the command line, where only the key in the environment is known', {
+    timeout: 120_000,
+  }, async () => {
     await fresh(3);
     const first = (await rows(database))[0]!;
     await database.db.$executeRawUnsafe(
@@ -328,13 +331,18 @@ describe.each(providers)('start-up and scheduled checkpoints on %s', (provider) 
         }),
       );
       const latest = join(dir, 'checkpoints', 'latest.json');
-      for (let i = 0; i < 200 && !existsSync(latest); i += 1) await new Promise((r) => setTimeout(r, 50));
+      // Fired once the timer has moved on a day (in the same transaction as the checkpoint).
+      const fired = async () =>
+        existsSync(latest) &&
+        (
+          await bot.database.db.timer.findFirst({ where: { kind: 'audit-checkpoint', status: 'pending' } })
+        )?.dueAt.toISOString() === '2026-03-05T12:00:00.000Z';
+      for (let i = 0; i < 200 && !(await fired()); i += 1) await new Promise((r) => setTimeout(r, 50));
       const checkpoint = JSON.parse(readFileSync(latest, 'utf8'));
       expect(checkpoint).toMatchObject({ kind: 'audit-checkpoint', madeAt: '2026-03-04T12:00:00.000Z' });
       const derived = auditKeyring({ auditKey: deriveKey(dataKey, AUDIT_KEY_INFO) });
       expect(checkpoint.keyId).toBe(derived.current.id);
-      const timer = await bot.database.db.timer.findFirstOrThrow({ where: { kind: 'audit-checkpoint' } });
-      expect(timer.dueAt.toISOString()).toBe('2026-03-05T12:00:00.000Z');
+      expect(await fired()).toBe(true);
       expect(await verifyAuditChain(bot.database.db, { keyring: derived })).toMatchObject({ ok: true });
     } finally {
       await bot.stop();
@@ -357,5 +365,67 @@ describe.each(providers)('start-up and scheduled checkpoints on %s', (provider) 
     const warn = envFor({ AUDIT_START_CHECK: 'warn' });
     const bot = await startBot(loadConfig(warn), createLogger('silent'), warn, { clock, serve: false });
     await bot.stop();
+  });
+});
+
+describe.each(providers)('a chain written before it was keyed, on %s', (provider) => {
+  let database: TestDatabase;
+  afterEach(async () => {
+    await database?.destroy();
+  });
+
+  /** Events as the earlier version wrote them: unkeyed SHA-256 links, no key id. */
+  async function unkeyedEvents(count: number) {
+    let prev = GENESIS;
+    for (let i = 1; i <= count; i += 1) {
+      const row = {
+        at: new Date(Date.UTC(2026, 0, 5, 10, i)),
+        actorId: 'user-1',
+        actor: 'Testworker Example',
+        surface: 'console',
+        action: 'read',
+        recordType: 'record',
+        recordId: `INT-2026-00000${i}`,
+        detail: null,
+      };
+      const hash = createHash('sha256')
+        .update(JSON.stringify(fieldsOf(prev, { ...row, seq: 0, prevHash: prev, hash: '', keyId: null })))
+        .digest('hex');
+      await database.db.auditEvent.create({ data: { ...row, prevHash: prev, hash } });
+      prev = hash;
+    }
+  }
+
+  const settings = {
+    AUDIT_START_CHECK: 'refuse' as const,
+    AUDIT_START_CHECK_EVENTS: 1000,
+    AUDIT_KEYS_RETIRED: [],
+    AUDIT_CHECKPOINT_HOURS: 24,
+  };
+
+  it('is sealed under the key at start-up when it is whole, and then verifies', async () => {
+    database = await createTestDatabase(provider);
+    await unkeyedEvents(4);
+    expect((await verify(database)).code).toBe(1);
+    await checkAuditAtStart(database.db, database.provider, keyring, settings, createLogger('silent'));
+    expect(await verify(database)).toEqual({
+      code: 0,
+      text: 'The audit chain verifies: 4 events, each sealed and in order.',
+    });
+  });
+
+  it('is not sealed when it was changed: start-up refuses and names the event', async () => {
+    database = await createTestDatabase(provider);
+    await unkeyedEvents(4);
+    const second = (await rows(database))[1]!;
+    await database.db.$executeRawUnsafe(
+      sql(provider, 'UPDATE "AuditEvent" SET "actor" = $1 WHERE "seq" = $2'),
+      'Someone Else',
+      second.seq,
+    );
+    await expect(
+      checkAuditAtStart(database.db, database.provider, keyring, settings, createLogger('silent')),
+    ).rejects.toThrow(`event ${second.seq} of the earlier, unkeyed chain does not match`);
+    expect(await database.db.auditEvent.count({ where: { keyId: null } })).toBe(4);
   });
 });
