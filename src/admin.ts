@@ -1,7 +1,9 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Config, ConfigError, loadConfig } from './config';
+import { checkAgainstCheckpoint, makeCheckpoint } from './audit/checkpoint';
+import { loadAuditKeyring } from './audit/settings';
+import { type Config, ConfigError, loadConfig, parseSettings } from './config';
 import { systemClock } from './domain/clock';
 import { formatLondon } from './domain/london-time';
 import { aRole, isRole } from './domain/policy';
@@ -20,11 +22,13 @@ import { deliveryRoutesFrom } from './outbox/settings';
 import { destinations } from './outbox/transport';
 import type { Actor } from './services/actor';
 import { AdminService, type RoleNotices } from './services/admin.service';
-import { ApiTokenService } from './services/api-tokens.service';
+import { ApiTokenService, ApiTokenSettingsSchema, DEFAULT_TOKEN_ROLE } from './services/api-tokens.service';
 import { createLinkForUser } from './services/dashboard-links.service';
 import { NotPossibleError, RefusedError } from './services/refusal';
 import { SubjectAccessService } from './services/subject-access.service';
 import { UserService } from './services/users.service';
+import { verifyAuditChain } from './store/audit';
+import { type AuditKeyring, installedAuditKeyring, useAuditKeyring } from './store/audit-key';
 import { loadFieldCipher } from './store/data-key';
 import { type Database, openDatabase, providerOf } from './store/database';
 import type { FieldCipher } from './store/field-crypto';
@@ -47,7 +51,10 @@ interface AdminContext extends Output {
   notices(): RoleNotices | undefined;
   /** The data key, as the server loads it (its warnings on stderr). */
   cipher(): FieldCipher;
+  /** The audit keys, as the server has them (installed when the database is opened). */
+  auditKeys(): AuditKeyring;
   config: Config;
+  env: NodeJS.ProcessEnv;
 }
 
 interface Command {
@@ -129,7 +136,14 @@ function printList(
 
 async function tokenService(context: AdminContext): Promise<ApiTokenService> {
   const { db, provider } = await context.database();
-  return new ApiTokenService(db, provider, new UserService(db, provider, { clock: systemClock }));
+  const { API_TOKEN_DAYS } = parseSettings(ApiTokenSettingsSchema, context.env);
+  return new ApiTokenService(
+    db,
+    provider,
+    new UserService(db, provider, { clock: systemClock }),
+    systemClock,
+    API_TOKEN_DAYS,
+  );
 }
 
 const commands: Record<string, Record<string, Command>> = {
@@ -270,6 +284,50 @@ const commands: Record<string, Record<string, Command>> = {
         printList(context, await (await adminService(context)).auditTrail(operator, reference));
       },
     },
+    verify: {
+      usage: 'audit verify [--checkpoint <file>]',
+      summary:
+        'Check the whole audit chain (and that it still reaches a signed checkpoint); names the first broken link.',
+      options: { checkpoint: { type: 'string' } },
+      async run({ checkpoint }, context) {
+        const { db } = await context.database();
+        const keyring = context.auditKeys();
+        const chain = await verifyAuditChain(db, { keyring });
+        if (!chain.ok) {
+          throw new NotPossibleError(
+            `The audit chain is broken at event ${chain.brokenAt} (event ${chain.events} in order): ${chain.reason}.`,
+          );
+        }
+        context.out(`The audit chain verifies: ${chain.events} events, each sealed and in order.`);
+        if (!checkpoint) return;
+        let content: unknown;
+        try {
+          content = JSON.parse(readFileSync(checkpoint, 'utf8'));
+        } catch {
+          throw new NotPossibleError(`${checkpoint} cannot be read as a checkpoint.`);
+        }
+        const against = await checkAgainstCheckpoint(db, keyring, content);
+        if (!against.ok)
+          throw new NotPossibleError(`Against the checkpoint ${checkpoint}: ${against.reason}.`);
+        context.out(`It still reaches the checkpoint in ${checkpoint}.`);
+      },
+    },
+    checkpoint: {
+      usage: 'audit checkpoint [--out <file>]',
+      summary: 'Write a signed checkpoint of the audit chain now (the server also makes them on a timer).',
+      options: { out: { type: 'string' } },
+      async run({ out }, context) {
+        const { db } = await context.database();
+        const made = await makeCheckpoint(db, context.auditKeys(), systemClock.now());
+        const text = `${JSON.stringify(made, null, 2)}\n`;
+        if (!out) {
+          context.out(text.trimEnd());
+          return;
+        }
+        writeFileSync(out, text, { mode: 0o600 });
+        context.out(`Checkpoint of event ${made.seq} (${made.events} events) written to ${out}.`);
+      },
+    },
   },
   deadletters: {
     list: {
@@ -371,18 +429,21 @@ const commands: Record<string, Record<string, Command>> = {
   },
   token: {
     create: {
-      usage: 'token create --name <name> --role <role> --agency <agency>',
-      summary: 'Make an API token for a partner system or script (shown once).',
+      usage: 'token create --name <name> --agency <agency> [--role <role> --allow-role <role>]',
+      summary: `Make an API token for a partner system or script (shown once; a practitioner unless --allow-role names another role).`,
       options: {
         name: { type: 'string', required: true },
-        role: { type: 'string', required: true },
+        role: { type: 'string' },
+        'allow-role': { type: 'string' },
         agency: { type: 'string', required: true },
       },
-      async run({ name = '', role = '', agency = '' }, context) {
-        const { token } = await (await tokenService(context)).create(byAdmin, { name, role, agency });
-        context.out(`API token for ${name} (${role}, ${agency}):`);
+      async run({ name = '', role = DEFAULT_TOKEN_ROLE, agency = '', 'allow-role': allowRole }, context) {
+        const made = await (await tokenService(context)).create(byAdmin, { name, role, agency, allowRole });
+        context.out(
+          `API token for ${name} (${role}, ${agency}), working until ${made.expiresAt.toISOString().slice(0, 10)}:`,
+        );
         context.out('');
-        context.out(`  ${token}`);
+        context.out(`  ${made.token}`);
         context.out('');
         context.out('Keep it safe: it is shown only this once. Send it as "Authorization: Bearer <token>".');
         context.out(`To stop it working: npm run admin -- token revoke --name ${name}`);
@@ -405,7 +466,12 @@ const commands: Record<string, Record<string, Command>> = {
         const tokens = await (await tokenService(context)).list();
         if (tokens.length === 0) context.out('No API tokens yet.');
         for (const t of tokens) {
-          const state = t.revokedAt ? `revoked ${t.revokedAt.toISOString().slice(0, 10)}` : 'in use';
+          const now = systemClock.now();
+          const state = t.revokedAt
+            ? `revoked ${t.revokedAt.toISOString().slice(0, 10)}`
+            : t.expiresAt <= now
+              ? `expired ${t.expiresAt.toISOString().slice(0, 10)}`
+              : `in use until ${t.expiresAt.toISOString().slice(0, 10)}`;
           context.out(
             `${t.name}  ${t.role}  ${t.agency ?? '-'}  made ${t.createdAt.toISOString().slice(0, 10)}  ${state}`,
           );
@@ -429,6 +495,10 @@ function roleNotices(config: Config, env: NodeJS.ProcessEnv, output: Output): Ro
   // No coordinator configured: nothing to queue, and no key needed for it.
   if (!Object.values(routes).some((list) => list?.includes(destinations.metCoordinator))) return undefined;
   return { cipher: loadFieldCipher(config, warnings(output), env), routes };
+}
+
+function hasAuditKey(config: Config, env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.AUDIT_KEY || config.DATA_KEY || config.NODE_ENV === 'development');
 }
 
 /** Runs one command; returns the exit code. */
@@ -475,15 +545,32 @@ export async function runAdmin(
   let database: Database | undefined;
   try {
     const config = loadConfig(env);
+    const auditKeys = () => {
+      // Called in-process (tests) with no key in the environment, the keyring already set stands.
+      if (!hasAuditKey(config, env)) {
+        try {
+          return installedAuditKeyring();
+        } catch {
+          // None set up: loadAuditKeyring names the setting that is missing.
+        }
+      }
+      const keyring = loadAuditKeyring(config, env);
+      useAuditKeyring(keyring);
+      return keyring;
+    };
     const context: AdminContext = {
       ...output,
       database: async () => {
+        // Every command that writes writes an audit event, sealed as the server seals them.
+        if (!database) auditKeys();
         database ??= await openDatabase(config.DATABASE_URL);
         return database;
       },
+      auditKeys,
       notices: () => roleNotices(config, env, output),
       cipher: () => loadFieldCipher(config, warnings(output), env),
       config,
+      env,
     };
     await command.run(values, context);
     return 0;

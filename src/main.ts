@@ -3,6 +3,8 @@ import { gatewayFeature } from '../adapters/gateway/index';
 import { readSlackSettings, slackOffReason } from '../adapters/slack/settings';
 import { readTeamsSettings } from '../adapters/teams/settings';
 import { createDashboardFeature } from '../adapters/web/index';
+import { AuditChainError, checkAuditAtStart } from './audit/audit-checks';
+import { loadAuditKeyring, readAuditSettings } from './audit/settings';
 import { type Config, ConfigError, loadConfig, parseSettings } from './config';
 import { type Core, createCore } from './core';
 import { type Clock, DAY } from './domain/clock';
@@ -19,6 +21,7 @@ import { AlertDeliveryTransport } from './services/alert-delivery';
 import { ALERT_DESTINATION } from './services/alerts.service';
 import { ReceiptTransport } from './services/receipt-delivery';
 import type { Surfaces } from './services/surfaces';
+import { useAuditKeyring } from './store/audit-key';
 import { loadFieldCipher } from './store/data-key';
 import { type Database, openDatabase } from './store/database';
 import { forgetInboundBefore } from './store/inbound-events';
@@ -80,8 +83,16 @@ export async function startBot(
   { serve = true, clock }: StartOptions = {},
 ): Promise<Bot> {
   const cipher = loadFieldCipher(config, log);
+  const auditKeys = loadAuditKeyring(config, env);
+  useAuditKeyring(auditKeys);
   const database = await openDatabase(config.DATABASE_URL);
   log.info({ database: database.provider }, 'database ready');
+  try {
+    await checkAuditAtStart(database.db, database.provider, auditKeys, readAuditSettings(env, config), log);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   const surfaces: Surfaces = new Map();
   const core = createCore({
     config,
@@ -205,7 +216,7 @@ async function main() {
       });
     }
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof AuditChainError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(1);
     }

@@ -2,18 +2,22 @@ import express, { type NextFunction, type Request, type Response, Router } from 
 import type { z } from 'zod';
 import type { Core } from '../../src/core';
 import { answerSchemas, type MissingAnswersT, type ReturnAnswersT } from '../../src/domain/records';
+import { addressOf, RateLimiter, type RateLimitSettings, rateLimit } from '../../src/ops/rate-limit';
 import type { DeliveryService } from '../../src/outbox/deliveries.service';
 import type { Actor } from '../../src/services/actor';
 import type { ApiTokenService } from '../../src/services/api-tokens.service';
+import type { ProbeWatch } from '../../src/services/probe-watch';
 import { NotPossibleError, RefusedError } from '../../src/services/refusal';
 import type { Submission } from '../../src/services/submissions.service';
-import { actorOf, requireToken } from './auth';
+import { actorOf, bearerOf, requireToken } from './auth';
 import { checkRecord } from './validate';
 
 export interface RecordRoutesDeps {
   core: Core;
   tokens: ApiTokenService;
   deliveries: DeliveryService;
+  limits: RateLimitSettings;
+  probes: ProbeWatch;
 }
 
 interface Endpoint<T> {
@@ -27,8 +31,22 @@ function endpoint<T>(e: Endpoint<T>): Endpoint<unknown> {
 }
 
 /** POST a record, GET one back: /api/v1/… for partner systems, with bearer tokens. */
-export function recordRoutes({ core, tokens, deliveries }: RecordRoutesDeps): Router {
+export function recordRoutes({ core, tokens, deliveries, limits, probes }: RecordRoutesDeps): Router {
   const router = Router();
+  const minute = 60_000;
+  // Before the token is looked up: a flood of guesses costs no database work past its limit.
+  router.use(
+    rateLimit([
+      {
+        limiter: new RateLimiter(limits.API_RATE_PER_ADDRESS_PER_MINUTE, minute, core.clock),
+        key: addressOf,
+      },
+      {
+        limiter: new RateLimiter(limits.API_RATE_PER_MINUTE, minute, core.clock),
+        key: (req) => bearerOf(req.get('authorization')),
+      },
+    ]),
+  );
   const authenticate = requireToken(tokens);
   // Bodies are parsed here only, after the token is checked: there is no global body parser.
   const json = express.json({ limit: '100kb' });
@@ -74,8 +92,10 @@ export function recordRoutes({ core, tokens, deliveries }: RecordRoutesDeps): Ro
   }
 
   router.get('/records/:reference', authenticate, async (req: Request, res: Response) => {
-    const found = await deliveries.recordWithDelivery(actorOf(res), String(req.params.reference));
+    const actor = actorOf(res);
+    const found = await deliveries.recordWithDelivery(actor, String(req.params.reference));
     if (!found) {
+      await probes.notFound({ token: actor.displayName, actorId: actor.id, address: addressOf(req) });
       res
         .status(404)
         .json({ error: 'not-found', message: 'There is no record with that reference that you may see.' });

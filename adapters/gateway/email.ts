@@ -1,10 +1,11 @@
 import nodemailer, { type Transporter } from 'nodemailer';
+import { isCheckpoint } from '../../src/audit/checkpoint';
 import type { Prompts } from '../../src/conversation/prompts';
 import { isLoopback } from '../../src/outbox/settings';
 import { type DeliveryResult, destinations, type Transport } from '../../src/outbox/transport';
 import { isRoleChangeNotice } from '../../src/services/admin.service';
 import type { RecordEnvelope } from '../../src/services/submissions.service';
-import { renderRecord, renderRoleChange } from './render';
+import { renderCheckpoint, renderRecord, renderRoleChange } from './render';
 
 export interface MailerOptions {
   /** GATEWAY_SMTP_URL: smtps://… or smtp://… (STARTTLS is then required unless the host is loopback). */
@@ -84,6 +85,28 @@ export function createEmailTransport({
             messageId: messageIdOf(notice.id, destination),
             date: new Date(notice.changedAt),
             headers: { 'X-Metbot-Idempotency-Key': message.idempotencyKey },
+            disableFileAccess: true,
+            disableUrlAccess: true,
+          }),
+        );
+      }
+      if (isCheckpoint(message.payload)) {
+        const checkpoint = message.payload;
+        return sendMail(() =>
+          mailer.sendMail({
+            from,
+            to,
+            ...renderCheckpoint(checkpoint),
+            messageId: messageIdOf(`audit-checkpoint-${checkpoint.seq}-${checkpoint.madeAt}`, destination),
+            date: new Date(checkpoint.madeAt),
+            headers: { 'X-Metbot-Idempotency-Key': message.idempotencyKey },
+            attachments: [
+              {
+                filename: `audit-checkpoint-${checkpoint.seq}.json`,
+                content: `${JSON.stringify(checkpoint, null, 2)}\n`,
+                contentType: 'application/json',
+              },
+            ],
             disableFileAccess: true,
             disableUrlAccess: true,
           }),

@@ -1,3 +1,4 @@
+import type { Checkpoint } from '../../src/audit/checkpoint';
 import type { Form, Question } from '../../src/conversation/form-definition';
 import type { Prompts } from '../../src/conversation/prompts';
 import { riskCheckForm } from '../../src/conversation/risk-check-form';
@@ -300,6 +301,24 @@ export function renderRoleChange(notice: RoleChangeNotice): { subject: string; t
       `When: ${formatLondon(new Date(notice.changedAt))} (UK time)`,
       '',
       'If you did not expect this change, ask the admins of metbot about it.',
+      '',
+    ].join('\n'),
+  };
+}
+
+/** A signed audit checkpoint for the MET coordinator to keep: the file is what `audit verify` reads. */
+export function renderCheckpoint(checkpoint: Checkpoint): { subject: string; text: string } {
+  return {
+    subject: `metbot: audit checkpoint, event ${checkpoint.seq}`,
+    text: [
+      'This is a signed checkpoint of the metbot audit trail. Please keep this email: it holds no',
+      "one's details, only where the trail had got to.",
+      '',
+      `Last event: ${checkpoint.seq} (${checkpoint.events} events in all)`,
+      `Made: ${formatLondon(new Date(checkpoint.madeAt))} (UK time)`,
+      '',
+      'If someone ever changes or cuts the audit trail, an admin can show it with the attached file:',
+      '  npm run admin -- audit verify --checkpoint <the attached file>',
       '',
     ].join('\n'),
   };

@@ -8,6 +8,7 @@ type Body = Record<string, unknown> & {
   event_id?: string;
   type?: string;
   trigger_id?: string;
+  command?: string;
   view?: { id?: string };
   actions?: { action_ts?: string }[];
 };
@@ -17,8 +18,8 @@ type Body = Record<string, unknown> & {
  * (X-Slack-Retry-Num) with the same event_id. Interactions carry a fresh trigger_id each time a
  * person acts, so a repeated delivery of the same act has the same one. (A view's hash is not
  * used: it stays the same while the person edits, so a corrected resubmission would be lost.)
- * Slash commands have none: Slack never resends one (the user sees a timeout instead), so their
- * acknowledgement waits for no database write.
+ * Slack never resends a slash command, but a captured one is still signed for five minutes: its
+ * trigger_id (new for every command typed) makes a replay of it do nothing.
  */
 export function inboundKey(body: Body): string | undefined {
   if (typeof body.event_id === 'string') return `slack:event:${body.event_id}`;
@@ -29,6 +30,7 @@ export function inboundKey(body: Body): string | undefined {
     const at = body.trigger_id ?? body.actions?.[0]?.action_ts;
     return at ? `slack:action:${at}` : undefined;
   }
+  if (typeof body.command === 'string' && body.trigger_id) return `slack:command:${body.trigger_id}`;
   if ((body.type === 'message_action' || body.type === 'shortcut') && body.trigger_id) {
     return `slack:shortcut:${body.trigger_id}`;
   }

@@ -1,4 +1,5 @@
 import express, { type Express, type Request, type Response } from 'express';
+import { addressOf, RateLimiter, rateLimit, refuseJson } from '../../src/ops/rate-limit';
 import type { SessionKind } from '../../src/services/dashboard-links.service';
 import type { WebContext } from './context';
 import { errorPage } from './context';
@@ -35,8 +36,24 @@ function linkToken(value: unknown): string {
 export function mountSignIn(app: Express, ctx: WebContext): void {
   const { links, settings, log } = ctx;
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 });
+  // One allowance per address for every way in: guessing links or replaying Teams tokens is slowed alike.
+  const attempts = new RateLimiter(settings.signInPerMinute ?? 20, 60_000, ctx.clock);
+  const limited = (page: boolean) =>
+    rateLimit([{ limiter: attempts, key: addressOf }], (res, seconds) => {
+      if (!page) return refuseJson(res, seconds);
+      secureHeaders(res);
+      res
+        .status(429)
+        .set('Retry-After', String(seconds))
+        .type('html')
+        .send(
+          messagePage('Please wait a moment', [
+            `Too many tries to sign in. Please try again in ${seconds} seconds.`,
+          ]),
+        );
+    });
 
-  app.get('/dashboard/sign-in', async (req: Request, res: Response) => {
+  app.get('/dashboard/sign-in', limited(true), async (req: Request, res: Response) => {
     secureHeaders(res);
     const token = linkToken(req.query.link);
     const tab = req.query.where === 'tab';
@@ -45,7 +62,7 @@ export function mountSignIn(app: Express, ctx: WebContext): void {
     res.type('html').send(signInPage(token, tab));
   });
 
-  app.post('/dashboard/sign-in', form, async (req: Request, res: Response) => {
+  app.post('/dashboard/sign-in', limited(true), form, async (req: Request, res: Response) => {
     secureHeaders(res);
     if (!sameOrigin(req)) {
       return void res
@@ -101,51 +118,56 @@ export function mountSignIn(app: Express, ctx: WebContext): void {
     res.type('html').send(teamsConfigurePage());
   });
 
-  app.post('/dashboard/teams/sso', express.json({ limit: '16kb' }), async (req: Request, res: Response) => {
-    secureHeaders(res);
-    const sso = settings.sso;
-    if (!sso || !ctx.keys) {
-      return void res
-        .status(404)
-        .json({ error: 'off', message: 'Teams sign-in is not set up: sign in with a link from the bot.' });
-    }
-    if (!sameOrigin(req))
-      return void res
-        .status(403)
-        .json({ error: 'refused', message: 'Open the dashboard from its Teams tab.' });
-    const token = typeof req.body?.token === 'string' ? req.body.token : '';
-    const checked = await verifyTeamsToken(token, {
-      appId: sso.appId,
-      tenants: sso.tenants,
-      keys: ctx.keys,
-      now: () => ctx.clock.now().getTime(),
-    });
-    if (!checked.ok) {
-      log.warn({ why: checked.why }, 'Teams tab sign-in refused');
-      return void res.status(401).json({
-        error: 'bad-token',
-        message: 'Teams could not sign you in. Sign in with a link from the bot instead.',
+  app.post(
+    '/dashboard/teams/sso',
+    limited(false),
+    express.json({ limit: '16kb' }),
+    async (req: Request, res: Response) => {
+      secureHeaders(res);
+      const sso = settings.sso;
+      if (!sso || !ctx.keys) {
+        return void res
+          .status(404)
+          .json({ error: 'off', message: 'Teams sign-in is not set up: sign in with a link from the bot.' });
+      }
+      if (!sameOrigin(req))
+        return void res
+          .status(403)
+          .json({ error: 'refused', message: 'Open the dashboard from its Teams tab.' });
+      const token = typeof req.body?.token === 'string' ? req.body.token : '';
+      const checked = await verifyTeamsToken(token, {
+        appId: sso.appId,
+        tenants: sso.tenants,
+        keys: ctx.keys,
+        now: () => ctx.clock.now().getTime(),
       });
-    }
-    const { tenantId, objectId } = checked.identity;
-    const user = await ctx.db.user.findUnique({
-      where: {
-        platform_workspace_platformUserId: {
-          platform: 'teams',
-          workspace: tenantId,
-          platformUserId: objectId,
+      if (!checked.ok) {
+        log.warn({ why: checked.why }, 'Teams tab sign-in refused');
+        return void res.status(401).json({
+          error: 'bad-token',
+          message: 'Teams could not sign you in. Sign in with a link from the bot instead.',
+        });
+      }
+      const { tenantId, objectId } = checked.identity;
+      const user = await ctx.db.user.findUnique({
+        where: {
+          platform_workspace_platformUserId: {
+            platform: 'teams',
+            workspace: tenantId,
+            platformUserId: objectId,
+          },
         },
-      },
-    });
-    if (!user) {
-      return void res.status(403).json({
-        error: 'unknown-user',
-        message:
-          'metbot doesn’t know you yet. Say hello to the bot in Teams first, then open this tab again.',
       });
-    }
-    const session = await ctx.links.openSession(user.id, 'tab', 'Teams single sign-on');
-    res.setHeader('Set-Cookie', sessionCookie('tab', session, isHttps(req, settings.publicUrl)));
-    res.json({ ok: true, next: '/dashboard' });
-  });
+      if (!user) {
+        return void res.status(403).json({
+          error: 'unknown-user',
+          message:
+            'metbot doesn’t know you yet. Say hello to the bot in Teams first, then open this tab again.',
+        });
+      }
+      const session = await ctx.links.openSession(user.id, 'tab', 'Teams single sign-on');
+      res.setHeader('Set-Cookie', sessionCookie('tab', session, isHttps(req, settings.publicUrl)));
+      res.json({ ok: true, next: '/dashboard' });
+    },
+  );
 }

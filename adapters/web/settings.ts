@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isLoopbackHost, parseSettings } from '../../src/config';
+import { RateLimitSettingsSchema } from '../../src/ops/rate-limit';
 
 const httpUrl = z
   .string()
@@ -37,6 +38,8 @@ export interface DashboardSettings {
   /** The address people reach the bot at, for links; absent, links cannot be sent in chat. */
   publicUrl?: string;
   sso?: { appId: string; tenants: string[]; jwksUrl: string };
+  /** Sign-in attempts (a link opened or redeemed, a Teams tab sign-in) from one address a minute. */
+  signInPerMinute?: number;
 }
 
 export function readDashboardSettings(env: NodeJS.ProcessEnv): DashboardSettings {
@@ -47,6 +50,7 @@ export function readDashboardSettings(env: NodeJS.ProcessEnv): DashboardSettings
   return {
     idleMinutes: parsed.DASHBOARD_SESSION_IDLE_MINUTES,
     publicUrl: parsed.PUBLIC_URL,
+    signInPerMinute: parseSettings(RateLimitSettingsSchema, env).SIGN_IN_RATE_PER_MINUTE,
     sso: parsed.MicrosoftAppId
       ? { appId: parsed.MicrosoftAppId, tenants: [...new Set(tenants)], jwksUrl: parsed.TEAMS_SSO_JWKS_URL }
       : undefined,

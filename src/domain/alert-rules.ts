@@ -14,6 +14,7 @@ export const alertRuleIds = [
   'interview-reoffer',
   'delivery-dead-lettered',
   'possible-link',
+  'access-probing',
 ] as const;
 export type AlertRuleId = (typeof alertRuleIds)[number];
 

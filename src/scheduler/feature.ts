@@ -1,18 +1,33 @@
+import { CHECKPOINT_TIMER, CheckpointExporter } from '../audit/audit-checks';
+import { readAuditSettings } from '../audit/settings';
 import type { FeatureFactory } from '../feature';
+import { deliveryRoutesFrom } from '../outbox/settings';
 import { RETENTION_TIMER, RetentionService } from '../services/retention.service';
 import { timerHandlers } from '../services/timer-handlers';
+import { installedAuditKeyring } from '../store/audit-key';
 import { Scheduler } from './scheduler';
 
-/** Durable timers: interview reminders, alert escalation and the daily retention sweep. Always on. */
-export const createSchedulerFeature: FeatureFactory = ({ core, database, log, config }) => {
+/**
+ * Durable timers: interview reminders, alert escalation, the daily retention sweep and the signed
+ * audit checkpoints. Always on.
+ */
+export const createSchedulerFeature: FeatureFactory = ({ core, database, log, config, env, cipher }) => {
   const retention = new RetentionService(database.provider, {
     yearsAfter18: config.RETENTION_RECORD_YEARS_AFTER_18,
+  });
+  const checkpoints = new CheckpointExporter(installedAuditKeyring(), readAuditSettings(env, config), {
+    cipher,
+    routes: deliveryRoutesFrom(env),
   });
   const scheduler = new Scheduler(
     database.db,
     database.provider,
     core.clock,
-    { ...timerHandlers(core.alerts), [RETENTION_TIMER]: retention.handler },
+    {
+      ...timerHandlers(core.alerts),
+      [RETENTION_TIMER]: retention.handler,
+      [CHECKPOINT_TIMER]: checkpoints.handler,
+    },
     log,
   );
   return {
@@ -21,6 +36,8 @@ export const createSchedulerFeature: FeatureFactory = ({ core, database, log, co
       name: 'Timers',
       start: async () => {
         await retention.ensureScheduled(database.db, core.clock.now());
+        if (checkpoints.on) await checkpoints.ensureScheduled(database.db, core.clock.now());
+        else log.info('Audit checkpoints are off: set AUDIT_CHECKPOINT_DIR or MET_COORDINATOR_EMAIL');
         scheduler.start();
       },
       running: () => scheduler.started,

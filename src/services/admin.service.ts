@@ -142,7 +142,7 @@ export class AdminService {
     const role = proposal.role;
     await this.db.$transaction(async (tx) => {
       await this.changeRole(tx, actor, user, role, proposal.agencyName ?? undefined, {
-        detail: `role ${user.role} → ${role}, proposed by ${proposal.proposedBy}`,
+        detail: `role ${user.role} → ${role}, proposed by user ${proposal.proposedById}`,
         at: this.clock.now(),
         by: `${proposal.proposedBy}, confirmed by ${actor.displayName}`,
       });

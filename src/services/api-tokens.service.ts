@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { type Clock, systemClock } from '../domain/clock';
+import { z } from 'zod';
+import { type Clock, DAY, systemClock } from '../domain/clock';
 import { isRole, type Role, roles } from '../domain/policy';
 import { appendAudit } from '../store/audit';
 import type { Db, Provider } from '../store/database';
@@ -11,12 +12,26 @@ import type { UserService } from './users.service';
 const PREFIX = 'mbt_';
 const namePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{1,62}$/;
 
+export const ApiTokenSettingsSchema = z.object({
+  /** Days a new token works for; a token made before tokens expired counts from when it was made. */
+  API_TOKEN_DAYS: z.coerce
+    .number({ error: 'a whole number of days' })
+    .int('a whole number of days')
+    .min(1, 'at least 1')
+    .max(366, 'at most 366')
+    .default(90),
+});
+
+/** The role a token gets unless the admin names another with --allow-role: it sees only its own records. */
+export const DEFAULT_TOKEN_ROLE: Role = 'practitioner';
+
 export interface ApiTokenInfo {
   name: string;
   role: string;
   agency: string | null;
   createdAt: Date;
   revokedAt: Date | null;
+  expiresAt: Date;
 }
 
 /** Who did it, for the audit trail: the admin command line has no signed-in user. */
@@ -45,18 +60,32 @@ export class ApiTokenService {
     private readonly provider: Provider,
     private readonly users: UserService,
     private readonly clock: Clock = systemClock,
+    private readonly tokenDays = 90,
   ) {}
 
+  private expiryOf(token: { createdAt: Date; expiresAt: Date | null }): Date {
+    return token.expiresAt ?? new Date(token.createdAt.getTime() + this.tokenDays * DAY);
+  }
+
+  /**
+   * `allowRole` must name the role when it is not practitioner: a token that can read every record
+   * by its sequential reference is a deliberate choice, written into the command that makes it.
+   */
   async create(
     by: AdminActor,
-    input: { name: string; role: string; agency: string },
-  ): Promise<{ token: string; actor: Actor }> {
+    input: { name: string; role: string; agency: string; allowRole?: string },
+  ): Promise<{ token: string; actor: Actor; expiresAt: Date }> {
     const name = input.name.trim();
     const agency = input.agency.trim();
     if (!namePattern.test(name)) {
       throw new NotPossibleError('A token name is 2 to 63 letters, digits, dots, dashes or underscores.');
     }
     if (!isRole(input.role)) throw new NotPossibleError(`The role must be one of ${roles.join(', ')}.`);
+    if (input.role !== DEFAULT_TOKEN_ROLE && input.allowRole !== input.role) {
+      throw new NotPossibleError(
+        `A token is a ${DEFAULT_TOKEN_ROLE} unless you mean otherwise: to make one that is ${input.role}, add --allow-role ${input.role}.`,
+      );
+    }
     if (!agency) throw new NotPossibleError('Please give the agency the token acts for.');
     const existing = await this.db.apiToken.findUnique({ where: { name } });
     if (existing && !existing.revokedAt) {
@@ -71,6 +100,7 @@ export class ApiTokenService {
       tokenHash: hashOf(token),
       createdAt: now,
       revokedAt: null,
+      expiresAt: new Date(now.getTime() + this.tokenDays * DAY),
     };
     await this.db.$transaction(async (tx) => {
       // A revoked name may be used again: the row is reused, so the name stays unique.
@@ -84,11 +114,11 @@ export class ApiTokenService {
         action: 'create',
         recordType: 'api-token',
         recordId: saved.id,
-        detail: `${name}: ${input.role}, ${agency}`,
+        detail: `${name}: ${input.role}, ${agency}, until ${data.expiresAt.toISOString().slice(0, 10)}`,
         at: now,
       });
     });
-    return { token, actor };
+    return { token, actor, expiresAt: data.expiresAt };
   }
 
   async revoke(by: AdminActor, name: string): Promise<void> {
@@ -122,14 +152,16 @@ export class ApiTokenService {
       agency: t.agencyId ? (names.get(t.agencyId) ?? null) : null,
       createdAt: t.createdAt,
       revokedAt: t.revokedAt,
+      expiresAt: this.expiryOf(t),
     }));
   }
 
-  /** The user a bearer token acts as, or null for a token that is unknown or revoked. */
+  /** The user a bearer token acts as, or null for a token that is unknown, revoked or expired. */
   async authenticate(token: string): Promise<Actor | null> {
     if (!token.startsWith(PREFIX)) return null;
     const found = await this.db.apiToken.findUnique({ where: { tokenHash: hashOf(token) } });
     if (!found || found.revokedAt || !isRole(found.role)) return null;
+    if (this.expiryOf(found) <= this.clock.now()) return null;
     const identity = apiIdentity(found.name);
     const user = await this.db.user.findUnique({
       where: {

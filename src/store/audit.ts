@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { type AuditKeyring, hmacHex, installedAuditKeyring } from './audit-key';
 import type { Db, Provider, Tx } from './database';
 
 export type AuditAction = 'create' | 'read' | 'update' | 'delete' | 'refuse';
@@ -11,14 +12,20 @@ export interface AuditEntry {
   action: AuditAction;
   recordType: string;
   recordId: string;
+  /** References and codes only: never a child's details or free text. */
   detail?: string;
   at: Date;
 }
 
-const genesis = '0'.repeat(64);
+export const GENESIS = '0'.repeat(64);
 
-function hashOf(prevHash: string, entry: AuditEntry): string {
+/**
+ * An event's seal: an HMAC under the audit key of the event and the seal before it. Without the
+ * key, a changed, removed or reordered event cannot be given a seal that verifies.
+ */
+function sealOf(key: Buffer, keyId: string, prevHash: string, entry: AuditEntry): string {
   const fields = [
+    keyId,
     prevHash,
     entry.at.toISOString(),
     entry.actorId,
@@ -29,23 +36,36 @@ function hashOf(prevHash: string, entry: AuditEntry): string {
     entry.recordId,
     entry.detail ?? null,
   ];
-  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+  return hmacHex(key, JSON.stringify(fields));
+}
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /**
- * Appends to the hash chain inside the caller's transaction, so the event and the change it
- * describes commit together. On PostgreSQL an advisory lock orders writers across instances.
+ * Appends to the chain inside the caller's transaction, so the event and the change it describes
+ * commit together. On PostgreSQL an advisory lock orders writers across instances.
  */
-export async function appendAudit(tx: Tx, provider: Provider, entry: AuditEntry): Promise<void> {
+export async function appendAudit(
+  tx: Tx,
+  provider: Provider,
+  entry: AuditEntry,
+  keyring: AuditKeyring = installedAuditKeyring(),
+): Promise<void> {
   if (provider === 'postgresql') await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(727275)');
   const last = await tx.auditEvent.findFirst({ orderBy: { seq: 'desc' }, select: { hash: true } });
-  const prevHash = last?.hash ?? genesis;
+  const prevHash = last?.hash ?? GENESIS;
+  const { id, key } = keyring.current;
   await tx.auditEvent.create({
     data: {
       ...entry,
       detail: entry.detail ?? null,
       prevHash,
-      hash: hashOf(prevHash, entry),
+      keyId: id,
+      hash: sealOf(key, id, prevHash, entry),
     },
   });
 }
@@ -54,11 +74,48 @@ export type ChainCheck =
   | { ok: true; events: number }
   | { ok: false; events: number; brokenAt: number; reason: string };
 
-/** Walks the chain in order and names the first event whose link or contents do not match. */
-export async function verifyAuditChain(db: Db): Promise<ChainCheck> {
-  let prevHash = genesis;
+interface StoredEvent {
+  seq: number;
+  at: Date;
+  actorId: string | null;
+  actor: string;
+  surface: string;
+  action: string;
+  recordType: string;
+  recordId: string;
+  detail: string | null;
+  prevHash: string;
+  hash: string;
+  keyId: string | null;
+}
+
+/** Why an event does not verify after `prevHash`, or null when it does. */
+function fault(event: StoredEvent, prevHash: string, keyring: AuditKeyring): string | null {
+  if (event.prevHash !== prevHash)
+    return 'it does not follow the event before it (an event was removed, added or moved)';
+  const key = event.keyId ? keyring.byId.get(event.keyId) : undefined;
+  if (!event.keyId) return 'it carries no audit key id (it was not written by metbot with its audit key)';
+  if (!key) return `it was sealed with an audit key this installation does not hold (key id ${event.keyId})`;
+  const seal = sealOf(key.key, key.id, prevHash, {
+    ...event,
+    action: event.action as AuditAction,
+    detail: event.detail ?? undefined,
+  });
+  return same(seal, event.hash) ? null : 'its contents or its seal were changed after it was written';
+}
+
+export interface ChainCheckOptions {
+  keyring?: AuditKeyring;
+  /** Check only from this sequence number on, taking the link before it on trust (the start-up check). */
+  fromSeq?: number;
+}
+
+/** Walks the chain in order and names the first event whose link, contents or seal do not match. */
+export async function verifyAuditChain(db: Db, options: ChainCheckOptions = {}): Promise<ChainCheck> {
+  const keyring = options.keyring ?? installedAuditKeyring();
+  let prevHash: string | undefined = options.fromSeq === undefined ? GENESIS : undefined;
   let events = 0;
-  let cursor = 0;
+  let cursor = options.fromSeq === undefined ? 0 : options.fromSeq - 1;
   for (;;) {
     const page = await db.auditEvent.findMany({
       where: { seq: { gt: cursor } },
@@ -68,25 +125,66 @@ export async function verifyAuditChain(db: Db): Promise<ChainCheck> {
     if (page.length === 0) return { ok: true, events };
     for (const event of page) {
       events += 1;
-      if (event.prevHash !== prevHash) {
-        return { ok: false, events, brokenAt: event.seq, reason: 'it does not follow the event before it' };
-      }
-      if (
-        hashOf(prevHash, {
-          ...event,
-          action: event.action as AuditAction,
-          detail: event.detail ?? undefined,
-        }) !== event.hash
-      ) {
-        return {
-          ok: false,
-          events,
-          brokenAt: event.seq,
-          reason: 'its contents were changed after it was written',
-        };
-      }
+      const reason = fault(event, prevHash ?? event.prevHash, keyring);
+      if (reason) return { ok: false, events, brokenAt: event.seq, reason };
       prevHash = event.hash;
       cursor = event.seq;
     }
   }
+}
+
+/**
+ * Seals, under the current key, a chain written before the audit chain was keyed (its events have
+ * no key id and an unkeyed SHA-256 link). It is done only when that old chain is whole, so that
+ * nothing changed before can be hidden by the new seals. Returns how many events were sealed.
+ */
+export async function sealUnkeyedAudit(
+  db: Db,
+  provider: Provider,
+  keyring: AuditKeyring = installedAuditKeyring(),
+): Promise<{ sealed: number } | { brokenAt: number }> {
+  return db.$transaction(
+    async (tx) => {
+      if (provider === 'postgresql') await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(727275)');
+      // An unkeyed event inside a keyed chain is not an old chain: verifyAuditChain reports it.
+      const first = await tx.auditEvent.findFirst({ orderBy: { seq: 'asc' }, select: { keyId: true } });
+      if (!first || first.keyId) return { sealed: 0 };
+      const events = await tx.auditEvent.findMany({ orderBy: { seq: 'asc' } });
+      // The whole old chain is checked before anything is written: a break seals nothing.
+      let oldPrev = GENESIS;
+      for (const event of events) {
+        // Keyed events after unkeyed ones cannot happen: the server seals before it writes.
+        if (event.keyId) return { brokenAt: event.seq };
+        const fields = [
+          oldPrev,
+          event.at.toISOString(),
+          event.actorId,
+          event.actor,
+          event.surface,
+          event.action,
+          event.recordType,
+          event.recordId,
+          event.detail ?? null,
+        ];
+        const oldHash = createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+        if (event.prevHash !== oldPrev || event.hash !== oldHash) return { brokenAt: event.seq };
+        oldPrev = event.hash;
+      }
+      const { id, key } = keyring.current;
+      let newPrev = GENESIS;
+      let sealed = 0;
+      for (const event of events) {
+        const entry = { ...event, action: event.action as AuditAction, detail: event.detail ?? undefined };
+        const hash = sealOf(key, id, newPrev, entry);
+        await tx.auditEvent.update({
+          where: { seq: event.seq },
+          data: { prevHash: newPrev, hash, keyId: id },
+        });
+        newPrev = hash;
+        sealed += 1;
+      }
+      return { sealed };
+    },
+    { timeout: 120_000 },
+  );
 }

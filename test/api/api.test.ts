@@ -11,6 +11,7 @@ import { ApiTokenService } from '../../src/services/api-tokens.service';
 import { intelligenceAnswers, missingAnswers } from '../gateway/support/fixtures';
 import { createWorld, type World } from '../gateway/support/world';
 import { providers } from '../support/databases';
+import { testAuditKey } from '../support/keys';
 
 const run = promisify(execFile);
 const admin = { name: 'test set-up', surface: 'admin' };
@@ -178,11 +179,21 @@ describe.each(providers)('the partner API on %s', (provider) => {
     ).token;
     expect((await get(`/api/v1/records/${reference}`, other)).status).toBe(404);
     const duty = (
-      await tokens.create(admin, { name: 'mash-system', role: 'duty-officer', agency: 'Example MASH' })
+      await tokens.create(admin, {
+        name: 'mash-system',
+        role: 'duty-officer',
+        agency: 'Example MASH',
+        allowRole: 'duty-officer',
+      })
     ).token;
     expect((await get(`/api/v1/records/${reference}`, duty)).status).toBe(200);
     const adminToken = (
-      await tokens.create(admin, { name: 'ops', role: 'admin', agency: 'Example Partnership' })
+      await tokens.create(admin, {
+        name: 'ops',
+        role: 'admin',
+        agency: 'Example Partnership',
+        allowRole: 'admin',
+      })
     ).token;
     const refused = await post(
       '/api/v1/returns',
@@ -227,7 +238,7 @@ describe.each(providers)('the partner API on %s', (provider) => {
         '--agency',
         'Example Council',
       ],
-      { env: { PATH: process.env.PATH, DATABASE_URL: world.database.url } },
+      { env: { PATH: process.env.PATH, DATABASE_URL: world.database.url, AUDIT_KEY: testAuditKey() } },
     );
     const token = /^\s+(mbt_\S+)$/m.exec(made.stdout)?.[1];
     expect(token).toBeDefined();
@@ -261,7 +272,7 @@ describe.each(providers)('the partner API on %s', (provider) => {
     });
     expect(await cli('token', 'create', '--name', 'x1')).toMatchObject({
       code: 2,
-      err: expect.stringContaining('Please give --role, --agency.'),
+      err: expect.stringContaining('Please give --agency.'),
     });
     expect(await cli('token', 'frobnicate')).toMatchObject({
       code: 2,

@@ -39,7 +39,7 @@ describe('/met subcommands', () => {
 describe('delivery keys for exactly once', () => {
   it('keys events by event_id and interactions by their trigger', () => {
     expect(inboundKey({ event_id: 'Ev1', type: 'event_callback' })).toBe('slack:event:Ev1');
-    expect(inboundKey({ command: '/met', trigger_id: 't1' })).toBeUndefined();
+    expect(inboundKey({ command: '/met', trigger_id: 't1' })).toBe('slack:command:t1');
     expect(inboundKey({ type: 'view_submission', view: { id: 'V1' }, trigger_id: 't2' })).toBe(
       'slack:view:V1:t2',
     );

@@ -10,3 +10,6 @@ export function withOpenedError<T extends { id: string; lastError: string | null
 ): T {
   return { ...row, lastError: cipher.openOptional('OutboxMessage', 'lastError', row.id, row.lastError) };
 }
+
+/** The audit key this test file's events are sealed with (test/support/audit-keyring.setup.ts). */
+export const testAuditKey = (): string => process.env.METBOT_TEST_AUDIT_KEY ?? '';

@@ -161,16 +161,23 @@ describe.each(providers)('sign-in links and sessions (%s)', (provider) => {
 
 describe('dashboard settings', () => {
   it('reads the defaults and the Teams sign-on settings', () => {
-    expect(readDashboardSettings({})).toEqual({ idleMinutes: 30, publicUrl: undefined, sso: undefined });
+    expect(readDashboardSettings({})).toEqual({
+      idleMinutes: 30,
+      publicUrl: undefined,
+      sso: undefined,
+      signInPerMinute: 20,
+    });
     expect(
       readDashboardSettings({
         DASHBOARD_SESSION_IDLE_MINUTES: '15',
         PUBLIC_URL: 'https://metbot.example/',
         MicrosoftAppId: 'app',
         TEAMS_ALLOWED_TENANTS: 'T1, t2',
+        SIGN_IN_RATE_PER_MINUTE: '5',
       }),
     ).toEqual({
       idleMinutes: 15,
+      signInPerMinute: 5,
       publicUrl: 'https://metbot.example',
       sso: {
         appId: 'app',

@@ -7,6 +7,12 @@ ADD COLUMN     "interviewerEmail" TEXT,
 ADD COLUMN     "interviewerHandle" TEXT,
 ADD COLUMN     "reportedTimesBefore" INTEGER;
 
+-- AlterTable
+ALTER TABLE "AuditEvent" ADD COLUMN     "keyId" TEXT;
+
+-- AlterTable
+ALTER TABLE "ApiToken" ADD COLUMN     "expiresAt" TIMESTAMP(3);
+
 -- CreateTable
 CREATE TABLE "NrmReferral" (
     "id" TEXT NOT NULL,

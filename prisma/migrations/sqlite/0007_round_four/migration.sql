@@ -7,6 +7,12 @@ ALTER TABLE "MissingEpisode" ADD COLUMN "interviewerEmail" TEXT;
 ALTER TABLE "MissingEpisode" ADD COLUMN "interviewerHandle" TEXT;
 ALTER TABLE "MissingEpisode" ADD COLUMN "reportedTimesBefore" INTEGER;
 
+-- AlterTable
+ALTER TABLE "AuditEvent" ADD COLUMN "keyId" TEXT;
+
+-- AlterTable
+ALTER TABLE "ApiToken" ADD COLUMN "expiresAt" DATETIME;
+
 -- CreateTable
 CREATE TABLE "NrmReferral" (
     "id" TEXT NOT NULL PRIMARY KEY,
