@@ -61,27 +61,44 @@ const safeguarding: Action[] = [
   'view-links',
 ];
 
-// Admins run the bot; they see deliveries and audits, not children's details.
+// Admins run the bot; they see deliveries and audits, not children's details. An admin who sees an
+// alert's card may acknowledge it (issue 15): the card shows a reference and initials only.
 const grants: Record<Role, ReadonlySet<Action>> = {
   practitioner: new Set(['submit', 'record-return', 'record-interview', 'view-own-submissions']),
   'duty-officer': new Set(safeguarding),
   // Subject access: the MET group answers for the whole record; admins never see children's details.
   'met-member': new Set([...safeguarding, 'manage-met-list', 'decide-links', 'export-child']),
-  admin: new Set(['submit', 'view-own-submissions', 'manage-users', 'view-audit', 'manage-deliveries']),
+  admin: new Set([
+    'submit',
+    'view-own-submissions',
+    'acknowledge-alert',
+    'manage-users',
+    'view-audit',
+    'manage-deliveries',
+  ]),
 };
 
 export type Decision = { allowed: true } | { allowed: false; what: string; roles: string };
 
-export function decide(role: Role, action: Action): Decision {
-  if (grants[role].has(action)) return { allowed: true };
+/** A person may hold several roles (an admin who is also a duty officer): any one of them may allow it. */
+export type Roles = Role | readonly Role[];
+const asList = (held: Roles): readonly Role[] => (typeof held === 'string' ? [held] : held);
+
+export function decide(held: Roles, action: Action): Decision {
+  if (asList(held).some((role) => grants[role].has(action))) return { allowed: true };
   const allowed = roles.filter((r) => grants[r].has(action)).map((r) => roleNames[r]);
   const list = allowed.length > 1 ? `${allowed.slice(0, -1).join(', ')} and ${allowed.at(-1)}` : allowed[0]!;
   return { allowed: false, what: actions[action], roles: list };
 }
 
 /** A practitioner sees what they sent; roles that may see any record see the rest too. */
-export function maySeeRecord(role: Role, actorId: string, submittedById: string): boolean {
-  return actorId === submittedById || grants[role].has('view-any-record');
+export function maySeeRecord(held: Roles, actorId: string, submittedById: string): boolean {
+  return actorId === submittedById || decide(held, 'view-any-record').allowed;
+}
+
+/** The roles that may do an action. */
+export function rolesFor(action: Action): Role[] {
+  return roles.filter((r) => grants[r].has(action));
 }
 
 export function isRole(value: string): value is Role {

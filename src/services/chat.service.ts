@@ -2,7 +2,6 @@ import type { FormEngine, FormState } from '../conversation/form-engine';
 import { fill, type Messages } from '../conversation/prompts';
 import { type ListReply, type Reply, text } from '../conversation/reply';
 import type { Clock } from '../domain/clock';
-import { aRole } from '../domain/policy';
 import type { InterviewAnswersT, MissingAnswersT, ReturnAnswersT } from '../domain/records';
 import type { RiskCheckId } from '../domain/risk';
 import type { RiskCheckAnswers } from '../domain/risk-answers';
@@ -22,6 +21,7 @@ import { confirmation, formCommands, riskCheckCommands } from './form-words';
 import type { InterviewService } from './interviews.service';
 import type { MetListService } from './met-list.service';
 import { metListCommand } from './met-list-chat';
+import { peopleCommand } from './people-chat';
 import type { QuestionService } from './questions.service';
 import { NotPossibleError, RefusedError, refusalText } from './refusal';
 import type { Submission, SubmissionService } from './submissions.service';
@@ -30,7 +30,7 @@ import type { Submission, SubmissionService } from './submissions.service';
  * Commands whose answers name people, give free-text reasons or show audit entries: answered
  * only where nobody else reads them (a DM, a modal, the terminal).
  */
-const privateOnly = new Set(['history', 'admin', 'links']);
+const privateOnly = new Set(['history', 'admin', 'revoke', 'links']);
 
 export interface ChatMessage {
   actor: Actor;
@@ -76,7 +76,9 @@ export class ChatService {
       return await this.route(message);
     } catch (error) {
       if (error instanceof RefusedError) {
-        return [text(refusalText(error, this.deps.messages), 'warning')];
+        // Names who holds the admin role here, so nobody is sent round in a circle.
+        const admins = await this.deps.admin.adminNames(message.actor);
+        return [text(refusalText(error, this.deps.messages, admins), 'warning')];
       }
       throw error;
     }
@@ -199,6 +201,8 @@ export class ChatService {
       }
       case 'admin':
         return this.admin(message, words.slice(1));
+      case 'revoke':
+        return this.admin(message, words);
       case 'setup':
         return this.setup(message, words.slice(1));
       case 'assign':
@@ -228,33 +232,19 @@ export class ChatService {
   /** `admin grant <@U1> met-member [agency]`, `admin confirm <@U1>`, `admin deadletters`, `admin retry <id>`, `admin audit <reference>`. */
   private async admin(message: ChatMessage, words: string[]): Promise<Reply[]> {
     const { admin, interviews, messages } = this.deps;
-    const [verb, first, second] = words;
-    const raw = message.text.trim().split(/\s+/);
+    const [verb, first] = words;
+    // The words after the verb as typed: mentions and agency names keep their case.
+    const raw = message.text
+      .trim()
+      .replace(/^\/?met\s+/i, '')
+      .split(/\s+/);
+    const typed = raw.slice(raw[0]?.toLowerCase() === 'admin' ? 2 : 1);
     try {
       switch (verb) {
-        case 'grant': {
-          const user = await interviews.userByMention(message.actor, raw[2] ?? '');
-          if (!user || !second) return [text(messages.adminUsage)];
-          const agency = raw.slice(4).join(' ') || undefined;
-          const done = await admin.grant(message.actor, { userId: user.id }, second, agency);
-          const said = done.proposed ? messages.roleProposed : messages.granted;
-          return [text(fill(said, { name: done.name, role: aRole[done.role] }), 'success')];
-        }
-        case 'confirm': {
-          const user = await interviews.userByMention(message.actor, raw[2] ?? '');
-          if (!user) return [text(messages.adminUsage)];
-          const done = await admin.confirmRole(message.actor, user.id);
-          return [
-            text(
-              fill(messages.roleConfirmed, {
-                name: done.name,
-                role: aRole[done.role],
-                admin: done.proposedBy,
-              }),
-              'success',
-            ),
-          ];
-        }
+        case 'grant':
+        case 'confirm':
+        case 'revoke':
+          return await peopleCommand({ admin, interviews, messages }, message.actor, verb, typed);
         case 'deadletters':
           return [this.list('deadLettersTitle', 'deadLettersEmpty', await admin.deadLetters(message.actor))];
         case 'retry': {

@@ -41,6 +41,7 @@ export function confirmation(done: string, submission: Submission, messages: Mes
   // Told only what is true when it is said: delivery comes later, through the outbox.
   if (submission.alerted === 'queued') replies.push(text(messages.alertQueued));
   if (submission.alerted === 'kept-open') replies.push(text(messages.alertKeptOpen));
+  if (submission.proposedToMetGroup) replies.push(text(messages.metGroup.proposed));
   const risk = submission.risk;
   if (!risk) return replies;
   const words = messages.riskCheck;

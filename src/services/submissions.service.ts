@@ -47,6 +47,8 @@ export interface Submission {
   risk?: RiskResult;
   /** Whether the alerts this record raised can reach anyone, for the reporter's confirmation. */
   alerted?: Alerted;
+  /** A risk check put the child forward: the MET group decides at its next meeting. */
+  proposedToMetGroup?: boolean;
 }
 
 interface Saving {
@@ -172,6 +174,7 @@ export class SubmissionService {
       unknown: unknownAnswers(this.riskRules.checks[check], answers),
       ...(chosenLevel && { chosen: { level: chosenLevel, reason: answers.ownReason } }),
     });
+    let proposed = false;
     const submission = await this.save(
       actor,
       'risk-check',
@@ -193,11 +196,18 @@ export class SubmissionService {
           },
         });
         // The level that counts is the practitioner's when they chose one. Vulnerabilities alone
-        // leave the suggestion at low, so they never nominate a child by themselves.
+        // leave the suggestion at low, so they never put a child forward by themselves. The MET
+        // group decides: the check proposes (issue 15).
         const level = risk.level;
         if (child && level !== 'low') {
           const reason = `${check} risk check`;
-          await this.metList?.nominateFromRiskCheck(tx, actor, { childId: child.id, level, reason, now });
+          const change = await this.metList?.nominateFromRiskCheck(tx, actor, {
+            childId: child.id,
+            level,
+            reason,
+            now,
+          });
+          proposed = Boolean(change);
         }
         const facts: RecordFacts = {
           type: 'risk-check',
@@ -216,7 +226,7 @@ export class SubmissionService {
         };
       },
     );
-    return { ...submission, risk };
+    return { ...submission, risk, ...((proposed as boolean) ? { proposedToMetGroup: true } : {}) };
   }
 
   async submitInterview(actor: Actor, answers: InterviewAnswersT): Promise<Submission> {
@@ -283,7 +293,7 @@ export class SubmissionService {
     const byId = new Map(records.map((r) => [r.id, r]));
     return episodes.flatMap((episode) => {
       const record = byId.get(episode.missingRecordId);
-      if (!record || !maySeeRecord(actor.role, actor.id, record.submittedById)) return [];
+      if (!record || !maySeeRecord(actor.roles, actor.id, record.submittedById)) return [];
       return [
         { reference: record.reference, initials: episode.child.initials, lastSeenAt: episode.lastSeenAt },
       ];
@@ -299,7 +309,7 @@ export class SubmissionService {
   private async episode(tx: Tx, actor: Actor, reference: string) {
     const record = await tx.record.findUnique({ where: { reference: reference.toUpperCase() } });
     const episode = record && (await tx.missingEpisode.findUnique({ where: { missingRecordId: record.id } }));
-    if (!record || !episode || !maySeeRecord(actor.role, actor.id, record.submittedById)) {
+    if (!record || !episode || !maySeeRecord(actor.roles, actor.id, record.submittedById)) {
       throw new NotPossibleError(`I can't find a missing report ${reference} that you can update.`);
     }
     return { ...episode, reference: record.reference };

@@ -43,7 +43,7 @@ describe.each(providers)('npm run admin on %s', (provider) => {
       '--role',
       'duty-officer',
     );
-    expect(done).toEqual({ code: 0, text: 'Nell Example is now a duty officer.' });
+    expect(done).toEqual({ code: 0, text: 'Nell Example is now a duty officer, and still a practitioner.' });
     expect(await database.db.user.findFirst({ where: { platformUserId: 'U-NEW' } })).toMatchObject({
       role: 'duty-officer',
     });
@@ -66,14 +66,14 @@ describe.each(providers)('npm run admin on %s', (provider) => {
       },
       ...['role', 'grant', '--platform', 'console', '--user', 'U-TOLD', '--role', 'met-member'],
     );
-    expect(done).toEqual({ code: 0, text: 'Tom Told is now a MET group member.' });
+    expect(done).toEqual({ code: 0, text: 'Tom Told is now a MET group member, and still a practitioner.' });
     const [queued] = await database.db.outboxMessage.findMany({ where: { destination: 'met-coordinator' } });
     expect(new FieldCipher(key).decryptJson(queued!.payloadEnc)).toMatchObject({
       kind: 'role-change',
       changedBy: 'admin command line',
       person: 'Tom Told',
       from: 'practitioner',
-      to: 'met-member',
+      to: 'met-member, practitioner',
     });
   });
 
@@ -94,7 +94,7 @@ describe.each(providers)('npm run admin on %s', (provider) => {
     });
     expect(await grant('--workspace', 'ws-two')).toEqual({
       code: 0,
-      text: 'Twin ws-two is now a duty officer.',
+      text: 'Twin ws-two is now a duty officer, and still a practitioner.',
     });
     const twins = await database.db.user.findMany({
       where: { platformUserId: 'U-TWIN' },
