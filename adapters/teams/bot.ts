@@ -77,6 +77,36 @@ export class MetbotTeamsBot extends TeamsActivityHandler {
     }
   }
 
+  /**
+   * Other people @mentioned (`admin grant <at>Sam</at> met-member`, `assign … <at>Sam</at>`) are
+   * written as `<@object-id|Sam>`, the form the chat reads: the Entra ID object id is how metbot
+   * knows a Teams person. It comes from the mention, else from the roster (TeamsInfo.getMember).
+   */
+  private async mentionsAsIds(context: TurnContext, text: string): Promise<string> {
+    let out = text;
+    for (const mention of TurnContext.getMentions(context.activity)) {
+      const who = mention.mentioned as { id?: string; name?: string; aadObjectId?: string } | undefined;
+      if (
+        !who?.id ||
+        who.id === context.activity.recipient?.id ||
+        !mention.text ||
+        !out.includes(mention.text)
+      )
+        continue;
+      let objectId = who.aadObjectId;
+      if (!objectId) {
+        try {
+          objectId = (await TeamsInfo.getMember(context, who.id)).aadObjectId;
+        } catch (error) {
+          this.deps.log.warn({ err: error }, 'Teams: the roster look-up for a mention failed');
+        }
+      }
+      if (objectId)
+        out = out.replace(mention.text, `<@${objectId}|${(who.name ?? '').replace(/[|>]/g, '')}>`);
+    }
+    return out;
+  }
+
   /** Keeps the conversation reference, so the bot can write here later, even after a restart. */
   private async remember(activity: Partial<Activity>, actor: Actor | null): Promise<void> {
     const { key, kind, reference } = addressOf(activity);
@@ -117,7 +147,8 @@ export class MetbotTeamsBot extends TeamsActivityHandler {
         : [say(teamsWords.formClosed)];
       return send(context, out);
     }
-    const text = (mentioned ? TurnContext.removeRecipientMention(activity) : activity.text) ?? '';
+    const said = (mentioned ? TurnContext.removeRecipientMention(activity) : activity.text) ?? '';
+    const text = await this.mentionsAsIds(context, said);
     // Where it was said, for "setup duty here" (after an @mention in a channel).
     const place: Place = {
       platform: 'teams',

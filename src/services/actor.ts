@@ -34,6 +34,11 @@ export interface Identity {
    * if an admin added them, never enrolled.
    */
   guest?: boolean;
+  /**
+   * Their handle, where the platform gave it in place of a name (Slack's slash commands): a stored
+   * handle counts as a placeholder, which the profile's name replaces.
+   */
+  handle?: string;
   /** Their email, where the platform gives it: a grant made by email waits for it. */
   email?: string;
 }

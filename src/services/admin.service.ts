@@ -55,8 +55,10 @@ export interface Who {
   workspace?: string;
   platformUserId?: string;
   email?: string;
-  /** How the admin named them (a mention, an email), for the answer when the bot has not met them. */
+  /** How the admin named them (a name, an email), for the answer when the bot has not met them. */
   label?: string;
+  /** How to name them again in a command (`admin confirm …`). */
+  mention?: string;
 }
 
 export interface GrantResult {
@@ -68,6 +70,8 @@ export interface GrantResult {
   proposed: boolean;
   /** The bot has not met them: it takes effect when they first speak. */
   pending: boolean;
+  /** How to name them in `admin confirm`, for someone not met yet. */
+  mention?: string;
   /** They hold the role already: nothing changed. */
   already: boolean;
 }
@@ -224,6 +228,7 @@ export class AdminService {
       proposed: needsConfirmation,
       pending: true,
       already: false,
+      ...(who.mention && { mention: who.mention }),
     };
   }
 

@@ -21,12 +21,15 @@ export async function personNamed(
   if (mention) {
     const user = await interviews.userByMention(actor, `@${mention[1]}`);
     if (user) return { userId: user.id, label: user.name };
-    return { ...where, platformUserId: mention[1]!, label: said };
+    // Slack renders `<@U123>` as the person's name; elsewhere the name in the mention is shown.
+    const label = actor.platform === 'slack' ? said : mention[2]?.trim() || said;
+    const typed = actor.platform === 'slack' ? said : `@${mention[1]}`;
+    return { ...where, platformUserId: mention[1]!, label, mention: typed };
   }
   const email = /^(?:mailto:)?([^\s@<>|]+@[^\s@<>|]+\.[^\s@<>|]+)$/i.exec(said.replace(/^<|>$/g, ''));
   if (email) {
     const address = email[1]!.split('|')[0]!.toLowerCase();
-    return { ...where, email: address, label: address };
+    return { ...where, email: address, label: address, mention: address };
   }
   return null;
 }
@@ -44,7 +47,11 @@ export function grantedText(done: GrantResult, messages: Messages): string {
   const { people } = messages;
   const vars = { name: done.name, who: done.name, role: aRole[done.role] };
   if (done.already) return fill(people.alreadyHolds, { name: done.name, roles: list(done.held) });
-  if (done.pending) return fill(done.proposed ? people.pendingProposed : people.pendingGranted, vars);
+  if (done.pending)
+    return fill(done.proposed ? people.pendingProposed : people.pendingGranted, {
+      ...vars,
+      mention: done.mention ?? done.name,
+    });
   if (done.proposed) return fill(messages.roleProposed, vars);
   const others = done.held.filter((role) => role !== done.role);
   return others.length
@@ -60,7 +67,7 @@ export async function peopleCommand(
   raw: string[],
 ): Promise<Reply[]> {
   const { admin, messages } = deps;
-  const [named = '', role, ...agency] = raw;
+  const [named = '', role, ...agency] = joinMention(raw);
   const usage = verb === 'revoke' ? messages.people.revokeUsage : messages.adminUsage;
   if (!named || (verb !== 'confirm' && !role)) return [text(usage)];
   const who = await personNamed(deps.interviews, actor, named);
@@ -101,4 +108,11 @@ export function revokedText(done: RevokeResult, messages: Messages): string {
     case 'last-admin':
       return people.lastAdmin;
   }
+}
+
+/** A mention whose name has spaces (`<@id|Nia Example>`) was split into words: one word again. */
+function joinMention(words: string[]): string[] {
+  if (!words[0]?.startsWith('<@') || words[0].endsWith('>')) return words;
+  const end = words.findIndex((word) => word.endsWith('>'));
+  return end < 0 ? words : [words.slice(0, end + 1).join(' '), ...words.slice(end + 1)];
 }

@@ -81,7 +81,10 @@ export class UserService {
       });
     }
     const name = givenName(identity);
-    if (name && name !== user.displayName && user.displayName === placeholderName(identity)) {
+    const placeholder =
+      user.displayName === placeholderName(identity) ||
+      (identity.handle !== undefined && user.displayName === identity.handle);
+    if (name && name !== user.displayName && placeholder) {
       await this.learnName(user.id, user.displayName, name);
       user = { ...user, displayName: name };
     }

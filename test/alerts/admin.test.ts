@@ -338,7 +338,7 @@ describe.each(providers)('people and roles on %s', (provider) => {
     };
     expect(await closed.resolve({ ...lee, platformUserId: 'u-nobody' }, 'console')).toBeNull();
     expect(await chatWith(core, bo).say('admin grant <@u-lee|Lee> met-member Example Council')).toContain(
-      '<@u-lee|Lee> will be a MET group member once a MET group member confirms it by typing *admin confirm <@u-lee|Lee>*',
+      'Lee will be a MET group member once a MET group member confirms it by typing *admin confirm @u-lee*',
     );
     expect(await chatWith(core, bo).say('admin grant kim.later@example.org admin')).toContain(
       'kim.later@example.org will be an admin when they first speak to me.',
