@@ -21,9 +21,9 @@ export async function personNamed(
   if (mention) {
     const user = await interviews.userByMention(actor, `@${mention[1]}`);
     if (user) return { userId: user.id, label: user.name };
-    // Slack renders `<@U123>` as the person's name; elsewhere the name in the mention is shown.
-    const label = actor.platform === 'slack' ? said : mention[2]?.trim() || said;
-    const typed = actor.platform === 'slack' ? said : `@${mention[1]}`;
+    // Replies are escaped (a Slack mention would show as text): the name in the mention, else the id.
+    const label = mention[2]?.trim() || `@${mention[1]}`;
+    const typed = `@${mention[1]}`;
     return { ...where, platformUserId: mention[1]!, label, mention: typed };
   }
   const email = /^(?:mailto:)?([^\s@<>|]+@[^\s@<>|]+\.[^\s@<>|]+)$/i.exec(said.replace(/^<|>$/g, ''));
