@@ -365,6 +365,12 @@ describe.each(providers)('people and roles on %s', (provider) => {
     expect(await chatWith(core, await member()).say('admin confirm @u-sol')).toContain(
       'Sol Soon is now a duty officer, proposed by Bo Admin and confirmed by you.',
     );
+    // A grant waits in the admin's own workspace: the same id elsewhere is someone else.
+    await chatWith(core, bo).say('admin grant @u-far admin');
+    expect(
+      await closed.resolve({ ...lee, workspace: 'elsewhere', platformUserId: 'u-far' }, 'console'),
+    ).toBeNull();
+    expect(await database.db.pendingGrant.count({ where: { platformUserId: 'u-far' } })).toBe(1);
     // A withdrawn grant never takes effect.
     await chatWith(core, bo).say('admin grant @u-gone admin');
     expect(await chatWith(core, bo).say('admin revoke @u-gone admin')).toContain(
