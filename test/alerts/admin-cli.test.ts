@@ -52,6 +52,36 @@ describe.each(providers)('npm run admin on %s', (provider) => {
     ).toBe(1);
   });
 
+  it('removes one role with revoke, and gives a role to someone not met yet, waiting in their workspace', async () => {
+    const revoke = (role: string) =>
+      admin('revoke', '--platform', 'console', '--user', 'U-NEW', '--role', role);
+    expect(await revoke('duty-officer')).toEqual({
+      code: 0,
+      text: 'Nell Example no longer holds the duty officer role. They are now a practitioner.',
+    });
+    expect(await revoke('duty-officer')).toEqual({
+      code: 1,
+      text: 'Nell Example does not hold the duty officer role: they are a practitioner.',
+    });
+    expect(
+      await admin('role', 'grant', '--platform', 'console', '--user', 'U-LATER', '--role', 'admin'),
+    ).toMatchObject({ code: 1, text: expect.stringContaining('give --workspace as well') });
+    expect(
+      await admin(
+        ...['role', 'grant', '--platform', 'console', '--workspace', 'test', '--user', 'U-LATER'],
+        ...['--role', 'met-member'],
+      ),
+    ).toEqual({ code: 0, text: 'U-LATER will be a MET group member when they first speak to me.' });
+    expect(
+      await database.db.pendingGrant.findFirstOrThrow({ where: { platformUserId: 'U-LATER' } }),
+    ).toMatchObject({
+      workspace: 'test',
+      role: 'met-member',
+      needsConfirmation: false,
+      grantedBy: 'admin command line',
+    });
+  });
+
   it("gives a role that sees children's details at once, and tells the MET coordinator when one is configured", async () => {
     await testActor(core, 'U-TOLD', 'practitioner', 'Tom Told');
     const key = randomBytes(32);
