@@ -279,7 +279,6 @@ describe.each(providers)('people and roles on %s', (provider) => {
   });
 
   it('removes one role with revoke, keeps the others, and never the last admin', async () => {
-    const ada = (await resolveAgain('r-ada'))!;
     const bo = (await resolveAgain('r-bo'))!;
     expect(await chatWith(core, bo).say('admin revoke @r-ada duty-officer')).toContain(
       'Ada Admin no longer holds the duty officer role. They are now an admin.',
