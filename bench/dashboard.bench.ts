@@ -405,6 +405,7 @@ async function benchProvider(provider: Provider, url: string, file?: string): Pr
     id: member.id,
     displayName: member.displayName,
     role: 'met-member',
+    roles: ['met-member'],
     agencyId: null,
     agencyName: null,
     platform: 'console',

@@ -4,9 +4,10 @@ import { parseArgs } from 'node:util';
 import { checkAgainstCheckpoint, makeCheckpoint } from './audit/checkpoint';
 import { loadAuditKeyring } from './audit/settings';
 import { type Config, ConfigError, loadConfig, parseSettings } from './config';
+import { loadPrompts } from './conversation/prompts';
 import { systemClock } from './domain/clock';
 import { formatLondon } from './domain/london-time';
-import { aRole, isRole } from './domain/policy';
+import { isRole } from './domain/policy';
 import type { Logger } from './logger';
 import {
   BackupError,
@@ -24,9 +25,10 @@ import type { Actor } from './services/actor';
 import { AdminService, type RoleNotices } from './services/admin.service';
 import { ApiTokenService, ApiTokenSettingsSchema, DEFAULT_TOKEN_ROLE } from './services/api-tokens.service';
 import { createLinkForUser } from './services/dashboard-links.service';
+import { grantedText, revokedText } from './services/people-chat';
 import { NotPossibleError, RefusedError } from './services/refusal';
 import { SubjectAccessService } from './services/subject-access.service';
-import { UserService } from './services/users.service';
+import { rolesOf, UserService } from './services/users.service';
 import { verifyAuditChain } from './store/audit';
 import { type AuditKeyring, installedAuditKeyring, useAuditKeyring } from './store/audit-key';
 import { loadFieldCipher } from './store/data-key';
@@ -89,6 +91,7 @@ async function actorFor(db: Database['db'], user: string): Promise<Actor> {
     id: found.id,
     displayName: found.displayName,
     role: found.role,
+    roles: await rolesOf(db, found.id, found.role),
     agencyId: found.agencyId,
     agencyName: found.agency?.name ?? null,
     platform: found.platform,
@@ -110,11 +113,46 @@ const operator: Actor = {
   id: 'admin-cli',
   displayName: byAdmin.name,
   role: 'admin',
+  roles: ['admin'],
   agencyId: null,
   agencyName: null,
   platform: 'admin',
   workspace: 'local',
   surface: byAdmin.surface,
+};
+
+/** Whom `--user` or `--email` names, on a platform and (for someone not met yet) in a workspace. */
+function whoFrom(options: { platform: string; workspace?: string; user?: string; email?: string }) {
+  if (!options.user && !options.email) throw new NotPossibleError('Give --user or --email.');
+  return {
+    platform: options.platform,
+    workspace: options.workspace,
+    ...(options.user ? { platformUserId: options.user } : { email: options.email }),
+  };
+}
+
+/** `revoke` and `role revoke`: removes one role; the person keeps the others. */
+const revokeCommand: Command = {
+  usage:
+    'revoke --platform <slack|teams|console> [--workspace <team or tenant id>] (--user <platform user id> | --email <address>) --role <role>',
+  summary: 'Remove one role from someone; they keep their other roles.',
+  options: {
+    platform: { type: 'string', required: true },
+    workspace: { type: 'string' },
+    user: { type: 'string' },
+    email: { type: 'string' },
+    role: { type: 'string', required: true },
+  },
+  async run({ platform = '', workspace, user, email, role = '' }, context) {
+    const done = await (await adminService(context, true)).revoke(
+      operator,
+      whoFrom({ platform, workspace, user, email }),
+      role,
+    );
+    const said = revokedText(done, loadPrompts().messages);
+    if (done.outcome === 'removed') context.out(said);
+    else throw new NotPossibleError(said);
+  },
 };
 
 /** `roles`: for a role change, which needs the data key to queue the MET coordinator's notice. */
@@ -255,26 +293,30 @@ const commands: Record<string, Record<string, Command>> = {
   role: {
     grant: {
       usage:
-        'role grant --platform <slack|teams|console> [--workspace <team or tenant id>] --user <platform user id> --role <role> [--agency <a>]',
-      summary: 'Give someone a role (practitioner, duty-officer, met-member, admin).',
+        'role grant --platform <slack|teams|console> [--workspace <team or tenant id>] (--user <platform user id> | --email <address>) --role <role> [--agency <a>]',
+      summary:
+        'Give someone a role (practitioner, duty-officer, met-member, admin); they keep their other roles. Someone metbot has not met gets it when they first speak.',
       options: {
         platform: { type: 'string', required: true },
         workspace: { type: 'string' },
-        user: { type: 'string', required: true },
+        user: { type: 'string' },
+        email: { type: 'string' },
         role: { type: 'string', required: true },
         agency: { type: 'string' },
       },
-      async run({ platform = '', workspace, user = '', role = '', agency }, context) {
+      async run({ platform = '', workspace, user, email, role = '', agency }, context) {
         const done = await (await adminService(context, true)).grant(
           operator,
-          { platform, workspace, platformUserId: user },
+          whoFrom({ platform, workspace, user, email }),
           role,
           agency,
         );
-        context.out(`${done.name} is now ${aRole[done.role]}.`);
+        context.out(grantedText(done, loadPrompts().messages));
       },
     },
+    revoke: revokeCommand,
   },
+  revoke: { '': revokeCommand },
   audit: {
     '': {
       usage: 'audit --reference <INT-2026-000123>',

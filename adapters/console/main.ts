@@ -39,7 +39,7 @@ async function main() {
   const session = terminalSession(core, actor);
   if (interactive)
     say(
-      `metbot (terminal). You are ${actor.displayName}, ${actor.role}. Type help, or press Ctrl+D to leave.`,
+      `metbot (terminal). You are ${actor.displayName}, ${actor.roles.join(' and ')}. Type help, or press Ctrl+D to leave.`,
     );
 
   const lines = createInterface({ input: process.stdin, terminal: interactive, prompt: '> ' });

@@ -286,16 +286,19 @@ export function renderRecord(envelope: RecordEnvelope, prompts: Prompts): Render
   };
 }
 
-/** A role change told to the MET coordinator: who changed whose role, from what to what. Plain text. */
+/**
+ * A role change told to the MET coordinator: who changed whose roles, and every role held before
+ * and after (a person may hold several). Plain text.
+ */
 export function renderRoleChange(notice: RoleChangeNotice): { subject: string; text: string } {
   return {
-    subject: `metbot: ${notice.person} is now ${notice.to} (was ${notice.from})`,
+    subject: `metbot: ${notice.person}'s roles are now ${notice.to} (were ${notice.from})`,
     text: [
       'A role was changed in metbot.',
       '',
       `Person: ${notice.person}`,
-      `From: ${notice.from}`,
-      `To: ${notice.to}`,
+      `Roles before: ${notice.from}`,
+      `Roles now: ${notice.to}`,
       ...(notice.agency ? [`Agency: ${notice.agency}`] : []),
       `Changed by: ${notice.changedBy} (${notice.surface})`,
       `When: ${formatLondon(new Date(notice.changedAt))} (UK time)`,

@@ -9,7 +9,10 @@ export interface SlackUser {
   /** The user's own workspace. */
   teamId: string;
   userId: string;
-  /** The name Slack gave with the request, when it gave one. */
+  /**
+   * The name Slack gave with the request, when it gave one: slash commands and interactions give
+   * the handle ("mo.example"), so the profile's name (users.info) comes first.
+   */
   name?: string;
   /**
    * The workspace the request came through, when the payload names it apart from the user's:
@@ -28,7 +31,7 @@ const remembered = 5000;
 
 /** Who a Slack user is to metbot, and whether a conversation is the user's own DM with the bot. */
 export class SlackPeople {
-  private readonly names = new Map<string, string>();
+  private readonly profiles = new Map<string, { name?: string; email?: string }>();
   private readonly botDms = new Map<string, string>();
 
   constructor(
@@ -38,10 +41,19 @@ export class SlackPeople {
 
   /** The known user, enrolled if the bot is set to enrol strangers; null if unknown. */
   async actor(client: WebClient, user: SlackUser): Promise<Actor | null> {
-    const displayName = user.name ?? (await this.name(client, user.userId));
+    const profile = await this.profile(client, user.userId);
+    const displayName = profile.name ?? user.name ?? user.userId;
     const guest = user.viaTeamId !== undefined && user.viaTeamId !== user.teamId;
     return this.core.users.resolve(
-      { platform: 'slack', workspace: user.teamId, platformUserId: user.userId, displayName, guest },
+      {
+        platform: 'slack',
+        workspace: user.teamId,
+        platformUserId: user.userId,
+        displayName,
+        guest,
+        ...(user.name && { handle: user.name }),
+        ...(profile.email && { email: profile.email }),
+      },
       'slack',
     );
   }
@@ -66,24 +78,32 @@ export class SlackPeople {
     return dm === channelId;
   }
 
-  private async name(client: WebClient, userId: string): Promise<string> {
-    const known = this.names.get(userId);
+  /**
+   * The person's name from their Slack profile (display name, else real name) and their email
+   * where the app may read it (users:read.email), for a grant made by email. Remembered per user.
+   */
+  private async profile(client: WebClient, userId: string): Promise<{ name?: string; email?: string }> {
+    const known = this.profiles.get(userId);
     if (known) return known;
     try {
       const info = await client.users.info({ user: userId });
-      const found = info.user?.profile?.display_name || info.user?.real_name || info.user?.name;
-      if (found) {
-        remember(this.names, userId, found);
-        return found;
-      }
+      const name =
+        info.user?.profile?.display_name?.trim() ||
+        info.user?.real_name?.trim() ||
+        info.user?.name ||
+        undefined;
+      const email = info.user?.profile?.email || undefined;
+      const found = { ...(name && { name }), ...(email && { email }) };
+      if (name) remember(this.profiles, userId, found);
+      return found;
     } catch (error) {
-      this.log.warn({ err: error, userId }, 'Slack: users.info failed; using the user id as a name');
+      this.log.warn({ err: error, userId }, 'Slack: users.info failed; using the name the request gave');
     }
-    return userId;
+    return {};
   }
 }
 
-function remember(map: Map<string, string>, key: string, value: string): void {
+function remember<T>(map: Map<string, T>, key: string, value: T): void {
   if (map.size >= remembered) map.delete(map.keys().next().value!);
   map.set(key, value);
 }

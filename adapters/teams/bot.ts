@@ -19,7 +19,6 @@ import { alertSubmitOf } from './alert-cards';
 import { type CardForms, cardChannel, typedChannel } from './card-forms';
 import type { AdaptiveCard } from './cards';
 import type { TeamsChat } from './chat';
-import { mentionsAsIds } from './mentions';
 import { type Outgoing, say, toActivity } from './render';
 import { messageText, type ShareForm } from './share-form';
 import { teamsWords } from './words';
@@ -85,6 +84,36 @@ export class MetbotTeamsBot extends TeamsActivityHandler {
     }
   }
 
+  /**
+   * Other people @mentioned (`admin grant <at>Sam</at> met-member`, `assign … <at>Sam</at>`) are
+   * written as `<@object-id|Sam>`, the form the chat reads: the Entra ID object id is how metbot
+   * knows a Teams person. It comes from the mention, else from the roster (TeamsInfo.getMember).
+   */
+  private async mentionsAsIds(context: TurnContext, text: string): Promise<string> {
+    let out = text;
+    for (const mention of TurnContext.getMentions(context.activity)) {
+      const who = mention.mentioned as { id?: string; name?: string; aadObjectId?: string } | undefined;
+      if (
+        !who?.id ||
+        who.id === context.activity.recipient?.id ||
+        !mention.text ||
+        !out.includes(mention.text)
+      )
+        continue;
+      let objectId = who.aadObjectId;
+      if (!objectId) {
+        try {
+          objectId = (await TeamsInfo.getMember(context, who.id)).aadObjectId;
+        } catch (error) {
+          this.deps.log.warn({ err: error }, 'Teams: the roster look-up for a mention failed');
+        }
+      }
+      if (objectId)
+        out = out.replace(mention.text, `<@${objectId}|${(who.name ?? '').replace(/[|>]/g, '')}>`);
+    }
+    return out;
+  }
+
   /** Keeps the conversation reference, so the bot can write here later, even after a restart. */
   private async remember(activity: Partial<Activity>, actor: Actor | null): Promise<void> {
     const { key, kind, reference } = addressOf(activity);
@@ -134,10 +163,8 @@ export class MetbotTeamsBot extends TeamsActivityHandler {
     const channels = [typedChannel(conversationId), cardChannel(conversationId)];
     const turn = await conversations.claimAndFind(key, actor.id, channels, clock.now());
     if (!turn.claimed) return this.repeated(key);
-    const text = mentionsAsIds(
-      activity,
-      (mentioned ? TurnContext.removeRecipientMention(activity) : activity.text) ?? '',
-    );
+    const said = (mentioned ? TurnContext.removeRecipientMention(activity) : activity.text) ?? '';
+    const text = await this.mentionsAsIds(context, said);
     // Where it was said, for "setup duty here" (after an @mention in a channel).
     const place: Place = {
       platform: 'teams',

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { isRole } from '../../src/domain/policy';
 import type { Actor } from '../../src/services/actor';
 import type { DashboardLinks, SessionKind } from '../../src/services/dashboard-links.service';
+import { rolesOf } from '../../src/services/users.service';
 import type { Db } from '../../src/store/database';
 
 /**
@@ -93,6 +94,7 @@ export async function viewerOf(
           id: user.id,
           displayName: user.displayName,
           role: user.role,
+          roles: await rolesOf(db, user.id, user.role),
           agencyId: user.agencyId,
           agencyName: user.agency?.name ?? null,
           platform: user.platform,

@@ -215,7 +215,7 @@ export class DuplicatesService {
     const id = await survivor(db as Tx, childId);
     const person = await db.person.findUnique({ where: { id } });
     if (!person) return null;
-    if (decide(actor.role, 'view-child-details').allowed) {
+    if (decide(actor.roles, 'view-child-details').allowed) {
       const side = await this.side(actor, id, db);
       const born = side.born ? `, ${side.born}` : '';
       const from = side.references.length ? ` (${side.references.join(', ')})` : '';
@@ -319,7 +319,7 @@ export class DuplicatesService {
 
   private async side(actor: Actor, childId: string, db: Db | Tx = this.db): Promise<ChildSide> {
     const person = await db.person.findUniqueOrThrow({ where: { id: childId } });
-    const showName = decide(actor.role, 'view-child-details').allowed;
+    const showName = decide(actor.roles, 'view-child-details').allowed;
     const dob = showName && person.dateOfBirthEnc ? this.cipher.decrypt(person.dateOfBirthEnc) : null;
     return {
       initials: person.initials,

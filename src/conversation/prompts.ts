@@ -67,6 +67,30 @@ export const MessagesSchema = z.object({
   /** Where a saved record went: said on every surface, so that "sent" is said only when it is true. */
   sentTo: z.object({ police: Line, coordinator: Line, caseFile: Line, keptOnly: Line }),
   lists: z.record(z.string(), Line),
+  metGroup: z.object({
+    proposed: Line,
+    handoverAdult: Line,
+    handoverMoved: Line,
+  }),
+  people: z.object({
+    askAdmins: Line,
+    askAnyAdmin: Line,
+    askOtherAdmin: Line,
+    askAnotherAdmin: Line,
+    askOperator: Line,
+    grantedAlso: Line,
+    alreadyHolds: Line,
+    pendingGranted: Line,
+    pendingProposed: Line,
+    pendingConfirmed: Line,
+    revoked: Line,
+    pendingRevoked: Line,
+    notHeld: Line,
+    onlyRole: Line,
+    lastAdmin: Line,
+    revokeUsage: Line,
+    unknownPerson: Line,
+  }),
   riskCheck: z.record(z.string(), Line),
   /** The section K records MET members add in chat (src/services/section-k-chat.ts). */
   sectionK: z.object({

@@ -63,7 +63,8 @@ const safeguarding: Action[] = [
   'view-links',
 ];
 
-// Admins run the bot; they see deliveries and audits, not children's details.
+// Admins run the bot; they see deliveries and audits, not children's details. An admin who sees an
+// alert's card may acknowledge it (issue 15): the card shows a reference and initials only.
 const grants: Record<Role, ReadonlySet<Action>> = {
   practitioner: new Set(['submit', 'record-return', 'record-interview', 'view-own-submissions']),
   'duty-officer': new Set(safeguarding),
@@ -76,21 +77,37 @@ const grants: Record<Role, ReadonlySet<Action>> = {
     'record-section-k',
     'merge-children',
   ]),
-  admin: new Set(['submit', 'view-own-submissions', 'manage-users', 'view-audit', 'manage-deliveries']),
+  admin: new Set([
+    'submit',
+    'view-own-submissions',
+    'acknowledge-alert',
+    'manage-users',
+    'view-audit',
+    'manage-deliveries',
+  ]),
 };
 
 export type Decision = { allowed: true } | { allowed: false; what: string; roles: string };
 
-export function decide(role: Role, action: Action): Decision {
-  if (grants[role].has(action)) return { allowed: true };
+/** A person may hold several roles (an admin who is also a duty officer): any one of them may allow it. */
+export type Roles = Role | readonly Role[];
+const asList = (held: Roles): readonly Role[] => (typeof held === 'string' ? [held] : held);
+
+export function decide(held: Roles, action: Action): Decision {
+  if (asList(held).some((role) => grants[role].has(action))) return { allowed: true };
   const allowed = roles.filter((r) => grants[r].has(action)).map((r) => roleNames[r]);
   const list = allowed.length > 1 ? `${allowed.slice(0, -1).join(', ')} and ${allowed.at(-1)}` : allowed[0]!;
   return { allowed: false, what: actions[action], roles: list };
 }
 
 /** A practitioner sees what they sent; roles that may see any record see the rest too. */
-export function maySeeRecord(role: Role, actorId: string, submittedById: string): boolean {
-  return actorId === submittedById || grants[role].has('view-any-record');
+export function maySeeRecord(held: Roles, actorId: string, submittedById: string): boolean {
+  return actorId === submittedById || decide(held, 'view-any-record').allowed;
+}
+
+/** The roles that may do an action. */
+export function rolesFor(action: Action): Role[] {
+  return roles.filter((r) => grants[r].has(action));
 }
 
 export function isRole(value: string): value is Role {
@@ -102,12 +119,12 @@ export function isRole(value: string): value is Role {
  * interview without a wider role (issue 15): the assignment is the need to know.
  */
 export function mayRecordInterview(
-  role: Role,
+  held: Roles,
   actorId: string,
   episode: { submittedById: string; interviewerId: string | null },
 ): boolean {
   return (
-    grants[role].has('record-interview') &&
-    (episode.interviewerId === actorId || maySeeRecord(role, actorId, episode.submittedById))
+    decide(held, 'record-interview').allowed &&
+    (episode.interviewerId === actorId || maySeeRecord(held, actorId, episode.submittedById))
   );
 }

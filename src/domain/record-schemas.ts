@@ -50,7 +50,8 @@ const RiskResultSchema = z.object({
   unknown: z.array(z.string()).optional(),
 });
 
-export const metListStatuses = ['nominated', 'active', 'declined', 'removed'] as const;
+// proposed: a risk check put the child forward; the MET group has not decided yet (issue 15).
+export const metListStatuses = ['proposed', 'nominated', 'active', 'declined', 'removed'] as const;
 export const metListActions = [
   'nominate',
   'accept',

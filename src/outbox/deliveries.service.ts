@@ -33,7 +33,7 @@ export class DeliveryService {
    */
   async recordWithDelivery(actor: Actor, reference: string): Promise<RecordDelivery | null> {
     const row = await this.db.record.findUnique({ where: { reference: reference.trim().toUpperCase() } });
-    if (!row || !maySeeRecord(actor.role, actor.id, row.submittedById)) return null;
+    if (!row || !maySeeRecord(actor.roles, actor.id, row.submittedById)) return null;
     const messages = await this.db.outboxMessage.findMany({
       where: { recordId: row.id, destination: { startsWith: 'gateway-' } },
       orderBy: { destination: 'asc' },

@@ -6,7 +6,10 @@ import type { Provider, Tx } from '../store/database';
 export interface Actor {
   id: string;
   displayName: string;
+  /** The role shown first (User.role). */
   role: Role;
+  /** Every role the person holds, `role` first: policy checks use them all. */
+  roles: readonly Role[];
   agencyId: string | null;
   agencyName: string | null;
   platform: string;
@@ -31,6 +34,13 @@ export interface Identity {
    * if an admin added them, never enrolled.
    */
   guest?: boolean;
+  /**
+   * Their handle, where the platform gave it in place of a name (Slack's slash commands): a stored
+   * handle counts as a placeholder, which the profile's name replaces.
+   */
+  handle?: string;
+  /** Their email, where the platform gives it: a grant made by email waits for it. */
+  email?: string;
 }
 
 /** Appends an audit event done by this actor, inside the caller's transaction. */

@@ -10,6 +10,7 @@ import type { FieldCipher } from '../store/field-crypto';
 import { type Actor, auditAs } from './actor';
 import type { PeopleCache } from './people-cache';
 import { authorise, NotPossibleError } from './refusal';
+import { addRole, removeRole, rolesOf } from './users.service';
 
 /** A place in a chat platform the bot can post to (a Slack channel, a Teams channel). */
 export interface Place {
@@ -48,6 +49,42 @@ export interface RoleNotices {
   routes: DeliveryRoutes;
 }
 
+/** Whom a grant names: a user's id, or a platform identity (platform id or email) in a workspace. */
+export interface Who {
+  userId?: string;
+  platform?: string;
+  workspace?: string;
+  platformUserId?: string;
+  email?: string;
+  /** How the admin named them (a name, an email), for the answer when the bot has not met them. */
+  label?: string;
+  /** How to name them again in a command (`admin confirm …`). */
+  mention?: string;
+}
+
+export interface GrantResult {
+  name: string;
+  role: Role;
+  /** Every role they hold now (for a proposal or one already held: the roles they hold). */
+  held: Role[];
+  /** Waits for a MET group member's confirmation. */
+  proposed: boolean;
+  /** The bot has not met them: it takes effect when they first speak. */
+  pending: boolean;
+  /** How to name them in `admin confirm`, for someone not met yet. */
+  mention?: string;
+  /** They hold the role already: nothing changed. */
+  already: boolean;
+}
+
+export interface RevokeResult {
+  name: string;
+  role: Role;
+  outcome: 'removed' | 'not-held' | 'only-role' | 'last-admin';
+  /** Every role they hold now. */
+  held: Role[];
+}
+
 /** Running the bot: roles, failed deliveries, the audit trail. Admins only (duty places: AlertService). */
 export class AdminService {
   constructor(
@@ -60,39 +97,28 @@ export class AdminService {
   ) {}
 
   /**
-   * Gives a user a role (and an agency); by id, or by platform identity. A platform user id that
-   * more than one workspace holds must name its workspace: they are different people. Nobody
-   * changes their own role, except the server's command line (the operator, platform `admin`).
-   * The MET coordinator is told of every change.
+   * Adds a role (and sets an agency) for a user, by id or by platform identity; they keep the roles
+   * they hold. A platform user id that more than one workspace holds must name its workspace: they
+   * are different people. Someone the bot has not met (a mention, a platform id or an email in a
+   * workspace) gets a pending grant that takes effect when they first speak. Nobody gives
+   * themselves a role, except the server's command line (the operator, platform `admin`); a role
+   * that sees children's details needs a MET group member's confirmation. The MET coordinator is
+   * told of every change.
    */
-  async grant(
-    actor: Actor,
-    who: { userId?: string; platform?: string; workspace?: string; platformUserId?: string },
-    role: string,
-    agencyName?: string,
-  ): Promise<{ name: string; role: Role; proposed: boolean }> {
+  async grant(actor: Actor, who: Who, role: string, agencyName?: string): Promise<GrantResult> {
     authorise(actor, 'manage-users');
     if (!isRole(role))
       throw new NotPossibleError(`There is no role "${role}". The roles are ${roles.join(', ')}.`);
-    const found = who.userId
-      ? await this.db.user.findMany({ where: { id: who.userId } })
-      : await this.db.user.findMany({
-          where: { platform: who.platform, workspace: who.workspace, platformUserId: who.platformUserId },
-          take: 2,
-        });
-    if (found.length > 1) {
-      throw new NotPossibleError(
-        `More than one workspace has a ${who.platform} user ${who.platformUserId}: give --workspace as well.`,
-      );
-    }
-    const user = found[0];
-    if (!user)
-      throw new NotPossibleError('I do not know that person yet: ask them to say hello to me first.');
+    const user = await this.findUser(who);
+    if (!user) return this.grantPending(actor, who, role, agencyName);
     if (user.id === actor.id && !isOperator(actor)) {
       throw new NotPossibleError(
         'You cannot change your own role: another admin must do it, or the operator from the server.',
       );
     }
+    const held = await rolesOf(this.db, user.id, user.role);
+    const result = { name: user.displayName, role, held, pending: false };
+    if (held.includes(role)) return { ...result, proposed: false, already: true };
     const at = this.clock.now();
     if (seesChildren(role) && !isOperator(actor)) {
       // Two people: the admin proposes; a MET group member confirms (confirmRole).
@@ -113,26 +139,204 @@ export class AdminService {
           action: 'update',
           recordType: 'user',
           recordId: user.id,
-          detail: `proposed role ${user.role} → ${role}`,
+          detail: `proposed role ${role} (holds ${held.join(', ')})`,
           at,
         });
       });
-      return { name: user.displayName, role, proposed: true };
+      return { ...result, proposed: true, already: false };
     }
-    await this.db.$transaction((tx) =>
-      this.changeRole(tx, actor, user, role, agencyName, { detail: `role ${user.role} → ${role}`, at }),
+    const now = await this.db.$transaction((tx) =>
+      this.changeRole(tx, actor, user, role, agencyName, {
+        detail: `role ${role} added (held ${held.join(', ')})`,
+        at,
+      }),
     );
-    return { name: user.displayName, role, proposed: false };
+    return { ...result, held: now, proposed: false, already: false };
+  }
+
+  /** The user `who` names, or null if the bot has not met them. */
+  private async findUser(who: Who) {
+    if (who.userId) return this.db.user.findUnique({ where: { id: who.userId } });
+    if (!who.platformUserId) return null;
+    const found = await this.db.user.findMany({
+      where: { platform: who.platform, workspace: who.workspace, platformUserId: who.platformUserId },
+      take: 2,
+    });
+    if (found.length > 1) {
+      throw new NotPossibleError(
+        `More than one workspace has a ${who.platform} user ${who.platformUserId}: give --workspace as well.`,
+      );
+    }
+    return found[0] ?? null;
+  }
+
+  /** A grant to someone not met yet, kept until they first speak (UserService.resolve). */
+  private async grantPending(
+    actor: Actor,
+    who: Who,
+    role: Role,
+    agencyName: string | undefined,
+  ): Promise<GrantResult> {
+    const email = who.email?.trim().toLowerCase() || null;
+    if (!who.platform || !who.workspace || (!who.platformUserId && !email)) {
+      throw new NotPossibleError(
+        who.platform && !who.workspace
+          ? 'metbot has not met that person yet: give --workspace as well, so the role waits for them there.'
+          : 'I do not know that person yet: name them with a mention, their platform id or their email address.',
+      );
+    }
+    const label = who.label ?? email ?? who.platformUserId!;
+    const needsConfirmation = seesChildren(role) && !isOperator(actor);
+    const at = this.clock.now();
+    await this.db.$transaction(async (tx) => {
+      const identity = {
+        platform: who.platform!,
+        workspace: who.workspace!,
+        platformUserId: email ? null : who.platformUserId!,
+        email,
+      };
+      await tx.pendingGrant.deleteMany({ where: { ...identity, role } });
+      const grant = await tx.pendingGrant.create({
+        data: {
+          ...identity,
+          role,
+          agencyName: agencyName ?? null,
+          grantedById: actor.id,
+          grantedBy: actor.displayName,
+          needsConfirmation,
+          createdAt: at,
+        },
+      });
+      await auditAs(tx, this.provider, actor, {
+        action: 'update',
+        recordType: 'pending-grant',
+        recordId: grant.id,
+        detail: `${needsConfirmation ? 'proposed' : 'granted'} role ${role} for ${who.platform} ${email ? 'email' : 'user'} ${email ?? who.platformUserId}, not met yet`,
+        at,
+      });
+      if (!needsConfirmation) {
+        await this.tellCoordinator(tx, actor, {
+          person: `${label} (not met yet)`,
+          from: 'none',
+          to: role,
+          agency: agencyName ?? null,
+          at,
+        });
+      }
+    });
+    return {
+      name: label,
+      role,
+      held: [],
+      proposed: needsConfirmation,
+      pending: true,
+      already: false,
+      ...(who.mention && { mention: who.mention }),
+    };
   }
 
   /**
-   * A MET group member confirms an admin's proposal of a role that sees children's details. Nobody
-   * confirms their own proposal, nor a role for themselves.
+   * Removes one role. An admin may remove their own roles (removing access needs no second
+   * person), but the last admin keeps the admin role. A person keeps at least one role.
    */
-  async confirmRole(actor: Actor, userId: string): Promise<{ name: string; role: Role; proposedBy: string }> {
+  async revoke(actor: Actor, who: Who, role: string): Promise<RevokeResult> {
+    authorise(actor, 'manage-users');
+    if (!isRole(role))
+      throw new NotPossibleError(`There is no role "${role}". The roles are ${roles.join(', ')}.`);
+    const user = await this.findUser(who);
+    if (!user) {
+      const email = who.email?.trim().toLowerCase() || null;
+      const { count } =
+        who.platform && who.workspace && (who.platformUserId || email)
+          ? await this.db.pendingGrant.deleteMany({
+              where: {
+                platform: who.platform,
+                workspace: who.workspace,
+                role,
+                ...(email ? { email } : { platformUserId: who.platformUserId }),
+              },
+            })
+          : { count: 0 };
+      if (count === 0) throw new NotPossibleError('I do not know that person, and no role waits for them.');
+      return { name: who.label ?? email ?? who.platformUserId ?? '', role, outcome: 'removed', held: [] };
+    }
+    const held = await rolesOf(this.db, user.id, user.role);
+    if (!held.includes(role)) return { name: user.displayName, role, outcome: 'not-held', held };
+    if (role === 'admin' && (await this.adminCount()) <= 1) {
+      return { name: user.displayName, role, outcome: 'last-admin', held };
+    }
+    const at = this.clock.now();
+    const outcome = await this.db.$transaction(async (tx) => {
+      const done = await removeRole(tx, user, role);
+      if (done !== 'removed') return done;
+      const fresh = await tx.user.findUniqueOrThrow({ where: { id: user.id } });
+      const now = await rolesOf(tx, user.id, fresh.role);
+      await auditAs(tx, this.provider, actor, {
+        action: 'update',
+        recordType: 'user',
+        recordId: user.id,
+        detail: `role ${role} removed (holds ${now.join(', ')})`,
+        at,
+      });
+      await this.tellCoordinator(tx, actor, {
+        person: user.displayName,
+        from: held.join(', '),
+        to: now.join(', '),
+        agency: null,
+        at,
+      });
+      return done;
+    });
+    const fresh = await this.db.user.findUniqueOrThrow({ where: { id: user.id } });
+    const now = await rolesOf(this.db, user.id, fresh.role);
+    return { name: user.displayName, role, outcome, held: now };
+  }
+
+  /** How many people hold the admin role. */
+  private async adminCount(): Promise<number> {
+    const ids = new Set([
+      ...(await this.db.user.findMany({ where: { role: 'admin' }, select: { id: true } })).map((u) => u.id),
+      ...(await this.db.userRole.findMany({ where: { role: 'admin' }, select: { userId: true } })).map(
+        (r) => r.userId,
+      ),
+    ]);
+    return ids.size;
+  }
+
+  /**
+   * Who holds the admin role where the asker is (the same platform and workspace), the asker
+   * excepted: the people a refusal tells them to ask. At most three, by name.
+   */
+  async adminNames(actor: Actor): Promise<string[]> {
+    const extra = await this.db.userRole.findMany({ where: { role: 'admin' }, select: { userId: true } });
+    const admins = await this.db.user.findMany({
+      where: {
+        platform: actor.platform,
+        workspace: actor.workspace,
+        id: { not: actor.id },
+        OR: [{ role: 'admin' }, { id: { in: extra.map((r) => r.userId) } }],
+      },
+      orderBy: { displayName: 'asc' },
+      take: 3,
+      select: { displayName: true },
+    });
+    return admins.map((a) => a.displayName);
+  }
+
+  /**
+   * A MET group member confirms an admin's proposal of a role that sees children's details, for a
+   * user or for someone not met yet (`who`). Nobody confirms their own proposal, nor a role for
+   * themselves.
+   */
+  async confirmRole(
+    actor: Actor,
+    userId: string,
+    who?: Who,
+  ): Promise<{ name: string; role: Role; proposedBy: string; pending?: boolean }> {
     // Authorised by role rather than by action: the refusal should name what is being done.
-    if (actor.role !== 'met-member')
+    if (!actor.roles.includes('met-member'))
       throw new NotPossibleError('Only a MET group member can confirm a role.');
+    if (!userId && who) return this.confirmPending(actor, who);
     const proposal = await this.db.roleProposal.findUnique({ where: { userId } });
     const user = await this.db.user.findUnique({ where: { id: userId } });
     if (!proposal || !user || !isRole(proposal.role))
@@ -140,9 +344,10 @@ export class AdminService {
     if (user.id === actor.id || proposal.proposedById === actor.id)
       throw new NotPossibleError('You cannot confirm a role for yourself, nor one you proposed.');
     const role = proposal.role;
+    const held = await rolesOf(this.db, user.id, user.role);
     await this.db.$transaction(async (tx) => {
       await this.changeRole(tx, actor, user, role, proposal.agencyName ?? undefined, {
-        detail: `role ${user.role} → ${role}, proposed by user ${proposal.proposedById}`,
+        detail: `role ${role} added (held ${held.join(', ')}), proposed by user ${proposal.proposedById}`,
         at: this.clock.now(),
         by: `${proposal.proposedBy}, confirmed by ${actor.displayName}`,
       });
@@ -150,7 +355,56 @@ export class AdminService {
     return { name: user.displayName, role, proposedBy: proposal.proposedBy };
   }
 
-  /** Sets the role, audits it, and queues the MET coordinator's notice, in the caller's transaction. */
+  private async confirmPending(
+    actor: Actor,
+    who: Who,
+  ): Promise<{ name: string; role: Role; proposedBy: string; pending: boolean }> {
+    const email = who.email?.trim().toLowerCase() || null;
+    const grant = await this.db.pendingGrant.findFirst({
+      where: {
+        platform: who.platform,
+        workspace: who.workspace,
+        needsConfirmation: true,
+        confirmedBy: null,
+        ...(email ? { email } : { platformUserId: who.platformUserId }),
+      },
+    });
+    if (!grant || !isRole(grant.role))
+      throw new NotPossibleError('There is no role waiting to be confirmed for that person.');
+    if (grant.grantedById === actor.id)
+      throw new NotPossibleError('You cannot confirm a role for yourself, nor one you proposed.');
+    const at = this.clock.now();
+    const role = grant.role;
+    await this.db.$transaction(async (tx) => {
+      await tx.pendingGrant.update({
+        where: { id: grant.id },
+        data: { confirmedById: actor.id, confirmedBy: actor.displayName },
+      });
+      await auditAs(tx, this.provider, actor, {
+        action: 'update',
+        recordType: 'pending-grant',
+        recordId: grant.id,
+        detail: `confirmed role ${role}, proposed by ${grant.grantedBy}, for someone not met yet`,
+        at,
+      });
+      await this.tellCoordinator(tx, actor, {
+        person: `${who.label ?? email ?? who.platformUserId} (not met yet)`,
+        from: 'none',
+        to: role,
+        agency: grant.agencyName,
+        at,
+        by: `${grant.grantedBy}, confirmed by ${actor.displayName}`,
+      });
+    });
+    return {
+      name: who.label ?? email ?? who.platformUserId ?? '',
+      role,
+      proposedBy: grant.grantedBy,
+      pending: true,
+    };
+  }
+
+  /** Adds the role, audits it, and queues the MET coordinator's notice, in the caller's transaction. */
   private async changeRole(
     tx: Tx,
     actor: Actor,
@@ -158,16 +412,16 @@ export class AdminService {
     role: Role,
     agencyName: string | undefined,
     change: { detail: string; at: Date; by?: string },
-  ): Promise<void> {
+  ): Promise<Role[]> {
     const agency = agencyName
       ? await tx.agency.upsert({ where: { name: agencyName }, create: { name: agencyName }, update: {} })
       : null;
+    const before = await rolesOf(tx, user.id, user.role);
     // A change made directly ends any proposal still waiting for this person.
     await tx.roleProposal.deleteMany({ where: { userId: user.id } });
-    await tx.user.update({
-      where: { id: user.id },
-      data: { role, ...(agency && { agencyId: agency.id }) },
-    });
+    await addRole(tx, user, role, change.at);
+    if (agency) await tx.user.update({ where: { id: user.id }, data: { agencyId: agency.id } });
+    const after = await rolesOf(tx, user.id, role);
     this.people?.forgetUser(user.id);
     await auditAs(tx, this.provider, actor, {
       action: 'update',
@@ -176,6 +430,23 @@ export class AdminService {
       detail: change.detail,
       at: change.at,
     });
+    await this.tellCoordinator(tx, actor, {
+      person: user.displayName,
+      from: before.join(', '),
+      to: after.join(', '),
+      agency: agency?.name ?? null,
+      at: change.at,
+      by: change.by,
+    });
+    return after;
+  }
+
+  /** Queues the MET coordinator's notice of a role change, where a coordinator is routed. */
+  private async tellCoordinator(
+    tx: Tx,
+    actor: Actor,
+    change: { person: string; from: string; to: string; agency: string | null; at: Date; by?: string },
+  ): Promise<void> {
     if (!this.notices || !this.coordinatorRouted()) return;
     const notice: RoleChangeNotice = {
       kind: 'role-change',
@@ -183,10 +454,10 @@ export class AdminService {
       changedAt: change.at.toISOString(),
       changedBy: change.by ?? actor.displayName,
       surface: actor.surface,
-      person: user.displayName,
-      from: user.role,
-      to: role,
-      agency: agency?.name ?? null,
+      person: change.person,
+      from: change.from,
+      to: change.to,
+      agency: change.agency,
     };
     await enqueueMessage(tx, this.notices.cipher, {
       destination: destinations.metCoordinator,

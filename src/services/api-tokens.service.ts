@@ -183,6 +183,7 @@ export class ApiTokenService {
       id: user.id,
       displayName: user.displayName,
       role: found.role,
+      roles: [found.role],
       agencyId: user.agencyId,
       agencyName: user.agency?.name ?? null,
       platform: 'api',

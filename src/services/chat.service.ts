@@ -35,6 +35,7 @@ import { confirmation, formCommands, riskCheckCommands } from './form-words';
 import type { InterviewService } from './interviews.service';
 import type { MetListService } from './met-list.service';
 import { metListCommand } from './met-list-chat';
+import { peopleCommand } from './people-chat';
 import type { QuestionService } from './questions.service';
 import { authorise, NotPossibleError, RefusedError, refusalText } from './refusal';
 import { sectionKCommand, sectionKWords } from './section-k-chat';
@@ -45,7 +46,14 @@ import type { Submission, SubmissionService } from './submissions.service';
  * Commands whose answers name people, give free-text reasons or show audit entries: answered
  * only where nobody else reads them (a DM, a modal, the terminal).
  */
-const privateOnly = new Set<string>(['history', 'admin', 'links', ...sectionKWords, ...duplicatesWords]);
+const privateOnly = new Set<string>([
+  'history',
+  'admin',
+  'revoke',
+  'links',
+  ...sectionKWords,
+  ...duplicatesWords,
+]);
 
 export interface ChatMessage {
   actor: Actor;
@@ -113,7 +121,9 @@ export class ChatService {
       return { replies, ...(started.formId && { started: started.formId }) };
     } catch (error) {
       if (error instanceof RefusedError) {
-        return { replies: [text(refusalText(error, this.deps.messages), 'warning')] };
+        // Names who holds the admin role here, so nobody is sent round in a circle.
+        const admins = await this.deps.admin.adminNames(message.actor);
+        return { replies: [text(refusalText(error, this.deps.messages, admins), 'warning')] };
       }
       if (error instanceof SealedValueError) {
         this.deps.log.error({ err: error }, 'a sealed value did not open where it was found');
@@ -211,7 +221,7 @@ export class ChatService {
       case 'due': {
         // "Mine to do" first: an assigned interviewer sees their own even without the due list.
         const mine = await questions.myInterviews(message.actor, audience);
-        const mayAskDue = decide(message.actor.role, 'ask-due').allowed;
+        const mayAskDue = decide(message.actor.roles, 'ask-due').allowed;
         if (!mayAskDue && mine.length === 0) authorise(message.actor, 'ask-due');
         return [
           ...(mine.length || !mayAskDue ? [this.list('dueMineTitle', 'dueMineEmpty', mine)] : []),
@@ -263,6 +273,8 @@ export class ChatService {
       }
       case 'admin':
         return this.admin(message, words.slice(1));
+      case 'revoke':
+        return this.admin(message, words);
       case 'setup':
         return this.setup(message, words.slice(1));
       case 'assign':
@@ -311,33 +323,19 @@ export class ChatService {
   /** `admin grant <@U1> met-member [agency]`, `admin confirm <@U1>`, `admin deadletters`, `admin retry <id>`, `admin audit <reference>`. */
   private async admin(message: ChatMessage, words: string[]): Promise<Reply[]> {
     const { admin, interviews, messages } = this.deps;
-    const [verb, first, second] = words;
-    const raw = message.text.trim().split(/\s+/);
+    const [verb, first] = words;
+    // The words after the verb as typed: mentions and agency names keep their case.
+    const raw = message.text
+      .trim()
+      .replace(/^\/?met\s+/i, '')
+      .split(/\s+/);
+    const typed = raw.slice(raw[0]?.toLowerCase() === 'admin' ? 2 : 1);
     try {
       switch (verb) {
-        case 'grant': {
-          const user = await interviews.userByMention(message.actor, raw[2] ?? '');
-          if (!user || !second) return [text(messages.adminUsage)];
-          const agency = raw.slice(4).join(' ') || undefined;
-          const done = await admin.grant(message.actor, { userId: user.id }, second, agency);
-          const said = done.proposed ? messages.roleProposed : messages.granted;
-          return [text(fill(said, { name: done.name, role: aRole[done.role] }), 'success')];
-        }
-        case 'confirm': {
-          const user = await interviews.userByMention(message.actor, raw[2] ?? '');
-          if (!user) return [text(messages.adminUsage)];
-          const done = await admin.confirmRole(message.actor, user.id);
-          return [
-            text(
-              fill(messages.roleConfirmed, {
-                name: done.name,
-                role: aRole[done.role],
-                admin: done.proposedBy,
-              }),
-              'success',
-            ),
-          ];
-        }
+        case 'grant':
+        case 'confirm':
+        case 'revoke':
+          return await peopleCommand({ admin, interviews, messages }, message.actor, verb, typed);
         case 'deadletters':
           return [this.list('deadLettersTitle', 'deadLettersEmpty', await admin.deadLetters(message.actor))];
         case 'retry': {

@@ -7,6 +7,7 @@ import { appendAudit } from '../store/audit';
 import type { Db, Provider } from '../store/database';
 import type { Actor } from './actor';
 import { authorise, NotPossibleError } from './refusal';
+import { rolesOf } from './users.service';
 
 /**
  * Single-use sign-in links for the MET dashboard, and the sessions they open.
@@ -61,8 +62,9 @@ function parseSession(token: string): { userId: string; kind: SessionKind; issue
 }
 
 /** The dashboard is for the roles that may see the due list or the MET list. */
-export function mayUseDashboard(role: string): boolean {
-  return isRole(role) && (decide(role, 'ask-met-list').allowed || decide(role, 'ask-due').allowed);
+export function mayUseDashboard(held: string | readonly string[]): boolean {
+  const known = (typeof held === 'string' ? [held] : held).filter(isRole);
+  return decide(known, 'ask-met-list').allowed || decide(known, 'ask-due').allowed;
 }
 
 export class DashboardLinks {
@@ -196,7 +198,7 @@ export async function dashboardLinkReply(
   actor: Actor,
   audience: { private: boolean },
 ): Promise<Reply> {
-  if (!mayUseDashboard(actor.role)) authorise(actor, 'ask-met-list');
+  if (!mayUseDashboard(actor.roles)) authorise(actor, 'ask-met-list');
   if (!audience.private) {
     return text('I only send sign-in links in a private chat. Message me directly and type *dashboard*.');
   }
@@ -233,7 +235,7 @@ export async function createLinkForUser(
     throw new NotPossibleError(`More than one user has the id ${user}: give their metbot id instead.`);
   }
   const found = matches[0]!;
-  if (!mayUseDashboard(found.role)) {
+  if (!mayUseDashboard(await rolesOf(deps.db, found.id, found.role))) {
     const role = isRole(found.role) ? roleNames[found.role].replace(/s$/, '') : found.role;
     const article = /^[aeiou]/i.test(role) ? 'an' : 'a';
     throw new NotPossibleError(

@@ -60,6 +60,7 @@ export function confirmation(done: string, submission: Submission, messages: Mes
     );
   }
   replies.push(...nextStepReplies(submission, messages));
+  if (submission.proposedToMetGroup) replies.push(text(messages.metGroup.proposed));
   const risk = submission.risk;
   if (!risk) return replies;
   const words = messages.riskCheck;

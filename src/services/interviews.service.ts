@@ -36,7 +36,7 @@ export class InterviewService {
     const record = await this.db.record.findUnique({ where: { reference: reference.toUpperCase() } });
     const episode =
       record && (await this.db.missingEpisode.findUnique({ where: { missingRecordId: record.id } }));
-    if (!record || !episode || !maySeeRecord(actor.role, actor.id, record.submittedById)) {
+    if (!record || !episode || !maySeeRecord(actor.roles, actor.id, record.submittedById)) {
       throw new NotPossibleError(`I can't find a missing report ${reference}.`);
     }
     if (episode.interviewCompletedAt || episode.interviewOutcome === 'completed') {

@@ -6,7 +6,7 @@ import { formatLondon } from '../domain/london-time';
 import type { RiskLevel } from '../domain/risk';
 import type { Actor } from './actor';
 import { whereItWent } from './form-words';
-import type { MetListChange, MetListService } from './met-list.service';
+import { type MetListChange, type MetListService, turned18 } from './met-list.service';
 import { NotPossibleError } from './refusal';
 
 export const metListWords = [
@@ -20,7 +20,7 @@ export const metListWords = [
 ] as const;
 
 const usage =
-  'MET list commands (MET members): *nominate <reference> <high|medium|low> <reason>*, *accept <reference>*, ' +
+  'MET list commands (MET members): *nominate <reference> <high|medium|low> <reason>*, *accept <reference> [high|medium|low]*, ' +
   '*decline <reference> <reason>*, *level <reference> <high|medium|low> <reason>*, *review <reference> [date]*, ' +
   '*remove <reference> <reason>*, *history <reference>*. The reference is any report about the child.';
 
@@ -30,6 +30,7 @@ function done(change: MetListChange, messages?: Messages): Reply[] {
   const level = change.level ? `, ${change.level} risk` : '';
   const review = change.reviewDate ? `, review by ${formatLondon(change.reviewDate).split(',')[0]}` : '';
   const statuses: Record<string, string> = {
+    proposed: 'proposed for the MET list, for the group to decide',
     nominated: 'nominated for the MET list',
     active: 'on the MET list',
   };
@@ -41,9 +42,17 @@ function done(change: MetListChange, messages?: Messages): Reply[] {
   return messages ? [said, text(whereItWent(change.sentTo, messages))] : [said];
 }
 
+/** Removal prompts the handover: adult services at 18, the new area after a move. */
+function handoverFor(reason: string, messages: Messages): string | null {
+  if (turned18(reason)) return messages.metGroup.handoverAdult;
+  if (/\bmov(ed|ing)\b|\brelocat|\bnew area\b|out of (the )?area/i.test(reason))
+    return messages.metGroup.handoverMoved;
+  return null;
+}
+
 /** The MET group's list changes in chat: `level MIS-2026-000004 high Seen with older males again`. */
 export async function metListCommand(
-  deps: { metList: MetListService; clock: Clock; messages?: Messages },
+  deps: { metList: MetListService; clock: Clock; messages: Messages },
   actor: Actor,
   words: string[],
 ): Promise<Reply[]> {
@@ -65,12 +74,20 @@ export async function metListCommand(
           deps.messages,
         );
       }
-      case 'accept':
-        return done(await metList.accept(actor, { child }), deps.messages);
+      case 'accept': {
+        const typed = rest[0]?.toLowerCase() ?? '';
+        if (typed && !levels.includes(typed)) return [text(usage)];
+        const level = typed ? (typed as RiskLevel) : undefined;
+        return done(await metList.accept(actor, { child, ...(level && { level }) }), deps.messages);
+      }
       case 'decline':
         return done(await metList.decline(actor, { child, reason: rest.join(' ') }), deps.messages);
-      case 'remove':
-        return done(await metList.remove(actor, { child, reason: rest.join(' ') }), deps.messages);
+      case 'remove': {
+        const reason = rest.join(' ');
+        const removed = done(await metList.remove(actor, { child, reason }), deps.messages);
+        const handover = handoverFor(reason, deps.messages);
+        return handover ? [...removed, text(handover)] : removed;
+      }
       case 'review': {
         let reviewDate: Date | undefined;
         if (rest.length) {

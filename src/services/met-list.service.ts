@@ -17,7 +17,7 @@ import { type Actor, auditAs } from './actor';
 import { authorise, NotPossibleError } from './refusal';
 import type { RecordEnvelope } from './submissions.service';
 
-export type MetListStatus = 'nominated' | 'active' | 'declined' | 'removed';
+export type MetListStatus = 'proposed' | 'nominated' | 'active' | 'declined' | 'removed';
 type Action =
   | 'nominate'
   | 'accept'
@@ -74,8 +74,10 @@ export interface MetListRow {
   initials: string;
   /** Only for roles that may see a child's details. */
   name: string | null;
-  status: 'nominated' | 'active';
+  status: 'proposed' | 'nominated' | 'active';
   level: string | null;
+  /** What a risk check suggested, while the MET group has not decided (status proposed). */
+  proposedLevel: string | null;
   gender: string | null;
   age: number | null;
   ethnicity: string | null;
@@ -91,6 +93,7 @@ interface Entry {
   childId: string;
   status: string;
   level: string | null;
+  proposedLevel: string | null;
   reviewDate: Date | null;
   leadProfessional: string | null;
 }
@@ -103,6 +106,8 @@ interface Change {
 }
 
 const onList = ['nominated', 'active'];
+/** Waiting for the group's decision, or on the list: what the meeting looks at. */
+const beforeTheGroup = ['proposed', ...onList];
 const levelOrder: Record<string, number> = { high: 0, medium: 1, low: 2 };
 
 /**
@@ -147,15 +152,28 @@ export class MetListService {
   /** The group accepts a nomination; the first review is a month on unless another date is given. */
   async accept(
     actor: Actor,
-    input: { child: ChildByReference; reviewDate?: Date; reason?: string },
+    input: { child: ChildByReference; reviewDate?: Date; reason?: string; level?: RiskLevel },
   ): Promise<MetListChange> {
     authorise(actor, 'manage-met-list');
     return this.change(actor, input.child, (entry, now) => {
-      expectStatus(entry, ['nominated'], 'Only a nominated child can be accepted.');
+      const current = expectStatus(
+        entry,
+        ['proposed', 'nominated'],
+        'Only a child who is proposed or nominated can be accepted.',
+      );
+      // The group sets the level; without one, it takes the level proposed.
+      const level = input.level ?? current.level ?? current.proposedLevel;
+      if (!level)
+        throw new NotPossibleError('Please give the level: *accept <reference> <high|medium|low>*.');
       return {
         action: 'accept',
         reason: input.reason?.trim() || 'Accepted by the MET group',
-        next: { status: 'active', reviewDate: this.reviewDate(input.reviewDate, now) },
+        next: {
+          status: 'active',
+          level,
+          proposedLevel: null,
+          reviewDate: this.reviewDate(input.reviewDate, now),
+        },
       };
     });
   }
@@ -164,8 +182,16 @@ export class MetListService {
     authorise(actor, 'manage-met-list');
     const reason = required(input.reason, 'Please say why the nomination was declined.');
     return this.change(actor, input.child, (entry) => {
-      expectStatus(entry, ['nominated'], 'Only a nominated child can be declined.');
-      return { action: 'decline', reason, next: { status: 'declined', reviewDate: null } };
+      expectStatus(
+        entry,
+        ['proposed', 'nominated'],
+        'Only a child who is proposed or nominated can be declined.',
+      );
+      return {
+        action: 'decline',
+        reason,
+        next: { status: 'declined', level: null, proposedLevel: null, reviewDate: null },
+      };
     });
   }
 
@@ -176,7 +202,7 @@ export class MetListService {
     authorise(actor, 'manage-met-list');
     const reason = required(input.reason, 'Please give a reason for the new level.');
     return this.change(actor, input.child, (entry) => {
-      const current = expectStatus(entry, onList, 'This child is not on the MET list.');
+      const current = expectStatus(entry, beforeTheGroup, 'This child is not on the MET list.');
       if (current.level === input.level) throw new NotPossibleError(`The level is already ${input.level}.`);
       return {
         action: 'set-level',
@@ -224,10 +250,34 @@ export class MetListService {
   async remove(actor: Actor, input: { child: ChildByReference; reason: string }): Promise<MetListChange> {
     authorise(actor, 'manage-met-list');
     const reason = required(input.reason, 'Please give a reason for taking the child off the list.');
+    if (turned18(reason)) await this.checkTurned18(input.child);
     return this.change(actor, input.child, (entry) => {
-      expectStatus(entry, onList, 'This child is not on the MET list.');
-      return { action: 'remove', reason, next: { status: 'removed', reviewDate: null } };
+      expectStatus(entry, beforeTheGroup, 'This child is not on the MET list.');
+      return {
+        action: 'remove',
+        reason,
+        next: { status: 'removed', proposedLevel: null, reviewDate: null },
+      };
     });
+  }
+
+  /**
+   * "Turned 18" is checked against what is known: a date of birth at least 18 years ago (or a
+   * year of birth that makes the child 18 whatever the day).
+   */
+  private async checkTurned18(child: ChildByReference): Promise<void> {
+    const childId = await this.childOf(this.db, child.reference);
+    const person = await this.db.person.findUniqueOrThrow({ where: { id: childId } });
+    const dateOfBirth = person.dateOfBirthEnc ? this.cipher.decrypt(person.dateOfBirthEnc) : null;
+    const now = this.clock.now();
+    const age = dateOfBirth ? ageOf(dateOfBirth, null, now) : null;
+    const byYear = person.yearOfBirth !== null ? now.getUTCFullYear() - person.yearOfBirth : null;
+    if (age !== null ? age >= 18 : byYear !== null && byYear >= 19) return;
+    throw new NotPossibleError(
+      age !== null
+        ? `The date of birth on file makes this child ${age}, so they have not turned 18. Please give the real reason.`
+        : 'There is no date of birth on file, so I cannot tell that this child has turned 18. Please record their date of birth, or give another reason.',
+    );
   }
 
   /** Every change to a child's entry, oldest first. */
@@ -262,7 +312,7 @@ export class MetListService {
     authorise(actor, 'ask-met-list');
     const now = this.clock.now();
     const entries = await this.db.metListEntry.findMany({
-      where: { status: { in: onList } },
+      where: { status: { in: beforeTheGroup } },
       include: { child: true },
       take: 2000,
     });
@@ -284,12 +334,13 @@ export class MetListService {
         }),
       );
     }
-    const showName = decide(actor.role, 'view-child-details').allowed;
+    const showName = decide(actor.roles, 'view-child-details').allowed;
     const rows = entries.map(({ child, ...entry }) => ({
       initials: child.initials,
       name: showName ? this.cipher.open('Person', 'nameEnc', child.id, child.nameEnc) : null,
       status: entry.status as MetListRow['status'],
       level: entry.level,
+      proposedLevel: entry.proposedLevel,
       gender: child.gender,
       age: ageOf(
         this.cipher.openOptional('Person', 'dateOfBirthEnc', child.id, child.dateOfBirthEnc),
@@ -390,9 +441,10 @@ export class MetListService {
   }
 
   /**
-   * A risk check at medium or high puts the child forward, inside the risk check's own transaction
-   * (for SubmissionService.submitRiskCheck); nothing changes when they are already on the list.
-   * No MET role is needed: the practitioner's check is the reason.
+   * A risk check at medium or high proposes the child to the MET group, inside the risk check's
+   * own transaction (for SubmissionService.submitRiskCheck). The group decides at its next
+   * meeting (accept or decline) and sets the level: the check only suggests one. Nothing changes
+   * when the child is already proposed or on the list. No MET role is needed.
    */
   async nominateFromRiskCheck(
     tx: Tx,
@@ -400,15 +452,15 @@ export class MetListService {
     input: { childId: string; level: RiskLevel; reason: string; now: Date },
   ): Promise<MetListChange | null> {
     const entry = await tx.metListEntry.findUnique({ where: { childId: input.childId } });
-    if (entry && onList.includes(entry.status)) return null;
+    if (entry && beforeTheGroup.includes(entry.status)) return null;
     return this.changeWithin(
       tx,
       actor,
       input.childId,
       () => ({
         action: 'nominate',
-        reason: input.reason,
-        next: { status: 'nominated', level: input.level, reviewDate: null },
+        reason: `${input.reason} suggested ${input.level}: for the MET group to decide`,
+        next: { status: 'proposed', level: null, proposedLevel: input.level, reviewDate: null },
       }),
       input.now,
     );
@@ -577,6 +629,11 @@ function required(text: string | undefined, message: string): string {
   const value = text?.trim();
   if (!value) throw new NotPossibleError(message);
   return value;
+}
+
+/** A removal reason that says the child has turned 18 (checked against the date of birth). */
+export function turned18(reason: string): boolean {
+  return /\b(turned|turning|now|reached|is)\s+18\b|\b18th birthday\b|\badult(hood)?\b/i.test(reason);
 }
 
 function describeStatus(status: string): string {

@@ -1,3 +1,5 @@
+import type { Role } from '../domain/policy';
+
 /** A user as UserService reads it: what an Actor is made of, before the surface is known. */
 export interface KnownUser {
   id: string;
@@ -7,6 +9,8 @@ export interface KnownUser {
   platform: string;
   workspace: string;
   agency: { name: string } | null;
+  /** Every role held (User.role first, then UserRole), once read. */
+  roles?: Role[];
 }
 
 const TTL_MS = 10_000;

@@ -117,19 +117,27 @@ export class QuestionService {
   async metList(actor: Actor, audience: Audience, level?: string): Promise<ListItem[]> {
     authorise(actor, 'ask-met-list');
     const entries = await this.db.metListEntry.findMany({
-      where: { status: { in: ['nominated', 'active'] }, ...(level && { level }) },
+      where: {
+        status: { in: ['proposed', 'nominated', 'active'] },
+        ...(level && { OR: [{ level }, { level: null, proposedLevel: level }] }),
+      },
       include: { child: true },
       take: 500,
     });
     const order = { high: 0, medium: 1, low: 2 } as Record<string, number>;
-    entries.sort((a, b) => (order[a.level ?? ''] ?? 3) - (order[b.level ?? ''] ?? 3));
+    const levelOf = (entry: { level: string | null; proposedLevel: string | null }) =>
+      entry.level ?? entry.proposedLevel ?? '';
+    entries.sort((a, b) => (order[levelOf(a)] ?? 3) - (order[levelOf(b)] ?? 3));
+    const statusOf = (entry: (typeof entries)[number]) =>
+      entry.status === 'proposed'
+        ? `Proposed by a risk check (suggested ${entry.proposedLevel ?? 'no level'}): for the MET group to decide`
+        : entry.status === 'nominated'
+          ? 'Nominated, not yet reviewed'
+          : 'On the list';
     const items = entries.map((entry) =>
       this.item(actor, audience, entry.child, undefined, [
         { label: 'Level', value: entry.level ?? 'not set' },
-        {
-          label: 'Status',
-          value: entry.status === 'nominated' ? 'Nominated, not yet reviewed' : 'On the list',
-        },
+        { label: 'Status', value: statusOf(entry) },
         { label: 'Review', value: entry.reviewDate ? formatLondon(entry.reviewDate) : 'Not set' },
       ]),
     );
@@ -247,7 +255,7 @@ export class QuestionService {
     fields: ListItem['fields'],
     needToKnow = false,
   ): ListItem {
-    const showName = audience.private && (needToKnow || decide(actor.role, 'view-child-details').allowed);
+    const showName = audience.private && (needToKnow || decide(actor.roles, 'view-child-details').allowed);
     return {
       title: reference ? `${child.initials} · ${reference}` : child.initials,
       fields: showName

@@ -57,6 +57,8 @@ export interface Submission {
   nextSteps?: NextStep[];
   /** A missing report: the times missing in the repeat window, and the earlier reports on record. */
   history?: { times: number; days: number; earlier: string[] };
+  /** A risk check put the child forward: the MET group decides at its next meeting. */
+  proposedToMetGroup?: boolean;
 }
 
 interface Saving {
@@ -240,6 +242,7 @@ export class SubmissionService {
       unknown: unknownAnswers(this.riskRules.checks[check], answers),
       ...(chosenLevel && { chosen: { level: chosenLevel, reason: answers.ownReason } }),
     });
+    let proposed = false;
     const submission = await this.save(
       actor,
       'risk-check',
@@ -271,11 +274,18 @@ export class SubmissionService {
           },
         });
         // The level that counts is the practitioner's when they chose one. Vulnerabilities alone
-        // leave the suggestion at low, so they never nominate a child by themselves.
+        // leave the suggestion at low, so they never put a child forward by themselves. The MET
+        // group decides: the check proposes (issue 15).
         const level = risk.level;
         if (child && level !== 'low') {
           const reason = `${check} risk check`;
-          await this.metList?.nominateFromRiskCheck(tx, actor, { childId: child.id, level, reason, now });
+          const change = await this.metList?.nominateFromRiskCheck(tx, actor, {
+            childId: child.id,
+            level,
+            reason,
+            now,
+          });
+          proposed = Boolean(change);
         }
         const facts: RecordFacts = {
           type: 'risk-check',
@@ -294,7 +304,7 @@ export class SubmissionService {
         };
       },
     );
-    return { ...submission, risk };
+    return { ...submission, risk, ...((proposed as boolean) ? { proposedToMetGroup: true } : {}) };
   }
 
   async submitInterview(actor: Actor, answers: InterviewAnswersT): Promise<Submission> {
@@ -376,7 +386,7 @@ export class SubmissionService {
     purpose: 'return' | 'interview',
   ): Promise<{ reference: string; initials: string; lastSeenAt: Date }[]> {
     const mine =
-      purpose === 'interview' && !maySeeRecord(actor.role, actor.id, '')
+      purpose === 'interview' && !maySeeRecord(actor.roles, actor.id, '')
         ? {
             OR: [
               { interviewerId: actor.id },
@@ -420,8 +430,8 @@ export class SubmissionService {
     interviewerId: string | null,
   ): boolean {
     return purpose === 'interview'
-      ? mayRecordInterview(actor.role, actor.id, { submittedById, interviewerId })
-      : maySeeRecord(actor.role, actor.id, submittedById);
+      ? mayRecordInterview(actor.roles, actor.id, { submittedById, interviewerId })
+      : maySeeRecord(actor.roles, actor.id, submittedById);
   }
 
   private async openEpisode(tx: Tx, actor: Actor, reference: string) {
@@ -446,7 +456,7 @@ export class SubmissionService {
   private async child(tx: Tx, actor: Actor, details: ChildDetails, now: Date, recordId: string) {
     const reporter = {
       agencyId: actor.agencyId,
-      maySee: (submittedById: string) => maySeeRecord(actor.role, actor.id, submittedById),
+      maySee: (submittedById: string) => maySeeRecord(actor.roles, actor.id, submittedById),
     };
     const child = await resolveChild(tx, this.cipher, reporter, details, now);
     await this.audit(tx, actor, child.created ? 'create' : 'update', 'person', child.id, undefined, now);

@@ -39,7 +39,20 @@ export async function userTargets(
   surfaces: Surfaces,
   where: { role?: string; id?: string },
 ): Promise<SurfaceTarget[]> {
-  const users = await db.user.findMany({ where: { ...where, platform: { in: [...surfaces.keys()] } } });
+  // A role may be held as the one shown first (User.role) or as a further role (UserRole).
+  const more = where.role
+    ? (await db.userRole.findMany({ where: { role: where.role }, select: { userId: true } })).map(
+        (r) => r.userId,
+      )
+    : [];
+  const { role, ...rest } = where;
+  const users = await db.user.findMany({
+    where: {
+      ...rest,
+      ...(role && { OR: [{ role }, { id: { in: more } }] }),
+      platform: { in: [...surfaces.keys()] },
+    },
+  });
   const personal = await db.chatAddress.findMany({
     where: { userId: { in: users.map((u) => u.id) }, kind: 'personal', removedAt: null },
   });

@@ -1,9 +1,9 @@
 import type { Clock } from '../domain/clock';
 import { identityKey, parseIdentityKey, workspaceKey } from '../domain/identity-key';
 import type { Role } from '../domain/policy';
-import { isRole } from '../domain/policy';
+import { roles as allRoles, isRole } from '../domain/policy';
 import { appendAudit } from '../store/audit';
-import type { Db, Provider } from '../store/database';
+import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import type { Actor, Identity } from './actor';
 import { type KnownUser, PeopleCache } from './people-cache';
@@ -55,7 +55,11 @@ export class UserService {
     this.cache = options.cache ?? new PeopleCache();
   }
 
-  /** The known user behind an identity, enrolling them if the bot is set to; null if unknown. */
+  /**
+   * The known user behind an identity; null if unknown. Someone new is enrolled if the bot is set
+   * to, or if an admin granted them a role before they first spoke (a pending grant), even with
+   * enrolment off.
+   */
   async resolve(identity: Identity, surface: string): Promise<Actor | null> {
     const key = {
       platform: identity.platform,
@@ -64,35 +68,109 @@ export class UserService {
     };
     const cacheKey = identityKey(key);
     const name = givenName(identity);
+    // A placeholder or a bare handle gives way to the first real name the platform gives.
+    const replaceable = (shown: string) =>
+      shown === placeholderName(identity) || (identity.handle !== undefined && shown === identity.handle);
     const cached = this.cache.get(cacheKey);
     // A name to learn goes the long way, once: the placeholder is replaced where it is stored.
-    if (
-      cached &&
-      !(name && name !== cached.displayName && cached.displayName === placeholderName(identity))
-    ) {
-      return toActor(cached, surface);
+    if (cached && !(name && name !== cached.displayName && replaceable(cached.displayName))) {
+      return toActor(cached, cached.roles ?? [cached.role as Role], surface);
     }
     let user: KnownUser | null = await this.db.user.findUnique({
       where: { platform_workspace_platformUserId: key },
       include: { agency: true },
     });
     if (!user) {
-      const role = this.admins.has(identityKey(key)) ? 'admin' : this.enrolAs(identity);
+      const pending = await this.pendingFor(identity);
+      const listed = this.admins.has(identityKey(key));
+      // The first role granted and ready; a person whose only grant awaits confirmation starts as a practitioner.
+      const ready = pending.find((grant) => !grant.needsConfirmation || grant.confirmedBy)?.role;
+      const granted = ready && isRole(ready) ? ready : pending.length ? 'practitioner' : null;
+      const role = listed ? 'admin' : (granted ?? this.enrolAs(identity));
       if (!role) return null;
-      user = await this.db.user.upsert({
-        where: { platform_workspace_platformUserId: key },
-        create: { ...key, displayName: givenName(identity) ?? placeholderName(identity), role },
-        update: {},
-        include: { agency: true },
+      const displayName = givenName(identity) ?? placeholderName(identity);
+      user = await this.db.$transaction(async (tx) => {
+        const created = await tx.user.upsert({
+          where: { platform_workspace_platformUserId: key },
+          create: { ...key, displayName, role },
+          update: {},
+          include: { agency: true },
+        });
+        if (pending.length) await this.applyPending(tx, created, pending);
+        return tx.user.findUniqueOrThrow({ where: { id: created.id }, include: { agency: true } });
       });
     }
-    if (name && name !== user.displayName && user.displayName === placeholderName(identity)) {
+    if (name && name !== user.displayName && replaceable(user.displayName)) {
       await this.learnName(user.id, user.displayName, name);
       user = { ...user, displayName: name };
     }
-    const actor = toActor(user, surface);
-    this.cache.set(cacheKey, user);
-    return actor;
+    const roles = await rolesOf(this.db, user.id, user.role);
+    this.cache.set(cacheKey, { ...user, roles });
+    return toActor(user, roles, surface);
+  }
+
+  /** Grants waiting for this person: by their platform id in their workspace, or by their email. */
+  private pendingFor(identity: Identity) {
+    const email = identity.email?.trim().toLowerCase();
+    return this.db.pendingGrant.findMany({
+      where: {
+        platform: identity.platform,
+        workspace: identity.workspace,
+        OR: [{ platformUserId: identity.platformUserId }, ...(email ? [{ email }] : [])],
+      },
+      orderBy: { createdAt: 'asc' },
+    });
+  }
+
+  /**
+   * Gives a person met for the first time the roles granted before: confirmed ones at once; one
+   * that sees children's details and is not yet confirmed waits as a proposal (`admin confirm`).
+   */
+  private async applyPending(
+    tx: Tx,
+    user: { id: string; role: string; displayName: string },
+    pending: Awaited<ReturnType<UserService['pendingFor']>>,
+  ): Promise<void> {
+    const at = this.clock.now();
+    for (const grant of pending) {
+      if (!isRole(grant.role)) continue;
+      const agency = grant.agencyName
+        ? await tx.agency.upsert({
+            where: { name: grant.agencyName },
+            create: { name: grant.agencyName },
+            update: {},
+          })
+        : null;
+      if (agency) await tx.user.update({ where: { id: user.id }, data: { agencyId: agency.id } });
+      if (grant.needsConfirmation && !grant.confirmedBy) {
+        const proposal = {
+          role: grant.role,
+          agencyName: grant.agencyName,
+          proposedById: grant.grantedById,
+          proposedBy: grant.grantedBy,
+          createdAt: grant.createdAt,
+        };
+        await tx.roleProposal.upsert({
+          where: { userId: user.id },
+          create: { userId: user.id, ...proposal },
+          update: proposal,
+        });
+        continue;
+      }
+      const current = await tx.user.findUniqueOrThrow({ where: { id: user.id } });
+      await addRole(tx, current, grant.role, at);
+      await appendAudit(tx, this.provider, {
+        actorId: grant.grantedById,
+        actor: grant.grantedBy,
+        surface: 'platform',
+        action: 'update',
+        recordType: 'user',
+        recordId: user.id,
+        detail: `role ${grant.role} added when they first spoke, granted by ${grant.grantedBy}${grant.confirmedBy ? `, confirmed by ${grant.confirmedBy}` : ''}`,
+        at,
+      });
+    }
+    await tx.pendingGrant.deleteMany({ where: { id: { in: pending.map((grant) => grant.id) } } });
   }
 
   /**
@@ -146,7 +224,7 @@ export class UserService {
 
   /**
    * Makes sure a user exists with this role and agency (the terminal chat, set-up, tests); a
-   * person named in METBOT_ADMINS stays an admin whatever role is asked for.
+   * person named in METBOT_ADMINS stays an admin, holding the role asked for as well.
    */
   async ensure(identity: Identity, asked: Role, agencyName: string | null, surface: string): Promise<Actor> {
     const key = {
@@ -154,7 +232,8 @@ export class UserService {
       workspace: identity.workspace,
       platformUserId: identity.platformUserId,
     };
-    const role = this.admins.has(identityKey(key)) ? 'admin' : asked;
+    const listed = this.admins.has(identityKey(key));
+    const role = listed ? 'admin' : asked;
     const agency = agencyName
       ? await this.db.agency.upsert({ where: { name: agencyName }, create: { name: agencyName }, update: {} })
       : null;
@@ -167,13 +246,20 @@ export class UserService {
       include: { agency: true },
     });
     this.cache.forgetUser(user.id);
-    return toActor(user, surface);
+    if (listed && asked !== 'admin') {
+      await this.db.userRole.upsert({
+        where: { userId_role: { userId: user.id, role: asked } },
+        create: { userId: user.id, role: asked, createdAt: this.clock.now() },
+        update: {},
+      });
+    }
+    return toActor(user, await rolesOf(this.db, user.id, user.role), surface);
   }
 
   /**
-   * Run at every start-up: the people named in METBOT_ADMINS whom the bot already knows become
-   * admins again, even if their role was changed since. Those it has not met become admins when
-   * they first speak. Returns how many were changed.
+   * Run at every start-up: the people named in METBOT_ADMINS whom the bot already knows hold the
+   * admin role again, even if it was removed since, keeping their other roles. Those it has not
+   * met become admins when they first speak. Returns how many were changed.
    */
   async applyAdmins(): Promise<number> {
     let changed = 0;
@@ -181,9 +267,9 @@ export class UserService {
       const user = await this.db.user.findUnique({
         where: { platform_workspace_platformUserId: parseIdentityKey(key) },
       });
-      if (!user || user.role === 'admin') continue;
+      if (!user || (await rolesOf(this.db, user.id, user.role)).includes('admin')) continue;
       await this.db.$transaction(async (tx) => {
-        await tx.user.update({ where: { id: user.id }, data: { role: 'admin' } });
+        await addRole(tx, user, 'admin', this.clock.now());
         await appendAudit(tx, this.provider, {
           actorId: null,
           actor: 'METBOT_ADMINS',
@@ -191,7 +277,7 @@ export class UserService {
           action: 'update',
           recordType: 'user',
           recordId: user.id,
-          detail: `role ${user.role} → admin`,
+          detail: `role admin added to ${user.role}`,
           at: this.clock.now(),
         });
       });
@@ -200,6 +286,60 @@ export class UserService {
     }
     return changed;
   }
+}
+
+/**
+ * Every role a person holds: User.role (shown first) and the further roles in UserRole. Unknown
+ * role names are ignored.
+ */
+export async function rolesOf(db: Db | Tx, userId: string, role: string): Promise<Role[]> {
+  const more = await db.userRole.findMany({ where: { userId }, select: { role: true } });
+  const held = new Set([role, ...more.map((r) => r.role)]);
+  return [role, ...allRoles.filter((r) => r !== role)].filter((r): r is Role => isRole(r) && held.has(r));
+}
+
+/**
+ * Adds a role: it becomes the one shown first (User.role) and the role shown before is kept in
+ * UserRole. Nothing changes if they hold it already. Returns false then.
+ */
+export async function addRole(
+  tx: Tx,
+  user: { id: string; role: string },
+  role: Role,
+  at: Date,
+): Promise<boolean> {
+  if (user.role === role) return false;
+  const existing = await tx.userRole.findUnique({ where: { userId_role: { userId: user.id, role } } });
+  if (existing) return false;
+  await tx.userRole.upsert({
+    where: { userId_role: { userId: user.id, role: user.role } },
+    create: { userId: user.id, role: user.role, createdAt: at },
+    update: {},
+  });
+  await tx.user.update({ where: { id: user.id }, data: { role } });
+  return true;
+}
+
+/**
+ * Removes one role. Removing the one shown first puts another in its place. Returns false if they
+ * do not hold it; throws if it is their only role.
+ */
+export async function removeRole(
+  tx: Tx,
+  user: { id: string; role: string },
+  role: Role,
+): Promise<'removed' | 'not-held' | 'only-role'> {
+  if (user.role !== role) {
+    const { count } = await tx.userRole.deleteMany({ where: { userId: user.id, role } });
+    return count ? 'removed' : 'not-held';
+  }
+  const others = (await rolesOf(tx, user.id, user.role)).filter((r) => r !== role);
+  // The most senior role left is shown first.
+  const next = [...allRoles].reverse().find((r) => others.includes(r));
+  if (!next) return 'only-role';
+  await tx.userRole.deleteMany({ where: { userId: user.id, role: { in: [next, role] } } });
+  await tx.user.update({ where: { id: user.id }, data: { role: next } });
+  return 'removed';
 }
 
 function toActor(
@@ -212,6 +352,7 @@ function toActor(
     workspace: string;
     agency: { name: string } | null;
   },
+  roles: Role[],
   surface: string,
 ): Actor {
   if (!isRole(user.role)) throw new Error(`User ${user.id} has an unknown role`);
@@ -219,6 +360,7 @@ function toActor(
     id: user.id,
     displayName: user.displayName,
     role: user.role,
+    roles,
     agencyId: user.agencyId,
     agencyName: user.agency?.name ?? null,
     platform: user.platform,

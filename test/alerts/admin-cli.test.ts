@@ -43,13 +43,43 @@ describe.each(providers)('npm run admin on %s', (provider) => {
       '--role',
       'duty-officer',
     );
-    expect(done).toEqual({ code: 0, text: 'Nell Example is now a duty officer.' });
+    expect(done).toEqual({ code: 0, text: 'Nell Example is now a duty officer, and still a practitioner.' });
     expect(await database.db.user.findFirst({ where: { platformUserId: 'U-NEW' } })).toMatchObject({
       role: 'duty-officer',
     });
     expect(
       (await admin('role', 'grant', '--platform', 'console', '--user', 'U-NEW', '--role', 'boss')).code,
     ).toBe(1);
+  });
+
+  it('removes one role with revoke, and gives a role to someone not met yet, waiting in their workspace', async () => {
+    const revoke = (role: string) =>
+      admin('revoke', '--platform', 'console', '--user', 'U-NEW', '--role', role);
+    expect(await revoke('duty-officer')).toEqual({
+      code: 0,
+      text: 'Nell Example no longer holds the duty officer role. They are now a practitioner.',
+    });
+    expect(await revoke('duty-officer')).toEqual({
+      code: 1,
+      text: 'Nell Example does not hold the duty officer role: they are a practitioner.',
+    });
+    expect(
+      await admin('role', 'grant', '--platform', 'console', '--user', 'U-LATER', '--role', 'admin'),
+    ).toMatchObject({ code: 1, text: expect.stringContaining('give --workspace as well') });
+    expect(
+      await admin(
+        ...['role', 'grant', '--platform', 'console', '--workspace', 'test', '--user', 'U-LATER'],
+        ...['--role', 'met-member'],
+      ),
+    ).toEqual({ code: 0, text: 'U-LATER will be a MET group member when they first speak to me.' });
+    expect(
+      await database.db.pendingGrant.findFirstOrThrow({ where: { platformUserId: 'U-LATER' } }),
+    ).toMatchObject({
+      workspace: 'test',
+      role: 'met-member',
+      needsConfirmation: false,
+      grantedBy: 'admin command line',
+    });
   });
 
   it("gives a role that sees children's details at once, and tells the MET coordinator when one is configured", async () => {
@@ -66,7 +96,7 @@ describe.each(providers)('npm run admin on %s', (provider) => {
       },
       ...['role', 'grant', '--platform', 'console', '--user', 'U-TOLD', '--role', 'met-member'],
     );
-    expect(done).toEqual({ code: 0, text: 'Tom Told is now a MET group member.' });
+    expect(done).toEqual({ code: 0, text: 'Tom Told is now a MET group member, and still a practitioner.' });
     const [queued] = await database.db.outboxMessage.findMany({ where: { destination: 'met-coordinator' } });
     expect(
       new FieldCipher(key).openJson('OutboxMessage', 'payloadEnc', queued!.id, queued!.payloadEnc),
@@ -75,7 +105,7 @@ describe.each(providers)('npm run admin on %s', (provider) => {
       changedBy: 'admin command line',
       person: 'Tom Told',
       from: 'practitioner',
-      to: 'met-member',
+      to: 'met-member, practitioner',
     });
   });
 
@@ -96,7 +126,7 @@ describe.each(providers)('npm run admin on %s', (provider) => {
     });
     expect(await grant('--workspace', 'ws-two')).toEqual({
       code: 0,
-      text: 'Twin ws-two is now a duty officer.',
+      text: 'Twin ws-two is now a duty officer, and still a practitioner.',
     });
     const twins = await database.db.user.findMany({
       where: { platformUserId: 'U-TWIN' },

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { destinations } from '../../src/outbox/transport';
 import { AdminService, type RoleChangeNotice } from '../../src/services/admin.service';
+import { UserService } from '../../src/services/users.service';
 import { chatWith, missingScript } from '../support/chat';
 import { createTestCore, type TestCore, testActor } from '../support/core';
 import { providers, type TestDatabase } from '../support/databases';
@@ -40,17 +41,17 @@ describe.each(providers)('running the bot from chat on %s', (provider) => {
       'There is no role waiting to be confirmed for that person.',
     );
     const trail = await database.db.auditEvent.findMany({
-      where: { recordType: 'user', detail: { contains: '→ met-member' } },
+      where: { recordType: 'user', detail: { contains: 'met-member' }, recordId: { not: admin.id } },
       orderBy: { seq: 'asc' },
     });
     expect(trail.map((event) => [event.actor, event.detail])).toEqual([
-      ['Ada Admin', 'proposed role practitioner → met-member'],
-      ['Mo Member', `role practitioner → met-member, proposed by user ${admin.id}`],
+      ['Ada Admin', 'proposed role met-member (holds practitioner)'],
+      ['Mo Member', `role met-member added (held practitioner), proposed by user ${admin.id}`],
     ]);
     // A role that does not see children's details is given at once.
     await testActor(core, 'new-2', 'practitioner', 'Noa Newer');
     expect(await chatWith(core, admin).say('admin grant @new-2 admin')).toContain(
-      'Noa Newer is now an admin.',
+      'Noa Newer is now an admin, and still a practitioner.',
     );
     const user = await database.db.user.findFirstOrThrow({
       where: { platformUserId: 'new-1' },
@@ -109,7 +110,7 @@ describe.each(providers)('running the bot from chat on %s', (provider) => {
       changedBy: 'Tia Teller, confirmed by Mo Confirmer',
       person: 'Ned Noticed',
       from: 'practitioner',
-      to: 'duty-officer',
+      to: 'duty-officer, practitioner',
       agency: 'Example Council',
       changedAt: core.clock.now().toISOString(),
     });
@@ -122,11 +123,11 @@ describe.each(providers)('running the bot from chat on %s', (provider) => {
       action: 'update',
       actor: 'Mo Confirmer',
       // Audit details carry ids and references, never a name.
-      detail: `role practitioner → duty-officer, proposed by user ${admin.id}`,
+      detail: `role duty-officer added (held practitioner), proposed by user ${admin.id}`,
     });
     // No coordinator routed: nothing queued.
     const quiet = new AdminService(database.db, provider, core.clock, { cipher, routes: {} });
-    await quiet.grant(admin, { userId: person.id }, 'practitioner');
+    await quiet.grant(admin, { userId: person.id }, 'admin');
     expect(
       await database.db.outboxMessage.count({ where: { destination: destinations.metCoordinator } }),
     ).toBe(1);
@@ -140,9 +141,16 @@ describe.each(providers)('running the bot from chat on %s', (provider) => {
       null,
       'console',
     );
-    expect(await chatWith(core, admin).say('admin grant @far-1 met-member')).toContain('Admin commands:');
+    // Someone not met in the admin's own workspace: a grant waits for them there.
+    expect(await chatWith(core, admin).say('admin grant @far-1 met-member')).toContain(
+      '@far-1 will be a MET group member once a MET group member confirms it',
+    );
     const far = await database.db.user.findFirstOrThrow({ where: { platformUserId: 'far-1' } });
     expect(far.role).toBe('practitioner');
+    expect(await database.db.userRole.count({ where: { userId: far.id } })).toBe(0);
+    expect(
+      await database.db.pendingGrant.findFirstOrThrow({ where: { platformUserId: 'far-1' } }),
+    ).toMatchObject({ workspace: 'test', role: 'met-member', needsConfirmation: true });
   });
 
   it('answers who read a record', async () => {
@@ -234,5 +242,167 @@ describe.each(providers)('the MET list in chat on %s', (provider) => {
     } finally {
       await database.destroy();
     }
+  });
+});
+
+/** Issue 15: several roles per person, revoke, grants to people not met yet, refusals that name admins. */
+describe.each(providers)('people and roles on %s', (provider) => {
+  let core: TestCore;
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    ({ core, database } = await createTestCore(provider));
+  });
+  afterAll(async () => {
+    await database.destroy();
+  });
+
+  const member = () => testActor(core, 'r-met', 'met-member', 'Mo Member');
+  const resolveAgain = (id: string) =>
+    core.users.resolve({ platform: 'console', workspace: 'test', platformUserId: id }, 'console');
+
+  it('lets an admin who is also a duty officer keep admin, and uses every role a person holds', async () => {
+    const ada = await testActor(core, 'r-ada', 'admin', 'Ada Admin');
+    const bo = await testActor(core, 'r-bo', 'admin', 'Bo Admin');
+    // The issue: the only admin gave themselves duty officer and lost admin. Nobody grants themselves.
+    expect(await chatWith(core, ada).say('admin grant @r-ada duty-officer')).toContain(
+      'You cannot change your own role',
+    );
+    expect(await chatWith(core, bo).say('admin grant @r-ada duty-officer')).toContain(
+      'Ada Admin will be a duty officer once a MET group member confirms it',
+    );
+    expect(await chatWith(core, await member()).say('admin confirm @r-ada')).toContain(
+      'Ada Admin is now a duty officer, proposed by Bo Admin and confirmed by you.',
+    );
+    const both = await resolveAgain('r-ada');
+    expect(both?.roles).toEqual(['duty-officer', 'admin']);
+    // Both roles work: the due list (duty officer) and the dead letters (admin).
+    expect(await chatWith(core, both!).say('due')).not.toContain('only for');
+    expect(await chatWith(core, both!).say('admin deadletters')).toContain('Nothing has failed to deliver.');
+    expect(await chatWith(core, bo).say('admin grant @r-ada admin')).toContain(
+      'Ada Admin already holds that role: they are a duty officer and an admin.',
+    );
+  });
+
+  it('removes one role with revoke, keeps the others, and never the last admin', async () => {
+    const bo = (await resolveAgain('r-bo'))!;
+    expect(await chatWith(core, bo).say('admin revoke @r-ada duty-officer')).toContain(
+      'Ada Admin no longer holds the duty officer role. They are now an admin.',
+    );
+    expect((await resolveAgain('r-ada'))?.roles).toEqual(['admin']);
+    expect(await chatWith(core, bo).say('revoke @r-ada met-member')).toContain(
+      'Ada Admin does not hold the MET group member role: they are an admin.',
+    );
+    expect(await chatWith(core, bo).say('revoke @r-ada admin')).toContain("That is Ada Admin's only role");
+    // An admin may give up their own admin role while another admin remains; the last one may not.
+    await testActor(core, 'r-cy', 'practitioner', 'Cy Carer');
+    expect(await chatWith(core, bo).say('admin grant @r-cy admin')).toContain(
+      'Cy Carer is now an admin, and still a practitioner.',
+    );
+    expect(await chatWith(core, bo).say('admin revoke @r-ada admin')).toContain('That is Ada Admin');
+    const cy = (await resolveAgain('r-cy'))!;
+    expect(await chatWith(core, cy).say('admin revoke @r-cy admin')).toContain(
+      'Cy Carer no longer holds the admin role. They are now a practitioner.',
+    );
+    expect((await resolveAgain('r-cy'))?.roles).toEqual(['practitioner']);
+    await database.db.userRole.deleteMany({});
+    await database.db.user.updateMany({
+      where: { role: 'admin', platformUserId: { not: 'r-bo' } },
+      data: { role: 'practitioner' },
+    });
+    await core.admin.grant(
+      { ...bo, platform: 'admin', displayName: 'admin command line' },
+      { userId: bo.id },
+      'duty-officer',
+    );
+    const last = (await resolveAgain('r-bo'))!;
+    expect(last.roles).toEqual(['duty-officer', 'admin']);
+    expect(await chatWith(core, last).say('admin revoke @r-bo admin')).toContain(
+      'You are the only admin, so you cannot remove your own admin role.',
+    );
+    const trail = await database.db.auditEvent.findMany({
+      where: { recordType: 'user', detail: { contains: 'removed' } },
+      orderBy: { seq: 'asc' },
+    });
+    expect(trail.map((event) => [event.actor, event.detail])).toEqual([
+      ['Bo Admin', 'role duty-officer removed (holds admin)'],
+      ['Cy Carer', 'role admin removed (holds practitioner)'],
+    ]);
+  });
+
+  it('grants a role to someone not met yet, by id or email, taking effect when they first speak, even with enrolment off', async () => {
+    const bo = (await resolveAgain('r-bo'))!;
+    const closed = new UserService(database.db, provider, { clock: core.clock });
+    const lee = { platform: 'console', workspace: 'test', platformUserId: 'u-lee', displayName: 'Lee Later' };
+    const kim = {
+      platform: 'console',
+      workspace: 'test',
+      platformUserId: 'u-kim',
+      displayName: 'Kim Later',
+      email: 'Kim.Later@example.org',
+    };
+    expect(await closed.resolve({ ...lee, platformUserId: 'u-nobody' }, 'console')).toBeNull();
+    expect(await chatWith(core, bo).say('admin grant <@u-lee|Lee> met-member Example Council')).toContain(
+      'Lee will be a MET group member once a MET group member confirms it by typing *admin confirm @u-lee*',
+    );
+    expect(await chatWith(core, bo).say('admin grant kim.later@example.org admin')).toContain(
+      'kim.later@example.org will be an admin when they first speak to me.',
+    );
+    expect(await chatWith(core, bo).say('admin confirm @u-lee')).toContain(
+      'Only a MET group member can confirm a role.',
+    );
+    expect(await chatWith(core, await member()).say('admin confirm @u-lee')).toContain(
+      '@u-lee will be a MET group member when they first speak to me, proposed by Bo Admin and confirmed by you.',
+    );
+    const met = await closed.resolve(lee, 'console');
+    expect(met).toMatchObject({
+      displayName: 'Lee Later',
+      role: 'met-member',
+      agencyName: 'Example Council',
+    });
+    expect(met?.roles).toEqual(['met-member']);
+    expect((await closed.resolve(kim, 'console'))?.roles).toEqual(['admin']);
+    expect(await database.db.pendingGrant.count()).toBe(0);
+    // Not confirmed before they speak: they are a practitioner, and the proposal waits for a MET member.
+    await chatWith(core, bo).say('admin grant @u-sol duty-officer');
+    const sol = await closed.resolve({ ...lee, platformUserId: 'u-sol', displayName: 'Sol Soon' }, 'console');
+    expect(sol?.roles).toEqual(['practitioner']);
+    expect(await chatWith(core, await member()).say('admin confirm @u-sol')).toContain(
+      'Sol Soon is now a duty officer, proposed by Bo Admin and confirmed by you.',
+    );
+    // A grant waits in the admin's own workspace: the same id elsewhere is someone else.
+    await chatWith(core, bo).say('admin grant @u-far admin');
+    expect(
+      await closed.resolve({ ...lee, workspace: 'elsewhere', platformUserId: 'u-far' }, 'console'),
+    ).toBeNull();
+    expect(await database.db.pendingGrant.count({ where: { platformUserId: 'u-far' } })).toBe(1);
+    // A withdrawn grant never takes effect.
+    await chatWith(core, bo).say('admin grant @u-gone admin');
+    expect(await chatWith(core, bo).say('admin revoke @u-gone admin')).toContain(
+      'The admin role waiting for @u-gone is withdrawn.',
+    );
+    expect(await closed.resolve({ ...lee, platformUserId: 'u-gone' }, 'console')).toBeNull();
+    const audit = await database.db.auditEvent.findMany({
+      where: { detail: { contains: 'first spoke' } },
+      orderBy: { seq: 'asc' },
+    });
+    expect(audit.map((event) => event.detail)).toEqual([
+      'role met-member added when they first spoke, granted by Bo Admin, confirmed by Mo Member',
+      'role admin added when they first spoke, granted by Bo Admin',
+    ]);
+  });
+
+  it('names who holds the admin role in a refusal, and never sends an admin to ask themselves', async () => {
+    const pat = await testActor(core, 'r-pat', 'practitioner', 'Pat Practitioner');
+    const refused = await chatWith(core, pat).say('due');
+    expect(refused).toContain('Sorry, the due list is only for duty officers and MET group members.');
+    expect(refused).toMatch(/Bo Admin.* can give you that role: ask them\./);
+    const kim = (await resolveAgain('u-kim'))!;
+    expect(kim.roles).toEqual(['admin']);
+    const asAdmin = await chatWith(core, kim).say('due');
+    expect(asAdmin).toContain(
+      'You hold the admin role, but nobody gives themselves a role. Another admin can give it to you: ask Bo Admin.',
+    );
+    expect(asAdmin).not.toContain('Kim Later');
   });
 });

@@ -167,6 +167,26 @@ describe.each(providers)('alerts and the return-interview workflow on %s', (prov
     });
   });
 
+  it('lets an admin acknowledge an alert (issue 15: an admin was refused and told to ask an admin)', async () => {
+    const actor = await testActor(core, 'p-alert-adm', 'practitioner');
+    await chatWith(core, actor, 'a3').script([
+      'check cse',
+      'Testchild Adminack',
+      '14',
+      '1,2,3',
+      '1',
+      '1,2,3',
+      '1',
+    ]);
+    await chatWith(core, actor, 'a3').script(['skip', 'send']);
+    const alert = await database.db.alert.findFirstOrThrow({
+      where: { rule: 'risk-check-high', acknowledgedAt: null },
+    });
+    const admin = await testActor(core, 'a-alert', 'admin', 'Ari Admin');
+    const view = await core.alerts.acknowledge(admin, alert.id);
+    expect(view.acknowledged).toMatch(/^Acknowledged by Ari Admin at \d\d:\d\d$/);
+  });
+
   it('alerts on a missing child in care, and reminds the assigned interviewer at 48 and 72 hours', async () => {
     clock.set('2026-12-01T09:00:00Z');
     const practitioner = await testActor(core, 'p-care', 'practitioner');

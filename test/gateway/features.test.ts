@@ -208,12 +208,14 @@ describe.each(providers)('the gateway and outbox features on %s', (provider) => 
       expect(told).toHaveLength(1);
       expect(told[0]!.to).toEqual([COORDINATOR]);
       const mime = parseMime(told[0]!.raw);
-      expect(mime.headers.get('subject')).toContain('is now duty-officer (was practitioner)');
+      expect(mime.headers.get('subject')).toContain(
+        'roles are now duty-officer, practitioner (were practitioner)',
+      );
       const body = leaves(mime)
         .map((part) => part.body)
         .join('\n');
-      expect(body).toContain('From: practitioner');
-      expect(body).toContain('To: duty-officer');
+      expect(body).toContain('Roles before: practitioner');
+      expect(body).toContain('Roles now: duty-officer, practitioner');
       expect(body).toMatch(/Changed by: .+ \(/);
       expect(body).not.toContain('Testchild');
     } finally {

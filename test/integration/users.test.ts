@@ -101,7 +101,7 @@ describe.each(providers)('who the bot knows, on %s', (provider) => {
       expect.objectContaining({
         actor: 'METBOT_ADMINS',
         action: 'update',
-        detail: 'role practitioner → admin',
+        detail: 'role admin added to practitioner',
       }),
     ]);
     const console = {

@@ -295,7 +295,7 @@ describe.each(providers)('the MET list on %s', (provider) => {
     );
   });
 
-  it("nominates from a risk check inside the check's own transaction, once", async () => {
+  it("proposes from a risk check inside the check's own transaction, once", async () => {
     const missing = await world.submissions.submitMissing(
       practitioner,
       missingAnswers({
@@ -314,7 +314,7 @@ describe.each(providers)('the MET list on %s', (provider) => {
           now: world.clock.now(),
         }),
       );
-    expect(await nominate()).toMatchObject({ status: 'nominated', level: 'medium', initials: 'C.E.' });
+    expect(await nominate()).toMatchObject({ status: 'proposed', level: null, initials: 'C.E.' });
     expect(await nominate()).toBeNull();
     expect((await coordinatorMessages()).length).toBe(before + 1);
   });

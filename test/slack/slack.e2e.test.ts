@@ -226,6 +226,27 @@ describe.each(providers)('Slack, end to end over HTTP (%s)', (provider) => {
     expect(users.map((user) => [user.workspace, user.platformUserId])).toEqual([['T1', 'UHOME']]);
   });
 
+  it('lets an admin grant a role to a mentioned person the bot has not met; it applies when they first speak, named from users.info', async () => {
+    await h.person('UADMIN', 'admin', 'Ada Admin');
+    const before = h.slack.callsTo('chat.postMessage').length;
+    await h.dm({ user: 'UADMIN' }, 'admin grant <@UNEWADMIN> admin');
+    const granted = h.slack.callsTo('chat.postMessage').slice(before);
+    expect(String(granted[0]!.args.text)).toContain(
+      '@UNEWADMIN will be an admin when they first speak to me.',
+    );
+    expect(String(granted[0]!.args.text)).not.toContain('Admin commands:');
+    // They first speak with a slash command, which carries their handle: the profile's name wins.
+    await h.command(
+      'admin deadletters',
+      { user: 'UNEWADMIN', name: 'new.admin' },
+      SlackWebApiStandIn.dmOf('UNEWADMIN'),
+    );
+    const user = await h.database.db.user.findFirstOrThrow({ where: { platformUserId: 'UNEWADMIN' } });
+    // The stand-in's users.info: display name "Tester", real name "Tester Example".
+    expect(user).toMatchObject({ workspace: 'T1', role: 'admin', displayName: 'Tester' });
+    expect(await h.database.db.pendingGrant.count()).toBe(0);
+  });
+
   it("does not answer a bot's message, its own, or an edit", async () => {
     const before = h.slack.calls.length;
     await h.dm(practitioner, 'help', undefined, { bot_id: 'BOTHER', subtype: 'bot_message' });

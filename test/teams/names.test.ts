@@ -121,4 +121,33 @@ describe('Teams names', () => {
       'Lee Example',
     );
   });
+
+  it('grants a role to a person @mentioned whom the bot has not met, found by the roster; it applies when they first speak', async () => {
+    const nia: Person = { id: '29:user-nia', aadObjectId: 'aad-user-nia', name: 'Nia Example' };
+    connector.roster.set(nia.id, { id: nia.id, aadObjectId: nia.aadObjectId, name: nia.name });
+    await teams.database.db.user.updateMany({
+      where: { platformUserId: sam.aadObjectId },
+      data: { role: 'admin' },
+    });
+    const at = `<at>${nia.name}</at>`;
+    const before = connector.calls.length;
+    await post(
+      teams.url,
+      activity(connector.url, sam, personalChat(sam), {
+        text: `admin grant ${at} admin`,
+        entities: [{ type: 'mention', mentioned: { id: nia.id, name: nia.name }, text: at }],
+      }),
+    );
+    const said = connector.calls.slice(before).map(textOf).join('\n');
+    expect(said).toContain('Nia Example will be an admin when they first speak to me.');
+    expect(said).not.toContain('Admin commands:');
+    expect(
+      await teams.database.db.pendingGrant.findFirstOrThrow({ where: { platformUserId: nia.aadObjectId } }),
+    ).toMatchObject({ platform: 'teams', role: 'admin', grantedBy: 'Sam Example' });
+    const next = connector.calls.length;
+    await post(teams.url, activity(connector.url, nia, personalChat(nia), { text: 'admin deadletters' }));
+    // The answer is a card: read its JSON.
+    expect(JSON.stringify(connector.calls.slice(next))).toContain('Nothing has failed to deliver.');
+    expect(await stored(nia)).toBe('Nia Example');
+  });
 });

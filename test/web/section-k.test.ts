@@ -148,6 +148,7 @@ describe.each(providers)('section K figures on the fixture month (%s)', (provide
         id: user.id,
         displayName: user.displayName,
         role: 'met-member',
+        roles: ['met-member'],
         agencyId: agency.id,
         agencyName: agency.name,
         platform: 'console',

@@ -23,6 +23,7 @@ export async function makeActor(db: Db, id: string, role: Role, surface = 'dashb
     id: user.id,
     displayName: user.displayName,
     role,
+    roles: [role],
     agencyId: agency.id,
     agencyName: agency.name,
     platform: 'console',

@@ -70,7 +70,7 @@ export function page(options: PageOptions): string {
 ${
   viewer
     ? html`<div class="who">
-<p>Signed in as <strong>${viewer.actor.displayName}</strong> <span class="role">(${roleNames[viewer.actor.role].replace(/s$/, '')})</span></p>
+<p>Signed in as <strong>${viewer.actor.displayName}</strong> <span class="role">(${viewer.actor.roles.map((role) => roleNames[role].replace(/s$/, '')).join(', ')})</span></p>
 <form method="post" action="/dashboard/sign-out"><button type="submit" class="link-button">Sign out</button></form>
 </div>`
     : ''

@@ -18,7 +18,7 @@ export const kindName: Record<string, string> = {
  * entities are shown here and never in a channel.
  */
 export function linksPage(viewer: Viewer, links: LinkView[], reference: string | null): string {
-  const mayDecide = viewer.actor.role === 'met-member';
+  const mayDecide = viewer.actor.roles.includes('met-member');
   const summary =
     links.length === 0
       ? reference
