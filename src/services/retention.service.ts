@@ -78,6 +78,10 @@ export class RetentionService {
     // Section K's records about the child (NRM referral, disruption) go with them.
     await tx.nrmReferral.deleteMany({ where: { childId } });
     await tx.disruption.deleteMany({ where: { childId } });
+    // The intelligence picture's mentions, index terms and link memberships of these reports.
+    await tx.linkTerm.deleteMany({ where: { recordId: { in: recordIds } } });
+    await tx.linkMention.deleteMany({ where: { recordId: { in: recordIds } } });
+    await tx.linkMember.deleteMany({ where: { recordId: { in: recordIds } } });
     await tx.record.deleteMany({ where: { childId } });
     await tx.person.delete({ where: { id: childId } });
     const references = records.map((record) => record.reference).sort();

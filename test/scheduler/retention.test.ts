@@ -45,6 +45,10 @@ describe.each(providers)('the daily retention timer on %s', (provider) => {
       expect(await database.db.alert.count({ where: { reference: gone[0]!.reference } })).toBe(1);
       expect(await database.db.missingEpisode.count({ where: { childId: olderChild.childId! } })).toBe(1);
       expect(await database.db.conversation.count()).toBe(1);
+      // The vehicle in the report is in the intelligence picture, as a mention and its index terms.
+      const pictured = { recordId: olderChild.id };
+      expect(await database.db.linkMention.count({ where: pictured })).toBeGreaterThan(0);
+      expect(await database.db.linkTerm.count({ where: pictured })).toBeGreaterThan(0);
       // Section K's records about the child go with the child.
       const member = await testActor(core, 'M-RET', 'met-member', 'Mo Member');
       const about = { reference: gone[0]!.reference };
@@ -87,6 +91,9 @@ describe.each(providers)('the daily retention timer on %s', (provider) => {
       expect(await database.db.missingEpisode.count({ where: { childId: olderChild.childId! } })).toBe(0);
       expect(await database.db.nrmReferral.count()).toBe(0);
       expect(await database.db.disruption.count()).toBe(0);
+      expect(await database.db.linkMention.count({ where: pictured })).toBe(0);
+      expect(await database.db.linkTerm.count({ where: pictured })).toBe(0);
+      expect(await database.db.linkMention.count()).toBeGreaterThan(0); // the kept reports' stay
 
       const audit = await database.db.auditEvent.findFirstOrThrow({ where: { surface: 'retention' } });
       expect(audit).toMatchObject({

@@ -157,3 +157,6 @@ CREATE INDEX "OutboxMessage_destination_deliveredAt_idx" ON "OutboxMessage"("des
 -- CreateIndex
 CREATE INDEX "LinkMention_kind_createdAt_idx" ON "LinkMention"("kind", "createdAt");
 
+-- CreateIndex
+CREATE INDEX "LinkTerm_recordId_idx" ON "LinkTerm"("recordId");
+
