@@ -320,10 +320,12 @@ export class DuplicatesService {
   private async side(actor: Actor, childId: string, db: Db | Tx = this.db): Promise<ChildSide> {
     const person = await db.person.findUniqueOrThrow({ where: { id: childId } });
     const showName = decide(actor.roles, 'view-child-details').allowed;
-    const dob = showName && person.dateOfBirthEnc ? this.cipher.decrypt(person.dateOfBirthEnc) : null;
+    const dob = showName
+      ? this.cipher.openOptional('Person', 'dateOfBirthEnc', person.id, person.dateOfBirthEnc)
+      : null;
     return {
       initials: person.initials,
-      name: showName ? this.cipher.decrypt(person.nameEnc) : null,
+      name: showName ? this.cipher.open('Person', 'nameEnc', person.id, person.nameEnc) : null,
       born: dob ? `born ${formatDay(dob)}` : person.yearOfBirth ? `born ${person.yearOfBirth}` : null,
       references: (await this.references(db, childId)).filter((_ref, i) => i < 3),
     };

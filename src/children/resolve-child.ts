@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { referencePattern } from '../domain/references';
 import type { ChildDetails } from '../store/children';
 import type { Tx } from '../store/database';
@@ -68,12 +69,14 @@ export async function resolveChild(
     return joined(tx, cipher, sameName[0]!.childId, child, now);
   }
 
+  const id = randomUUID();
   const created = await tx.person.create({
     data: {
+      id,
       kind: 'child',
       initials: parts.initials,
-      nameEnc: cipher.encrypt(child.name),
-      dateOfBirthEnc: cipher.encryptOptional(child.dateOfBirth),
+      nameEnc: cipher.seal('Person', 'nameEnc', id, child.name),
+      dateOfBirthEnc: cipher.sealOptional('Person', 'dateOfBirthEnc', id, child.dateOfBirth),
       lookupHash: parts.initialsOnly ? null : cipher.lookupHash(exactKey(child)),
       ...knownFields(child, yearOfBirth),
     },
@@ -139,13 +142,16 @@ async function addKnownFacts(tx: Tx, cipher: FieldCipher, id: string, child: Chi
     : (person.yearOfBirth ?? factsOf(child, now).yearsOfBirth[0]);
   const data = {
     ...knownFields(child, yearOfBirth ?? undefined),
-    ...(child.dateOfBirth && !person.dateOfBirthEnc && { dateOfBirthEnc: cipher.encrypt(child.dateOfBirth) }),
+    ...(child.dateOfBirth &&
+      !person.dateOfBirthEnc && {
+        dateOfBirthEnc: cipher.seal('Person', 'dateOfBirthEnc', id, child.dateOfBirth),
+      }),
   };
   if (Object.keys(data).length) await tx.person.update({ where: { id }, data });
   if (child.name || child.dateOfBirth) await writeKeys(tx, cipher, id, factsOf(child, now));
 }
 
-async function writeKeys(tx: Tx, cipher: FieldCipher, childId: string, facts: ChildFacts) {
+export async function writeKeys(tx: Tx, cipher: FieldCipher, childId: string, facts: ChildFacts) {
   const keys = facts.name || facts.dateOfBirth ? childKeys(cipher, facts) : [];
   if (!keys.length) return;
   const have = await tx.childKey.findMany({
@@ -232,7 +238,7 @@ async function findCandidates(
     const dobConflict =
       !!facts.dateOfBirth &&
       !!person.dateOfBirthEnc &&
-      cipher.decrypt(person.dateOfBirthEnc) !== facts.dateOfBirth;
+      cipher.open('Person', 'dateOfBirthEnc', childId, person.dateOfBirthEnc) !== facts.dateOfBirth;
     const ageConflict =
       person.yearOfBirth !== null &&
       facts.yearsOfBirth.length > 0 &&

@@ -279,10 +279,22 @@ export class PictureService {
   }
 
   private async decode(
-    found: { recordId: string; childId: string | null; kind: string; valueEnc: string; createdAt: Date }[],
+    found: {
+      id: string;
+      recordId: string;
+      childId: string | null;
+      kind: string;
+      valueEnc: string;
+      createdAt: Date;
+    }[],
   ): Promise<Mention[]> {
     return found.map((m) => {
-      const value = this.cipher.decryptJson<{ value: string; platform?: string; field?: string }>(m.valueEnc);
+      const value = this.cipher.openJson<{ value: string; platform?: string; field?: string }>(
+        'LinkMention',
+        'valueEnc',
+        m.id,
+        m.valueEnc,
+      );
       return {
         recordId: m.recordId,
         childId: m.childId,

@@ -1,3 +1,5 @@
+import type { ChildFacts } from '../children/child-keys';
+import { writeKeys } from '../children/resolve-child';
 import { BlindIndex } from '../links/blind-index';
 import type { EntityKind } from '../links/extractors';
 import { indexTerms } from '../links/index-terms';
@@ -84,6 +86,7 @@ export async function rotateKeys(
           if (written.count === 0) continue; // Changed meanwhile: written under the current key already.
           count += 1;
           if (change.mention) await reindexMention(tx, index, change.mention);
+          if (change.child) await writeKeys(tx, cipher, String(row.id), change.child);
         }
         tally.resealed += count;
         await appendAudit(tx, provider, {
@@ -104,7 +107,7 @@ export async function rotateKeys(
 
 function selection(spec: SealedTable): Record<string, true> {
   const fields = ['id', ...(spec.bind?.fields ?? []), ...spec.columns];
-  if (spec.table === 'Person') fields.push('lookupHash');
+  if (spec.table === 'Person') fields.push('lookupHash', 'kind', 'yearOfBirth');
   if (spec.table === 'LinkMention') fields.push('kind', 'recordId', 'childId', 'createdAt');
   return Object.fromEntries(fields.map((field) => [field, true]));
 }
@@ -122,7 +125,7 @@ function reseal(
   cipher: FieldCipher,
   spec: SealedTable,
   row: Record<string, unknown>,
-): { data: Record<string, string>; mention?: Mention } | null {
+): { data: Record<string, string>; mention?: Mention; child?: ChildFacts } | null {
   const id = bindingOf(spec, row);
   const data: Record<string, string> = {};
   const opened: Record<string, string> = {};
@@ -141,6 +144,18 @@ function reseal(
         : '');
     // As findOrCreateChild makes it: the name and date of birth, under the new look-up key.
     data.lookupHash = cipher.lookupHash(`${opened.nameEnc}|${dateOfBirth}`);
+  }
+  if (spec.table === 'Person' && row.kind === 'child' && opened.nameEnc !== undefined) {
+    const dateOfBirth =
+      opened.dateOfBirthEnc ??
+      (typeof row.dateOfBirthEnc === 'string'
+        ? cipher.open('Person', 'dateOfBirthEnc', id, row.dateOfBirthEnc)
+        : undefined);
+    const year = typeof row.yearOfBirth === 'number' ? [row.yearOfBirth] : [];
+    // The child's look-up keys under the new key, from what is kept of them. Keys written from
+    // other reports' names (a nickname) are not kept in clear anywhere: they match while the
+    // retired key is still listed in DATA_KEYS_RETIRED.
+    return { data, child: { name: opened.nameEnc, ...(dateOfBirth && { dateOfBirth }), yearsOfBirth: year } };
   }
   if (spec.table === 'LinkMention' && opened.valueEnc !== undefined) {
     const { value } = JSON.parse(opened.valueEnc) as { value: string };

@@ -268,7 +268,12 @@ export class MetListService {
   private async checkTurned18(child: ChildByReference): Promise<void> {
     const childId = await this.childOf(this.db, child.reference);
     const person = await this.db.person.findUniqueOrThrow({ where: { id: childId } });
-    const dateOfBirth = person.dateOfBirthEnc ? this.cipher.decrypt(person.dateOfBirthEnc) : null;
+    const dateOfBirth = this.cipher.openOptional(
+      'Person',
+      'dateOfBirthEnc',
+      person.id,
+      person.dateOfBirthEnc,
+    );
     const now = this.clock.now();
     const age = dateOfBirth ? ageOf(dateOfBirth, null, now) : null;
     const byYear = person.yearOfBirth !== null ? now.getUTCFullYear() - person.yearOfBirth : null;

@@ -85,7 +85,14 @@ export class ConversationRepository {
     for (const row of rows) {
       drafts.set(row.channel, {
         formId: row.formId,
-        state: row.expired ? undefined : this.cipher.decryptJson(row.stateEnc),
+        state: row.expired
+          ? undefined
+          : this.cipher.openJson(
+              'Conversation',
+              'stateEnc',
+              conversationBinding({ userId, channel: row.channel }),
+              row.stateEnc,
+            ),
         expired: row.expired,
       });
     }

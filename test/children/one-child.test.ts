@@ -206,9 +206,10 @@ describe.each(providers)('one child, one record, on %s', (provider) => {
       where: { missingRecordId: known.recordId },
     });
     expect(episode.childId).toBe(one);
-    // Every reference of the child's records works in the MET list commands.
+    // Every reference of the child's records works in the MET list commands. The risk check only
+    // proposed the child: the level is set, and the group still decides at its meeting.
     expect(await metChat.say(`level ${known.reference} medium Seen again`)).toMatch(
-      /is now nominated for the MET list, medium risk/,
+      /is now proposed for the MET list, for the group to decide, medium risk/,
     );
     expect(await metChat.say(`history ${check}`)).toContain('Seen again');
     expect(await metChat.say('duplicates')).not.toContain(`merge ${check} ${known.reference}`);

@@ -176,7 +176,12 @@ describe.each(providers)('structured answers in the intelligence form on %s', (p
     const mentions = (await database.db.linkMention.findMany({ where: { recordId: record.id } })).map(
       (m) => ({
         kind: m.kind,
-        ...cipher.decryptJson<{ value: string; field?: string; platform?: string }>(m.valueEnc),
+        ...cipher.openJson<{ value: string; field?: string; platform?: string }>(
+          'LinkMention',
+          'valueEnc',
+          m.id,
+          m.valueEnc,
+        ),
       }),
     );
     expect(mentions).toEqual(
