@@ -93,7 +93,10 @@ export class InterviewService {
 
   /** Episodes assigned to this person before they used the bot become theirs (claimAssignedInterviews). */
   claimFor(actor: Actor & { email?: string | null }): Promise<number> {
-    return claimAssignedInterviews({ db: this.db, provider: this.provider, clock: this.clock }, actor);
+    return claimAssignedInterviews(
+      { db: this.db, provider: this.provider, clock: this.clock, cipher: this.cipher },
+      actor,
+    );
   }
 
   /** The user a chat mention names: `<@U123>` in Slack, `@id` in the terminal. */
@@ -144,10 +147,10 @@ function pointRemindersAt(tx: Tx, recordId: string, userId: string | null) {
  * them too. A terminal user id that is an email address counts as their email.
  */
 export async function claimAssignedInterviews(
-  deps: { db: Db; provider: Provider; clock: Clock },
+  deps: { db: Db; provider: Provider; clock: Clock; cipher: FieldCipher },
   actor: Actor & { email?: string | null },
 ): Promise<number> {
-  const { db, provider, clock } = deps;
+  const { db, provider, clock, cipher } = deps;
   const user = await db.user.findUnique({ where: { id: actor.id } });
   if (!user) return 0;
   const emails = [actor.email, user.platformUserId]
@@ -168,7 +171,10 @@ export async function claimAssignedInterviews(
     for (const episode of pending) {
       await tx.missingEpisode.update({
         where: { id: episode.id },
-        data: { interviewerId: actor.id, interviewerName: actor.displayName },
+        data: {
+          interviewerId: actor.id,
+          interviewerName: cipher.seal('MissingEpisode', 'interviewerName', episode.id, actor.displayName),
+        },
       });
       await pointRemindersAt(tx, episode.missingRecordId, actor.id);
       await auditAs(tx, provider, actor, {

@@ -49,7 +49,10 @@ export class QuestionService {
    * matched first.
    */
   async myInterviews(actor: Actor, audience: Audience): Promise<ListItem[]> {
-    await claimAssignedInterviews({ db: this.db, provider: this.provider, clock: this.clock }, actor);
+    await claimAssignedInterviews(
+      { db: this.db, provider: this.provider, clock: this.clock, cipher: this.cipher },
+      actor,
+    );
     return this.dueList(actor, audience, { interviewerId: actor.id }, 'my return interviews', true);
   }
 

@@ -371,7 +371,10 @@ export class SubmissionService {
   async awaitingInterview(
     actor: Actor,
   ): Promise<{ reference: string; initials: string; lastSeenAt: Date }[]> {
-    await claimAssignedInterviews({ db: this.db, provider: this.provider, clock: this.clock }, actor);
+    await claimAssignedInterviews(
+      { db: this.db, provider: this.provider, clock: this.clock, cipher: this.cipher },
+      actor,
+    );
     return this.episodesFor(actor, interviewOpen(), 'interview');
   }
 

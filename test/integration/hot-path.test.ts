@@ -38,9 +38,11 @@ async function roundTripsOf(act: () => Promise<unknown>): Promise<number> {
  * (where a "round trip" is a call into the embedded library, not the network). `/met due` is
  * its list's own reads (on an empty database: the episodes and, through `include`, their children).
  */
+// `/met due` grew from 2 with the features merged after the cuts: its replay key (trigger_id), the
+// check for interviews assigned before the person used the bot (2), and "mine to do" (2).
 const expected = {
-  sqlite: { teamsHelp: 2, teamsTypedStep: 3, slackDm: 2, slackDue: 2 },
-  postgresql: { teamsHelp: 1, teamsTypedStep: 2, slackDm: 1, slackDue: 2 },
+  sqlite: { teamsHelp: 2, teamsTypedStep: 3, slackDm: 2, slackDue: 7 },
+  postgresql: { teamsHelp: 1, teamsTypedStep: 2, slackDm: 1, slackDue: 7 },
 };
 
 describe.each(providers)('round trips on the hot path (%s)', (provider) => {
@@ -162,7 +164,9 @@ describe.each(providers)('round trips on the hot path (%s)', (provider) => {
         return JSON.stringify(slack.slack.calls.at(-1)?.args);
       };
       expect(await due()).not.toContain(roleNames['duty-officer']);
+      // A grant adds a role: the MET member role is taken away for the refusal to show.
       await slack.core.admin.grant(admin, { userId: person.id }, 'practitioner');
+      await slack.core.admin.revoke(admin, { userId: person.id }, 'met-member');
       expect(await due()).toContain(roleNames['duty-officer']);
     });
   });

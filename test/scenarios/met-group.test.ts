@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FieldCipher } from '../../src/store/field-crypto';
 import { missingAnswers } from '../gateway/support/fixtures';
 import { chatWith } from '../support/chat';
 import { createTestCore, type TestCore, testActor } from '../support/core';
@@ -12,10 +13,11 @@ import { providers, type TestDatabase } from '../support/databases';
 describe.each(providers)('the MET group decides, on %s', (provider) => {
   let core: TestCore;
   let database: TestDatabase;
+  let cipher: FieldCipher;
 
   beforeAll(async () => {
     // createTestCore's clock: 2026-11-28 10:00 UTC.
-    ({ core, database } = await createTestCore(provider));
+    ({ core, database, cipher } = await createTestCore(provider));
   });
   afterAll(async () => {
     await database.destroy();
@@ -117,7 +119,12 @@ describe.each(providers)('the MET group decides, on %s', (provider) => {
     const adult = await chat.say(`remove ${grown.reference} Turned 18`);
     expect(adult).toContain('is now removed from the MET list');
     expect(adult).toContain('Now they are 18, hand over to adult services');
-    expect(await entryOf(grown.reference)).toMatchObject({ status: 'removed', removalReason: 'Turned 18' });
+    const removed = await entryOf(grown.reference);
+    expect(removed.status).toBe('removed');
+    // The reason is sealed in its row, like every free-text reason.
+    expect(cipher.openOptional('MetListEntry', 'removalReason', removed.id, removed.removalReason)).toBe(
+      'Turned 18',
+    );
   });
 
   it('refuses "turned 18" when no date of birth is on file', async () => {

@@ -46,7 +46,7 @@ describe.each(providers)('a return interview from report to record, on %s', (pro
 
   const envelope = async (reference: string) => {
     const record = await database.db.record.findUniqueOrThrow({ where: { reference } });
-    return cipher.decryptJson<RecordEnvelope>(record.dataEnc);
+    return cipher.openJson<RecordEnvelope>('Record', 'dataEnc', record.id, record.dataEnc);
   };
 
   it('an earlier episode is on record: he went missing in October and came back', async () => {
