@@ -11,7 +11,7 @@ import type { FormEngine, FormState } from '../conversation/form-engine';
 import { fill, type Messages } from '../conversation/prompts';
 import { type ListReply, type Reply, text } from '../conversation/reply';
 import type { Clock } from '../domain/clock';
-import { aRole, decide } from '../domain/policy';
+import { decide } from '../domain/policy';
 import type { InterviewAnswersT, MissingAnswersT, ReturnAnswersT } from '../domain/records';
 import type { RiskCheckId } from '../domain/risk';
 import type { RiskCheckAnswers } from '../domain/risk-answers';
@@ -46,6 +46,13 @@ import type { Submission, SubmissionService } from './submissions.service';
  * Commands whose answers name people, give free-text reasons or show audit entries: answered
  * only where nobody else reads them (a DM, a modal, the terminal).
  */
+/** A command's words in the case they were typed, without a leading `/met`. */
+const wordsAsTyped = (said: string) =>
+  said
+    .trim()
+    .replace(/^\/?met\s+/i, '')
+    .split(/\s+/);
+
 const privateOnly = new Set<string>([
   'history',
   'admin',
@@ -257,14 +264,7 @@ export class ChatService {
       case 'remove':
       case 'history':
         // Reasons keep the case they were typed in.
-        return metListCommand(
-          this.deps,
-          message.actor,
-          message.text
-            .trim()
-            .replace(/^\/?met\s+/i, '')
-            .split(/\s+/),
-        );
+        return metListCommand(this.deps, message.actor, wordsAsTyped(message.text));
       case 'figures':
         return [await figuresReply(this.deps, message.actor, words.slice(1).join(' '))];
       case 'dashboard': {
@@ -297,14 +297,7 @@ export class ChatService {
       case 'trained':
       case 'awareness':
         // Perpetrators and NRM references keep the case they were typed in.
-        return sectionKCommand(
-          this.deps,
-          message.actor,
-          message.text
-            .trim()
-            .replace(/^\/?met\s+/i, '')
-            .split(/\s+/),
-        );
+        return sectionKCommand(this.deps, message.actor, wordsAsTyped(message.text));
       case 'duplicates':
       case 'merge':
       case 'keep-apart':

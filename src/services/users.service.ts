@@ -342,19 +342,7 @@ export async function removeRole(
   return 'removed';
 }
 
-function toActor(
-  user: {
-    id: string;
-    displayName: string;
-    role: string;
-    agencyId: string | null;
-    platform: string;
-    workspace: string;
-    agency: { name: string } | null;
-  },
-  roles: Role[],
-  surface: string,
-): Actor {
+function toActor(user: KnownUser, roles: Role[], surface: string): Actor {
   if (!isRole(user.role)) throw new Error(`User ${user.id} has an unknown role`);
   return {
     id: user.id,
