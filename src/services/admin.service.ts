@@ -269,6 +269,7 @@ export class AdminService {
     const outcome = await this.db.$transaction(async (tx) => {
       const done = await removeRole(tx, user, role);
       if (done !== 'removed') return done;
+      this.people?.forgetUser(user.id);
       const fresh = await tx.user.findUniqueOrThrow({ where: { id: user.id } });
       const now = await rolesOf(tx, user.id, fresh.role);
       await auditAs(tx, this.provider, actor, {

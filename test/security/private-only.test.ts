@@ -69,8 +69,7 @@ describe.each(providers)('commands that show names, reasons or audit entries, on
       'At home',
       '3',
       '2',
-      'skip',
-      'skip',
+      'skip all',
       'send',
     ]);
     expect(await chatWith(core, duty, 'd-dm').say(`assign ${reference} Ivy Interviewer`)).toContain(

@@ -165,16 +165,7 @@ describe.each(providers)('Slack, end to end over HTTP (%s)', (provider) => {
       'Example Road bus stop',
       'Tall, red coat',
       'yes',
-      'skip',
-      'skip',
-      'skip',
-      '14',
-      'skip',
-      'skip',
-      'skip',
-      'skip',
-      'skip',
-      'none',
+      'skip all',
       'send',
     ];
     const before = h.slack.callsTo('chat.postMessage').length;

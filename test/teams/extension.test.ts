@@ -72,7 +72,8 @@ describe('Share as intelligence (message extension)', () => {
   });
 
   it('answers a submission with the reasons beside the fields, answers kept', async () => {
-    const { where: _left, ...incomplete } = complete;
+    // "Where" may be "don't know" (left blank in a card); how it is known may not.
+    const { howKnown: _left, ...incomplete } = complete;
     const response = await invoke('composeExtension/submitAction', {
       commandId: 'shareAsIntelligence',
       commandContext: 'message',
@@ -80,9 +81,9 @@ describe('Share as intelligence (message extension)', () => {
     });
     const content = cardIn(response).content;
     const all = elements(content);
-    const whereAt = all.findIndex((e) => e.id === 'where');
-    expect(all[whereAt]?.errorMessage).toBe('Please answer this question.');
-    expect(all.slice(whereAt + 1).find((e) => e.color === 'Attention')?.text).toBe(
+    const howAt = all.findIndex((e) => e.id === 'howKnown');
+    expect(all[howAt]?.errorMessage).toBe('Please answer this question.');
+    expect(all.slice(howAt + 1).find((e) => e.color === 'Attention')?.text).toBe(
       'Please answer this question.',
     );
     expect(all.find((e) => e.id === 'child.name')?.value).toBe('Testchild Example');

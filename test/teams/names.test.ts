@@ -129,6 +129,7 @@ describe('Teams names', () => {
       where: { platformUserId: sam.aadObjectId },
       data: { role: 'admin' },
     });
+    teams.core.users.cache.clear(); // changed behind the services' back
     const at = `<at>${nia.name}</at>`;
     const before = connector.calls.length;
     await post(

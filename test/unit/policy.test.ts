@@ -13,7 +13,7 @@ const table: Record<Action, Record<Role, 'Y' | 'n'>> = {
   'ask-missing-now': { practitioner: 'n', 'duty-officer': 'Y', 'met-member': 'Y', admin: 'n' },
   'ask-repeat-missing': { practitioner: 'n', 'duty-officer': 'Y', 'met-member': 'Y', admin: 'n' },
   'manage-met-list': { practitioner: 'n', 'duty-officer': 'n', 'met-member': 'Y', admin: 'n' },
-  'acknowledge-alert': { practitioner: 'n', 'duty-officer': 'Y', 'met-member': 'Y', admin: 'n' },
+  'acknowledge-alert': { practitioner: 'n', 'duty-officer': 'Y', 'met-member': 'Y', admin: 'Y' },
   'ask-alerts': { practitioner: 'n', 'duty-officer': 'Y', 'met-member': 'Y', admin: 'n' },
   'assign-interviewer': { practitioner: 'n', 'duty-officer': 'Y', 'met-member': 'Y', admin: 'n' },
   'record-interview': { practitioner: 'Y', 'duty-officer': 'Y', 'met-member': 'Y', admin: 'n' },

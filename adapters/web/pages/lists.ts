@@ -31,7 +31,10 @@ ${
             cell: (r) =>
               r.overdue
                 ? html`<span class="badge badge-overdue">Overdue</span> ${r.timeLeft}`
-                : html`<span class="badge">Due</span> ${r.timeLeft}`,
+                : r.offeredAt
+                  ? // Offered in time: the 72 hours are met, whatever the outcome (DfE 2014).
+                    html`<span class="badge">Offered</span> offer again if declined`
+                  : html`<span class="badge">Due</span> ${r.timeLeft}`,
           },
           { head: 'Due by', cell: (r) => when(r.dueAt) },
           { head: 'Returned', cell: (r) => when(r.returnedAt) },
