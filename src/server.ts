@@ -53,6 +53,12 @@ export function createApp(
     });
   }
   if (metrics) app.use(metrics.middleware);
+  // A NUL in the address (`/dashboard/child/%00`) reaches no route: PostgreSQL refuses it in any
+  // text it is given, so it would otherwise fail deep in a query.
+  app.use((req, res, next) => {
+    if (/%00/.test(req.originalUrl)) res.status(404).json({ error: 'not-found' });
+    else next();
+  });
   // Liveness: the process answers. It does not ask the database, so that an outage of the
   // database does not get every instance restarted; /readyz takes them out of the rotation instead.
   app.get('/healthz', (_req, res) => {

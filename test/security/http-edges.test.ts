@@ -94,6 +94,16 @@ describe.each(providers)('requests refused before they are read, on %s', (provid
     await app.stop();
   });
 
+  it('an address holding a NUL byte is a plain 404, signed in or not (PostgreSQL refuses NUL in text)', async () => {
+    const cookie = await app.signIn();
+    for (const path of ['/dashboard/child/%00', '/dashboard/networks/%00', '/api/v1/records/MIS%00']) {
+      for (const headers of [{}, { cookie }] as Record<string, string>[]) {
+        const { status } = await answer(await fetch(`${app.base}${path}`, { headers }));
+        expect(status, path).toBe(404);
+      }
+    }
+  });
+
   it('GET /dashboard/assets/constructor (and other names every object has) is a plain 404', async () => {
     for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', '%E0%A4%A']) {
       const { status } = await answer(await fetch(`${app.base}/dashboard/assets/${name}`));
