@@ -11,6 +11,7 @@ import { loadConfig } from '../src/config';
 import { createCore } from '../src/core';
 import type { Actor } from '../src/services/actor';
 import { ApiTokenService } from '../src/services/api-tokens.service';
+import { auditKeyring, useAuditKeyring } from '../src/store/audit-key';
 import { loadFieldCipher } from '../src/store/data-key';
 import { openDatabase } from '../src/store/database';
 import { type AnswerBook, fillIn } from '../test/contract/forms';
@@ -197,6 +198,8 @@ await Promise.all(instances.slice(1).map(waitReady));
 
 // The soak's own view of the database: the catalogue (to read questions), tokens, and counts.
 const config = loadConfig({ ...env, PORT: '0' });
+// The same chain as the instances': sealed under the audit key derived from DATA_KEY.
+useAuditKeyring(auditKeyring({ dataKey: Buffer.from(env.DATA_KEY!, 'base64') }));
 const database = await openDatabase(databaseUrl);
 const core = createCore({ config, database, cipher: loadFieldCipher(config, log), log, routes: {} });
 
