@@ -53,6 +53,10 @@ export function startSmtpServer(
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => {
+      // A client that goes away mid-conversation (an instance killed in the soak test) is logged
+      // and forgotten by a real mail server; unhandled, it would end this process.
+      server.off('error', reject);
+      server.on('error', () => undefined);
       const address = server.server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
       resolve({
