@@ -518,9 +518,16 @@ for (const mail of smtp.received) {
 const notDelivered = records.filter((record) => !mailsBySubject.get(record.reference)).length;
 const deliveredTwice = records.filter((record) => (mailsBySubject.get(record.reference) ?? 0) > 1).length;
 
-const alerts = (await database.db.$queryRawUnsafe(
-  `SELECT reference, rule FROM "Alert" WHERE rule IN ('missing-high-risk', 'immediate-danger', 'risk-check-high', 'trafficking-indicator')`,
-)) as { reference: string; rule: string }[];
+// Every alert whose first audience is the duty place is posted there once (escalations go on).
+const dutyRules = Object.entries(core.prompts.alerts.rules)
+  .filter(([, rule]) => rule.audiences[0] === 'duty')
+  .map(([id]) => id);
+const alerts = (
+  (await database.db.$queryRawUnsafe(`SELECT reference, rule FROM "Alert"`)) as {
+    reference: string;
+    rule: string;
+  }[]
+).filter((alert) => dutyRules.includes(alert.rule));
 const posts = new Map<string, number>();
 for (const call of slack.callsTo('chat.postMessage')) {
   if (call.args.channel !== DUTY_CHANNEL) continue;
