@@ -1,10 +1,8 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { App, ExpressReceiver } from '@slack/bolt';
 import express from 'express';
 import { createSlackSurface } from '../adapters/slack/index';
-import { boltLogger } from '../adapters/slack/log-bridge';
 import { createCore } from '../src/core';
 import { fixedClock } from '../src/domain/clock';
 import { createLogger } from '../src/logger';
@@ -14,6 +12,7 @@ import { commandBody, eventBody, SIGNING_SECRET, send } from '../test/slack/slac
 import { testConfig } from '../test/support/core';
 import { createTestDatabase } from '../test/support/databases';
 import { testCipher } from '../test/support/keys';
+import { bareBolt } from './bare-bolt';
 import {
   measure,
   type Send,
@@ -41,19 +40,7 @@ async function serveBare(provider: Provider, apiUrl: string): Promise<void> {
   const database = await createTestDatabase(provider);
   const { db } = database;
   const log = createLogger('silent');
-  const receiver = new ExpressReceiver({
-    signingSecret: SIGNING_SECRET,
-    endpoints: '/slack/events',
-    logger: boltLogger(log),
-  });
-  const bolt = new App({
-    receiver,
-    token: 'xoxb-bench',
-    botId: 'BBOT',
-    botUserId: 'UBOT',
-    logger: boltLogger(log),
-    clientOptions: { slackApiUrl: apiUrl },
-  });
+  const { bolt, receiver } = bareBolt(log, apiUrl);
   bolt.event('message', async ({ event, body, client }) => {
     const message = event as unknown as { channel: string; user: string };
     await db.conversation.findUnique({

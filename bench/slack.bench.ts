@@ -1,10 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { App, ExpressReceiver } from '@slack/bolt';
 import express from 'express';
 import { createSlackSurface } from '../adapters/slack/index';
-import { boltLogger } from '../adapters/slack/log-bridge';
 import { createCore } from '../src/core';
 import { createLogger } from '../src/logger';
 import { createApp, listen } from '../src/server';
@@ -13,6 +11,7 @@ import { commandBody, SIGNING_SECRET, send } from '../test/slack/slack-requests'
 import { SlackWebApiStandIn } from '../test/slack/web-api-stand-in';
 import { createTestDatabase } from '../test/support/databases';
 import { testCipher } from '../test/support/keys';
+import { bareBolt } from './bare-bolt';
 
 /**
  * Signed `/met help` round trips (request to acknowledgement, which for metbot carries the help
@@ -37,18 +36,7 @@ async function serve(target: Target, apiUrl: string): Promise<void> {
   let stop: () => Promise<void>;
   let port: number;
   if (target === 'bare') {
-    const receiver = new ExpressReceiver({
-      signingSecret: SIGNING_SECRET,
-      endpoints: '/slack/events',
-      logger: boltLogger(log),
-    });
-    const bolt = new App({
-      receiver,
-      token: 'xoxb-bench',
-      botId: 'BBOT',
-      botUserId: 'UBOT',
-      logger: boltLogger(log),
-    });
+    const { bolt, receiver } = bareBolt(log);
     bolt.command('/met', async ({ ack }) => ack());
     const app = express();
     app.use(receiver.router);
