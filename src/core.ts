@@ -8,6 +8,7 @@ import { BlindIndex } from './links/blind-index';
 import { LinkService } from './links/links.service';
 import type { Logger } from './logger';
 import type { DeliveryRoutes } from './outbox/enqueue';
+import { RecordWriter } from './records/record-writer';
 import { AdminService } from './services/admin.service';
 import { AlertService } from './services/alerts.service';
 import { ChatService } from './services/chat.service';
@@ -68,7 +69,8 @@ export function createCore({
 }: CoreDeps) {
   const { db, provider } = database;
   const alerts = new AlertService(db, provider, cipher, clock, prompts.alerts, surfaces);
-  const metList = new MetListService(db, provider, cipher, clock, routes, config.REPEAT_MISSING_DAYS);
+  const records = new RecordWriter(provider, cipher, routes);
+  const metList = new MetListService(db, provider, cipher, clock, records, config.REPEAT_MISSING_DAYS);
   const links = new LinkService(
     db,
     provider,
@@ -84,7 +86,7 @@ export function createCore({
     cipher,
     clock,
     prompts.risk,
-    routes,
+    records,
     alerts,
     metList,
     links,

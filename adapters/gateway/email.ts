@@ -1,10 +1,10 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import { isCheckpoint } from '../../src/audit/checkpoint';
 import type { Prompts } from '../../src/conversation/prompts';
+import type { RecordEnvelope } from '../../src/domain/record-envelope';
 import { isLoopback } from '../../src/outbox/settings';
 import { type DeliveryResult, destinations, type Transport } from '../../src/outbox/transport';
 import { isRoleChangeNotice } from '../../src/services/admin.service';
-import type { RecordEnvelope } from '../../src/services/submissions.service';
 import { renderCheckpoint, renderRecord, renderRoleChange } from './render';
 
 export interface MailerOptions {

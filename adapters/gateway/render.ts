@@ -4,10 +4,10 @@ import type { Prompts } from '../../src/conversation/prompts';
 import { riskCheckForm } from '../../src/conversation/risk-check-form';
 import { getPath } from '../../src/conversation/schema-path';
 import { formatDay, formatLondon } from '../../src/domain/london-time';
+import type { RecordEnvelope } from '../../src/domain/record-envelope';
 import type { RecordType } from '../../src/domain/references';
 import type { RiskCheckId } from '../../src/domain/risk';
 import type { RoleChangeNotice } from '../../src/services/admin.service';
-import type { RecordEnvelope } from '../../src/services/submissions.service';
 
 /**
  * The record as a police researcher reads it: laid out like the FIB1 / CPI form they know, in

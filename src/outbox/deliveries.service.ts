@@ -1,8 +1,8 @@
 import type { Clock } from '../domain/clock';
 import { maySeeRecord } from '../domain/policy';
+import type { RecordEnvelope } from '../domain/record-envelope';
 import { type Actor, auditAs } from '../services/actor';
 import { deliveryState } from '../services/questions.service';
-import type { RecordEnvelope } from '../services/submissions.service';
 import type { Db, Provider } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 

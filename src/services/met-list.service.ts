@@ -5,17 +5,14 @@ import { nextReviewDate } from '../domain/deadlines';
 import { formatDay } from '../domain/london-time';
 import { timesMissing } from '../domain/missing-history';
 import { decide } from '../domain/policy';
-import { RECORD_SCHEMA_VERSION } from '../domain/record-schemas';
 import { LONGTEXT_MAX_CHARS } from '../domain/records';
 import type { RiskLevel } from '../domain/risk';
-import { type DeliveryRoutes, enqueueRecordDeliveries } from '../outbox/enqueue';
+import type { RecordWriter } from '../records/record-writer';
 import { type ChildDetails, findOrCreateChild } from '../store/children';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
-import { nextReference } from '../store/references';
 import { type Actor, auditAs } from './actor';
 import { authorise, NotPossibleError } from './refusal';
-import type { RecordEnvelope } from './submissions.service';
 
 export type MetListStatus = 'proposed' | 'nominated' | 'active' | 'declined' | 'removed';
 type Action =
@@ -121,7 +118,7 @@ export class MetListService {
     private readonly provider: Provider,
     private readonly cipher: FieldCipher,
     private readonly clock: Clock,
-    private readonly routes: DeliveryRoutes = {},
+    private readonly records: RecordWriter,
     /** The window "missing count" covers (REPEAT_MISSING_DAYS). */
     private readonly missingDays = 90,
   ) {}
@@ -540,15 +537,13 @@ export class MetListService {
         changedAt: now,
       },
     });
-    const id = randomUUID();
-    const reference = await nextReference(tx, 'met-list-change', now);
-    const envelope: RecordEnvelope = {
-      schemaVersion: RECORD_SCHEMA_VERSION,
+    const { id, reference } = await this.records.reserve(tx, 'met-list-change', now);
+    await this.records.write(tx, actor, {
       id,
       reference,
       type: 'met-list-change',
-      submittedAt: now.toISOString(),
-      submittedBy: { name: actor.displayName, agency: actor.agencyName, surface: actor.surface },
+      childId,
+      now,
       answers: {
         action,
         entryId: saved.id,
@@ -564,22 +559,7 @@ export class MetListService {
         reviewDate: saved.reviewDate?.toISOString() ?? null,
         leadProfessional,
       },
-    };
-    await tx.record.create({
-      data: {
-        id,
-        reference,
-        type: 'met-list-change',
-        schemaVersion: RECORD_SCHEMA_VERSION,
-        childId,
-        submittedById: actor.id,
-        agencyId: actor.agencyId,
-        surface: actor.surface,
-        dataEnc: this.cipher.sealJson('Record', 'dataEnc', id, envelope),
-        createdAt: now,
-      },
     });
-    await enqueueRecordDeliveries(tx, this.cipher, envelope, this.routes, now);
     await this.audit(
       tx,
       actor,
@@ -590,7 +570,6 @@ export class MetListService {
       `${action}: ${reference}`,
       now,
     );
-    await this.audit(tx, actor, 'create', 'record', id, reference, now);
     return {
       reference,
       recordId: id,
@@ -599,7 +578,7 @@ export class MetListService {
       status: saved.status as MetListStatus,
       level: saved.level as RiskLevel | null,
       reviewDate: saved.reviewDate,
-      sentTo: this.routes['met-list-change'] ?? [],
+      sentTo: this.records.destinationsOf('met-list-change'),
     };
   }
 

@@ -2,9 +2,9 @@ import type { FormState } from '../conversation/form-engine';
 import type { LabelledValue } from '../conversation/reply';
 import type { Core } from '../core';
 import { formatLondon } from '../domain/london-time';
+import type { RecordEnvelope } from '../domain/record-envelope';
 import type { Actor } from './actor';
 import type { AlertView } from './alerts.service';
-import type { RecordEnvelope } from './submissions.service';
 
 /** What an alert says in a channel: never more than the AlertView holds. */
 export function alertFacts(view: AlertView): LabelledValue[] {

@@ -14,33 +14,17 @@ import type { RecordType } from '../domain/references';
 import { type RiskCheckId, type RiskResult, type RiskRules, scoreRiskCheck } from '../domain/risk';
 import { type RiskCheckAnswers, selectedIndicators, unknownAnswers } from '../domain/risk-answers';
 import type { LinkService } from '../links/links.service';
-import { type DeliveryRoutes, enqueueRecordDeliveries } from '../outbox/enqueue';
+import type { RecordWriter } from '../records/record-writer';
 import { cancelTimers, schedule } from '../scheduler/scheduler';
 import type { ChildDetails } from '../store/children';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
-import { nextReference } from '../store/references';
 import { type Actor, auditAs } from './actor';
 import type { Alerted, AlertService } from './alerts.service';
 import { claimAssignedInterviews, interviewOpen } from './interviews.service';
 import type { MetListService } from './met-list.service';
 import { afterIntelligence, afterInterview, type NextStep } from './next-steps';
 import { authorise, NotPossibleError } from './refusal';
-
-export const SCHEMA_VERSION = 1;
-
-/** The record as it is kept and as the police gateway receives it. */
-export interface RecordEnvelope {
-  schemaVersion: number;
-  id: string;
-  reference: string;
-  type: RecordType;
-  submittedAt: string;
-  submittedBy: { name: string; agency: string | null; surface: string };
-  answers: Record<string, unknown>;
-  /** Worked out by the bot: an interview due time, a risk check's result. */
-  derived?: Record<string, unknown>;
-}
 
 export interface Submission {
   recordId: string;
@@ -82,8 +66,8 @@ export class SubmissionService {
     private readonly cipher: FieldCipher,
     private readonly clock: Clock,
     private readonly riskRules: RiskRules,
-    /** Where each record type is sent (the police gateway); none configured, nothing queued. */
-    private readonly routes: DeliveryRoutes = {},
+    /** Keeps each record and queues it for the destinations its type is routed to. */
+    private readonly records: RecordWriter,
     /** Raises the alerts a record causes, in the same transaction; none when alerts are off. */
     private readonly alerts: AlertService | null = null,
     /** Puts a child found at medium or high risk forward for the MET list. */
@@ -481,9 +465,8 @@ export class SubmissionService {
   ): Promise<Submission> {
     authorise(actor, 'submit');
     const now = this.clock.now();
-    const id = randomUUID();
     return this.db.$transaction(async (tx) => {
-      const reference = await nextReference(tx, type, now);
+      const { id, reference } = await this.records.reserve(tx, type, now);
       const {
         childId,
         initials = null,
@@ -491,39 +474,22 @@ export class SubmissionService {
         facts,
         derived,
       } = await effects({ tx, id, reference, now });
-      const envelope: RecordEnvelope = {
-        schemaVersion: SCHEMA_VERSION,
+      await this.records.write(tx, actor, {
         id,
         reference,
         type,
-        submittedAt: now.toISOString(),
-        submittedBy: { name: actor.displayName, agency: actor.agencyName, surface: actor.surface },
         answers,
-        ...(derived && { derived }),
-      };
-      await tx.record.create({
-        data: {
-          id,
-          reference,
-          type,
-          schemaVersion: SCHEMA_VERSION,
-          childId,
-          submittedById: actor.id,
-          agencyId: actor.agencyId,
-          surface: actor.surface,
-          immediateDanger,
-          dataEnc: this.cipher.sealJson('Record', 'dataEnc', id, envelope),
-          createdAt: now,
-        },
+        derived,
+        childId,
+        immediateDanger,
+        now,
       });
       await this.links?.recordEntities(tx, { id, childId, answers, now });
-      await enqueueRecordDeliveries(tx, this.cipher, envelope, this.routes, now);
       const alerted =
         this.alerts && facts
           ? await this.alerts.raiseForRecord(tx, { id, reference, initials }, facts, now)
           : null;
-      await this.audit(tx, actor, 'create', 'record', id, reference, now);
-      const sentTo = this.routes[type] ?? [];
+      const sentTo = this.records.destinationsOf(type);
       return { recordId: id, reference, type, vars: { reference }, sentTo, ...(alerted && { alerted }) };
     });
   }

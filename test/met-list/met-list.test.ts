@@ -1,12 +1,13 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderText } from '../../adapters/gateway/render';
+import type { RecordEnvelope } from '../../src/domain/record-envelope';
 import { recordSchemas } from '../../src/domain/record-schemas';
 import { destinations } from '../../src/outbox/transport';
+import { RecordWriter } from '../../src/records/record-writer';
 import type { Actor } from '../../src/services/actor';
 import { MetListService } from '../../src/services/met-list.service';
 import { NotPossibleError, RefusedError } from '../../src/services/refusal';
-import type { RecordEnvelope } from '../../src/services/submissions.service';
 import { missingAnswers } from '../gateway/support/fixtures';
 import { createWorld, type World } from '../gateway/support/world';
 import { providers } from '../support/databases';
@@ -21,7 +22,14 @@ describe.each(providers)('the MET list on %s', (provider) => {
 
   beforeAll(async () => {
     world = await createWorld(provider, routes);
-    metList = new MetListService(world.database.db, provider, world.cipher, world.clock, routes, 90);
+    metList = new MetListService(
+      world.database.db,
+      provider,
+      world.cipher,
+      world.clock,
+      new RecordWriter(provider, world.cipher, routes),
+      90,
+    );
     member = await world.actor('met-member-1', 'met-member');
     practitioner = await world.actor('practitioner-1', 'practitioner');
   });

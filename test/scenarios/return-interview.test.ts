@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock, HOUR } from '../../src/domain/clock';
+import type { RecordEnvelope } from '../../src/domain/record-envelope';
 import { createLogger } from '../../src/logger';
 import { Scheduler } from '../../src/scheduler/scheduler';
 import type { Actor } from '../../src/services/actor';
-import type { RecordEnvelope } from '../../src/services/submissions.service';
 import { timerHandlers } from '../../src/services/timer-handlers';
 import type { FieldCipher } from '../../src/store/field-crypto';
 import { chatWith } from '../support/chat';
