@@ -6,11 +6,14 @@ import { type Clock, HOUR, systemClock } from './domain/clock';
 import { workspaceKey } from './domain/identity-key';
 import { BlindIndex } from './links/blind-index';
 import { LinkService } from './links/links.service';
+import { PictureService } from './links/picture.service';
 import type { Logger } from './logger';
+import { DeliveryService } from './outbox/deliveries.service';
 import type { DeliveryRoutes } from './outbox/enqueue';
 import { RecordWriter } from './records/record-writer';
 import { AdminService } from './services/admin.service';
 import { AlertService } from './services/alerts.service';
+import { ApiTokenService } from './services/api-tokens.service';
 import { ChatService } from './services/chat.service';
 import { DashboardLinks } from './services/dashboard-links.service';
 import { FiguresService } from './services/figures.service';
@@ -18,8 +21,10 @@ import { FormCatalogue } from './services/form-catalogue';
 import { InterviewService } from './services/interviews.service';
 import { MetListService } from './services/met-list.service';
 import { PeopleCache } from './services/people-cache';
+import { ProbeWatch } from './services/probe-watch';
 import { QuestionService } from './services/questions.service';
 import { SectionKRecordsService } from './services/section-k-records.service';
+import { SubjectAccessService } from './services/subject-access.service';
 import { SubmissionService } from './services/submissions.service';
 import type { Surfaces } from './services/surfaces';
 import { UserService } from './services/users.service';
@@ -54,7 +59,28 @@ export interface CoreDeps {
    * the core, so main.ts fills this in before anything starts.
    */
   surfaces?: Surfaces;
+  /** Settings that only some ways in use, read by main.ts from their own groups; defaults otherwise. */
+  settings?: Partial<CoreSettings>;
 }
+
+/** The parts' own settings, defaulted as their setting schemas default them. */
+export interface CoreSettings {
+  /** Days a new partner API token works for (API_TOKEN_DAYS). */
+  apiTokenDays: number;
+  /** Look-ups answering 404 from one caller before duty officers are alerted (PROBE_ALERT_AFTER). */
+  probeAlertAfter: number;
+  /** Minutes a dashboard session may sit idle (DASHBOARD_SESSION_IDLE_MINUTES). */
+  dashboardIdleMinutes: number;
+  /** How long a period's figures are served from memory; 0 counts every time. */
+  figuresCacheSeconds: number;
+}
+
+const defaultSettings: CoreSettings = {
+  apiTokenDays: 90,
+  probeAlertAfter: 20,
+  dashboardIdleMinutes: 30,
+  figuresCacheSeconds: 60,
+};
 
 /** The platform-free core: every surface talks to these. */
 export function createCore({
@@ -66,7 +92,9 @@ export function createCore({
   prompts = loadPrompts(),
   routes = {},
   surfaces = new Map(),
+  settings: given = {},
 }: CoreDeps) {
+  const settings = { ...defaultSettings, ...given };
   const { db, provider } = database;
   const alerts = new AlertService(db, provider, cipher, clock, prompts.alerts, surfaces);
   const records = new RecordWriter(provider, cipher, routes);
@@ -104,8 +132,16 @@ export function createCore({
   const people = new PeopleCache();
   const admin = new AdminService(db, provider, clock, { cipher, routes }, people);
   const repeat = { threshold: config.REPEAT_MISSING_THRESHOLD, days: config.REPEAT_MISSING_DAYS };
-  const figures = new FiguresService(db, clock, repeat, { provider, cacheSeconds: 60 });
-  const dashboardLinks = new DashboardLinks(db, provider, clock);
+  const figures = new FiguresService(db, clock, repeat, {
+    provider,
+    cacheSeconds: settings.figuresCacheSeconds,
+  });
+  const dashboardLinks = new DashboardLinks(db, provider, clock, {
+    idleMinutes: settings.dashboardIdleMinutes,
+  });
+  const picture = new PictureService(db, provider, cipher, BlindIndex.fromCipher(cipher), clock);
+  const deliveries = new DeliveryService(db, provider, cipher, clock);
+  const subjectAccess = new SubjectAccessService(db, provider, cipher, clock);
   const sectionK = new SectionKRecordsService(db, provider, cipher, clock);
   const engine = new FormEngine(prompts.messages, () => clock.now());
   const conversations = new ConversationRepository(db, cipher, config.DRAFT_EXPIRY_HOURS * HOUR, provider);
@@ -123,6 +159,8 @@ export function createCore({
     cache: people,
   });
   const duplicates = new DuplicatesService(db, provider, cipher, clock);
+  const apiTokens = new ApiTokenService(db, provider, users, clock, settings.apiTokenDays);
+  const probes = new ProbeWatch(db, provider, alerts, clock, settings.probeAlertAfter, log);
   const chat = new ChatService({
     engine,
     conversations,
@@ -164,6 +202,11 @@ export function createCore({
     links,
     sectionK,
     duplicates,
+    picture,
+    deliveries,
+    subjectAccess,
+    apiTokens,
+    probes,
   };
 }
 

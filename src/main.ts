@@ -3,14 +3,16 @@ import { gatewayFeature } from '../adapters/gateway/index';
 import { readSlackSettings, slackOffReason } from '../adapters/slack/settings';
 import { readTeamsSettings } from '../adapters/teams/settings';
 import { createDashboardFeature } from '../adapters/web/index';
+import { readDashboardSettings } from '../adapters/web/settings';
 import { AuditChainError, checkAuditAtStart } from './audit/audit-checks';
 import { loadAuditKeyring, readAuditSettings } from './audit/settings';
 import { type Config, ConfigError, loadConfig, parseSettings } from './config';
-import { type Core, createCore } from './core';
+import { type Core, type CoreSettings, createCore } from './core';
 import { type Clock, DAY } from './domain/clock';
 import type { Feature, FeatureFactory } from './feature';
 import { createLogger, type Logger } from './logger';
 import { metricsFrom } from './ops/metrics';
+import { RateLimitSettingsSchema } from './ops/rate-limit';
 import { type ReadinessCheck, ShutdownSettingsSchema } from './ops/readiness';
 import { outboxFeature } from './outbox/feature';
 import { deliveryRoutesFrom } from './outbox/settings';
@@ -19,6 +21,7 @@ import { createSchedulerFeature } from './scheduler/feature';
 import { createApp, listen, type RunningServer } from './server';
 import { AlertDeliveryTransport } from './services/alert-delivery';
 import { ALERT_DESTINATION } from './services/alerts.service';
+import { ApiTokenSettingsSchema } from './services/api-tokens.service';
 import { ReceiptTransport } from './services/receipt-delivery';
 import type { Surfaces } from './services/surfaces';
 import { useAuditKeyring } from './store/audit-key';
@@ -49,6 +52,15 @@ const httpFeatureFactories: FeatureFactory[] = [
   createDashboardFeature,
   createApiFeature,
 ];
+
+/** The parts' own settings that the core builds them with. */
+function coreSettingsFrom(env: NodeJS.ProcessEnv): Partial<CoreSettings> {
+  return {
+    apiTokenDays: parseSettings(ApiTokenSettingsSchema, env).API_TOKEN_DAYS,
+    probeAlertAfter: parseSettings(RateLimitSettingsSchema, env).PROBE_ALERT_AFTER,
+    dashboardIdleMinutes: readDashboardSettings(env).idleMinutes,
+  };
+}
 
 export interface Bot {
   config: Config;
@@ -102,6 +114,7 @@ export async function startBot(
     clock,
     routes: deliveryRoutesFrom(env),
     surfaces,
+    settings: coreSettingsFrom(env),
   });
   const madeAdmin = await core.users.applyAdmins();
   if (madeAdmin) log.info({ count: madeAdmin }, 'METBOT_ADMINS: made admin again');

@@ -3,10 +3,7 @@ import type { z } from 'zod';
 import type { Core } from '../../src/core';
 import { answerSchemas, type MissingAnswersT, type ReturnAnswersT } from '../../src/domain/records';
 import { addressOf, RateLimiter, type RateLimitSettings, rateLimit } from '../../src/ops/rate-limit';
-import type { DeliveryService } from '../../src/outbox/deliveries.service';
 import type { Actor } from '../../src/services/actor';
-import type { ApiTokenService } from '../../src/services/api-tokens.service';
-import type { ProbeWatch } from '../../src/services/probe-watch';
 import { NotPossibleError, RefusedError } from '../../src/services/refusal';
 import type { Submission } from '../../src/services/submissions.service';
 import { actorOf, bearerOf, requireToken } from './auth';
@@ -14,10 +11,7 @@ import { checkRecord } from './validate';
 
 export interface RecordRoutesDeps {
   core: Core;
-  tokens: ApiTokenService;
-  deliveries: DeliveryService;
   limits: RateLimitSettings;
-  probes: ProbeWatch;
 }
 
 interface Endpoint<T> {
@@ -31,7 +25,8 @@ function endpoint<T>(e: Endpoint<T>): Endpoint<unknown> {
 }
 
 /** POST a record, GET one back: /api/v1/… for partner systems, with bearer tokens. */
-export function recordRoutes({ core, tokens, deliveries, limits, probes }: RecordRoutesDeps): Router {
+export function recordRoutes({ core, limits }: RecordRoutesDeps): Router {
+  const { apiTokens: tokens, deliveries, probes } = core;
   const router = Router();
   const minute = 60_000;
   // Before the token is looked up: a flood of guesses costs no database work past its limit.
