@@ -5,14 +5,13 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { createDashboard } from '../adapters/web';
-import { DashboardQueries } from '../adapters/web/queries';
 import { cookieNames } from '../adapters/web/session';
-import { loadPrompts } from '../src/conversation/prompts';
+import { createCore } from '../src/core';
+import { DashboardQueries } from '../src/dashboard/dashboard-queries';
 import { DAY, HOUR, systemClock } from '../src/domain/clock';
 import { createLogger } from '../src/logger';
 import { createApp, listen } from '../src/server';
 import type { Actor } from '../src/services/actor';
-import { AlertService } from '../src/services/alerts.service';
 import { currentMonth, FiguresService, shiftMonth } from '../src/services/figures.service';
 import { openDatabase, type Provider } from '../src/store/database';
 import { FieldCipher } from '../src/store/field-crypto';
@@ -370,21 +369,29 @@ async function benchProvider(provider: Provider, url: string, file?: string): Pr
   );
   const log = createLogger('silent');
   const repeat = { threshold: 3, days: 90 };
+  const benchConfig = {
+    DRAFT_EXPIRY_HOURS: 24,
+    ENROL_NEW_USERS: 'off' as const,
+    ENROL_SLACK_TEAMS: [],
+    ENROL_TEAMS_TENANTS: [],
+    METBOT_ADMINS: new Set<string>(),
+    REPEAT_MISSING_THRESHOLD: repeat.threshold,
+    REPEAT_MISSING_DAYS: repeat.days,
+  };
   const cipher = new FieldCipher(randomBytes(32));
   // Two dashboards on the one database: one counts the figures at every request, the other
   // serves them as configured (from memory for a minute).
   const servers = await Promise.all(
     [0, undefined].map(async (figuresCacheSeconds) => {
-      const { feature, context } = createDashboard({
+      const core = createCore({
+        config: benchConfig,
         database,
         cipher,
-        clock: systemClock,
         log,
-        settings: { idleMinutes: 30 },
-        repeat,
-        alerts: new AlertService(database.db, database.provider, cipher, systemClock, loadPrompts().alerts),
-        figuresCacheSeconds,
+        clock: systemClock,
+        settings: { figuresCacheSeconds },
       });
+      const { feature, context } = createDashboard({ core, log, settings: { idleMinutes: 30 } });
       const server = await listen(createApp(database, [feature]), 0, '127.0.0.1', log);
       // Idle keep-alive sockets must outlive the pauses between runs, or fetch meets a closed one.
       server.server.keepAliveTimeout = 120_000;

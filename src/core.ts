@@ -2,6 +2,7 @@ import { DuplicatesService } from './children/duplicates.service';
 import type { Config } from './config';
 import { FormEngine } from './conversation/form-engine';
 import { loadPrompts, type Prompts } from './conversation/prompts';
+import { DashboardQueries } from './dashboard/dashboard-queries';
 import { type Clock, HOUR, systemClock } from './domain/clock';
 import { workspaceKey } from './domain/identity-key';
 import { BlindIndex } from './links/blind-index';
@@ -94,7 +95,10 @@ export function createCore({
   surfaces = new Map(),
   settings: given = {},
 }: CoreDeps) {
-  const settings = { ...defaultSettings, ...given };
+  const settings: CoreSettings = {
+    ...defaultSettings,
+    ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)),
+  };
   const { db, provider } = database;
   const alerts = new AlertService(db, provider, cipher, clock, prompts.alerts, surfaces);
   const records = new RecordWriter(provider, cipher, routes);
@@ -140,6 +144,7 @@ export function createCore({
     idleMinutes: settings.dashboardIdleMinutes,
   });
   const picture = new PictureService(db, provider, cipher, BlindIndex.fromCipher(cipher), clock);
+  const dashboardQueries = new DashboardQueries(db, provider, cipher, clock, repeat);
   const deliveries = new DeliveryService(db, provider, cipher, clock);
   const subjectAccess = new SubjectAccessService(db, provider, cipher, clock);
   const sectionK = new SectionKRecordsService(db, provider, cipher, clock);
@@ -203,6 +208,7 @@ export function createCore({
     sectionK,
     duplicates,
     picture,
+    dashboardQueries,
     deliveries,
     subjectAccess,
     apiTokens,

@@ -149,23 +149,19 @@ export function mountSignIn(app: Express, ctx: WebContext): void {
         });
       }
       const { tenantId, objectId } = checked.identity;
-      const user = await ctx.db.user.findUnique({
-        where: {
-          platform_workspace_platformUserId: {
-            platform: 'teams',
-            workspace: tenantId,
-            platformUserId: objectId,
-          },
-        },
+      const userId = await ctx.users.idOf({
+        platform: 'teams',
+        workspace: tenantId,
+        platformUserId: objectId,
       });
-      if (!user) {
+      if (!userId) {
         return void res.status(403).json({
           error: 'unknown-user',
           message:
             'metbot doesn’t know you yet. Say hello to the bot in Teams first, then open this tab again.',
         });
       }
-      const session = await ctx.links.openSession(user.id, 'tab', 'Teams single sign-on');
+      const session = await ctx.links.openSession(userId, 'tab', 'Teams single sign-on');
       res.setHeader('Set-Cookie', sessionCookie('tab', session, isHttps(req, settings.publicUrl)));
       res.json({ ok: true, next: '/dashboard' });
     },

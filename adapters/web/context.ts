@@ -1,4 +1,6 @@
 import type { Request, Response } from 'express';
+import { NotFoundError } from '../../src/dashboard/chronology';
+import type { DashboardQueries, ListFilters } from '../../src/dashboard/dashboard-queries';
 import type { Clock } from '../../src/domain/clock';
 import { SealedValueError } from '../../src/domain/sealed-value-error';
 import type { LinkService } from '../../src/links/links.service';
@@ -15,19 +17,15 @@ import {
   periodLabel,
 } from '../../src/services/figures.service';
 import { RefusedError } from '../../src/services/refusal';
-import type { Db, Provider } from '../../src/store/database';
-import { NotFoundError } from './chronology';
 import { messagePage } from './pages/layout';
 import { notFoundPage, notSignedInPage, refusedPage } from './pages/sign-in';
-import type { DashboardQueries, ListFilters } from './queries';
-import { isHttps, secureHeaders, type Viewer, viewerOf } from './session';
+import { isHttps, type SignedInUsers, secureHeaders, type Viewer, viewerOf } from './session';
 import type { DashboardSettings } from './settings';
 import type { KeySource } from './teams-sso';
 
 /** What every dashboard route is given. */
 export interface WebContext {
-  db: Db;
-  provider: Provider;
+  users: SignedInUsers;
   clock: Clock;
   log: Logger;
   settings: DashboardSettings;
@@ -89,7 +87,7 @@ export function htmlRoute(
 ) {
   return async (req: Request, res: Response) => {
     secureHeaders(res);
-    const found = await viewerOf(req, ctx.db, ctx.links, isHttps(req, ctx.settings.publicUrl)).catch(
+    const found = await viewerOf(req, ctx.users, ctx.links, isHttps(req, ctx.settings.publicUrl)).catch(
       (error: unknown) => {
         ctx.log.error({ err: error }, 'dashboard: reading the session failed');
         return null;
@@ -134,7 +132,7 @@ export function htmlRoute(
 export function jsonRoute(ctx: WebContext, answer: (viewer: Viewer, req: Request) => Promise<unknown>) {
   return async (req: Request, res: Response) => {
     secureHeaders(res);
-    const found = await viewerOf(req, ctx.db, ctx.links, isHttps(req, ctx.settings.publicUrl)).catch(
+    const found = await viewerOf(req, ctx.users, ctx.links, isHttps(req, ctx.settings.publicUrl)).catch(
       (error: unknown) => {
         ctx.log.error({ err: error }, 'dashboard API: reading the session failed');
         return null;

@@ -1,8 +1,8 @@
 import type ExcelJS from 'exceljs';
+import type { DueRow, ListRow } from '../../src/dashboard/dashboard-queries';
 import { formatLondon } from '../../src/domain/london-time';
 import type { MonthlyFigures } from '../../src/services/figures.service';
 import { figureSections } from './figure-sections';
-import type { DueRow, ListRow } from './queries';
 
 /** The monthly pack as a workbook for the meeting's papers: the figures, the list, the due list. */
 export async function packWorkbook(

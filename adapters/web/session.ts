@@ -1,9 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
-import { isRole } from '../../src/domain/policy';
 import type { Actor } from '../../src/services/actor';
 import type { DashboardLinks, SessionKind } from '../../src/services/dashboard-links.service';
-import { rolesOf } from '../../src/services/users.service';
-import type { Db } from '../../src/store/database';
+import type { UserService } from '../../src/services/users.service';
 
 /**
  * The dashboard's session cookie. In a browser it is HttpOnly and SameSite=Strict (Secure
@@ -69,7 +67,7 @@ export type ViewerResult =
  */
 export async function viewerOf(
   req: Request,
-  db: Db,
+  users: SignedInUsers,
   links: DashboardLinks,
   https: boolean,
 ): Promise<ViewerResult> {
@@ -83,29 +81,15 @@ export async function viewerOf(
       reason = session.reason;
       continue;
     }
-    const user = await db.user.findUnique({ where: { id: session.userId }, include: { agency: true } });
-    if (!user || !isRole(user.role)) return { ok: false, reason: 'unknown-user' };
-    return {
-      ok: true,
-      viewer: {
-        kind: session.kind,
-        token,
-        actor: {
-          id: user.id,
-          displayName: user.displayName,
-          role: user.role,
-          roles: await rolesOf(db, user.id, user.role),
-          agencyId: user.agencyId,
-          agencyName: user.agency?.name ?? null,
-          platform: user.platform,
-          workspace: user.workspace,
-          surface: session.kind === 'tab' ? 'teams-tab' : 'dashboard',
-        },
-      },
-    };
+    const actor = await users.signedIn(session.userId, session.kind === 'tab' ? 'teams-tab' : 'dashboard');
+    if (!actor) return { ok: false, reason: 'unknown-user' };
+    return { ok: true, viewer: { kind: session.kind, token, actor } };
   }
   return { ok: false, reason };
 }
+
+/** Who the dashboard's sessions belong to: the core's people. */
+export type SignedInUsers = Pick<UserService, 'signedIn' | 'idOf'>;
 
 /**
  * A form post must come from our own pages: the Origin header names the site that sent it.

@@ -261,6 +261,26 @@ export class UserService {
    * admin role again, even if it was removed since, keeping their other roles. Those it has not
    * met become admins when they first speak. Returns how many were changed.
    */
+  /**
+   * The person behind a signed-in session, their roles read afresh (not from the cache) so that a
+   * role changed on another instance counts at once. Null when they are gone or hold no known role.
+   */
+  async signedIn(userId: string, surface: string): Promise<Actor | null> {
+    const user = await this.db.user.findUnique({ where: { id: userId }, include: { agency: true } });
+    if (!user || !isRole(user.role)) return null;
+    return toActor(user, await rolesOf(this.db, user.id, user.role), surface);
+  }
+
+  /** The metbot id of someone the platform names, if the bot has met them. */
+  async idOf(identity: Pick<Identity, 'platform' | 'workspace' | 'platformUserId'>): Promise<string | null> {
+    const { platform, workspace, platformUserId } = identity;
+    const user = await this.db.user.findUnique({
+      where: { platform_workspace_platformUserId: { platform, workspace, platformUserId } },
+      select: { id: true },
+    });
+    return user?.id ?? null;
+  }
+
   async applyAdmins(): Promise<number> {
     let changed = 0;
     for (const key of this.admins) {

@@ -46,8 +46,7 @@ describe.each(providers)('the intelligence picture on the dashboard on %s', (pro
   };
 
   beforeAll(async () => {
-    let cipher: Awaited<ReturnType<typeof createTestCore>>['cipher'];
-    ({ core, database, cipher } = await createTestCore(provider, { clock }));
+    ({ core, database } = await createTestCore(provider, { clock }));
     met = await core.users.ensure(
       { platform: 'slack', workspace: 'T1', platformUserId: 'UMET', displayName: 'Mo Example' },
       'met-member',
@@ -98,14 +97,9 @@ describe.each(providers)('the intelligence picture on the dashboard on %s', (pro
     clock.advance(60 * DAY);
 
     const { feature, context } = createDashboard({
-      database,
-      cipher,
-      clock,
+      core,
       log: createLogger('silent'),
       settings: { idleMinutes: 30 },
-      repeat: { threshold: 3, days: 90 },
-      alerts: core.alerts,
-      intelligence: core.links,
     });
     server = await listen(createApp(database, [feature]), 0, '127.0.0.1', createLogger('silent'));
     base = `http://127.0.0.1:${server.port}`;

@@ -105,14 +105,9 @@ describe.each(providers)('possible links between reports on %s', (provider) => {
       );
     }
     const { feature, context } = createDashboard({
-      database,
-      cipher,
-      clock,
+      core,
       log: createLogger('silent'),
       settings: { idleMinutes: 30 },
-      repeat: { threshold: 3, days: 90 },
-      alerts: core.alerts,
-      intelligence: core.links,
     });
     server = await listen(createApp(database, [feature]), 0, '127.0.0.1', createLogger('silent'));
     base = `http://127.0.0.1:${server.port}`;

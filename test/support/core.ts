@@ -1,4 +1,4 @@
-import { createCore } from '../../src/core';
+import { type CoreSettings, createCore } from '../../src/core';
 import { type Clock, fixedClock } from '../../src/domain/clock';
 import type { Role } from '../../src/domain/policy';
 import { createLogger } from '../../src/logger';
@@ -23,7 +23,13 @@ export const testConfig = {
 /** A core on a fresh database with a controlled clock. */
 export async function createTestCore(
   provider: Provider,
-  options: { clock?: Clock; database?: TestDatabase; cipher?: FieldCipher; surfaces?: Surfaces } = {},
+  options: {
+    clock?: Clock;
+    database?: TestDatabase;
+    cipher?: FieldCipher;
+    surfaces?: Surfaces;
+    settings?: Partial<CoreSettings>;
+  } = {},
 ) {
   const database = options.database ?? (await createTestDatabase(provider));
   const clock = options.clock ?? fixedClock('2026-11-28T10:00:00Z');
@@ -35,6 +41,7 @@ export async function createTestCore(
     log: createLogger('silent'),
     clock,
     surfaces: options.surfaces,
+    settings: options.settings,
   });
   return { core, database, clock, cipher };
 }

@@ -1,12 +1,11 @@
 import { createDashboard } from '../../adapters/web';
 import type { DashboardSettings } from '../../adapters/web/settings';
 import type { KeySource } from '../../adapters/web/teams-sso';
-import { loadPrompts } from '../../src/conversation/prompts';
 import { fixedClock } from '../../src/domain/clock';
 import { createLogger } from '../../src/logger';
 import { createApp, listen } from '../../src/server';
-import { AlertService } from '../../src/services/alerts.service';
 import type { Provider } from '../../src/store/database';
+import { createTestCore } from '../support/core';
 import { createTestDatabase } from '../support/databases';
 import { testCipher } from '../support/keys';
 import { seedFixtureMonth } from './fixture-month';
@@ -23,16 +22,14 @@ export async function startDashboard(
   const cipher = testCipher();
   const clock = fixedClock('2026-11-28T10:00:00Z');
   const log = createLogger('silent');
-  const { feature, context } = createDashboard({
+  const settings = { idleMinutes: 30, ...options.settings };
+  const { core } = await createTestCore(provider, {
     database,
     cipher,
     clock,
-    log,
-    settings: { idleMinutes: 30, ...options.settings },
-    repeat: { threshold: 3, days: 90 },
-    alerts: new AlertService(database.db, database.provider, cipher, clock, loadPrompts().alerts),
-    keys: options.keys,
+    settings: { dashboardIdleMinutes: settings.idleMinutes },
   });
+  const { feature, context } = createDashboard({ core, log, settings, keys: options.keys });
   const fixture = await seedFixtureMonth(database.db, (name) => cipher.encrypt(name));
   const server = await listen(createApp(database, [feature]), 0, '127.0.0.1', log);
   const base = `http://127.0.0.1:${server.port}`;

@@ -1,5 +1,5 @@
-import type { Chronology } from '../chronology';
-import { describeChange } from '../chronology';
+import type { Chronology } from '../../../src/dashboard/chronology';
+import { describeChange } from '../../../src/dashboard/chronology';
 import { html, table } from '../html';
 import type { Viewer } from '../session';
 import { capital, day, levelBadge, page, when } from './layout';

@@ -1,9 +1,9 @@
+import type { ListRow } from '../../../src/dashboard/dashboard-queries';
 import { formatLondon } from '../../../src/domain/london-time';
 import { type MonthlyFigures, periodLabel, shiftPeriod } from '../../../src/services/figures.service';
 import type { FigureSection } from '../figure-sections';
 import { figureSections } from '../figure-sections';
 import { type Html, html, jsonBlock, table } from '../html';
-import type { ListRow } from '../queries';
 import type { Viewer } from '../session';
 import { capital, dayText, page } from './layout';
 

@@ -1,6 +1,13 @@
-import { describeChange } from '../chronology';
+import { describeChange } from '../../../src/dashboard/chronology';
+import type {
+  DueRow,
+  ListFilters,
+  ListRow,
+  MissingRow,
+  Paged,
+  RepeatRow,
+} from '../../../src/dashboard/dashboard-queries';
 import { count, html, pager, table } from '../html';
-import type { DueRow, ListFilters, ListRow, MissingRow, Paged, RepeatRow } from '../queries';
 import type { Viewer } from '../session';
 import { capital, day, dayText, levelBadge, page, when } from './layout';
 

@@ -1,10 +1,10 @@
-import { type Clock, DAY } from '../../src/domain/clock';
-import { timeLeft } from '../../src/domain/deadlines';
-import { type Actor, auditAs } from '../../src/services/actor';
-import type { RepeatMissingSettings } from '../../src/services/questions.service';
-import { authorise } from '../../src/services/refusal';
-import type { Db, Provider } from '../../src/store/database';
-import type { FieldCipher } from '../../src/store/field-crypto';
+import { type Clock, DAY } from '../domain/clock';
+import { timeLeft } from '../domain/deadlines';
+import { type Actor, auditAs } from '../services/actor';
+import type { RepeatMissingSettings } from '../services/questions.service';
+import { authorise } from '../services/refusal';
+import type { Db, Provider } from '../store/database';
+import type { FieldCipher } from '../store/field-crypto';
 import { type Chronology, readChronology } from './chronology';
 
 /**

@@ -1,9 +1,9 @@
-import type { Clock } from '../../src/domain/clock';
-import { formatLondon } from '../../src/domain/london-time';
-import { type Actor, auditAs } from '../../src/services/actor';
-import { authorise } from '../../src/services/refusal';
-import type { Db, Provider } from '../../src/store/database';
-import type { FieldCipher } from '../../src/store/field-crypto';
+import type { Clock } from '../domain/clock';
+import { formatLondon } from '../domain/london-time';
+import { type Actor, auditAs } from '../services/actor';
+import { authorise } from '../services/refusal';
+import type { Db, Provider } from '../store/database';
+import type { FieldCipher } from '../store/field-crypto';
 
 /** A child's chronology: every episode, report, check, interview and level change, in time order. */
 
