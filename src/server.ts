@@ -83,7 +83,7 @@ const refusals: Record<string, string> = {
   'encoding.unsupported': 'unsupported-encoding',
   'charset.unsupported': 'unsupported-encoding',
   // A sealed value moved to another row or column (src/store/field-crypto.ts).
-  'sealed.mismatch': 'conflict',
+  'sealed.mismatch': 'conflict.sealed',
 };
 
 /**

@@ -4,7 +4,7 @@ import type { Core } from '../../src/core';
 import { answerSchemas, type MissingAnswersT, type ReturnAnswersT } from '../../src/domain/records';
 import { addressOf, RateLimiter, type RateLimitSettings, rateLimit } from '../../src/ops/rate-limit';
 import type { Actor } from '../../src/services/actor';
-import { NotPossibleError, RefusedError } from '../../src/services/refusal';
+import { NotFoundError, problemOf } from '../../src/services/problems';
 import type { Submission } from '../../src/services/submissions.service';
 import { actorOf, bearerOf, requireToken } from './auth';
 import { checkRecord } from './validate';
@@ -91,9 +91,8 @@ export function recordRoutes({ core, limits }: RecordRoutesDeps): Router {
     const found = await deliveries.recordWithDelivery(actor, String(req.params.reference));
     if (!found) {
       await probes.notFound({ token: actor.displayName, actorId: actor.id, address: addressOf(req) });
-      res
-        .status(404)
-        .json({ error: 'not-found', message: 'There is no record with that reference that you may see.' });
+      const problem = problemOf(new NotFoundError('reference'), core.prompts.messages)!;
+      res.status(problem.status).json({ error: problem.code, message: problem.message });
       return;
     }
     res.json(found);
@@ -107,13 +106,11 @@ export function recordRoutes({ core, limits }: RecordRoutesDeps): Router {
       res
         .status(400)
         .json({ error: 'invalid', issues: [{ path: '', message: 'The body is not valid JSON.' }] });
-    } else if (error instanceof RefusedError) {
-      res.status(403).json({ error: 'refused', message: `Sorry: ${error.what} is only for ${error.roles}.` });
-    } else if (error instanceof NotPossibleError) {
-      res.status(422).json({ error: 'not-possible', message: error.message });
     } else {
-      // The server's last handler answers {"error":"internal"} and logs it with the request id.
-      next(error);
+      const problem = problemOf(error, core.prompts.messages);
+      // Anything unexpected goes to the server's last handler: {"error":"internal"}, logged with the request id.
+      if (problem) res.status(problem.status).json({ error: problem.code, message: problem.message });
+      else next(error);
     }
   });
   return router;

@@ -1,8 +1,7 @@
 import type { Request, Response } from 'express';
-import { NotFoundError } from '../../src/dashboard/chronology';
+import type { Messages } from '../../src/conversation/prompts';
 import type { DashboardQueries, ListFilters } from '../../src/dashboard/dashboard-queries';
 import type { Clock } from '../../src/domain/clock';
-import { SealedValueError } from '../../src/domain/sealed-value-error';
 import type { LinkService } from '../../src/links/links.service';
 import type { PictureService } from '../../src/links/picture.service';
 import type { Logger } from '../../src/logger';
@@ -16,6 +15,7 @@ import {
   periodBegun,
   periodLabel,
 } from '../../src/services/figures.service';
+import { BadRequestError, internalProblem, type Problem, problemOf } from '../../src/services/problems';
 import { RefusedError } from '../../src/services/refusal';
 import { messagePage } from './pages/layout';
 import { notFoundPage, notSignedInPage, refusedPage } from './pages/sign-in';
@@ -28,6 +28,8 @@ export interface WebContext {
   users: SignedInUsers;
   clock: Clock;
   log: Logger;
+  /** The words every door shares: problems are answered as in chat and the partner API. */
+  messages: Messages;
   settings: DashboardSettings;
   links: DashboardLinks;
   figures: FiguresService;
@@ -41,9 +43,6 @@ export interface WebContext {
   /** Microsoft's signing keys, when Teams single sign-on is on. */
   keys?: KeySource;
 }
-
-/** A request the dashboard cannot answer as asked, with words for the person. */
-export class BadRequestError extends Error {}
 
 export function pageNumber(req: Request): number {
   const value = Number.parseInt(String(req.query.page ?? '1'), 10);
@@ -100,32 +99,23 @@ export function htmlRoute(
       const body = await render(viewer, req, res);
       if (body !== undefined) res.type('html').send(body);
     } catch (error) {
-      if (error instanceof RefusedError)
-        return void res
-          .status(403)
-          .type('html')
-          .send(refusedPage(viewer, error.what, error.roles));
-      if (error instanceof NotFoundError) return void res.status(404).type('html').send(notFoundPage(viewer));
-      if (error instanceof SealedValueError) {
-        ctx.log.error(
-          { err: error, path: req.path },
-          'dashboard: a sealed value did not open where it was found',
-        );
-        return void res
-          .status(409)
-          .type('html')
-          .send(messagePage('That can’t be shown', [sealedMessage], viewer));
+      const problem = problemOf(error, ctx.messages);
+      if (!problem || problem.code === 'conflict.sealed') {
+        ctx.log.error({ err: error, path: req.path }, 'dashboard page failed');
       }
-      if (error instanceof BadRequestError) {
-        return void res
-          .status(400)
-          .type('html')
-          .send(messagePage('That can’t be shown', [error.message], viewer));
-      }
-      ctx.log.error({ err: error, path: req.path }, 'dashboard page failed');
-      res.status(500).type('html').send(errorPage(viewer));
+      if (!problem) return void res.status(500).type('html').send(errorPage(viewer));
+      res
+        .status(problem.status)
+        .type('html')
+        .send(problemPage(viewer, problem, error));
     }
   };
+}
+
+function problemPage(viewer: Viewer, problem: Problem, error: unknown): string {
+  if (error instanceof RefusedError) return refusedPage(viewer, error.what, error.roles);
+  if (problem.code.startsWith('not-found')) return notFoundPage(viewer);
+  return messagePage('That can’t be shown', [problem.message], viewer);
 }
 
 /** The same for the JSON API: the same session, the same policy, errors as { error, message }. */
@@ -151,31 +141,14 @@ export function jsonRoute(ctx: WebContext, answer: (viewer: Viewer, req: Request
     try {
       res.json(await answer(found.viewer, req));
     } catch (error) {
-      if (error instanceof RefusedError) {
-        return void res
-          .status(403)
-          .json({ error: 'refused', message: `Sorry, ${error.what} is only for ${error.roles}.` });
+      const problem = problemOf(error, ctx.messages) ?? internalProblem(ctx.messages);
+      if (problem.code === 'internal' || problem.code === 'conflict.sealed') {
+        ctx.log.error({ err: error, path: req.path }, 'dashboard API failed');
       }
-      if (error instanceof NotFoundError)
-        return void res.status(404).json({ error: 'not-found', message: error.message });
-      if (error instanceof SealedValueError) {
-        ctx.log.error(
-          { err: error, path: req.path },
-          'dashboard API: a sealed value did not open where it was found',
-        );
-        return void res.status(409).json({ error: 'conflict', message: sealedMessage });
-      }
-      if (error instanceof BadRequestError)
-        return void res.status(400).json({ error: 'bad-request', message: error.message });
-      ctx.log.error({ err: error, path: req.path }, 'dashboard API failed');
-      res.status(500).json({ error: 'failed', message: 'Something went wrong. Please try again.' });
+      res.status(problem.status).json({ error: problem.code, message: problem.message });
     }
   };
 }
-
-/** What a viewer is told when a sealed value does not open where it was found. */
-const sealedMessage =
-  'Part of this record cannot be read safely, so it is not shown. Please tell your admin; the details are in the server’s log.';
 
 export function errorPage(viewer?: Viewer): string {
   return messagePage(

@@ -15,7 +15,15 @@ import { jwksKeySource, type KeySource } from './teams-sso';
 /** What the dashboard reads through: the one wired core's services, as chat and the API use them. */
 export type DashboardCore = Pick<
   Core,
-  'clock' | 'users' | 'dashboardLinks' | 'figures' | 'dashboardQueries' | 'alerts' | 'links' | 'picture'
+  | 'clock'
+  | 'prompts'
+  | 'users'
+  | 'dashboardLinks'
+  | 'figures'
+  | 'dashboardQueries'
+  | 'alerts'
+  | 'links'
+  | 'picture'
 >;
 
 export interface DashboardOptions {
@@ -36,6 +44,7 @@ export function createDashboard({ core, log, settings, keys }: DashboardOptions)
     users: core.users,
     clock: core.clock,
     log,
+    messages: core.prompts.messages,
     settings,
     links,
     figures: core.figures,

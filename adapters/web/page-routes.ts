@@ -1,15 +1,9 @@
 import type { Express } from 'express';
 import { referencePattern } from '../../src/domain/references';
 import { recentPeriods } from '../../src/services/figures.service';
+import { BadRequestError } from '../../src/services/problems';
 import { authorise } from '../../src/services/refusal';
-import {
-  BadRequestError,
-  htmlRoute,
-  listFilters,
-  pageNumber,
-  requestedMonth,
-  type WebContext,
-} from './context';
+import { htmlRoute, listFilters, pageNumber, requestedMonth, type WebContext } from './context';
 import { packWorkbook } from './pack-xlsx';
 import { alertsPage } from './pages/alerts';
 import { childPage } from './pages/child';

@@ -1,8 +1,9 @@
 import type { Express, Request } from 'express';
 import { referencePattern } from '../../src/domain/references';
 import { dayPeriod, lastDays, quarterOf, recentQuarters } from '../../src/links/periods';
+import { BadRequestError } from '../../src/services/problems';
 import { NotPossibleError } from '../../src/services/refusal';
-import { BadRequestError, htmlRoute, type WebContext } from './context';
+import { htmlRoute, type WebContext } from './context';
 import { networkChooserPage, networkPage, placesPage, profilePage } from './pages/picture';
 import { profileWorkbook } from './profile-xlsx';
 

@@ -1,13 +1,12 @@
 import type { Clock } from '../domain/clock';
 import { formatLondon } from '../domain/london-time';
 import { type Actor, auditAs } from '../services/actor';
+import { NotFoundError } from '../services/problems';
 import { authorise } from '../services/refusal';
 import type { Db, Provider } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 
 /** A child's chronology: every episode, report, check, interview and level change, in time order. */
-
-export class NotFoundError extends Error {}
 
 export interface ChronologyEvent {
   at: string;
@@ -58,7 +57,7 @@ export async function readChronology(
     where: { id: childId, kind: 'child' },
     include: { metEntry: { include: { history: { orderBy: [{ changedAt: 'asc' }, { id: 'asc' }] } } } },
   });
-  if (!person) throw new NotFoundError('No child has that id.');
+  if (!person) throw new NotFoundError('child');
   const [episodes, records, checks] = await Promise.all([
     deps.db.missingEpisode.findMany({ where: { childId }, orderBy: { lastSeenAt: 'asc' }, take: 1000 }),
     deps.db.record.findMany({

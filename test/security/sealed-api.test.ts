@@ -71,7 +71,7 @@ describe.each(providers)('a sealed record moved to another row, in the partner A
     const moved = await call(`/api/v1/records/${second.reference}`);
     expect(moved.status).toBe(409);
     const text = await moved.text();
-    expect(JSON.parse(text)).toEqual({ error: 'conflict' });
+    expect(JSON.parse(text)).toMatchObject({ error: 'conflict.sealed' });
     expect(text).not.toContain('Testchild');
   });
 });

@@ -34,7 +34,7 @@ describe.each(providers)('a sealed value moved to another row, on the dashboard 
     const api = await get(`/api/v1/dashboard/children/${dash.fixture.children.bravo}`, 'application/json');
     expect(api.status).toBe(409);
     const body = await api.json();
-    expect(body).toMatchObject({ error: 'conflict' });
+    expect(body).toMatchObject({ error: 'conflict.sealed' });
     expect(JSON.stringify(body)).not.toContain('Testchild');
     const page = await get(`/dashboard/child/${dash.fixture.children.bravo}`, 'text/html');
     expect(page.status).toBe(409);

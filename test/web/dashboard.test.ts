@@ -175,7 +175,7 @@ describe.each(providers)('dashboard over HTTP (%s)', (provider) => {
       ]) {
         const api = await get(`/api/v1/dashboard${path}`, cookie);
         expect(api.status, path).toBe(403);
-        expect(await api.json()).toMatchObject({ error: 'refused' });
+        expect(await api.json()).toMatchObject({ error: 'refused.role' });
       }
       expect((await get('/dashboard/pack.xlsx?month=2026-10', cookie)).status).toBe(403);
     });

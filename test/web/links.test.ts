@@ -15,8 +15,8 @@ import {
   LINK_MINUTES,
 } from '../../src/services/dashboard-links.service';
 import { NotPossibleError, RefusedError } from '../../src/services/refusal';
+import { createTestCore } from '../support/core';
 import { createTestDatabase, providers, type TestDatabase } from '../support/databases';
-import { testCipher } from '../support/keys';
 import { makeActor } from './support';
 
 const messages = loadPrompts().messages;
@@ -212,14 +212,12 @@ describe('dashboard settings', () => {
   });
 
   it('is always on', async () => {
-    const database = await createTestDatabase('sqlite');
+    const { core, database } = await createTestCore('sqlite');
     try {
       const result = await createDashboardFeature({
         env: {},
-        config: { REPEAT_MISSING_THRESHOLD: 3, REPEAT_MISSING_DAYS: 90 },
-        core: { clock: fixedClock('2026-11-28T10:00:00Z') },
+        core,
         database,
-        cipher: testCipher(),
         log: createLogger('silent'),
       } as unknown as FeatureDeps);
       expect(result).toMatchObject({ on: true, feature: { name: 'dashboard' } });
