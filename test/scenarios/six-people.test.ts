@@ -111,6 +111,14 @@ describe.each(providers)('six people, one child, on %s', (provider) => {
       expect(open).toContain(`${sent.missing.reference} · Child missing repeatedly`);
       expect(open).toContain('Reached: nobody yet');
       expect(open).toContain('Child: J.T.');
+      // And on the dashboard's Alerts page, for a MET member signed in there.
+      const cookie = await story.whole.signIn();
+      const page = await (
+        await fetch(`${story.whole.base}/dashboard/alerts`, { headers: { cookie } })
+      ).text();
+      expect(page).toContain(sent.missing.reference);
+      expect(page).toContain('Nobody yet');
+      expect(page).not.toContain(jayden);
     });
 
     it('the next morning the admin sets up a duty place: each open alert is posted there once', async () => {
