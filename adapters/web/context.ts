@@ -14,6 +14,7 @@ import {
   periodBegun,
   periodLabel,
 } from '../../src/services/figures.service';
+import type { MetListService } from '../../src/services/met-list.service';
 import { RefusedError } from '../../src/services/refusal';
 import type { Db, Provider } from '../../src/store/database';
 import { NotFoundError } from './chronology';
@@ -36,6 +37,8 @@ export interface WebContext {
   queries: DashboardQueries;
   /** The open alerts and Acknowledge: the core's own, as chat uses. */
   alerts: AlertService;
+  /** The MET list's changes (Accept and Decline on the MET list page): the core's own, as chat uses. */
+  metList: MetListService;
   /** The intelligence picture: links between reports about different children. */
   intelligence: LinkService;
   /** The picture as a whole: places, children's networks, the quarterly problem profile. */

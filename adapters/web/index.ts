@@ -8,6 +8,7 @@ import type { Logger } from '../../src/logger';
 import type { AlertService } from '../../src/services/alerts.service';
 import { DashboardLinks } from '../../src/services/dashboard-links.service';
 import { FiguresService } from '../../src/services/figures.service';
+import { MetListService } from '../../src/services/met-list.service';
 import type { RepeatMissingSettings } from '../../src/services/questions.service';
 import type { Database } from '../../src/store/database';
 import type { FieldCipher } from '../../src/store/field-crypto';
@@ -31,6 +32,8 @@ export interface DashboardOptions {
   repeat: RepeatMissingSettings;
   /** The core's alerts: the Alerts page lists the open ones and acknowledges them. */
   alerts: AlertService;
+  /** The core's MET list (Accept and Decline); by default one over the same database and key. */
+  metList?: MetListService;
   /** The core's links between reports; by default one over the same database and key. */
   intelligence?: LinkService;
   /** Microsoft's signing keys; by default fetched from settings.sso.jwksUrl. Tests pass their own. */
@@ -60,6 +63,7 @@ export function createDashboard(options: DashboardOptions): {
     }),
     queries: new DashboardQueries(db, provider, cipher, clock, repeat),
     alerts: options.alerts,
+    metList: options.metList ?? new MetListService(db, provider, cipher, clock),
     intelligence:
       options.intelligence ??
       new LinkService(db, provider, cipher, BlindIndex.fromCipher(cipher), clock, options.alerts, 90),
@@ -103,6 +107,7 @@ export const createDashboardFeature: FeatureFactory = (deps) => {
     settings,
     repeat: { threshold: deps.config.REPEAT_MISSING_THRESHOLD, days: deps.config.REPEAT_MISSING_DAYS },
     alerts: deps.core.alerts,
+    metList: deps.core.metList,
     intelligence: deps.core.links,
   });
   if (!settings.publicUrl) {
