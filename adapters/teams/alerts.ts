@@ -15,6 +15,8 @@ const why = (result: ProactiveResult) =>
  */
 export class TeamsAlertSurface implements Surface {
   readonly platform = 'teams';
+  // Teams writes to a person only in a personal chat the bot has stored (they spoke to it first).
+  readonly opensDirectChats = false;
 
   constructor(
     private readonly proactive: Proactive,

@@ -15,6 +15,7 @@ import {
   periodBegun,
   periodLabel,
 } from '../../src/services/figures.service';
+import type { MetListService } from '../../src/services/met-list.service';
 import { BadRequestError, internalProblem, type Problem, problemOf } from '../../src/services/problems';
 import { RefusedError } from '../../src/services/refusal';
 import { messagePage } from './pages/layout';
@@ -36,6 +37,8 @@ export interface WebContext {
   queries: DashboardQueries;
   /** The open alerts and Acknowledge: the core's own, as chat uses. */
   alerts: AlertService;
+  /** The MET list's changes (Accept and Decline on the MET list page): the core's own, as chat uses. */
+  metList: MetListService;
   /** The intelligence picture: links between reports about different children. */
   intelligence: LinkService;
   /** The picture as a whole: places, children's networks, the quarterly problem profile. */

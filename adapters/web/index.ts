@@ -24,6 +24,7 @@ export type DashboardCore = Pick<
   | 'alerts'
   | 'links'
   | 'picture'
+  | 'metList'
 >;
 
 export interface DashboardOptions {
@@ -52,6 +53,7 @@ export function createDashboard({ core, log, settings, keys }: DashboardOptions)
     alerts: core.alerts,
     intelligence: core.links,
     picture: core.picture,
+    metList: core.metList,
     keys: keys ?? (settings.sso ? jwksKeySource(settings.sso.jwksUrl) : undefined),
   };
   let sweep: NodeJS.Timeout | undefined;

@@ -1,8 +1,9 @@
-import type { Express } from 'express';
+import express, { type Express, type Request } from 'express';
 import { referencePattern } from '../../src/domain/references';
+import type { RiskLevel } from '../../src/domain/risk';
 import { recentPeriods } from '../../src/services/figures.service';
 import { BadRequestError } from '../../src/services/problems';
-import { authorise } from '../../src/services/refusal';
+import { authorise, NotPossibleError } from '../../src/services/refusal';
 import { htmlRoute, listFilters, pageNumber, requestedMonth, type WebContext } from './context';
 import { packWorkbook } from './pack-xlsx';
 import { alertsPage } from './pages/alerts';
@@ -24,11 +25,44 @@ export function mountPages(app: Express, ctx: WebContext): void {
     '/dashboard/list',
     htmlRoute(ctx, async (viewer, req) => {
       const filters = listFilters(req);
-      const [list, agencies] = await Promise.all([
+      const [list, agencies, proposals] = await Promise.all([
         queries.metList(viewer.actor, filters, pageNumber(req)),
         queries.agencies(),
+        queries.proposals(viewer.actor),
       ]);
-      return listPage(viewer, list, filters, agencies);
+      return listPage(viewer, list, filters, agencies, proposals);
+    }),
+  );
+  // Accept or decline a child a risk check proposed: the chat's own use case (accept, decline),
+  // audited and told to the MET coordinator as each change is.
+  const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 5 });
+  const field = (req: Request, name: string) => {
+    const value = (req.body as Record<string, unknown> | undefined)?.[name];
+    return typeof value === 'string' ? value.trim() : '';
+  };
+  app.post(
+    '/dashboard/list/:entry/:decision',
+    form,
+    htmlRoute(ctx, async (viewer, req, res) => {
+      if (!sameOrigin(req)) throw new BadRequestError('Please use the buttons on the MET list page.');
+      const child = { entryId: String(req.params.entry) };
+      try {
+        if (req.params.decision === 'accept') {
+          const level = field(req, 'level');
+          if (level && !['high', 'medium', 'low'].includes(level))
+            throw new BadRequestError('The level is high, medium or low.');
+          await ctx.metList.accept(viewer.actor, { child, ...(level && { level: level as RiskLevel }) });
+        } else if (req.params.decision === 'decline') {
+          await ctx.metList.decline(viewer.actor, { child, reason: field(req, 'reason') });
+        } else {
+          throw new BadRequestError('A proposal can be accepted or declined.');
+        }
+      } catch (error) {
+        if (error instanceof NotPossibleError) throw new BadRequestError(error.message.replace(/\*/g, ''));
+        throw error;
+      }
+      res.redirect(303, '/dashboard/list');
+      return undefined;
     }),
   );
   app.get(

@@ -65,6 +65,18 @@ const plain = (text: string) =>
     .replace(/ +/g, ' ')
     .trim();
 
+/** A grading code before an option's words ("1: reliable", "A: known first-hand", "P: yes, …"). */
+const coded = /^([0-9A-Za-z]): (.+)$/;
+
+/** The option's code, when it has one: "a" for "A: known first-hand". */
+const codeOf = (label: string) => coded.exec(label)?.[1]?.toLowerCase();
+
+/** The words an option may be typed as: its label, and the label without its code ("reliable"). */
+function wordsOf(label: string): string[] {
+  const words = coded.exec(label)?.[2];
+  return words ? [plain(label), plain(words)] : [plain(label)];
+}
+
 type Match = { option: Option } | { ambiguous: Option[] } | null;
 
 /** An option by its number, its value, its words, or an unambiguous start of its words. */
@@ -75,10 +87,15 @@ function matchOption(text: string, options: Option[]): Match {
   }
   const typed = plain(text);
   const value = text.trim().toLowerCase();
-  const exact = options.find((o) => o.value.toLowerCase() === value || (typed && plain(o.label) === typed));
+  const exact = options.find(
+    (o) =>
+      o.value.toLowerCase() === value ||
+      codeOf(o.label) === value ||
+      (typed && wordsOf(o.label).includes(typed)),
+  );
   if (exact) return { option: exact };
   if (!typed) return null;
-  const starts = options.filter((o) => plain(o.label).startsWith(typed));
+  const starts = options.filter((o) => wordsOf(o.label).some((words) => words.startsWith(typed)));
   if (starts.length === 1) return { option: starts[0]! };
   return starts.length > 1 ? { ambiguous: starts } : null;
 }

@@ -50,6 +50,18 @@ export interface ListRow {
   lastChange: { at: string; from: string | null; to: string | null; toStatus: string; reason: string } | null;
 }
 
+/** A child a risk check put before the MET group, waiting for its decision. */
+export interface ProposalRow {
+  entryId: string;
+  childId: string;
+  initials: string;
+  /** What the check suggested; the group sets the level when it accepts. */
+  proposedLevel: string | null;
+  proposedAt: string;
+  /** The agency of the practitioner whose check proposed the child. */
+  agency: string | null;
+}
+
 export interface ListFilters {
   level: '' | 'high' | 'medium' | 'low';
   agency: string;
@@ -245,6 +257,32 @@ export class DashboardQueries {
     });
     await this.auditView(actor, 'MET list', page, items.length);
     return paged(items, num(summary?.total), page, pageSize);
+  }
+
+  /** The children risk checks have proposed, oldest first: for the group to accept or decline. */
+  async proposals(actor: Actor): Promise<ProposalRow[]> {
+    authorise(actor, 'ask-met-list');
+    const entries = await this.db.metListEntry.findMany({
+      where: { status: 'proposed' },
+      orderBy: [{ nominatedAt: 'asc' }, { id: 'asc' }],
+      take: 200,
+      include: { child: { select: { initials: true } } },
+    });
+    const proposers = await this.db.user.findMany({
+      where: { id: { in: [...new Set(entries.map((e) => e.nominatedById))] } },
+      select: { id: true, agency: { select: { name: true } } },
+    });
+    const agencyOf = new Map(proposers.map((u) => [u.id, u.agency?.name ?? null]));
+    const rows = entries.map((entry) => ({
+      entryId: entry.id,
+      childId: entry.childId,
+      initials: entry.child.initials,
+      proposedLevel: entry.proposedLevel,
+      proposedAt: entry.nominatedAt.toISOString(),
+      agency: agencyOf.get(entry.nominatedById) ?? null,
+    }));
+    await this.auditView(actor, 'MET list proposals', 1, rows.length);
+    return rows;
   }
 
   /** Every child on the list, for the monthly pack. */

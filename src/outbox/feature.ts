@@ -19,7 +19,7 @@ export function outboxFeature(
   deliverDue(): Promise<void>;
 } {
   let worker: OutboxWorker | undefined;
-  const factory: FeatureFactory = ({ env, database, cipher, log }) => {
+  const factory: FeatureFactory = ({ env, core, database, cipher, log }) => {
     const settings = parseSettings(OutboxSettingsSchema, env);
     worker = new OutboxWorker({
       db: database.db,
@@ -34,6 +34,9 @@ export function outboxFeature(
       },
       pollMs: settings.OUTBOX_POLL_MS,
       observe,
+      // The bot's own clock: a delivery is stamped with the time the rest of the bot keeps
+      // (section K counts FIB1 forms by when the gateway took them).
+      clock: core.clock,
     });
     return {
       on: true,

@@ -35,6 +35,11 @@ export interface ChildByReference {
   reference: string;
 }
 
+/** A child as the dashboard knows them, by their MET list entry (its Accept and Decline buttons). */
+export interface ChildByEntry {
+  entryId: string;
+}
+
 export interface NominateInput {
   /** A record about the child, or the child's details for a nomination by hand. */
   child: ChildByReference | ChildDetails;
@@ -149,7 +154,12 @@ export class MetListService {
   /** The group accepts a nomination; the first review is a month on unless another date is given. */
   async accept(
     actor: Actor,
-    input: { child: ChildByReference; reviewDate?: Date; reason?: string; level?: RiskLevel },
+    input: {
+      child: ChildByReference | ChildByEntry;
+      reviewDate?: Date;
+      reason?: string;
+      level?: RiskLevel;
+    },
   ): Promise<MetListChange> {
     authorise(actor, 'manage-met-list');
     return this.change(actor, input.child, (entry, now) => {
@@ -175,7 +185,10 @@ export class MetListService {
     });
   }
 
-  async decline(actor: Actor, input: { child: ChildByReference; reason: string }): Promise<MetListChange> {
+  async decline(
+    actor: Actor,
+    input: { child: ChildByReference | ChildByEntry; reason: string },
+  ): Promise<MetListChange> {
     authorise(actor, 'manage-met-list');
     const reason = required(input.reason, 'Please say why the nomination was declined.');
     return this.change(actor, input.child, (entry) => {
@@ -426,10 +439,16 @@ export class MetListService {
     return survivor(db as Tx, record.childId);
   }
 
+  private async childOfEntry(tx: Tx, entryId: string): Promise<string> {
+    const entry = await tx.metListEntry.findUnique({ where: { id: entryId }, select: { childId: true } });
+    if (!entry) throw new NotPossibleError('That child is no longer before the MET group.');
+    return entry.childId;
+  }
+
   /** One change: the entry, its history row, its record, its deliveries and the audit, in one transaction. */
   private change(
     actor: Actor,
-    child: ChildByReference | ChildDetails,
+    child: ChildByReference | ChildByEntry | ChildDetails,
     decideChange: (entry: Entry | null, now: Date) => Change,
   ): Promise<MetListChange> {
     const now = this.clock.now();
@@ -437,7 +456,9 @@ export class MetListService {
       const childId =
         'reference' in child
           ? await this.childOf(tx, child.reference)
-          : (await findOrCreateChild(tx, this.cipher, child, now)).id;
+          : 'entryId' in child
+            ? await this.childOfEntry(tx, child.entryId)
+            : (await findOrCreateChild(tx, this.cipher, child, now)).id;
       return this.changeWithin(tx, actor, childId, decideChange, now);
     });
   }

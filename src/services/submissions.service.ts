@@ -255,6 +255,8 @@ export class SubmissionService {
               ? this.cipher.sealOptional('RiskCheck', 'chosenReason', riskCheckId, answers.ownReason)
               : null,
             submittedById: actor.id,
+            // The bot's clock, not the database's: the month's figures count checks by it.
+            createdAt: now,
           },
         });
         // The level that counts is the practitioner's when they chose one. Vulnerabilities alone

@@ -26,6 +26,11 @@ export interface AlertPost {
  */
 export interface Surface {
   platform: string;
+  /**
+   * False when the platform lets the bot write to a person only in a conversation it has stored
+   * (Teams: the person must have spoken to the bot first). Such a person is not reachable until then.
+   */
+  readonly opensDirectChats?: boolean;
   postAlert(target: SurfaceTarget, view: AlertView): Promise<AlertPost>;
   updateAlert(post: AlertPost, view: AlertView): Promise<void>;
   tell(target: SurfaceTarget, text: string): Promise<void>;
@@ -56,14 +61,19 @@ export async function userTargets(
   const personal = await db.chatAddress.findMany({
     where: { userId: { in: users.map((u) => u.id) }, kind: 'personal', removedAt: null },
   });
-  return users.map((user) => {
+  return users.flatMap((user) => {
     const address = personal.find((p) => p.userId === user.id && p.platform === user.platform);
-    return {
-      platform: user.platform,
-      kind: 'user' as const,
-      key: address?.key ?? user.platformUserId,
-      address: address?.address ?? null,
-    };
+    // Someone the platform cannot be written to yet is not a target: an alert must not count them
+    // as reached, nor escalate to them.
+    if (!address && surfaces.get(user.platform)?.opensDirectChats === false) return [];
+    return [
+      {
+        platform: user.platform,
+        kind: 'user' as const,
+        key: address?.key ?? user.platformUserId,
+        address: address?.address ?? null,
+      },
+    ];
   });
 }
 

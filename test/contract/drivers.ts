@@ -38,11 +38,17 @@ export interface SurfaceDriver {
   deliveredTwice?(person: Person, text: string): Promise<number>;
 }
 
-/** Every string under a `text` key, however deep (Block Kit blocks, Adaptive Card elements). */
+/**
+ * Every string under a `text` key, however deep (Block Kit blocks, Adaptive Card elements), and
+ * each fact of an Adaptive Card's FactSet as a reader sees it ("Name: …").
+ */
 export function textsIn(node: unknown): string[] {
   if (Array.isArray(node)) return node.flatMap(textsIn);
   if (typeof node !== 'object' || node === null) return [];
-  return Object.entries(node as Record<string, unknown>).flatMap(([key, value]) =>
+  const record = node as Record<string, unknown>;
+  if (typeof record.title === 'string' && typeof record.value === 'string')
+    return [`${record.title}: ${record.value}`];
+  return Object.entries(record).flatMap(([key, value]) =>
     key === 'text' && typeof value === 'string' ? [value] : textsIn(value),
   );
 }

@@ -127,3 +127,52 @@ describe('answers on the required path in chat', () => {
     ]);
   });
 });
+
+/**
+ * The other forms' required paths, counted the same way (issue 15 asks for each form's count in
+ * the note): intelligence and the three quick risk checks.
+ */
+describe('answers on the required path in chat, for intelligence and the risk checks', () => {
+  let core: TestCore;
+  let database: TestDatabase;
+  const clock = fixedClock('2026-11-28T10:00:00Z');
+  beforeAll(async () => {
+    ({ core, database } = await createTestCore('sqlite', { clock }));
+  });
+  afterAll(() => database.destroy());
+
+  const answers: Record<string, string> = {
+    immediateDanger: 'no',
+    'child.name': 'Testchild Example',
+    'child.ageYears': '14',
+    whatHappened: 'Seen getting into a car with older men after school.',
+    where: 'Example Lane',
+    whenHappened: 'Friday after school',
+    howKnown: '1',
+    sourceEvaluation: '1',
+    intelligenceAssessment: '1',
+    handling: '1',
+    childAware: '1',
+  };
+  /** A risk check's questions are its own: each context or indicator list is answered "don't know". */
+  const withChecks = (field: string) =>
+    answers[field] ??
+    (/^(context|indicators|signs|vulnerabilities)\./.test(field) ? "don't know" : undefined);
+
+  // Intelligence: the command, 10 required answers (the 3x5x2 grading and whether the child knows
+  // among them), `skip all` and `send`. A risk check asks nothing it must have: every question may
+  // be "don't know", so its required path is the command, `skip all` and `send`.
+  it.each([
+    ['intel', 'INT', 13],
+    ['check cse', 'RC', 3],
+    ['check cce', 'RC', 3],
+    ['check missing', 'RC', 3],
+    ['check trafficking', 'RC', 3],
+  ])('%s takes %s… in %i', async (command, prefix, count) => {
+    const actor = await testActor(core, 'p-count-more', 'practitioner');
+    const book = new Proxy(answers, { get: (_, field: string) => withChecks(field) });
+    const { said, reference } = await requiredPath(core, actor, command, book);
+    expect(reference.startsWith(`${prefix}-`)).toBe(true);
+    expect(said).toHaveLength(count);
+  });
+});

@@ -72,6 +72,30 @@ describe('answers', () => {
     });
   });
 
+  it('reads a graded choice by its words without the code, or by the code (found by the six-people scenario)', () => {
+    // The intelligence form's grading questions label each option with its 3x5x2 code.
+    const source = [
+      { value: '1', label: '1: reliable' },
+      { value: '2', label: '2: untested' },
+      { value: '3', label: '3: not reliable' },
+      { value: 'unknown', label: "I don't know" },
+    ];
+    expect(parseAnswer('choice', 'reliable', source, now)).toEqual({ ok: true, value: '1' });
+    expect(parseAnswer('choice', 'not reliable', source, now)).toEqual({ ok: true, value: '3' });
+    expect(parseAnswer('choice', 'unt', source, now)).toEqual({ ok: true, value: '2' });
+    const assessment = [
+      { value: 'A', label: 'A: known first-hand' },
+      { value: 'B', label: 'B: heard from others, and backed up' },
+      { value: 'C', label: 'C: heard from others, not backed up' },
+    ];
+    expect(parseAnswer('choice', 'a', assessment, now)).toEqual({ ok: true, value: 'A' });
+    expect(parseAnswer('choice', 'known first-hand', assessment, now)).toEqual({ ok: true, value: 'A' });
+    expect(parseAnswer('choice', 'heard from others, and', assessment, now)).toEqual({
+      ok: true,
+      value: 'B',
+    });
+  });
+
   it('reads a choice by its words or an unambiguous start, and asks again when the start fits two', () => {
     const care = [
       { value: 'care-foster', label: 'Foster care' },

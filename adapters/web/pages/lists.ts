@@ -5,8 +5,10 @@ import type {
   ListRow,
   MissingRow,
   Paged,
+  ProposalRow,
   RepeatRow,
 } from '../../../src/dashboard/dashboard-queries';
+import { decide } from '../../../src/domain/policy';
 import { count, html, pager, table } from '../html';
 import type { Viewer } from '../session';
 import { capital, day, dayText, levelBadge, page, when } from './layout';
@@ -56,11 +58,49 @@ ${pager('/dashboard', {}, due, 'interviews')}`,
   });
 }
 
+/**
+ * The children risk checks have proposed, for the MET group to decide: MET members accept (at the
+ * suggested level, or another) or decline with a reason, as they would type *accept* or *decline*.
+ */
+function proposalsSection(viewer: Viewer, proposals: ProposalRow[]) {
+  if (!proposals.length) return '';
+  const mayDecide = decide(viewer.actor.roles, 'manage-met-list').allowed;
+  const levelChoice = (row: ProposalRow) =>
+    html`<label for="level-${row.entryId}" class="visually-hidden">Level for ${row.initials}</label>
+<select id="level-${row.entryId}" name="level">${['high', 'medium', 'low'].map(
+      (level) =>
+        html`<option value="${level}"${level === row.proposedLevel ? html` selected` : ''}>${capital(level)}</option>`,
+    )}</select>`;
+  const decision = (row: ProposalRow) =>
+    mayDecide
+      ? html`<form method="post" action="/dashboard/list/${row.entryId}/accept" class="inline">${levelChoice(row)}
+<button type="submit">Accept<span class="visually-hidden"> ${row.initials}</span></button></form>
+<form method="post" action="/dashboard/list/${row.entryId}/decline" class="inline">
+<label for="reason-${row.entryId}">Why decline</label>
+<input id="reason-${row.entryId}" name="reason" type="text" required maxlength="500">
+<button type="submit">Decline<span class="visually-hidden"> ${row.initials}</span></button></form>`
+      : 'For the MET group to decide';
+  return html`<h2>Proposed by risk checks</h2>
+<p>A risk check at medium or high puts a child forward. The MET group decides whether they go on the list, and at what level.</p>
+${table(
+  'Children proposed by risk checks, for the MET group to decide',
+  [
+    { head: 'Child', cell: childLink },
+    { head: 'Suggested level', cell: (r: ProposalRow) => levelBadge(r.proposedLevel) },
+    { head: 'Proposed', cell: (r: ProposalRow) => day(r.proposedAt) },
+    { head: 'By', cell: (r: ProposalRow) => r.agency ?? 'Not recorded' },
+    { head: 'Decision', cell: decision },
+  ],
+  proposals,
+)}`;
+}
+
 export function listPage(
   viewer: Viewer,
   list: Paged<ListRow>,
   filters: ListFilters,
   agencies: { id: string; name: string }[],
+  proposals: ProposalRow[] = [],
 ): string {
   const option = (value: string, label: string, selected: string) =>
     html`<option value="${value}"${value === selected ? html` selected` : ''}>${label}</option>`;
@@ -122,7 +162,8 @@ ${
       )
     : html`<p>No child matches. <a href="/dashboard/list">Show the whole list</a>.</p>`
 }
-${pager('/dashboard/list', { level: filters.level, agency: filters.agency, review: filters.review }, list, 'children')}`,
+${pager('/dashboard/list', { level: filters.level, agency: filters.agency, review: filters.review }, list, 'children')}
+${proposalsSection(viewer, proposals)}`,
   });
 }
 
