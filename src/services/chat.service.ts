@@ -36,6 +36,7 @@ import type { InterviewService } from './interviews.service';
 import type { MetListService } from './met-list.service';
 import { metListCommand } from './met-list-chat';
 import { peopleCommand } from './people-chat';
+import { commandForQuestion } from './plain-questions';
 import type { QuestionService } from './questions.service';
 import { authorise, NotPossibleError, RefusedError, refusalText } from './refusal';
 import { sectionKCommand, sectionKWords } from './section-k-chat';
@@ -192,7 +193,7 @@ export class ChatService {
   }
 
   private async command(message: ChatMessage, started: { formId?: string }): Promise<Reply[]> {
-    const words = message.text
+    const words = (commandForQuestion(message.text) ?? message.text)
       .trim()
       .toLowerCase()
       .replace(/^\/?met\s+/, '')

@@ -229,6 +229,18 @@ describe.each(providers)('the surface contract on %s', (provider) => {
       );
     });
 
+    it('answers the MET group’s questions asked in plain words as their commands', async () => {
+      for (const [question, command] of [
+        ['Who is due a return interview?', 'due'],
+        ["Who's missing?", 'missing now'],
+        ['Who is on the MET list at high risk?', 'list high'],
+      ] as const) {
+        expect(plain(await driver().say(member, question)), question).toBe(
+          plain(await driver().say(member, command)),
+        );
+      }
+    });
+
     it('refuses a practitioner the MET group’s questions, naming the roles that may ask', async () => {
       const refused = plain(await driver().say(practitioner, 'due'));
       expect(refused).toContain('only for duty officers and MET group members');
