@@ -418,9 +418,7 @@ async function benchProvider(provider: Provider, url: string, file?: string): Pr
   const direct = provider === 'sqlite' ? sqliteDirect(file!) : postgresDirect(url);
 
   const figuresSql: Captured[] = [];
-  await new FiguresService(capturing(database.db, figuresSql), systemClock, repeat, { provider }).count(
-    month,
-  );
+  await new FiguresService(capturing(database.db, figuresSql), systemClock, repeat).count(month);
   const dueSql: Captured[] = [];
   await new DashboardQueries(capturing(database.db, dueSql), provider, cipher, systemClock, repeat).due(
     actor,

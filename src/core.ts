@@ -102,7 +102,7 @@ export function createCore({
   const people = new PeopleCache();
   const admin = new AdminService(db, provider, clock, { cipher, routes }, people);
   const repeat = { threshold: config.REPEAT_MISSING_THRESHOLD, days: config.REPEAT_MISSING_DAYS };
-  const figures = new FiguresService(db, clock, repeat, { provider, cacheSeconds: 60 });
+  const figures = new FiguresService(db, clock, repeat, { cacheSeconds: 60 });
   const dashboardLinks = new DashboardLinks(db, provider, clock);
   const sectionK = new SectionKRecordsService(db, provider, cipher, clock);
   const engine = new FormEngine(prompts.messages, () => clock.now());

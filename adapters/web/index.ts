@@ -54,10 +54,7 @@ export function createDashboard(options: DashboardOptions): {
     log,
     settings,
     links,
-    figures: new FiguresService(db, clock, repeat, {
-      provider,
-      cacheSeconds: options.figuresCacheSeconds ?? 60,
-    }),
+    figures: new FiguresService(db, clock, repeat, { cacheSeconds: options.figuresCacheSeconds ?? 60 }),
     queries: new DashboardQueries(db, provider, cipher, clock, repeat),
     alerts: options.alerts,
     intelligence:

@@ -1,0 +1,18 @@
+-- DropIndex
+DROP INDEX "MissingEpisode_childId_lastSeenAt_idx";
+
+-- DropIndex
+DROP INDEX "MissingEpisode_returnedAt_interviewCompletedAt_idx";
+
+-- DropIndex
+DROP INDEX "MissingEpisode_lastSeenAt_childId_idx";
+
+-- CreateIndex
+CREATE INDEX "MissingEpisode_childId_lastSeenAt_reportedTimesBefore_idx" ON "MissingEpisode"("childId", "lastSeenAt", "reportedTimesBefore");
+
+-- CreateIndex
+CREATE INDEX "MissingEpisode_returnedAt_interviews_idx" ON "MissingEpisode"("returnedAt", "interviewCompletedAt", "interviewOfferedAt", "interviewOutcome", "interviewDueAt", "childId", "interviewerId", "interviewerName");
+
+-- CreateIndex
+CREATE INDEX "MissingEpisode_lastSeenAt_childId_reportedTimesBefore_idx" ON "MissingEpisode"("lastSeenAt", "childId", "reportedTimesBefore");
+
