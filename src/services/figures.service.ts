@@ -416,10 +416,10 @@ export class FiguresService {
   }
 
   private listRows(q: Queryable, start: Date, asOf: Date, year: number) {
-    // Each entry once (t), then counted five ways: by its start and end states with the cohort's
-    // flags, and by each profile's value with its end state (only children on the list at the
-    // end are profiled, which the end state tells). MATERIALIZED: SQLite would otherwise work t
-    // out again for each of the five.
+    // Each entry once (t); the children on the list at the end (the statuses of onList) by their
+    // four profiles together (prof); then t by its start and end states with the cohort's flags,
+    // and prof by each profile alone. MATERIALIZED: SQLite would otherwise work each one out again
+    // at each use.
     return q.$queryRaw<ListRow[]>`
       WITH t AS MATERIALIZED (
         SELECT
@@ -463,19 +463,21 @@ export class FiguresService {
           WHERE x."changedAt" >= ${start}
           GROUP BY x."entryId"
         ) ch ON ch."entryId" = m."id"
+      ),
+      prof AS MATERIALIZED (
+        SELECT t.band AS band, t.gender AS gender, t.ethnicity AS ethnicity,
+               t.accommodation AS accommodation, COUNT(*) AS n
+        FROM t WHERE t.e LIKE 'nominated:%' OR t.e LIKE 'active:%'
+        GROUP BY t.band, t.gender, t.ethnicity, t.accommodation
       )
       SELECT 'state' AS k, t.s AS s, t.e AS e, t.hf AS hf, t."anyLow" AS "anyLow",
              t."lowAfterHigh" AS "lowAfterHigh", NULL AS v, COUNT(*) AS n
         FROM t GROUP BY t.s, t.e, t.hf, t."anyLow", t."lowAfterHigh"
-      UNION ALL
-      SELECT 'age', NULL, t.e, 0, 0, 0, t.band, COUNT(*) FROM t GROUP BY t.e, t.band
-      UNION ALL
-      SELECT 'gender', NULL, t.e, 0, 0, 0, t.gender, COUNT(*) FROM t GROUP BY t.e, t.gender
-      UNION ALL
-      SELECT 'ethnicity', NULL, t.e, 0, 0, 0, t.ethnicity, COUNT(*) FROM t GROUP BY t.e, t.ethnicity
-      UNION ALL
-      SELECT 'accommodation', NULL, t.e, 0, 0, 0, t.accommodation, COUNT(*)
-        FROM t GROUP BY t.e, t.accommodation
+      UNION ALL SELECT 'age', NULL, NULL, 0, 0, 0, prof.band, SUM(prof.n) FROM prof GROUP BY prof.band
+      UNION ALL SELECT 'gender', NULL, NULL, 0, 0, 0, prof.gender, SUM(prof.n) FROM prof GROUP BY prof.gender
+      UNION ALL SELECT 'ethnicity', NULL, NULL, 0, 0, 0, prof.ethnicity, SUM(prof.n) FROM prof GROUP BY prof.ethnicity
+      UNION ALL SELECT 'accommodation', NULL, NULL, 0, 0, 0, prof.accommodation, SUM(prof.n)
+        FROM prof GROUP BY prof.accommodation
     `;
   }
 
@@ -498,15 +500,12 @@ export class FiguresService {
     };
     for (const row of rows) {
       const n = num(row.n);
-      const after = stateOf(row.e);
       if (row.k !== 'state') {
-        if (after.on) {
-          const label = row.k === 'age' ? (ageBands[num(row.v ?? 5)] ?? 'Not known') : tidy(row.v);
-          add(profiles[row.k], label, n);
-        }
+        add(profiles[row.k], row.k === 'age' ? (ageBands[num(row.v)] ?? 'Not known') : tidy(row.v), n);
         continue;
       }
       const before = stateOf(row.s ?? 'none');
+      const after = stateOf(row.e ?? 'none');
       if (before.on) levels.get(before.level)!.start += n;
       if (after.on) levels.get(after.level)!.end += n;
       if (!before.on && after.on) joined += n;
@@ -711,11 +710,11 @@ export class FiguresService {
   }
 }
 
-/** One count of the list's pass: by start and end state, or by a profile's value (v) and end state. */
+/** One count of the list's pass: by start and end state, or of the children on the list at the end by a profile's value (v). */
 interface ListRow {
   k: 'state' | 'age' | 'gender' | 'ethnicity' | 'accommodation';
   s: string | null;
-  e: string;
+  e: string | null;
   hf: unknown;
   anyLow: unknown;
   lowAfterHigh: unknown;
