@@ -7,6 +7,9 @@ DROP INDEX "MissingEpisode_returnedAt_interviewCompletedAt_idx";
 -- DropIndex
 DROP INDEX "MissingEpisode_lastSeenAt_childId_idx";
 
+-- DropIndex
+DROP INDEX "MetLevelChange_entryId_changedAt_idx";
+
 -- CreateIndex
 CREATE INDEX "MissingEpisode_childId_lastSeenAt_reportedTimesBefore_idx" ON "MissingEpisode"("childId", "lastSeenAt", "reportedTimesBefore");
 
@@ -15,4 +18,7 @@ CREATE INDEX "MissingEpisode_returnedAt_interviews_idx" ON "MissingEpisode"("ret
 
 -- CreateIndex
 CREATE INDEX "MissingEpisode_lastSeenAt_childId_reportedTimesBefore_idx" ON "MissingEpisode"("lastSeenAt", "childId", "reportedTimesBefore");
+
+-- CreateIndex
+CREATE INDEX "MetLevelChange_entryId_changedAt_id_toStatus_toLevel_idx" ON "MetLevelChange"("entryId", "changedAt", "id", "toStatus", "toLevel");
 
