@@ -315,9 +315,9 @@ type Queryable = Pick<Db, '$queryRaw'>;
 export interface FiguresOptions {
   /**
    * Serve a month's figures from memory for this long (0: count them every time). Counting a
-   * month over 10,000 children takes a few tenths of a second on a small machine; the figures
-   * are for a monthly meeting, so a minute's delay in a new record showing is harmless, and the
-   * page says when they were counted. Concurrent requests for one month share one count.
+   * month over 10,000 children takes around a tenth of a second on a small, busy machine; the
+   * figures are for a monthly meeting, so a minute's delay in a new record showing is harmless,
+   * and the page says when they were counted. Concurrent requests for one month share one count.
    */
   cacheSeconds?: number;
   /** The cache's clock (milliseconds); tests set it. */
