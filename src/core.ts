@@ -137,7 +137,6 @@ export function createCore({
   const admin = new AdminService(db, provider, clock, { cipher, routes }, people);
   const repeat = { threshold: config.REPEAT_MISSING_THRESHOLD, days: config.REPEAT_MISSING_DAYS };
   const figures = new FiguresService(db, clock, repeat, {
-    provider,
     cacheSeconds: settings.figuresCacheSeconds,
   });
   const dashboardLinks = new DashboardLinks(db, provider, clock, {

@@ -1,7 +1,7 @@
 import { type Clock, DAY } from '../domain/clock';
 import { fromLondon, toLondon } from '../domain/london-time';
 import { MISSING_BAND_DAYS } from '../domain/section-k';
-import type { Db, Provider } from '../store/database';
+import type { Db } from '../store/database';
 import type { Actor } from './actor';
 import type { RepeatMissingSettings } from './questions.service';
 import { authorise } from './refusal';
@@ -309,16 +309,15 @@ export function tidy(value: string | null): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-/** What runs the figures' SQL: the client, or a transaction. */
+/** What runs the figures' SQL. */
 type Queryable = Pick<Db, '$queryRaw'>;
 
 export interface FiguresOptions {
-  provider?: Provider;
   /**
    * Serve a month's figures from memory for this long (0: count them every time). Counting a
-   * month over 10,000 children takes a few tenths of a second on a small machine; the figures
-   * are for a monthly meeting, so a minute's delay in a new record showing is harmless, and the
-   * page says when they were counted. Concurrent requests for one month share one count.
+   * month over 10,000 children takes around a tenth of a second on a small, busy machine; the
+   * figures are for a monthly meeting, so a minute's delay in a new record showing is harmless,
+   * and the page says when they were counted. Concurrent requests for one month share one count.
    */
   cacheSeconds?: number;
   /** The cache's clock (milliseconds); tests set it. */
@@ -326,7 +325,6 @@ export interface FiguresOptions {
 }
 
 export class FiguresService {
-  private readonly provider: Provider;
   private readonly cacheMs: number;
   private readonly cache = new Map<string, { at: number; figures: Promise<MonthlyFigures> }>();
   private readonly cacheClock: () => number;
@@ -337,7 +335,6 @@ export class FiguresService {
     readonly repeat: RepeatMissingSettings = { threshold: 3, days: 90 },
     options: FiguresOptions = {},
   ) {
-    this.provider = options.provider ?? 'sqlite';
     this.cacheMs = (options.cacheSeconds ?? 0) * 1000;
     this.cacheClock = options.cacheClock ?? Date.now;
   }
@@ -369,24 +366,15 @@ export class FiguresService {
     const now = this.clock.now();
     const { start, end } = periodBounds(month);
     const asOf = new Date(Math.min(end.getTime(), Math.max(now.getTime(), start.getTime())));
-    const run = (q: Queryable) =>
-      Promise.all([
-        this.listFigures(q, start, asOf),
-        this.missingFigures(q, start, end, asOf),
-        this.returnFigures(q, start, end),
-        this.intelligenceFigures(q, start, end),
-        this.checkFigures(q, start, end),
-        countSectionK(q, start, end, asOf),
-      ]);
-    // PostgreSQL's JIT compiler judges the list query costly and spends far longer compiling it
-    // than running it (0.6 s against 0.08 s here): these few statements run with it off.
-    const [list, missing, returns, intelligence, checks, sectionK] =
-      this.provider === 'postgresql'
-        ? await this.db.$transaction(async (tx) => {
-            await tx.$executeRawUnsafe('SET LOCAL jit = off');
-            return run(tx);
-          })
-        : await run(this.db);
+    // Independent statements, all at once: on PostgreSQL each takes its own pooled connection.
+    const [list, missing, { returns, interviews }, intelligence, checks, sectionK] = await Promise.all([
+      this.listFigures(this.db, start, asOf),
+      this.missingFigures(this.db, start, end, asOf),
+      this.returnFigures(this.db, start, end),
+      this.intelligenceFigures(this.db, start, end),
+      this.checkFigures(this.db, start, end),
+      countSectionK(this.db, start, end, asOf),
+    ]);
     return {
       month,
       label: periodLabel(month),
@@ -403,7 +391,7 @@ export class FiguresService {
       nrm: checks.nrm,
       profiles: list.profiles,
       sectionK: sectionKFigures(
-        { ...sectionK, cohort: list.cohort },
+        { ...sectionK, cohort: list.cohort, interviews },
         {
           childrenAtRiskOfCse: checks.riskChecks.childrenAtRiskOfExploitation,
           missingBands: missing.byTimes,
@@ -420,7 +408,7 @@ export class FiguresService {
    * since the period began are read once (over the changedAt index) and joined to the entries, so
    * only the entries changed since pay for a look back into their history. One pass gives the
    * period's transitions, section K's high-to-low cohort, and the profile of the children on the
-   * list at its end.
+   * list at its end. The database sums it all: a few dozen rows come back, however long the list.
    */
   private async listFigures(q: Queryable, start: Date, asOf: Date) {
     const year = Number(asOf.toISOString().slice(0, 4));
@@ -428,11 +416,12 @@ export class FiguresService {
   }
 
   private listRows(q: Queryable, start: Date, asOf: Date, year: number) {
+    // Each entry once (t); the children on the list at the end (the statuses of onList) by their
+    // four profiles together (prof); then t by its start and end states with the cohort's flags,
+    // and prof by each profile alone. MATERIALIZED: SQLite would otherwise work each one out again
+    // at each use.
     return q.$queryRaw<ListRow[]>`
-      SELECT t.s AS s, t.e AS e, t.band AS band, t.gender AS gender, t.ethnicity AS ethnicity,
-             t.accommodation AS accommodation, t.hf AS hf, t."anyLow" AS "anyLow",
-             t."lowAfterHigh" AS "lowAfterHigh", COUNT(*) AS n
-      FROM (
+      WITH t AS MATERIALIZED (
         SELECT
           CASE
             WHEN ch."entryId" IS NOT NULL
@@ -455,12 +444,12 @@ export class FiguresService {
           CASE WHEN ch."firstHigh" IS NOT NULL THEN 1 ELSE 0 END AS hf,
           CASE WHEN ch."lastLow" IS NOT NULL THEN 1 ELSE 0 END AS "anyLow",
           CASE WHEN ch."lastLow" > ch."firstHigh" THEN 1 ELSE 0 END AS "lowAfterHigh",
-          CASE WHEN p."yearOfBirth" IS NULL THEN 5
-               WHEN p."yearOfBirth" > ${year - 10} THEN 0
-               WHEN p."yearOfBirth" > ${year - 13} THEN 1
-               WHEN p."yearOfBirth" > ${year - 16} THEN 2
-               WHEN p."yearOfBirth" > ${year - 18} THEN 3
-               ELSE 4 END AS band,
+          CASE WHEN p."yearOfBirth" IS NULL THEN '5'
+               WHEN p."yearOfBirth" > ${year - 10} THEN '0'
+               WHEN p."yearOfBirth" > ${year - 13} THEN '1'
+               WHEN p."yearOfBirth" > ${year - 16} THEN '2'
+               WHEN p."yearOfBirth" > ${year - 18} THEN '3'
+               ELSE '4' END AS band,
           p."gender" AS gender, p."ethnicity" AS ethnicity, p."accommodation" AS accommodation
         FROM "MetListEntry" m
         JOIN "Person" p ON p."id" = m."childId"
@@ -474,8 +463,21 @@ export class FiguresService {
           WHERE x."changedAt" >= ${start}
           GROUP BY x."entryId"
         ) ch ON ch."entryId" = m."id"
-      ) t
-      GROUP BY t.s, t.e, t.band, t.gender, t.ethnicity, t.accommodation, t.hf, t."anyLow", t."lowAfterHigh"
+      ),
+      prof AS MATERIALIZED (
+        SELECT t.band AS band, t.gender AS gender, t.ethnicity AS ethnicity,
+               t.accommodation AS accommodation, COUNT(*) AS n
+        FROM t WHERE t.e LIKE 'nominated:%' OR t.e LIKE 'active:%'
+        GROUP BY t.band, t.gender, t.ethnicity, t.accommodation
+      )
+      SELECT 'state' AS k, t.s AS s, t.e AS e, t.hf AS hf, t."anyLow" AS "anyLow",
+             t."lowAfterHigh" AS "lowAfterHigh", NULL AS v, COUNT(*) AS n
+        FROM t GROUP BY t.s, t.e, t.hf, t."anyLow", t."lowAfterHigh"
+      UNION ALL SELECT 'age', NULL, NULL, 0, 0, 0, prof.band, SUM(prof.n) FROM prof GROUP BY prof.band
+      UNION ALL SELECT 'gender', NULL, NULL, 0, 0, 0, prof.gender, SUM(prof.n) FROM prof GROUP BY prof.gender
+      UNION ALL SELECT 'ethnicity', NULL, NULL, 0, 0, 0, prof.ethnicity, SUM(prof.n) FROM prof GROUP BY prof.ethnicity
+      UNION ALL SELECT 'accommodation', NULL, NULL, 0, 0, 0, prof.accommodation, SUM(prof.n)
+        FROM prof GROUP BY prof.accommodation
     `;
   }
 
@@ -490,14 +492,20 @@ export class FiguresService {
     // Section K: at high at any time in the period, and of them, set to low after being high.
     let cohort = 0;
     let moved = 0;
-    const age = new Map<string, number>();
-    const gender = new Map<string, number>();
-    const ethnicity = new Map<string, number>();
-    const accommodation = new Map<string, number>();
+    const profiles: Record<Exclude<ListRow['k'], 'state'>, Map<string, number>> = {
+      age: new Map(),
+      gender: new Map(),
+      ethnicity: new Map(),
+      accommodation: new Map(),
+    };
     for (const row of rows) {
       const n = num(row.n);
-      const before = stateOf(row.s);
-      const after = stateOf(row.e);
+      if (row.k !== 'state') {
+        add(profiles[row.k], row.k === 'age' ? (ageBands[num(row.v)] ?? 'Not known') : tidy(row.v), n);
+        continue;
+      }
+      const before = stateOf(row.s ?? 'none');
+      const after = stateOf(row.e ?? 'none');
       if (before.on) levels.get(before.level)!.start += n;
       if (after.on) levels.get(after.level)!.end += n;
       if (!before.on && after.on) joined += n;
@@ -516,12 +524,6 @@ export class FiguresService {
       if (before.on && before.level === 'high') {
         highAtStart += n;
         if (after.on && after.level === 'low') highToLow += n;
-      }
-      if (after.on) {
-        add(age, ageBands[num(row.band)] ?? 'Not known', n);
-        add(gender, tidy(row.gender), n);
-        add(ethnicity, tidy(row.ethnicity), n);
-        add(accommodation, tidy(row.accommodation), n);
       }
     }
     const levelRows = LIST_LEVELS.map((level) => {
@@ -543,10 +545,10 @@ export class FiguresService {
       },
       cohort: { cohort, moved },
       profiles: {
-        age: sorted(age, ageBands),
-        gender: sorted(gender),
-        ethnicity: sorted(ethnicity),
-        accommodation: sorted(accommodation),
+        age: sorted(profiles.age, ageBands),
+        gender: sorted(profiles.gender),
+        ethnicity: sorted(profiles.ethnicity),
+        accommodation: sorted(profiles.accommodation),
       },
     };
   }
@@ -601,7 +603,11 @@ export class FiguresService {
     return { episodes, children, windowDays: days, threshold, byTimes };
   }
 
-  /** DfE 2014: an independent return interview is offered within 72 hours (interviewDueAt). */
+  /**
+   * DfE 2014: an independent return interview is offered within 72 hours (interviewDueAt). The
+   * same pass counts section K's children (not episodes) who returned, and of them those
+   * interviewed by a named interviewer.
+   */
   private async returnFigures(q: Queryable, start: Date, end: Date) {
     const [row] = await q.$queryRaw<Record<string, unknown>[]>`
       SELECT COUNT(*) AS returned,
@@ -614,21 +620,28 @@ export class FiguresService {
         SUM(CASE WHEN e."interviewCompletedAt" <= e."interviewDueAt" THEN 1 ELSE 0 END) AS "completedWithin",
         SUM(CASE WHEN e."interviewOutcome" = 'declined' THEN 1 ELSE 0 END) AS declined,
         SUM(CASE WHEN e."interviewCompletedAt" IS NULL AND e."interviewOutcome" IS NULL
-                 THEN 1 ELSE 0 END) AS outstanding
+                 THEN 1 ELSE 0 END) AS outstanding,
+        COUNT(DISTINCT e."childId") AS "childrenReturned",
+        COUNT(DISTINCT CASE WHEN (e."interviewCompletedAt" IS NOT NULL OR e."interviewOutcome" = 'completed')
+                             AND (e."interviewerName" IS NOT NULL OR e."interviewerId" IS NOT NULL)
+                            THEN e."childId" END) AS "childrenInterviewed"
       FROM "MissingEpisode" e
       WHERE e."returnedAt" >= ${start} AND e."returnedAt" < ${end}
     `;
     const returned = num(row?.returned);
     const completed = num(row?.completed);
     return {
-      returned,
-      offered: num(row?.offered),
-      offeredWithin72Hours: num(row?.offeredWithin),
-      completed,
-      completedWithin72Hours: num(row?.completedWithin),
-      declined: num(row?.declined),
-      outstanding: num(row?.outstanding),
-      completedProportion: proportion(completed, returned),
+      returns: {
+        returned,
+        offered: num(row?.offered),
+        offeredWithin72Hours: num(row?.offeredWithin),
+        completed,
+        completedWithin72Hours: num(row?.completedWithin),
+        declined: num(row?.declined),
+        outstanding: num(row?.outstanding),
+        completedProportion: proportion(completed, returned),
+      },
+      interviews: { returned: num(row?.childrenReturned), interviewed: num(row?.childrenInterviewed) },
     };
   }
 
@@ -697,16 +710,15 @@ export class FiguresService {
   }
 }
 
+/** One count of the list's pass: by start and end state, or of the children on the list at the end by a profile's value (v). */
 interface ListRow {
-  s: string;
-  e: string;
+  k: 'state' | 'age' | 'gender' | 'ethnicity' | 'accommodation';
+  s: string | null;
+  e: string | null;
   hf: unknown;
   anyLow: unknown;
   lowAfterHigh: unknown;
-  band: unknown;
-  gender: string | null;
-  ethnicity: string | null;
-  accommodation: string | null;
+  v: string | null;
   n: unknown;
 }
 

@@ -64,15 +64,19 @@ export interface SectionKCounts {
   fib1: AgencyCount[];
 }
 
-/** Every statement section K adds, one after another (they share the caller's transaction). */
-/** The high-to-low cohort is counted in the list's own pass (FiguresService.listRows). */
+/**
+ * Every statement section K adds, all at once (on PostgreSQL each takes a pooled connection).
+ * The high-to-low cohort is counted in the list's own pass (FiguresService.listRows), and the
+ * interviewed children in the returns' (FiguresService.returnFigures).
+ */
 export async function countSectionK(
   q: Queryable,
   start: Date,
   end: Date,
   asOf: Date,
-): Promise<Omit<SectionKCounts, 'cohort'>> {
-  const trafficked = await q.$queryRaw<{ children: unknown; safeguarded: unknown }[]>`
+): Promise<Omit<SectionKCounts, 'cohort' | 'interviews'>> {
+  const [trafficked, disruptions, training, riskByAgency, nrm, fib1] = await Promise.all([
+    q.$queryRaw<{ children: unknown; safeguarded: unknown }[]>`
     SELECT COUNT(*) AS children,
       SUM(CASE WHEN EXISTS (SELECT 1 FROM "MissingEpisode" e WHERE e."childId" = x."childId"
                               AND e."lastSeenAt" > x.at AND e."lastSeenAt" < ${asOf})
@@ -91,36 +95,35 @@ export async function countSectionK(
       ) t
       GROUP BY t."childId"
     ) x
-  `;
-  const disruptions = await q.$queryRaw<{ kind: string; who: string }[]>`
+  `,
+    q.$queryRaw<{ kind: string; who: string }[]>`
     SELECT d."kind" AS kind, COALESCE(d."perpetratorHash", d."id") AS who
     FROM "Disruption" d WHERE d."occurredAt" >= ${start} AND d."occurredAt" < ${end}
-  `;
-  const interviews = await q.$queryRaw<{ returned: unknown; interviewed: unknown }[]>`
-    SELECT COUNT(DISTINCT e."childId") AS returned,
-      COUNT(DISTINCT CASE WHEN (e."interviewCompletedAt" IS NOT NULL OR e."interviewOutcome" = 'completed')
-                           AND (e."interviewerName" IS NOT NULL OR e."interviewerId" IS NOT NULL)
-                          THEN e."childId" END) AS interviewed
-    FROM "MissingEpisode" e
-    WHERE e."returnedAt" >= ${start} AND e."returnedAt" < ${end}
-  `;
-  const training = await q.$queryRaw<
-    { kind: string; agency: string | null; people: unknown; trainedOf: unknown; staff: unknown; n: unknown }[]
-  >`
+  `,
+    q.$queryRaw<
+      {
+        kind: string;
+        agency: string | null;
+        people: unknown;
+        trainedOf: unknown;
+        staff: unknown;
+        n: unknown;
+      }[]
+    >`
     SELECT t."kind" AS kind, a."name" AS agency, SUM(t."people") AS people, COUNT(*) AS n,
       SUM(CASE WHEN t."frontlineStaff" IS NOT NULL THEN t."people" ELSE 0 END) AS "trainedOf",
       MAX(t."frontlineStaff") AS staff
     FROM "TrainingActivity" t LEFT JOIN "Agency" a ON a."id" = t."agencyId"
     WHERE t."heldOn" >= ${start} AND t."heldOn" < ${end}
     GROUP BY t."kind", a."name"
-  `;
-  const riskByAgency = await q.$queryRaw<{ agency: string | null; n: unknown }[]>`
+  `,
+    q.$queryRaw<{ agency: string | null; n: unknown }[]>`
     SELECT a."name" AS agency, COUNT(*) AS n
     FROM "RiskCheck" r LEFT JOIN "Record" rec ON rec."id" = r."recordId" LEFT JOIN "Agency" a ON a."id" = rec."agencyId"
     WHERE r."createdAt" >= ${start} AND r."createdAt" < ${end}
     GROUP BY a."name"
-  `;
-  const nrm = await q.$queryRaw<{ what: string; label: string; n: unknown }[]>`
+  `,
+    q.$queryRaw<{ what: string; label: string; n: unknown }[]>`
     SELECT 'referred' AS what, n."referredBy" AS label, COUNT(*) AS n FROM "NrmReferral" n
       WHERE n."referredAt" >= ${start} AND n."referredAt" < ${end} GROUP BY n."referredBy"
     UNION ALL
@@ -132,10 +135,10 @@ export async function countSectionK(
     UNION ALL
     SELECT 'smuggled', 'yes', COUNT(DISTINCT n."childId") FROM "NrmReferral" n
       WHERE n."smuggled" = 'yes' AND n."referredAt" >= ${start} AND n."referredAt" < ${end}
-  `;
-  // FIB1 forms count when the police gateway took them (MET Strategy K: "passed to Police
-  // Intelligence Team"), not when they were written.
-  const fib1 = await q.$queryRaw<{ agency: string | null; n: unknown }[]>`
+  `,
+    // FIB1 forms count when the police gateway took them (MET Strategy K: "passed to Police
+    // Intelligence Team"), not when they were written.
+    q.$queryRaw<{ agency: string | null; n: unknown }[]>`
     SELECT a."name" AS agency, COUNT(DISTINCT o."recordId") AS n
     FROM "OutboxMessage" o
       JOIN "Record" r ON r."id" = o."recordId"
@@ -143,11 +146,11 @@ export async function countSectionK(
     WHERE o."destination" IN ('gateway-email', 'gateway-webhook') AND o."status" = 'delivered'
       AND o."deliveredAt" >= ${start} AND o."deliveredAt" < ${end} AND r."type" = 'intelligence'
     GROUP BY a."name"
-  `;
+  `,
+  ]);
   return {
     trafficked: { children: num(trafficked[0]?.children), safeguarded: num(trafficked[0]?.safeguarded) },
     disruptions,
-    interviews: { returned: num(interviews[0]?.returned), interviewed: num(interviews[0]?.interviewed) },
     training: training.map((row) => ({
       kind: row.kind,
       agency: row.agency,

@@ -188,7 +188,7 @@ describe.each(providers)('monthly figures (%s)', (provider) => {
       database.db,
       clock,
       { threshold: 3, days: 90 },
-      { provider, cacheSeconds: 60, cacheClock: () => wall },
+      { cacheSeconds: 60, cacheClock: () => wall },
     );
     const [first, second] = await Promise.all([
       cached.monthly(member, '2026-10'),
