@@ -29,9 +29,11 @@ import { SubjectAccessService } from './services/subject-access.service';
 import { SubmissionService } from './services/submissions.service';
 import type { Surfaces } from './services/surfaces';
 import { UserService } from './services/users.service';
+import { ChatAddresses } from './store/chat-addresses';
 import { ConversationRepository } from './store/conversations.repository';
 import type { Database } from './store/database';
 import type { FieldCipher } from './store/field-crypto';
+import { claimInbound } from './store/inbound-events';
 
 export type CoreConfig = Pick<
   Config,
@@ -186,8 +188,14 @@ export function createCore({
     draftHours: config.DRAFT_EXPIRY_HOURS,
     log,
   });
+  /** Exactly once: the first instance to claim a platform's delivery key handles it. */
+  const inbound = { claim: (key: string) => claimInbound(db, key) };
+  /** Where the bot can speak first on a platform, kept across restarts (one per platform adapter). */
+  const addressesOn = (platform: string) => new ChatAddresses(db, platform);
   return {
     prompts,
+    inbound,
+    addressesOn,
     clock,
     engine,
     catalogue,

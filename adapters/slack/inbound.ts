@@ -1,8 +1,7 @@
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
+import type { Core } from '../../src/core';
 import type { Logger } from '../../src/logger';
 import { currentRoundTrips } from '../../src/ops/request-context';
-import type { Db } from '../../src/store/database';
-import { claimInbound } from '../../src/store/inbound-events';
 
 type Body = Record<string, unknown> & {
   event_id?: string;
@@ -47,7 +46,7 @@ function isDirectMessage(body: unknown): boolean {
 }
 
 /** Global middleware: a delivery already handled is acknowledged and goes no further. */
-export function exactlyOnce(db: Db, log: Logger): Middleware<AnyMiddlewareArgs> {
+export function exactlyOnce(inbound: Core['inbound'], log: Logger): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const key = inboundKey(args.body as Body);
     // A person's DM claims its key with their draft, in one round trip (direct-messages.ts).
@@ -56,7 +55,7 @@ export function exactlyOnce(db: Db, log: Logger): Middleware<AnyMiddlewareArgs> 
       await args.next();
       return;
     }
-    if (key && !(await claimInbound(db, key))) {
+    if (key && !(await inbound.claim(key))) {
       log.info({ key }, 'Slack delivered this again: already handled');
       if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
       return;

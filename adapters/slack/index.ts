@@ -43,7 +43,7 @@ export function createSlackSurface(
   const parts: SlackParts = { core: deps.core, log, people, modals: new ModalFlow(deps.core, people, log) };
   const work = new WorkInHand();
   app.use(work.middleware(log));
-  app.use(exactlyOnce(deps.database.db, log));
+  app.use(exactlyOnce(deps.core.inbound, log));
   registerCommand(app, parts);
   registerModals(app, parts);
   registerShortcut(app, parts);

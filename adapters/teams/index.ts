@@ -1,8 +1,6 @@
 import type { Reply } from '../../src/conversation/reply';
 import type { Feature, FeatureFactory } from '../../src/feature';
-import { claimInbound } from '../../src/store/inbound-events';
 import { inboundKey } from './activity';
-import { ChatAddresses } from './addresses';
 import { TeamsAlertActions } from './alert-actions';
 import { TeamsAlertSurface } from './alerts';
 import { deliveryKey, isTypedMessage, MetbotTeamsBot } from './bot';
@@ -42,7 +40,7 @@ export function createTeamsFeatureWith(options: TeamsFeatureOptions = {}): Featu
       );
     }
     const adapter = createTeamsAdapter(settings, log, options.endpoints);
-    const addresses = new ChatAddresses(database.db);
+    const addresses = core.addressesOn('teams');
     const cards = new CardForms(core, log);
     const proactive = createProactive(
       { adapter, appId: settings.appId, addresses, messages: core.prompts.messages, clock: core.clock, log },
@@ -74,7 +72,7 @@ export function createTeamsFeatureWith(options: TeamsFeatureOptions = {}): Featu
               await bot.run(context);
               return;
             }
-            if (key && !(await claimInbound(database.db, key))) {
+            if (key && !(await core.inbound.claim(key))) {
               log.info({ key }, 'Teams: a repeated activity was ignored');
               if (context.activity.type === 'invoke') {
                 await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: {} } });

@@ -1,9 +1,10 @@
 import type { Activity, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import type { Messages } from '../../src/conversation/prompts';
 import type { Reply } from '../../src/conversation/reply';
+import type { StoredAddress } from '../../src/domain/chat-address';
 import type { Clock } from '../../src/domain/clock';
 import type { Logger } from '../../src/logger';
-import type { ChatAddresses, StoredAddress } from './addresses';
+import type { ChatAddresses } from './addresses';
 import { fromReplies, toActivity } from './render';
 
 export interface ProactiveOptions {
