@@ -2,8 +2,7 @@
  * The boundaries of ARCHITECTURE.md, checked in CI (`npm run lint:deps`) and by
  * test/unit/boundaries.test.ts, which also shows that a deliberate violation fails.
  * Paths are relative to where depcruise runs (the repository root, or a test's fixture tree).
- * What broke a rule when the check came in is listed in .dependency-cruiser-known-violations.json
- * and ignored (--ignore-known): that list may only shrink; anything new fails CI.
+ * There are no exceptions: anything that breaks a rule fails CI.
  */
 module.exports = {
   forbidden: [

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -7,17 +7,15 @@ import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');
 const config = createRequire(import.meta.url)(join(root, '.dependency-cruiser.cjs'));
-const known = JSON.parse(readFileSync(join(root, '.dependency-cruiser-known-violations.json'), 'utf8'));
 
 /** The same check as `npm run lint:deps`, run in `baseDir`. */
-async function violations(baseDir: string, knownViolations: unknown[] = []) {
+async function violations(baseDir: string) {
   const { output } = await cruise(['src', 'adapters'], {
     ...config.options,
     ruleSet: { forbidden: config.forbidden },
     validate: true,
     tsConfig: undefined,
     baseDir,
-    knownViolations,
   });
   return (output as ICruiseResult).summary.violations
     .filter((v) => v.rule.severity !== 'ignore')
@@ -25,8 +23,8 @@ async function violations(baseDir: string, knownViolations: unknown[] = []) {
 }
 
 describe('the boundaries of ARCHITECTURE.md (dependency-cruiser)', () => {
-  it('hold in this tree, but for the known violations, which may only shrink', async () => {
-    expect(await violations(root, known)).toEqual([]);
+  it('hold in this tree, with no exceptions', async () => {
+    expect(await violations(root)).toEqual([]);
   }, 60_000);
 
   it('catch a deliberate violation of each rule', async () => {
