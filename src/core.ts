@@ -37,7 +37,7 @@ export type CoreConfig = Pick<
   | 'REPEAT_MISSING_THRESHOLD'
   | 'REPEAT_MISSING_DAYS'
 > &
-  Partial<Pick<Config, 'LINK_WINDOW_DAYS' | 'INTERVIEW_REOFFER_DAYS'>>;
+  Partial<Pick<Config, 'LINK_WINDOW_DAYS' | 'INTERVIEW_REOFFER_DAYS' | 'ROLE_PROPOSAL_DAYS'>>;
 
 export interface CoreDeps {
   config: CoreConfig;
@@ -100,7 +100,9 @@ export function createCore({
   const catalogue = new FormCatalogue(prompts, submissions);
   const interviews = new InterviewService(db, provider, clock, cipher);
   const people = new PeopleCache();
-  const admin = new AdminService(db, provider, clock, { cipher, routes }, people);
+  const admin = new AdminService(db, provider, clock, { cipher, routes }, people, {
+    proposalDays: config.ROLE_PROPOSAL_DAYS ?? 7,
+  });
   const repeat = { threshold: config.REPEAT_MISSING_THRESHOLD, days: config.REPEAT_MISSING_DAYS };
   const figures = new FiguresService(db, clock, repeat, { provider, cacheSeconds: 60 });
   const dashboardLinks = new DashboardLinks(db, provider, clock);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ListItem } from '../conversation/reply';
-import type { Clock } from '../domain/clock';
+import { type Clock, DAY } from '../domain/clock';
 import { formatLondon } from '../domain/london-time';
 import { decide, isRole, type Role, roles } from '../domain/policy';
 import { type DeliveryRoutes, enqueueMessage } from '../outbox/enqueue';
@@ -94,6 +94,8 @@ export class AdminService {
     private readonly notices?: RoleNotices,
     /** The people UserService keeps for a few seconds: a changed role must count at once. */
     private readonly people?: PeopleCache,
+    /** How long a proposal waits for a MET member's confirmation (ROLE_PROPOSAL_DAYS). */
+    private readonly proposals: { proposalDays: number } = { proposalDays: 7 },
   ) {}
 
   /**
@@ -344,9 +346,27 @@ export class AdminService {
       throw new NotPossibleError('There is no role waiting to be confirmed for that person.');
     if (user.id === actor.id || proposal.proposedById === actor.id)
       throw new NotPossibleError('You cannot confirm a role for yourself, nor one you proposed.');
+    const now = this.clock.now();
+    if (proposal.createdAt.getTime() + this.proposals.proposalDays * DAY <= now.getTime()) {
+      throw new NotPossibleError(
+        `That proposal has expired (a proposal waits ${this.proposals.proposalDays} days): an admin must propose the role again.`,
+      );
+    }
     const role = proposal.role;
     const held = await rolesOf(this.db, user.id, user.role);
     await this.db.$transaction(async (tx) => {
+      // Only one confirmation wins: the one whose delete still finds the proposal as it was read.
+      // Another confirmation at the same instant, or a new proposal meanwhile, finds nothing.
+      const claimed = await tx.roleProposal.deleteMany({
+        where: {
+          id: proposal.id,
+          role: proposal.role,
+          proposedById: proposal.proposedById,
+          createdAt: proposal.createdAt,
+        },
+      });
+      if (claimed.count !== 1)
+        throw new NotPossibleError('That proposal has just been confirmed or changed: look again.');
       await this.changeRole(tx, actor, user, role, proposal.agencyName ?? undefined, {
         detail: `role ${role} added (held ${held.join(', ')}), proposed by user ${proposal.proposedById}`,
         at: this.clock.now(),
