@@ -423,11 +423,10 @@ export class FiguresService {
    * list at its end.
    */
   private async listFigures(q: Queryable, start: Date, asOf: Date) {
-    const year = Number(asOf.toISOString().slice(0, 4));
-    return this.listFromRows(await this.listRows(q, start, asOf, year));
+    return this.listFromRows(await this.listRows(q, start, asOf));
   }
 
-  private listRows(q: Queryable, start: Date, asOf: Date, year: number) {
+  private listRows(q: Queryable, start: Date, asOf: Date) {
     return q.$queryRaw<ListRow[]>`
       SELECT t.s AS s, t.e AS e, t.band AS band, t.gender AS gender, t.ethnicity AS ethnicity,
              t.accommodation AS accommodation, t.hf AS hf, t."anyLow" AS "anyLow",
@@ -455,13 +454,8 @@ export class FiguresService {
           CASE WHEN ch."firstHigh" IS NOT NULL THEN 1 ELSE 0 END AS hf,
           CASE WHEN ch."lastLow" IS NOT NULL THEN 1 ELSE 0 END AS "anyLow",
           CASE WHEN ch."lastLow" > ch."firstHigh" THEN 1 ELSE 0 END AS "lowAfterHigh",
-          CASE WHEN p."yearOfBirth" IS NULL THEN 5
-               WHEN p."yearOfBirth" > ${year - 10} THEN 0
-               WHEN p."yearOfBirth" > ${year - 13} THEN 1
-               WHEN p."yearOfBirth" > ${year - 16} THEN 2
-               WHEN p."yearOfBirth" > ${year - 18} THEN 3
-               ELSE 4 END AS band,
-          p."gender" AS gender, p."ethnicity" AS ethnicity, p."accommodation" AS accommodation
+          COALESCE(p."ageBand", 5) AS band,
+          p."gender" AS gender, p."ethnicGroup" AS ethnicity, p."accommodation" AS accommodation
         FROM "MetListEntry" m
         JOIN "Person" p ON p."id" = m."childId"
         LEFT JOIN (
