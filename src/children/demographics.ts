@@ -8,10 +8,11 @@ import type { FieldCipher } from '../store/field-crypto';
  * lists of gender, accommodation and care.
  */
 
-/** The figures' age bands, by index: what `Person.ageBand` holds. */
-export const AGE_BANDS = ['Under 10', '10 to 12', '13 to 15', '16 to 17', '18 or over'] as const;
-
-/** The band of a child born in `yearOfBirth`, in the year of `now` (by years, as the figures count). */
+/**
+ * What `Person.ageBand` holds: the index of the figures' age bands (`ageBands` in
+ * src/services/figures.service.ts: under 10, 10 to 12, 13 to 15, 16 to 17, 18 or over) for a child
+ * born in `yearOfBirth`, in the year of `now` (by years, as the figures count).
+ */
 export function ageBandOf(yearOfBirth: number, now: Date): number {
   const age = now.getUTCFullYear() - yearOfBirth;
   if (age < 10) return 0;
@@ -26,8 +27,8 @@ export const ETHNIC_GROUPS = ['white', 'mixed', 'asian', 'black', 'other'] as co
 export type EthnicGroup = (typeof ETHNIC_GROUPS)[number];
 
 /**
- * The broad group the words typed name, for the figures; 'other' when they name none or more than
- * one ("Mixed" wins over the groups it mixes). The text itself is sealed.
+ * The broad group the words typed name, for the figures: 'mixed' when they say so or name more
+ * than one group, 'other' when they name none. The text itself is sealed.
  */
 export function ethnicGroupOf(text: string): EthnicGroup {
   const words = text.toLowerCase();
@@ -39,7 +40,8 @@ export function ethnicGroupOf(text: string): EthnicGroup {
       ['black', /\b(black|african|caribbean)\b/],
     ] as const
   ).filter(([, pattern]) => pattern.test(words));
-  return named.length === 1 ? named[0]![0] : 'other';
+  if (named.length > 1) return 'mixed'; // "White and Asian": the census's mixed group
+  return named[0]?.[0] ?? 'other';
 }
 
 /** What a report tells about a child's demographics, before it is stored. */
