@@ -346,12 +346,7 @@ export class AdminService {
       throw new NotPossibleError('There is no role waiting to be confirmed for that person.');
     if (user.id === actor.id || proposal.proposedById === actor.id)
       throw new NotPossibleError('You cannot confirm a role for yourself, nor one you proposed.');
-    const now = this.clock.now();
-    if (proposal.createdAt.getTime() + this.proposals.proposalDays * DAY <= now.getTime()) {
-      throw new NotPossibleError(
-        `That proposal has expired (a proposal waits ${this.proposals.proposalDays} days): an admin must propose the role again.`,
-      );
-    }
+    this.refuseExpired(proposal.createdAt, this.clock.now());
     const role = proposal.role;
     const held = await rolesOf(this.db, user.id, user.role);
     await this.db.$transaction(async (tx) => {
@@ -376,6 +371,14 @@ export class AdminService {
     return { name: user.displayName, role, proposedBy: proposal.proposedBy };
   }
 
+  /** A proposal waits ROLE_PROPOSAL_DAYS for its confirmation, then must be made again. */
+  private refuseExpired(proposedAt: Date, now: Date): void {
+    if (proposedAt.getTime() + this.proposals.proposalDays * DAY > now.getTime()) return;
+    throw new NotPossibleError(
+      `That proposal has expired (a proposal waits ${this.proposals.proposalDays} days): an admin must propose the role again.`,
+    );
+  }
+
   private async confirmPending(
     actor: Actor,
     who: Who,
@@ -395,12 +398,16 @@ export class AdminService {
     if (grant.grantedById === actor.id)
       throw new NotPossibleError('You cannot confirm a role for yourself, nor one you proposed.');
     const at = this.clock.now();
+    this.refuseExpired(grant.createdAt, at);
     const role = grant.role;
     await this.db.$transaction(async (tx) => {
-      await tx.pendingGrant.update({
-        where: { id: grant.id },
+      // As for a proposal: only the first of two confirmations at once finds it unconfirmed.
+      const claimed = await tx.pendingGrant.updateMany({
+        where: { id: grant.id, confirmedById: null },
         data: { confirmedById: actor.id, confirmedBy: actor.displayName },
       });
+      if (claimed.count !== 1)
+        throw new NotPossibleError('That proposal has just been confirmed or changed: look again.');
       await auditAs(tx, this.provider, actor, {
         action: 'update',
         recordType: 'pending-grant',

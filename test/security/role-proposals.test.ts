@@ -61,4 +61,31 @@ describe.each(providers)('role proposals on %s', (provider) => {
     expect(await database.db.auditEvent.count({ where: { recordId: person.id } })).toBe(before + 1);
     expect(await database.db.roleProposal.count({ where: { userId: person.id } })).toBe(0);
   });
+
+  it('treats a role for someone not met yet the same way: it expires, and is confirmed once', async () => {
+    const admin = await testActor(core, 'rp-adm3', 'admin', 'Ali Proposer');
+    const first = await testActor(core, 'rp-met-c', 'met-member', 'Mae First');
+    const second = await testActor(core, 'rp-met-d', 'met-member', 'Mel Second');
+    const who = (id: string) => ({ platform: 'console', workspace: 'local', platformUserId: id });
+    expect(await core.admin.grant(admin, who('rp-unmet-late'), 'met-member')).toMatchObject({
+      pending: true,
+    });
+    clock.advance(7 * DAY);
+    await expect(core.admin.confirmRole(first, '', who('rp-unmet-late'))).rejects.toThrow(
+      'That proposal has expired',
+    );
+    await core.admin.grant(admin, who('rp-unmet-twice'), 'met-member');
+    const grant = await database.db.pendingGrant.findFirstOrThrow({
+      where: { platformUserId: 'rp-unmet-twice' },
+    });
+    const audited = () =>
+      database.db.auditEvent.count({ where: { recordType: 'pending-grant', recordId: grant.id } });
+    const before = await audited();
+    const outcomes = await Promise.allSettled([
+      core.admin.confirmRole(first, '', who('rp-unmet-twice')),
+      core.admin.confirmRole(second, '', who('rp-unmet-twice')),
+    ]);
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+    expect(await audited()).toBe(before + 1);
+  });
 });
