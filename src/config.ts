@@ -85,6 +85,13 @@ export const ConfigSchema = z
       .int('a whole number of days')
       .min(1, 'at least 1')
       .default(3),
+    /** Days an admin's proposal of a role that sees children's details waits for a MET member's confirmation. */
+    ROLE_PROPOSAL_DAYS: z.coerce
+      .number({ error: 'a whole number of days' })
+      .int('a whole number of days')
+      .min(1, 'at least 1')
+      .max(90, 'at most 90')
+      .default(7),
     /** How far back a vehicle, phone, handle, postcode or nickname links reports about different children. */
     LINK_WINDOW_DAYS: z.coerce
       .number({ error: 'a whole number of days' })

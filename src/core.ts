@@ -46,7 +46,7 @@ export type CoreConfig = Pick<
   | 'REPEAT_MISSING_THRESHOLD'
   | 'REPEAT_MISSING_DAYS'
 > &
-  Partial<Pick<Config, 'LINK_WINDOW_DAYS' | 'INTERVIEW_REOFFER_DAYS'>>;
+  Partial<Pick<Config, 'LINK_WINDOW_DAYS' | 'INTERVIEW_REOFFER_DAYS' | 'ROLE_PROPOSAL_DAYS'>>;
 
 export interface CoreDeps {
   config: CoreConfig;
@@ -136,7 +136,9 @@ export function createCore({
   const catalogue = new FormCatalogue(prompts, submissions);
   const interviews = new InterviewService(db, provider, clock, cipher);
   const people = new PeopleCache();
-  const admin = new AdminService(db, provider, clock, { cipher, routes }, people);
+  const admin = new AdminService(db, provider, clock, { cipher, routes }, people, {
+    proposalDays: config.ROLE_PROPOSAL_DAYS ?? 7,
+  });
   const repeat = { threshold: config.REPEAT_MISSING_THRESHOLD, days: config.REPEAT_MISSING_DAYS };
   const figures = new FiguresService(db, clock, repeat, {
     cacheSeconds: settings.figuresCacheSeconds,

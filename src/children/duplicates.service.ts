@@ -5,6 +5,7 @@ import { type Actor, auditAs } from '../services/actor';
 import { authorise, NotPossibleError, RefusedError } from '../services/refusal';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
+import { openInitials, openYearOfBirth } from './demographics';
 import { type Moved, mergeChildren, pairBetween, unmergeChildren } from './duplicates';
 import { survivor } from './resolve-child';
 
@@ -156,7 +157,7 @@ export class DuplicatesService {
       const references = await Promise.all(
         [moved.survivorId, moved.loserId].map(async (id) => (await this.references(tx, id))[0] ?? ''),
       );
-      return { initials: people.map((p) => p.initials), references };
+      return { initials: people.map((p) => openInitials(this.cipher, p)), references };
     });
   }
 
@@ -202,7 +203,7 @@ export class DuplicatesService {
       if (!same) {
         await this.decide(tx, actor, childId, knownId, 'kept-apart', pair.id, now);
         const person = await tx.person.findUniqueOrThrow({ where: { id: childId } });
-        return { initials: person.initials, reference, undo: '' };
+        return { initials: openInitials(this.cipher, person), reference, undo: '' };
       }
       if (childId === knownId) return { initials: '', reference, undo: '' };
       const [survivorId, loserId] = await this.order(tx, childId, knownId, knownId);
@@ -228,7 +229,7 @@ export class DuplicatesService {
       take: 3,
     });
     if (!own.length) return null;
-    return `${person.initials} in your report ${own.map((r) => r.reference).join(', ')}`;
+    return `${openInitials(this.cipher, person)} in your report ${own.map((r) => r.reference).join(', ')}`;
   }
 
   private async doMerge(
@@ -240,7 +241,7 @@ export class DuplicatesService {
     reference: string,
     now: Date,
   ): Promise<Merged> {
-    const moved = await mergeChildren(tx, survivorId, loserId);
+    const moved = await mergeChildren(tx, this.cipher, survivorId, loserId);
     const id = await this.decide(tx, actor, loserId, survivorId, 'merged', pairId, now, moved);
     await this.audit(tx, actor, 'child-pair', id, 'merge', now);
     await this.audit(tx, actor, 'person', loserId, `merged into ${survivorId}`, now);
@@ -251,7 +252,11 @@ export class DuplicatesService {
       orderBy: { reference: 'asc' },
       select: { reference: true },
     });
-    return { initials: person.initials, reference: reference.toUpperCase(), undo: undo?.reference ?? '' };
+    return {
+      initials: openInitials(this.cipher, person),
+      reference: reference.toUpperCase(),
+      undo: undo?.reference ?? '',
+    };
   }
 
   /**
@@ -323,10 +328,11 @@ export class DuplicatesService {
     const dob = showName
       ? this.cipher.openOptional('Person', 'dateOfBirthEnc', person.id, person.dateOfBirthEnc)
       : null;
+    const year = openYearOfBirth(this.cipher, person);
     return {
-      initials: person.initials,
+      initials: openInitials(this.cipher, person),
       name: showName ? this.cipher.open('Person', 'nameEnc', person.id, person.nameEnc) : null,
-      born: dob ? `born ${formatDay(dob)}` : person.yearOfBirth ? `born ${person.yearOfBirth}` : null,
+      born: dob ? `born ${formatDay(dob)}` : year ? `born ${year}` : null,
       references: (await this.references(db, childId)).filter((_ref, i) => i < 3),
     };
   }

@@ -1,4 +1,6 @@
 import type { Tx } from '../store/database';
+import type { FieldCipher } from '../store/field-crypto';
+import { openYearOfBirth } from './demographics';
 import type { ResolvedChild } from './resolve-child';
 
 /** Queues each known child a new record may be, unless the two were already kept apart. */
@@ -49,11 +51,19 @@ export interface Moved {
   filled: Record<string, unknown>;
 }
 
-const fillable = ['dateOfBirthEnc', 'yearOfBirth', 'gender', 'ethnicity', 'accommodation'] as const;
+/** Filled in clear, as they are: coarse values for the figures. */
+const fillable = ['ageBand', 'gender', 'ethnicGroup', 'accommodation'] as const;
+/** Sealed to the loser's row: opened and sealed again to the survivor's (a copied value would not open). */
+const fillableSealed = ['dateOfBirthEnc', 'yearOfBirthEnc', 'ethnicity'] as const;
 const onList = ['nominated', 'active'];
 
 /** Moves every row of one child's record to the other's, in the caller's transaction. */
-export async function mergeChildren(tx: Tx, survivorId: string, loserId: string): Promise<Moved> {
+export async function mergeChildren(
+  tx: Tx,
+  cipher: FieldCipher,
+  survivorId: string,
+  loserId: string,
+): Promise<Moved> {
   const [survivor, loser] = await Promise.all([
     tx.person.findUniqueOrThrow({ where: { id: survivorId } }),
     tx.person.findUniqueOrThrow({ where: { id: loserId } }),
@@ -91,6 +101,22 @@ export async function mergeChildren(tx: Tx, survivorId: string, loserId: string)
       filled[field] = null;
       data[field] = loser[field];
     }
+  }
+  const loserYear = openYearOfBirth(cipher, loser);
+  const loserSealed = {
+    ...loser,
+    // A year of birth still in clear (before `keys rotate`) is sealed as it moves.
+    yearOfBirthEnc:
+      loser.yearOfBirthEnc ??
+      (loserYear === null ? null : cipher.seal('Person', 'yearOfBirthEnc', loserId, String(loserYear))),
+  };
+  const survivorHasYear = survivor.yearOfBirthEnc !== null || survivor.yearOfBirth !== null;
+  for (const field of fillableSealed) {
+    const value = loserSealed[field];
+    if (value === null || survivor[field] !== null || (field === 'yearOfBirthEnc' && survivorHasYear))
+      continue;
+    filled[field] = null;
+    data[field] = cipher.seal('Person', field, survivorId, cipher.open('Person', field, loserId, value));
   }
   if (loser.inCare && !survivor.inCare) {
     filled.inCare = false;

@@ -4,6 +4,7 @@ import type { ChildDetails } from '../store/children';
 import type { Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { type ChildFacts, type ChildKeyKind, childKeys, childKeysToFind, nameParts } from './child-keys';
+import { demographicColumns, openInitials, openYearOfBirth, yearOfBirthFields } from './demographics';
 
 export interface ResolvedChild {
   id: string;
@@ -42,7 +43,7 @@ export async function resolveChild(
   child: ChildDetails,
   now: Date,
 ): Promise<ResolvedChild> {
-  const byReference = await childByReference(tx, reporter, child.name);
+  const byReference = await childByReference(tx, cipher, reporter, child.name);
   if (byReference) {
     await addKnownFacts(tx, cipher, byReference.id, { ...child, name: '' }, now);
     return { ...byReference, created: false, candidates: [] };
@@ -70,24 +71,24 @@ export async function resolveChild(
   }
 
   const id = randomUUID();
-  const created = await tx.person.create({
+  await tx.person.create({
     data: {
       id,
       kind: 'child',
-      initials: parts.initials,
+      initials: cipher.seal('Person', 'initials', id, parts.initials),
       nameEnc: cipher.seal('Person', 'nameEnc', id, child.name),
       dateOfBirthEnc: cipher.sealOptional('Person', 'dateOfBirthEnc', id, child.dateOfBirth),
       lookupHash: parts.initialsOnly ? null : cipher.lookupHash(exactKey(child)),
-      ...knownFields(child, yearOfBirth),
+      ...demographicColumns(cipher, id, { ...child, yearOfBirth }, now),
     },
-    select: { id: true, initials: true },
+    select: { id: true },
   });
-  await writeKeys(tx, cipher, created.id, facts);
+  await writeKeys(tx, cipher, id, facts);
   const candidates = found
     .sort((a, b) => b.reasons.length - a.reasons.length)
     .slice(0, MAX_CANDIDATES)
     .map(({ childId, reasons }) => ({ childId, reasons }));
-  return { ...created, created: true, candidates };
+  return { id, initials: parts.initials, created: true, candidates };
 }
 
 /** The child a merged record now belongs to (merges can chain). */
@@ -115,33 +116,23 @@ function factsOf(child: ChildDetails, now: Date): ChildFacts {
   return { name: child.name, dateOfBirth: child.dateOfBirth, yearsOfBirth };
 }
 
-function knownFields(child: ChildDetails, yearOfBirth: number | undefined) {
-  return {
-    ...(yearOfBirth !== undefined && { yearOfBirth }),
-    ...(child.gender && { gender: child.gender }),
-    ...(child.ethnicity && { ethnicity: child.ethnicity }),
-    ...(child.accommodation && { accommodation: child.accommodation }),
-    ...(child.inCare !== undefined && { inCare: child.inCare }),
-  };
-}
-
 async function joined(tx: Tx, cipher: FieldCipher, id: string, child: ChildDetails, now: Date) {
   await addKnownFacts(tx, cipher, id, child, now);
   const person = await tx.person.findUniqueOrThrow({ where: { id }, select: { id: true, initials: true } });
-  return { ...person, created: false, candidates: [] };
+  return { id, initials: openInitials(cipher, person), created: false, candidates: [] };
 }
 
 /** What this report newly tells about a known child: a date of birth, gender, care, a nickname. */
 async function addKnownFacts(tx: Tx, cipher: FieldCipher, id: string, child: ChildDetails, now: Date) {
   const person = await tx.person.findUniqueOrThrow({
     where: { id },
-    select: { dateOfBirthEnc: true, yearOfBirth: true },
+    select: { ...yearOfBirthFields, dateOfBirthEnc: true },
   });
   const yearOfBirth = child.dateOfBirth
     ? Number(child.dateOfBirth.slice(0, 4))
-    : (person.yearOfBirth ?? factsOf(child, now).yearsOfBirth[0]);
+    : (openYearOfBirth(cipher, person) ?? factsOf(child, now).yearsOfBirth[0]);
   const data = {
-    ...knownFields(child, yearOfBirth ?? undefined),
+    ...demographicColumns(cipher, id, { ...child, yearOfBirth }, now),
     ...(child.dateOfBirth &&
       !person.dateOfBirthEnc && {
         dateOfBirthEnc: cipher.seal('Person', 'dateOfBirthEnc', id, child.dateOfBirth),
@@ -163,7 +154,7 @@ export async function writeKeys(tx: Tx, cipher: FieldCipher, childId: string, fa
   for (const key of fresh) await tx.childKey.create({ data: { childId, ...key } });
 }
 
-async function childByReference(tx: Tx, reporter: Reporter, name: string) {
+async function childByReference(tx: Tx, cipher: FieldCipher, reporter: Reporter, name: string) {
   const reference = name.trim().toUpperCase();
   if (!referencePattern.test(reference)) return null;
   const record = await tx.record.findUnique({
@@ -172,7 +163,8 @@ async function childByReference(tx: Tx, reporter: Reporter, name: string) {
   });
   if (!record?.childId || !reporter.maySee(record.submittedById)) return null;
   const id = await survivor(tx, record.childId);
-  return tx.person.findUniqueOrThrow({ where: { id }, select: { id: true, initials: true } });
+  const person = await tx.person.findUniqueOrThrow({ where: { id }, select: { id: true, initials: true } });
+  return { id, initials: openInitials(cipher, person) };
 }
 
 interface Found extends Candidate {
@@ -217,7 +209,7 @@ async function findCandidates(
   for (const [childId, kinds] of byChild) {
     const person = await tx.person.findUnique({
       where: { id: childId },
-      select: { yearOfBirth: true, dateOfBirthEnc: true, kind: true },
+      select: { ...yearOfBirthFields, dateOfBirthEnc: true, kind: true },
     });
     if (person?.kind !== 'child') continue;
     const reasons: string[] = [];
@@ -239,10 +231,11 @@ async function findCandidates(
       !!facts.dateOfBirth &&
       !!person.dateOfBirthEnc &&
       cipher.open('Person', 'dateOfBirthEnc', childId, person.dateOfBirthEnc) !== facts.dateOfBirth;
+    const knownYear = openYearOfBirth(cipher, person);
     const ageConflict =
-      person.yearOfBirth !== null &&
+      knownYear !== null &&
       facts.yearsOfBirth.length > 0 &&
-      facts.yearsOfBirth.every((year) => Math.abs(year - person.yearOfBirth!) > 1);
+      facts.yearsOfBirth.every((year) => Math.abs(year - knownYear) > 1);
     const conflict = dobConflict || ageConflict;
     // A first name or close name with an age or date of birth that cannot match is another child.
     if (conflict && !reasons.includes('name') && !reasons.includes('dob')) continue;

@@ -1,3 +1,4 @@
+import { openEthnicity, openInitials, openYearOfBirth } from '../children/demographics';
 import type { Clock } from '../domain/clock';
 import { formatLondon } from '../domain/london-time';
 import { type Actor, auditAs } from '../services/actor';
@@ -161,12 +162,12 @@ export async function readChronology(
   return {
     child: {
       id: person.id,
-      initials: person.initials,
+      initials: openInitials(deps.cipher, person),
       name: deps.cipher.open('Person', 'nameEnc', person.id, person.nameEnc),
       dateOfBirth: deps.cipher.openOptional('Person', 'dateOfBirthEnc', person.id, person.dateOfBirthEnc),
-      yearOfBirth: person.yearOfBirth,
+      yearOfBirth: openYearOfBirth(deps.cipher, person),
       gender: person.gender,
-      ethnicity: person.ethnicity,
+      ethnicity: openEthnicity(deps.cipher, person),
       accommodation: person.accommodation,
       inCare: person.inCare,
     },

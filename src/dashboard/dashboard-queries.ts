@@ -1,3 +1,4 @@
+import { openInitials, openYearOfBirth } from '../children/demographics';
 import { type Clock, DAY } from '../domain/clock';
 import { timeLeft } from '../domain/deadlines';
 import { type Actor, auditAs } from '../services/actor';
@@ -151,7 +152,7 @@ export class DashboardQueries {
       return {
         episodeId: String(row.id),
         childId: String(row.childId),
-        initials: String(row.initials),
+        initials: this.initials(row),
         reference: (row.reference as string | null) ?? null,
         returnedAt: iso(row.returnedAt),
         dueAt: dueAt.toISOString(),
@@ -171,6 +172,11 @@ export class DashboardQueries {
     return { ...paged(items, num(summary?.total), page, pageSize), overdue: num(summary?.overdue) };
   }
 
+  /** A list row's initials, opened: the lists show them, the figures never read them. */
+  private initials(row: Record<string, unknown>): string {
+    return openInitials(this.cipher, { id: String(row.childId), initials: String(row.initials) });
+  }
+
   async agencies(): Promise<{ id: string; name: string }[]> {
     return this.db.agency.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } });
   }
@@ -186,7 +192,8 @@ export class DashboardQueries {
       this.db.$queryRaw<Record<string, unknown>[]>`
         SELECT m."id" AS id, m."childId" AS "childId", m."status" AS status, m."level" AS level,
                m."reviewDate" AS "reviewDate", m."leadProfessional" AS "leadProfessional",
-               p."initials" AS initials, p."yearOfBirth" AS "yearOfBirth", a."name" AS agency
+               p."initials" AS initials, p."yearOfBirth" AS "yearOfBirth",
+               p."yearOfBirthEnc" AS "yearOfBirthEnc", a."name" AS agency
         FROM (
           SELECT l."id", l."childId", l."status", l."level", l."reviewDate", l."leadProfessional", l."nominatedById",
                  CASE l."level" WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END AS rank,
@@ -231,8 +238,12 @@ export class DashboardQueries {
       return {
         entryId: String(row.id),
         childId: String(row.childId),
-        initials: String(row.initials),
-        yearOfBirth: row.yearOfBirth === null ? null : num(row.yearOfBirth),
+        initials: this.initials(row),
+        yearOfBirth: openYearOfBirth(this.cipher, {
+          id: String(row.childId),
+          yearOfBirthEnc: (row.yearOfBirthEnc as string | null) ?? null,
+          yearOfBirth: row.yearOfBirth === null ? null : num(row.yearOfBirth),
+        }),
         status: String(row.status),
         level: (row.level as string | null) ?? null,
         reviewDate,
@@ -314,7 +325,7 @@ export class DashboardQueries {
       return {
         episodeId: String(row.id),
         childId: String(row.childId),
-        initials: String(row.initials),
+        initials: this.initials(row),
         reference: (row.reference as string | null) ?? null,
         missingFrom: String(row.missingFrom),
         lastSeenAt: lastSeenAt.toISOString(),
@@ -364,7 +375,7 @@ export class DashboardQueries {
     const items = rows.map(
       (row): RepeatRow => ({
         childId: String(row.childId),
-        initials: String(row.initials),
+        initials: this.initials(row),
         times: num(row.times),
         lastMissing: iso(row.last),
         level: (row.level as string | null) ?? null,

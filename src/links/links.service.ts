@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { openInitials } from '../children/demographics';
 import type { Clock } from '../domain/clock';
 import { DAY } from '../domain/clock';
 import type { Actor } from '../services/actor';
@@ -151,12 +152,14 @@ export class LinkService {
     const reports = await tx.record.findMany({
       where: { id: { in: [...joined.keys()] } },
       orderBy: { createdAt: 'asc' },
-      select: { reference: true, child: { select: { initials: true } } },
+      select: { reference: true, child: { select: { id: true, initials: true } } },
     });
     const alert = {
       rule: LINK_RULE,
       reference: reports.map((r) => r.reference).join(', '),
-      initials: [...new Set(reports.map((r) => r.child?.initials ?? '?'))].join(', '),
+      initials: [...new Set(reports.map((r) => (r.child ? openInitials(this.cipher, r.child) : '?')))].join(
+        ', ',
+      ),
       level: kinds.join(', '),
     } as const;
     const id = this.alerts ? await this.alerts.raise(tx, alert, now) : randomUUID();
@@ -262,7 +265,7 @@ export class LinkService {
         childId: true,
         agencyId: true,
         createdAt: true,
-        child: { select: { initials: true } },
+        child: { select: { id: true, initials: true } },
       },
     });
     const agencies = await this.db.agency.findMany({
@@ -295,7 +298,7 @@ export class LinkService {
               reference: r.reference,
               type: r.type,
               childId: m.childId,
-              initials: r.child?.initials ?? '?',
+              initials: r.child ? openInitials(this.cipher, r.child) : '?',
               agency: r.agencyId ? (agencyName.get(r.agencyId) ?? null) : null,
               at: r.createdAt,
             },

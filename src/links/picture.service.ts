@@ -1,3 +1,4 @@
+import { openInitials } from '../children/demographics';
 import type { Clock } from '../domain/clock';
 import type { Actor } from '../services/actor';
 import { auditAs } from '../services/actor';
@@ -139,7 +140,7 @@ export class PictureService {
       : [];
     const theirs = await this.db.record.findMany({
       where: { id: { in: [...new Set(hits.map((h) => h.recordId))] } },
-      select: { id: true, reference: true, childId: true, child: { select: { initials: true } } },
+      select: { id: true, reference: true, childId: true, child: { select: { id: true, initials: true } } },
     });
     const byRecord = new Map(theirs.map((r) => [r.id, r]));
     const others = new Map<string, NetworkChild>();
@@ -149,7 +150,7 @@ export class PictureService {
       if (!record || !hit.childId) continue;
       const other = others.get(hit.childId) ?? {
         childId: hit.childId,
-        initials: record.child?.initials ?? '?',
+        initials: record.child ? openInitials(this.cipher, record.child) : '?',
         through: [],
         references: [],
       };
@@ -160,7 +161,7 @@ export class PictureService {
     }
     return {
       childId: child.id,
-      initials: child.initials,
+      initials: openInitials(this.cipher, child),
       reports: records.map((r) => ({ reference: r.reference, type: r.type, at: r.createdAt })),
       around,
       others: [...others.values()].sort(
@@ -192,7 +193,7 @@ export class PictureService {
         reference: true,
         childId: true,
         agencyId: true,
-        child: { select: { initials: true } },
+        child: { select: { id: true, initials: true } },
       },
     });
     const referenceOf = new Map(records.map((r) => [r.id, r.reference]));
@@ -219,7 +220,7 @@ export class PictureService {
       const childId = record.childId!;
       const victim = victims.get(childId) ?? {
         childId,
-        initials: record.child?.initials ?? '?',
+        initials: record.child ? openInitials(this.cipher, record.child) : '?',
         reports: 0,
         agencies: [],
         linked: linkedChildren.has(childId),

@@ -1,4 +1,5 @@
 import type { ChildFacts } from '../children/child-keys';
+import { ageBandOf, ethnicGroupOf, openEthnicity, openYearOfBirth } from '../children/demographics';
 import { writeKeys } from '../children/resolve-child';
 import { BlindIndex } from '../links/blind-index';
 import type { EntityKind } from '../links/extractors';
@@ -6,7 +7,7 @@ import { indexTerms } from '../links/index-terms';
 import { appendAudit } from '../store/audit';
 import type { Db, Provider, Tx } from '../store/database';
 import { type FieldCipher, SealedValueError } from '../store/field-crypto';
-import { bindingOf, type SealedTable, sealedTables } from '../store/sealed-columns';
+import { bindingOf, movedToSealed, type SealedTable, sealedTables } from '../store/sealed-columns';
 
 /** The few calls rotation makes on a model, whichever it is. */
 interface Delegate {
@@ -64,7 +65,7 @@ export async function rotateKeys(
       tally.rows += rows.length;
       const changes = rows.flatMap((row) => {
         try {
-          const change = reseal(cipher, spec, row);
+          const change = reseal(cipher, spec, row, options.now());
           return change ? [{ row, change }] : [];
         } catch (error) {
           if (!(error instanceof SealedValueError)) throw error;
@@ -102,12 +103,25 @@ export async function rotateKeys(
     options.progress?.(tally);
     done.push(tally);
   }
+  if (provider === 'sqlite') await scrubSqlite(db);
   return done;
+}
+
+/**
+ * SQLite keeps what a row held before an update in free pages and in the write-ahead log, so a
+ * value sealed in place could still be read from the file. VACUUM rewrites the file from the live
+ * rows and the truncating checkpoint empties the log. (PostgreSQL: see docs/field-encryption.md.)
+ */
+async function scrubSqlite(db: Db): Promise<void> {
+  await db.$queryRawUnsafe('PRAGMA wal_checkpoint(TRUNCATE)');
+  await db.$executeRawUnsafe('VACUUM');
+  await db.$queryRawUnsafe('PRAGMA wal_checkpoint(TRUNCATE)');
 }
 
 function selection(spec: SealedTable): Record<string, true> {
   const fields = ['id', ...(spec.bind?.fields ?? []), ...spec.columns];
-  if (spec.table === 'Person') fields.push('lookupHash', 'kind', 'yearOfBirth');
+  if (spec.table === 'Person') fields.push('lookupHash', 'kind', 'yearOfBirth', 'ageBand', 'ethnicGroup');
+  if (spec.table === 'Disruption') fields.push('perpetratorHash');
   if (spec.table === 'LinkMention') fields.push('kind', 'recordId', 'childId', 'createdAt');
   return Object.fromEntries(fields.map((field) => [field, true]));
 }
@@ -125,9 +139,10 @@ function reseal(
   cipher: FieldCipher,
   spec: SealedTable,
   row: Record<string, unknown>,
-): { data: Record<string, string>; mention?: Mention; child?: ChildFacts } | null {
+  now: Date,
+): { data: Record<string, string | number | null>; mention?: Mention; child?: ChildFacts } | null {
   const id = bindingOf(spec, row);
-  const data: Record<string, string> = {};
+  const data: Record<string, string | number | null> = {};
   const opened: Record<string, string> = {};
   for (const column of spec.columns) {
     const value = row[column];
@@ -135,6 +150,8 @@ function reseal(
     opened[column] = cipher.open(spec.table, column, id, value);
     data[column] = cipher.seal(spec.table, column, id, opened[column]!);
   }
+  if (spec.table === 'Person') Object.assign(data, demographicsLeft(cipher, row, opened, now));
+  if (spec.table === 'Disruption') Object.assign(data, perpetratorHash(cipher, row, opened));
   if (Object.keys(data).length === 0) return null;
   if (spec.table === 'Person' && opened.nameEnc !== undefined && row.lookupHash !== null) {
     const dateOfBirth =
@@ -151,7 +168,12 @@ function reseal(
       (typeof row.dateOfBirthEnc === 'string'
         ? cipher.open('Person', 'dateOfBirthEnc', id, row.dateOfBirthEnc)
         : undefined);
-    const year = typeof row.yearOfBirth === 'number' ? [row.yearOfBirth] : [];
+    const known = openYearOfBirth(cipher, {
+      id,
+      yearOfBirth: typeof row.yearOfBirth === 'number' ? row.yearOfBirth : null,
+      yearOfBirthEnc: typeof row.yearOfBirthEnc === 'string' ? row.yearOfBirthEnc : null,
+    });
+    const year = known === null ? [] : [known];
     // The child's look-up keys under the new key, from what is kept of them. Keys written from
     // other reports' names (a nickname) are not kept in clear anywhere: they match while the
     // retired key is still listed in DATA_KEYS_RETIRED.
@@ -172,6 +194,47 @@ function reseal(
     };
   }
   return { data };
+}
+
+/**
+ * What issue 17 moved out of clear, for a row written before it: the year of birth into its sealed
+ * column (and the age band beside it), and the broad ethnic group of an ethnicity sealed now.
+ */
+function demographicsLeft(
+  cipher: FieldCipher,
+  row: Record<string, unknown>,
+  opened: Record<string, string>,
+  now: Date,
+): Record<string, string | number | null> {
+  const id = String(row.id);
+  const data: Record<string, string | number | null> = {};
+  if (typeof row.yearOfBirth === 'number') {
+    if (row.yearOfBirthEnc === null) {
+      data.yearOfBirthEnc = cipher.seal('Person', 'yearOfBirthEnc', id, String(row.yearOfBirth));
+    }
+    data.yearOfBirth = null;
+    if (row.ageBand === null) data.ageBand = ageBandOf(row.yearOfBirth, now);
+  }
+  const ethnicity =
+    opened.ethnicity ??
+    (typeof row.ethnicity === 'string' && row.ethnicGroup === null
+      ? openEthnicity(cipher, { id, ethnicity: row.ethnicity })
+      : null);
+  if (ethnicity && row.ethnicGroup === null) data.ethnicGroup = ethnicGroupOf(ethnicity);
+  return data;
+}
+
+/** A perpetrator's look-up hash under the current key, when it is not already (counted once in the figures). */
+function perpetratorHash(
+  cipher: FieldCipher,
+  row: Record<string, unknown>,
+  opened: Record<string, string>,
+): Record<string, string> {
+  if (row.perpetratorHash === null || typeof row.perpetratorEnc !== 'string') return {};
+  const perpetrator =
+    opened.perpetratorEnc ?? cipher.open('Disruption', 'perpetratorEnc', String(row.id), row.perpetratorEnc);
+  const hash = cipher.lookupHash(perpetrator);
+  return hash === row.perpetratorHash ? {} : { perpetratorHash: hash };
 }
 
 /** A mention's blind indexes, made again under the current key (they were made with its old one). */
@@ -215,6 +278,13 @@ export async function keyStatus(db: Db): Promise<KeyCount[]> {
         counts.push({ table: spec.table, column, form, count: Number(row.n) });
       }
     }
+  }
+  for (const moved of movedToSealed) {
+    const [row] = await db.$queryRawUnsafe<{ n: unknown }[]>(
+      `SELECT COUNT(*) AS n FROM "${moved.table}" WHERE "${moved.column}" IS NOT NULL`,
+    );
+    const count = Number(row?.n ?? 0);
+    if (count > 0) counts.push({ table: moved.table, column: moved.column, form: 'plain', count });
   }
   return counts;
 }

@@ -12,9 +12,13 @@ import { Scheduler } from './scheduler';
  * audit checkpoints. Always on.
  */
 export const createSchedulerFeature: FeatureFactory = ({ core, database, log, config, env, cipher }) => {
-  const retention = new RetentionService(database.provider, {
-    yearsAfter18: config.RETENTION_RECORD_YEARS_AFTER_18,
-  });
+  const retention = new RetentionService(
+    database.provider,
+    {
+      yearsAfter18: config.RETENTION_RECORD_YEARS_AFTER_18,
+    },
+    cipher,
+  );
   const checkpoints = new CheckpointExporter(installedAuditKeyring(), readAuditSettings(env, config), {
     cipher,
     routes: deliveryRoutesFrom(env),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ListItem } from '../conversation/reply';
-import type { Clock } from '../domain/clock';
+import { type Clock, DAY } from '../domain/clock';
 import { formatLondon } from '../domain/london-time';
 import { decide, isRole, type Role, roles } from '../domain/policy';
 import { type DeliveryRoutes, enqueueMessage } from '../outbox/enqueue';
@@ -94,6 +94,8 @@ export class AdminService {
     private readonly notices?: RoleNotices,
     /** The people UserService keeps for a few seconds: a changed role must count at once. */
     private readonly people?: PeopleCache,
+    /** How long a proposal waits for a MET member's confirmation (ROLE_PROPOSAL_DAYS). */
+    private readonly proposals: { proposalDays: number } = { proposalDays: 7 },
   ) {}
 
   /**
@@ -344,9 +346,22 @@ export class AdminService {
       throw new NotPossibleError('There is no role waiting to be confirmed for that person.');
     if (user.id === actor.id || proposal.proposedById === actor.id)
       throw new NotPossibleError('You cannot confirm a role for yourself, nor one you proposed.');
+    this.refuseExpired(proposal.createdAt, this.clock.now());
     const role = proposal.role;
     const held = await rolesOf(this.db, user.id, user.role);
     await this.db.$transaction(async (tx) => {
+      // Only one confirmation wins: the one whose delete still finds the proposal as it was read.
+      // Another confirmation at the same instant, or a new proposal meanwhile, finds nothing.
+      const claimed = await tx.roleProposal.deleteMany({
+        where: {
+          id: proposal.id,
+          role: proposal.role,
+          proposedById: proposal.proposedById,
+          createdAt: proposal.createdAt,
+        },
+      });
+      if (claimed.count !== 1)
+        throw new NotPossibleError('That proposal has just been confirmed or changed: look again.');
       await this.changeRole(tx, actor, user, role, proposal.agencyName ?? undefined, {
         detail: `role ${role} added (held ${held.join(', ')}), proposed by user ${proposal.proposedById}`,
         at: this.clock.now(),
@@ -354,6 +369,14 @@ export class AdminService {
       });
     });
     return { name: user.displayName, role, proposedBy: proposal.proposedBy };
+  }
+
+  /** A proposal waits ROLE_PROPOSAL_DAYS for its confirmation, then must be made again. */
+  private refuseExpired(proposedAt: Date, now: Date): void {
+    if (proposedAt.getTime() + this.proposals.proposalDays * DAY > now.getTime()) return;
+    throw new NotPossibleError(
+      `That proposal has expired (a proposal waits ${this.proposals.proposalDays} days): an admin must propose the role again.`,
+    );
   }
 
   private async confirmPending(
@@ -375,12 +398,16 @@ export class AdminService {
     if (grant.grantedById === actor.id)
       throw new NotPossibleError('You cannot confirm a role for yourself, nor one you proposed.');
     const at = this.clock.now();
+    this.refuseExpired(grant.createdAt, at);
     const role = grant.role;
     await this.db.$transaction(async (tx) => {
-      await tx.pendingGrant.update({
-        where: { id: grant.id },
+      // As for a proposal: only the first of two confirmations at once finds it unconfirmed.
+      const claimed = await tx.pendingGrant.updateMany({
+        where: { id: grant.id, confirmedById: null },
         data: { confirmedById: actor.id, confirmedBy: actor.displayName },
       });
+      if (claimed.count !== 1)
+        throw new NotPossibleError('That proposal has just been confirmed or changed: look again.');
       await auditAs(tx, this.provider, actor, {
         action: 'update',
         recordType: 'pending-grant',

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { openInitials } from '../children/demographics';
 import {
   type AlertRuleId,
   type AlertRules,
@@ -68,16 +70,24 @@ export class AlertService {
     readonly surfaces: Surfaces = new Map(),
   ) {}
 
+  /** A child's initials, opened, for an alert raised about them (they are sealed again to the alert). */
+  initialsOf(child: { id: string; initials: string }): string {
+    return openInitials(this.cipher, child);
+  }
+
   /** Raises an alert inside the caller's transaction: the alert, its first post and its escalation timer. */
   async raise(tx: Tx, alert: NewAlert, now: Date): Promise<string> {
     const rule = this.rules.rules[alert.rule];
     const audience = rule.audiences[0]!;
+    // The id is made here so that the initials are sealed to the alert's row.
+    const id = randomUUID();
     const row = await tx.alert.create({
       data: {
+        id,
         rule: alert.rule,
         recordId: alert.recordId ?? null,
         reference: alert.reference ?? null,
-        initials: alert.initials ?? null,
+        initials: this.cipher.sealOptional('Alert', 'initials', id, alert.initials),
         level: alert.level ?? null,
         audience,
         subjectUserId: alert.subjectUserId ?? null,
@@ -292,7 +302,7 @@ export class AlertService {
       id: alert.id,
       category: link && alert.level ? `${rule?.category} (${alert.level})` : (rule?.category ?? alert.rule),
       reference: alert.reference,
-      initials: alert.initials,
+      initials: this.cipher.openOptional('Alert', 'initials', alert.id, alert.initials),
       level: link ? null : alert.level,
       raisedAt: alert.createdAt.toISOString(),
       since: ago(alert.createdAt, now),

@@ -411,11 +411,10 @@ export class FiguresService {
    * list at its end. The database sums it all: a few dozen rows come back, however long the list.
    */
   private async listFigures(q: Queryable, start: Date, asOf: Date) {
-    const year = Number(asOf.toISOString().slice(0, 4));
-    return this.listFromRows(await this.listRows(q, start, asOf, year));
+    return this.listFromRows(await this.listRows(q, start, asOf));
   }
 
-  private listRows(q: Queryable, start: Date, asOf: Date, year: number) {
+  private listRows(q: Queryable, start: Date, asOf: Date) {
     // Each entry once (t); the children on the list at the end (the statuses of onList) by their
     // four profiles together (prof); then t by its start and end states with the cohort's flags,
     // and prof by each profile alone. MATERIALIZED: SQLite would otherwise work each one out again
@@ -444,13 +443,8 @@ export class FiguresService {
           CASE WHEN ch."firstHigh" IS NOT NULL THEN 1 ELSE 0 END AS hf,
           CASE WHEN ch."lastLow" IS NOT NULL THEN 1 ELSE 0 END AS "anyLow",
           CASE WHEN ch."lastLow" > ch."firstHigh" THEN 1 ELSE 0 END AS "lowAfterHigh",
-          CASE WHEN p."yearOfBirth" IS NULL THEN '5'
-               WHEN p."yearOfBirth" > ${year - 10} THEN '0'
-               WHEN p."yearOfBirth" > ${year - 13} THEN '1'
-               WHEN p."yearOfBirth" > ${year - 16} THEN '2'
-               WHEN p."yearOfBirth" > ${year - 18} THEN '3'
-               ELSE '4' END AS band,
-          p."gender" AS gender, p."ethnicity" AS ethnicity, p."accommodation" AS accommodation
+          CAST(COALESCE(p."ageBand", 5) AS TEXT) AS band,
+          p."gender" AS gender, p."ethnicGroup" AS ethnicity, p."accommodation" AS accommodation
         FROM "MetListEntry" m
         JOIN "Person" p ON p."id" = m."childId"
         LEFT JOIN (

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { openEthnicity, openInitials, openYearOfBirth } from '../children/demographics';
 import { survivor } from '../children/resolve-child';
 import { type Clock, DAY } from '../domain/clock';
 import { nextReviewDate } from '../domain/deadlines';
@@ -286,7 +287,8 @@ export class MetListService {
     );
     const now = this.clock.now();
     const age = dateOfBirth ? ageOf(dateOfBirth, null, now) : null;
-    const byYear = person.yearOfBirth !== null ? now.getUTCFullYear() - person.yearOfBirth : null;
+    const yearOfBirth = openYearOfBirth(this.cipher, person);
+    const byYear = yearOfBirth !== null ? now.getUTCFullYear() - yearOfBirth : null;
     if (age !== null ? age >= 18 : byYear !== null && byYear >= 19) return;
     throw new NotPossibleError(
       age !== null
@@ -351,7 +353,7 @@ export class MetListService {
     }
     const showName = decide(actor.roles, 'view-child-details').allowed;
     const rows = entries.map(({ child, ...entry }) => ({
-      initials: child.initials,
+      initials: openInitials(this.cipher, child),
       name: showName ? this.cipher.open('Person', 'nameEnc', child.id, child.nameEnc) : null,
       status: entry.status as MetListRow['status'],
       level: entry.level,
@@ -359,10 +361,10 @@ export class MetListService {
       gender: child.gender,
       age: ageOf(
         this.cipher.openOptional('Person', 'dateOfBirthEnc', child.id, child.dateOfBirthEnc),
-        child.yearOfBirth,
+        openYearOfBirth(this.cipher, child),
         now,
       ),
-      ethnicity: child.ethnicity,
+      ethnicity: openEthnicity(this.cipher, child),
       accommodation: child.accommodation,
       missingCount: missing.get(child.id) ?? 0,
       leadProfessional: this.cipher.openOptional(
@@ -570,7 +572,7 @@ export class MetListService {
         entryId: saved.id,
         child: {
           name: this.cipher.open('Person', 'nameEnc', person.id, person.nameEnc),
-          initials: person.initials,
+          initials: openInitials(this.cipher, person),
         },
         fromStatus: entry?.status ?? null,
         toStatus: saved.status,
@@ -595,7 +597,7 @@ export class MetListService {
       reference,
       recordId: id,
       entryId: saved.id,
-      initials: person.initials,
+      initials: openInitials(this.cipher, person),
       status: saved.status as MetListStatus,
       level: saved.level as RiskLevel | null,
       reviewDate: saved.reviewDate,

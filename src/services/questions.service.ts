@@ -1,3 +1,4 @@
+import { openInitials } from '../children/demographics';
 import type { ListItem } from '../conversation/reply';
 import type { Clock } from '../domain/clock';
 import { DAY } from '../domain/clock';
@@ -259,8 +260,9 @@ export class QuestionService {
     needToKnow = false,
   ): ListItem {
     const showName = audience.private && (needToKnow || decide(actor.roles, 'view-child-details').allowed);
+    const initials = openInitials(this.cipher, child);
     return {
-      title: reference ? `${child.initials} · ${reference}` : child.initials,
+      title: reference ? `${initials} · ${reference}` : initials,
       fields: showName
         ? [
             { label: 'Name', value: this.cipher.open('Person', 'nameEnc', child.id, child.nameEnc) },

@@ -1,8 +1,10 @@
+import { ageBandOf, openYearOfBirth, yearOfBirthFields } from '../children/demographics';
 import { eraseChildIdentity } from '../children/duplicates';
 import type { TimerHandler } from '../scheduler/scheduler';
 import { schedule } from '../scheduler/scheduler';
 import { appendAudit } from '../store/audit';
 import type { Db, Provider, Tx } from '../store/database';
+import type { FieldCipher } from '../store/field-crypto';
 
 export const RETENTION_TIMER = 'retention';
 /** One retention timer for the whole installation: the sweep reschedules itself a day on. */
@@ -38,20 +40,57 @@ export class RetentionService {
   constructor(
     private readonly provider: Provider,
     private readonly settings: RetentionSettings,
+    private readonly cipher: FieldCipher,
   ) {}
 
   async sweep(tx: Tx, now: Date): Promise<RetentionSwept> {
     // Born in this year or before: retainedUntil() is 1 January this year or earlier.
     const latestYear = now.getUTCFullYear() - 18 - this.settings.yearsAfter18 - 1;
-    const children = await tx.person.findMany({
+    // The year of birth is sealed, so every child with one is read and opened here (a daily job,
+    // not a hot query); the same pass keeps the figures' age bands to this year.
+    const known = await tx.person.findMany({
       // A record merged into another child's goes when that child's does.
-      where: { kind: 'child', yearOfBirth: { not: null, lte: latestYear }, mergedIntoId: null },
-      select: { id: true },
+      where: {
+        kind: 'child',
+        mergedIntoId: null,
+        OR: [{ yearOfBirthEnc: { not: null } }, { yearOfBirth: { not: null } }],
+      },
+      select: { ...yearOfBirthFields, ageBand: true },
     });
+    const children: { id: string }[] = [];
+    const bands = new Map<number, string[]>();
+    for (const child of known) {
+      const year = openYearOfBirth(this.cipher, child);
+      if (year === null) continue;
+      if (year <= latestYear) children.push(child);
+      else if (child.ageBand !== ageBandOf(year, now)) {
+        bands.set(ageBandOf(year, now), [...(bands.get(ageBandOf(year, now)) ?? []), child.id]);
+      }
+    }
+    await this.moveAgeBands(tx, bands, now);
     let records = 0;
     for (const child of children) records += await this.eraseChild(tx, child.id, now);
     const drafts = (await tx.conversation.deleteMany({ where: { expiresAt: { lte: now } } })).count;
     return { children: children.length, records, drafts };
+  }
+
+  /** Children whose age band changed with the year (or was never set): one update per band, audited. */
+  private async moveAgeBands(tx: Tx, bands: Map<number, string[]>, now: Date): Promise<void> {
+    let moved = 0;
+    for (const [ageBand, ids] of bands) {
+      moved += (await tx.person.updateMany({ where: { id: { in: ids } }, data: { ageBand } })).count;
+    }
+    if (moved === 0) return;
+    await appendAudit(tx, this.provider, {
+      actorId: null,
+      actor: 'system',
+      surface: 'retention',
+      action: 'update',
+      recordType: 'person',
+      recordId: 'age-bands',
+      detail: `age bands brought up to ${now.getUTCFullYear()} for ${moved} children`,
+      at: now,
+    });
   }
 
   private async eraseChild(tx: Tx, childId: string, now: Date): Promise<number> {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { openInitials } from '../children/demographics';
 import type { Clock } from '../domain/clock';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
@@ -234,7 +235,7 @@ export class SectionKRecordsService {
     return this.db.$transaction(async (tx) => {
       const record = await tx.record.findUnique({
         where: { reference: typed },
-        select: { childId: true, child: { select: { initials: true } } },
+        select: { childId: true, child: { select: { id: true, initials: true } } },
       });
       if (!record?.childId || !record.child) {
         throw new NotPossibleError(`I can't find a record ${typed} about a child.`);
@@ -247,7 +248,7 @@ export class SectionKRecordsService {
         detail: `${done.detail} (child ${record.childId}, via ${typed})`,
         at: now,
       });
-      return { initials: record.child.initials, reference: typed };
+      return { initials: openInitials(this.cipher, record.child), reference: typed };
     });
   }
 }

@@ -1,3 +1,4 @@
+import { openEthnicity, openInitials, openYearOfBirth } from '../children/demographics';
 import type { Clock } from '../domain/clock';
 import type { Db, Provider } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
@@ -139,15 +140,15 @@ export class SubjectAccessService {
         exportedBy: actor.displayName,
         child: {
           id: person.id,
-          initials: person.initials,
+          initials: openInitials(this.cipher, person),
           name: this.cipher.open('Person', 'nameEnc', person.id, person.nameEnc),
           dateOfBirth: this.cipher.openOptional('Person', 'dateOfBirthEnc', person.id, person.dateOfBirthEnc),
           details: person.detailsEnc
             ? this.cipher.openJson('Person', 'detailsEnc', person.id, person.detailsEnc)
             : null,
-          yearOfBirth: person.yearOfBirth,
+          yearOfBirth: openYearOfBirth(this.cipher, person),
           gender: person.gender,
-          ethnicity: person.ethnicity,
+          ethnicity: openEthnicity(this.cipher, person),
           accommodation: person.accommodation,
           inCare: person.inCare,
           firstRecorded: person.createdAt.toISOString(),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { openInitials } from '../children/demographics';
 import { recordPossibleDuplicates } from '../children/duplicates';
 import { resolveChild } from '../children/resolve-child';
 import type { RecordFacts } from '../domain/alert-rules';
@@ -396,7 +397,7 @@ export class SubmissionService {
       where: { AND: [where, mine] },
       orderBy: { lastSeenAt: 'desc' },
       take: 25,
-      include: { child: { select: { initials: true } } },
+      include: { child: { select: { id: true, initials: true } } },
     });
     const records = await this.db.record.findMany({
       where: { id: { in: episodes.map((e) => e.missingRecordId) } },
@@ -407,7 +408,11 @@ export class SubmissionService {
       const record = byId.get(episode.missingRecordId);
       if (!record || !this.mayUse(actor, purpose, record.submittedById, episode.interviewerId)) return [];
       return [
-        { reference: record.reference, initials: episode.child.initials, lastSeenAt: episode.lastSeenAt },
+        {
+          reference: record.reference,
+          initials: openInitials(this.cipher, episode.child),
+          lastSeenAt: episode.lastSeenAt,
+        },
       ];
     });
   }

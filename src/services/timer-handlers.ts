@@ -20,7 +20,7 @@ export function timerHandlers(alerts: AlertService): Record<string, TimerHandler
           rule,
           recordId: episode.missingRecordId,
           reference: episode.reference,
-          initials: episode.child.initials,
+          initials: alerts.initialsOf(episode.child),
           subjectUserId: episode.interviewerId,
         },
         now,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { demographicColumns, openInitials } from '../children/demographics';
 import { initialsOf } from '../domain/references';
 import type { Tx } from './database';
 import type { FieldCipher } from './field-crypto';
@@ -29,35 +30,30 @@ export async function findOrCreateChild(
     : child.ageYears !== undefined
       ? now.getUTCFullYear() - child.ageYears
       : undefined;
-  const known = {
-    ...(yearOfBirth !== undefined && { yearOfBirth }),
-    ...(child.gender && { gender: child.gender }),
-    ...(child.ethnicity && { ethnicity: child.ethnicity }),
-    ...(child.accommodation && { accommodation: child.accommodation }),
-    ...(child.inCare !== undefined && { inCare: child.inCare }),
-  };
+  const known = { ...child, yearOfBirth, initials: undefined };
   const existing = await tx.person.findFirst({
     where: { kind: 'child', lookupHash: { in: cipher.lookupHashes(key) } },
     select: { id: true, initials: true },
   });
   if (existing) {
-    if (Object.keys(known).length) await tx.person.update({ where: { id: existing.id }, data: known });
-    return { ...existing, created: false };
+    const data = demographicColumns(cipher, existing.id, known, now);
+    if (Object.keys(data).length) await tx.person.update({ where: { id: existing.id }, data });
+    return { id: existing.id, initials: openInitials(cipher, existing), created: false };
   }
   const initials = initialsOf(child.name);
   // The id is made here so that each sealed value is bound to its row.
   const id = randomUUID();
-  const created = await tx.person.create({
+  await tx.person.create({
     data: {
       id,
       kind: 'child',
-      initials,
       nameEnc: cipher.seal('Person', 'nameEnc', id, child.name),
       dateOfBirthEnc: cipher.sealOptional('Person', 'dateOfBirthEnc', id, child.dateOfBirth),
       lookupHash: cipher.lookupHash(key),
-      ...known,
+      ...demographicColumns(cipher, id, known, now),
+      initials: cipher.seal('Person', 'initials', id, initials),
     },
-    select: { id: true, initials: true },
+    select: { id: true },
   });
-  return { ...created, created: true };
+  return { id, initials, created: true };
 }

@@ -196,6 +196,10 @@ export const wasPlain: ReadonlySet<string> = new Set([
   'MetListEntry.removalReason',
   'MetLevelChange.reason',
   'OutboxMessage.lastError',
+  // Issue 17's demographic fields: `keys rotate` seals what is left.
+  'Person.initials',
+  'Person.ethnicity',
+  'Alert.initials',
 ]);
 
 /** Whether a stored value has the shape of a sealed one (`v1.` or `v2.` and a key id). */

@@ -13,7 +13,10 @@ export interface SealedTable {
 }
 
 export const sealedTables: readonly SealedTable[] = [
-  { table: 'Person', columns: ['nameEnc', 'dateOfBirthEnc', 'detailsEnc'] },
+  {
+    table: 'Person',
+    columns: ['nameEnc', 'dateOfBirthEnc', 'detailsEnc', 'initials', 'yearOfBirthEnc', 'ethnicity'],
+  },
   { table: 'Record', columns: ['dataEnc'] },
   { table: 'MissingEpisode', columns: ['policeReference', 'interviewerName', 'carerNameEnc'] },
   { table: 'NrmReferral', columns: ['nrmReferenceEnc'] },
@@ -29,6 +32,15 @@ export const sealedTables: readonly SealedTable[] = [
     bind: { fields: ['userId', 'channel'], of: (row) => `${row.userId}|${row.channel}` },
   },
   { table: 'LinkMention', columns: ['valueEnc'] },
+  { table: 'Alert', columns: ['initials'] },
+];
+
+/**
+ * Columns that held a value in clear before it moved to a sealed column: `keys rotate` moves what
+ * is left and empties them, and `keys status` counts what is left as plain.
+ */
+export const movedToSealed: readonly { table: string; column: string; to: string }[] = [
+  { table: 'Person', column: 'yearOfBirth', to: 'yearOfBirthEnc' },
 ];
 
 /** The row's binding for the associated data. */

@@ -119,7 +119,10 @@ describe.each(providers)('alerts and the return-interview workflow on %s', (prov
       'send',
     ]);
     const [alert] = await database.db.alert.findMany({ where: { rule: 'immediate-danger' } });
-    expect(alert).toMatchObject({ audience: 'duty', initials: 'T.A.', escalatedAt: null });
+    expect(alert).toMatchObject({ audience: 'duty', escalatedAt: null });
+    // Sealed to the alert's row (issue 17): shown opened, stored never in clear.
+    expect(alert!.initials).not.toContain('T.A.');
+    expect((await core.alerts.view(alert!.id)).initials).toBe('T.A.');
     expect(await alertPosts()).toEqual(['post:duty']);
 
     clock.advance(14 * 60_000);

@@ -4,6 +4,7 @@ import type { MissingAnswersT } from '../../src/domain/records';
 import type { RiskCheckAnswers } from '../../src/services/../domain/risk-answers';
 import type { Actor } from '../../src/services/actor';
 import { RetentionService } from '../../src/services/retention.service';
+import type { FieldCipher } from '../../src/store/field-crypto';
 import { chatWith } from '../support/chat';
 import { createTestCore, type TestCore, testActor } from '../support/core';
 import type { TestDatabase } from '../support/databases';
@@ -57,13 +58,14 @@ describe('names as the look-up hashes read them', () => {
 describe.each(providers)('one child, one record, on %s', (provider) => {
   let core: TestCore;
   let database: TestDatabase;
+  let cipher: FieldCipher;
   let practitioner: Actor;
   let colleague: Actor;
   let duty: Actor;
   let member: Actor;
 
   beforeAll(async () => {
-    ({ core, database } = await createTestCore(provider));
+    ({ core, database, cipher } = await createTestCore(provider));
     practitioner = await testActor(core, 'practitioner-1', 'practitioner');
     colleague = await testActor(core, 'practitioner-2', 'practitioner');
     duty = await testActor(core, 'duty-1', 'duty-officer');
@@ -278,7 +280,7 @@ describe.each(providers)('one child, one record, on %s', (provider) => {
     expect(await chatWith(core, member).say(`merge ${check.reference} ${known.reference}`)).toContain(
       'Merged',
     );
-    const retention = new RetentionService(provider, { yearsAfter18: 6 });
+    const retention = new RetentionService(provider, { yearsAfter18: 6 }, cipher);
     await database.db.$transaction((tx) => retention.sweep(tx, new Date('2040-01-01T00:00:00Z')));
     expect(await database.db.person.count({ where: { id: { in: [a, b] } } })).toBe(0);
     expect(await database.db.childKey.count({ where: { childId: { in: [a, b] } } })).toBe(0);

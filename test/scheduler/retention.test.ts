@@ -21,7 +21,7 @@ describe('retention rule', () => {
 describe.each(providers)('the daily retention timer on %s', (provider) => {
   it("deletes a child's records once past retention, audited by reference only, and fires daily", async () => {
     const clock = fixedClock('2026-11-28T10:00:00Z');
-    const { core, database } = await createTestCore(provider, { clock });
+    const { core, database, cipher } = await createTestCore(provider, { clock });
     try {
       const actor = await testActor(core, 'U-RET', 'practitioner', 'Rita Retention');
       // Born in 2009 (17 in 2026): kept until 2034-01-01. Born in 2012 (14): until 2037-01-01.
@@ -59,7 +59,7 @@ describe.each(providers)('the daily retention timer on %s', (provider) => {
       });
       await core.sectionK.recordDisruption(member, { ...about, kind: 'cawn', occurredAt: clock.now() });
 
-      const retention = new RetentionService(database.provider, { yearsAfter18: 6 });
+      const retention = new RetentionService(database.provider, { yearsAfter18: 6 }, cipher);
       const scheduler = new Scheduler(
         database.db,
         database.provider,
@@ -78,6 +78,20 @@ describe.each(providers)('the daily retention timer on %s', (provider) => {
       expect(await scheduler.tick()).toBe(1);
       expect(await scheduler.tick()).toBe(0);
       expect(await database.db.record.count()).toBe(4);
+      // The same sweep keeps the figures' age bands to the year (the year of birth is sealed):
+      // the kept child, 14 in 2026, is 21 in 2033.
+      const keptChild = await database.db.record.findUniqueOrThrow({ where: { reference: kept.reference } });
+      expect(await database.db.person.findUniqueOrThrow({ where: { id: keptChild.childId! } })).toMatchObject(
+        {
+          ageBand: 4,
+          yearOfBirth: null,
+        },
+      );
+      expect(
+        await database.db.auditEvent.count({
+          where: { surface: 'retention', action: 'update', recordId: 'age-bands' },
+        }),
+      ).toBe(1);
       expect(await database.db.conversation.count()).toBe(0); // the draft expired long ago
 
       clock.set('2034-01-01T00:00:00Z');
@@ -95,7 +109,9 @@ describe.each(providers)('the daily retention timer on %s', (provider) => {
       expect(await database.db.linkTerm.count({ where: pictured })).toBe(0);
       expect(await database.db.linkMention.count()).toBeGreaterThan(0); // the kept reports' stay
 
-      const audit = await database.db.auditEvent.findFirstOrThrow({ where: { surface: 'retention' } });
+      const audit = await database.db.auditEvent.findFirstOrThrow({
+        where: { surface: 'retention', action: 'delete' },
+      });
       expect(audit).toMatchObject({
         action: 'delete',
         recordType: 'person',

@@ -1,3 +1,4 @@
+import { ageBandOf, ethnicGroupOf } from '../../src/children/demographics';
 import type { Db } from '../../src/store/database';
 
 /**
@@ -77,7 +78,11 @@ export async function seedFixtureMonth(
       data: {
         kind: 'child',
         nameEnc: encryptName(childNames[key]),
+        // Written as rows from before issue 17 were (initials, year and ethnicity in clear: they
+        // still read until `keys rotate` seals them), with the coarse columns the figures count.
         ...row,
+        ageBand: row.yearOfBirth === null ? null : ageBandOf(row.yearOfBirth, at('2026-10-31T00:00:00Z')),
+        ethnicGroup: row.ethnicity === null ? null : ethnicGroupOf(row.ethnicity),
         createdAt: at('2026-06-01T00:00:00Z'),
       },
     });

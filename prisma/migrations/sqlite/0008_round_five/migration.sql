@@ -10,6 +10,11 @@ DROP INDEX "MissingEpisode_lastSeenAt_childId_idx";
 -- DropIndex
 DROP INDEX "MetLevelChange_entryId_changedAt_idx";
 
+-- AlterTable
+ALTER TABLE "Person" ADD COLUMN "ageBand" INTEGER;
+ALTER TABLE "Person" ADD COLUMN "ethnicGroup" TEXT;
+ALTER TABLE "Person" ADD COLUMN "yearOfBirthEnc" TEXT;
+
 -- CreateIndex
 CREATE INDEX "MissingEpisode_childId_lastSeenAt_reportedTimesBefore_idx" ON "MissingEpisode"("childId", "lastSeenAt", "reportedTimesBefore");
 
