@@ -231,10 +231,13 @@ describe.each(providers)('the MET list in chat on %s', (provider) => {
       expect(await member.say(`nominate ${reference} high Seen with older males`)).toMatch(
         /T\.L\. is now nominated for the MET list, high risk\. Recorded as MET-\d{4}-\d{6}/,
       );
+      core.clock.advance(60_000);
       expect(await member.say(`accept ${reference}`)).toMatch(/on the MET list, high risk, review by/);
+      core.clock.advance(60_000);
       expect(await member.say(`level ${reference} medium Engaging with youth worker`)).toContain(
         'medium risk',
       );
+      core.clock.advance(60_000);
       expect(await member.say(`remove ${reference} Risk reduced`)).toContain('removed from the MET list');
       const history = await member.say(`history ${reference}`);
       expect(history).toMatch(/nominated[\s\S]*active[\s\S]*Engaging with youth worker[\s\S]*Risk reduced/);

@@ -73,14 +73,17 @@ describe.each(providers)('the MET list on %s', (provider) => {
       /already on the MET list/,
     );
 
+    // Each decision at its own minute: the history is in the order they were made.
+    world.clock.advance(60_000);
     const accepted = await metList.accept(member, { child });
     expect(accepted.status).toBe('active');
     // The review is a month on by default (the monthly MET Operational Group).
-    expect(accepted.reviewDate?.toISOString()).toBe('2026-12-28T10:00:00.000Z');
+    expect(accepted.reviewDate?.toISOString()).toBe('2026-12-28T10:01:00.000Z');
 
     await expect(
       metList.setLevel(member, { child, level: 'medium', reason: 'No change' }),
     ).rejects.toBeInstanceOf(NotPossibleError);
+    world.clock.advance(60_000);
     const raised = await metList.setLevel(member, {
       child,
       level: 'high',
@@ -88,14 +91,17 @@ describe.each(providers)('the MET list on %s', (provider) => {
     });
     expect(raised).toMatchObject({ level: 'high', status: 'active' });
 
+    world.clock.advance(60_000);
     const review = await metList.setReview(member, { child, reviewDate: new Date('2027-01-15T00:00:00Z') });
     expect(review.reviewDate?.toISOString()).toBe('2027-01-15T00:00:00.000Z');
     await expect(
       metList.setReview(member, { child, reviewDate: new Date('2026-11-01T00:00:00Z') }),
     ).rejects.toThrow(/after today/);
+    world.clock.advance(60_000);
     await metList.setLeadProfessional(member, { child, name: 'Casey Exampleworker' });
 
     await expect(metList.remove(member, { child, reason: ' ' })).rejects.toThrow(/reason/);
+    world.clock.advance(60_000);
     const removed = await metList.remove(member, { child, reason: 'Risk reduced' });
     expect(removed).toMatchObject({ status: 'removed', reviewDate: null });
     await expect(metList.remove(member, { child, reason: 'Again' })).rejects.toThrow(/not on the MET list/);
@@ -116,6 +122,8 @@ describe.each(providers)('the MET list on %s', (provider) => {
       ['active', 'active', 'high', 'high', 'Lead professional: Casey Exampleworker', 'Tester met-member-1'],
       ['active', 'removed', 'high', 'high', 'Risk reduced', 'Tester met-member-1'],
     ]);
+    // Back to the hour the other cases expect.
+    world.clock.advance(-5 * 60_000);
     const entry = await world.database.db.metListEntry.findFirstOrThrow({ where: { id: removed.entryId } });
     expect(entry.status).toBe('removed');
     // Sealed in the row, bound to it (issue 17).
