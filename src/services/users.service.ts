@@ -353,6 +353,7 @@ function toActor(user: KnownUser, roles: Role[], surface: string): Actor {
     agencyName: user.agency?.name ?? null,
     platform: user.platform,
     workspace: user.workspace,
+    platformUserId: user.platformUserId,
     surface,
   };
 }
