@@ -41,6 +41,14 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         return reqId ? { reqId } : {};
       },
     },
-    destination,
+    destination ?? standardOutput(level),
   );
+}
+
+/**
+ * Standard output, written off the request path (issue 20): a line is queued and written when the
+ * write before it has finished, never waited for. What is queued is written when the process exits.
+ */
+function standardOutput(level: string): pino.DestinationStream | undefined {
+  return level === 'silent' ? undefined : pino.destination({ dest: 1, sync: false });
 }

@@ -15,6 +15,8 @@ export interface Actor {
   platform: string;
   /** The Slack team or Teams tenant the user belongs to: with platform, it scopes who they can name. */
   workspace: string;
+  /** The platform's id for them, where the actor was resolved from their user row. */
+  platformUserId?: string;
   surface: string;
 }
 

@@ -11,7 +11,6 @@ import type { FormEngine, FormState } from '../conversation/form-engine';
 import { fill, type Messages } from '../conversation/prompts';
 import { type ListReply, type Reply, text } from '../conversation/reply';
 import type { Clock } from '../domain/clock';
-import { decide } from '../domain/policy';
 import type { InterviewAnswersT, MissingAnswersT, ReturnAnswersT } from '../domain/records';
 import type { RiskCheckId } from '../domain/risk';
 import type { RiskCheckAnswers } from '../domain/risk-answers';
@@ -228,20 +227,11 @@ export class ChatService {
       }
       case 'due': {
         // "Mine to do" first: an assigned interviewer sees their own even without the due list.
-        const mine = await questions.myInterviews(message.actor, audience);
-        const mayAskDue = decide(message.actor.roles, 'ask-due').allowed;
-        if (!mayAskDue && mine.length === 0) authorise(message.actor, 'ask-due');
+        const { mine, due } = await questions.interviewsToDo(message.actor, audience);
+        if (!due && mine.length === 0) authorise(message.actor, 'ask-due');
         return [
-          ...(mine.length || !mayAskDue ? [this.list('dueMineTitle', 'dueMineEmpty', mine)] : []),
-          ...(mayAskDue
-            ? [
-                this.list(
-                  'dueTitle',
-                  'dueEmpty',
-                  await questions.dueReturnInterviews(message.actor, audience),
-                ),
-              ]
-            : []),
+          ...(mine.length || !due ? [this.list('dueMineTitle', 'dueMineEmpty', mine)] : []),
+          ...(due ? [this.list('dueTitle', 'dueEmpty', due)] : []),
         ];
       }
       case 'list': {

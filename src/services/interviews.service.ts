@@ -91,14 +91,6 @@ export class InterviewService {
     return { name: said.trim() };
   }
 
-  /** Episodes assigned to this person before they used the bot become theirs (claimAssignedInterviews). */
-  claimFor(actor: Actor & { email?: string | null }): Promise<number> {
-    return claimAssignedInterviews(
-      { db: this.db, provider: this.provider, clock: this.clock, cipher: this.cipher },
-      actor,
-    );
-  }
-
   /** The user a chat mention names: `<@U123>` in Slack, `@id` in the terminal. */
   async userByMention(
     actor: Pick<Actor, 'platform' | 'workspace'>,
@@ -140,41 +132,92 @@ function pointRemindersAt(tx: Tx, recordId: string, userId: string | null) {
   });
 }
 
+/** Who an assignment made before someone used the bot names: their identity key, and any email. */
+export interface AssignedAs {
+  handle: string;
+  emails: string[];
+}
+
+/**
+ * How assignments made before this person used the bot name them. Their platform id comes with
+ * the actor when it was resolved (UserService), else from their user row. A terminal user id that
+ * is an email address counts as their email. Null for someone no longer known.
+ */
+export async function assignedAs(
+  db: Db,
+  actor: Actor & { email?: string | null },
+): Promise<AssignedAs | null> {
+  const user = actor.platformUserId
+    ? { platform: actor.platform, workspace: actor.workspace, platformUserId: actor.platformUserId }
+    : await db.user.findUnique({ where: { id: actor.id } });
+  if (!user) return null;
+  const emails = [actor.email, user.platformUserId]
+    .filter((e): e is string => !!e && Email.safeParse(e).success)
+    .map((e) => e.toLowerCase());
+  return { handle: identityKey(user), emails };
+}
+
+/** True for an episode assigned to this person before they used the bot and not yet claimed. */
+export function isAssignedTo(
+  who: AssignedAs,
+  episode: {
+    interviewerId: string | null;
+    interviewerHandle: string | null;
+    interviewerEmail: string | null;
+  },
+): boolean {
+  return (
+    episode.interviewerId === null &&
+    (episode.interviewerHandle === who.handle ||
+      (episode.interviewerEmail !== null && who.emails.includes(episode.interviewerEmail)))
+  );
+}
+
+type ClaimDeps = { db: Db; provider: Provider; clock: Clock; cipher: FieldCipher };
+
 /**
  * Episodes assigned to this person before they used the bot, by their platform id or email,
  * become theirs. Called whenever they ask for their interviews (the interview form, `due`), so
  * "when they first appear" needs no hook in enrolment. Reminders raised meanwhile are pointed at
- * them too. A terminal user id that is an email address counts as their email.
+ * them too.
  */
 export async function claimAssignedInterviews(
-  deps: { db: Db; provider: Provider; clock: Clock; cipher: FieldCipher },
+  deps: ClaimDeps,
   actor: Actor & { email?: string | null },
 ): Promise<number> {
-  const { db, provider, clock, cipher } = deps;
-  const user = await db.user.findUnique({ where: { id: actor.id } });
-  if (!user) return 0;
-  const emails = [actor.email, user.platformUserId]
-    .filter((e): e is string => !!e && Email.safeParse(e).success)
-    .map((e) => e.toLowerCase());
-  const pending = await db.missingEpisode.findMany({
+  const who = await assignedAs(deps.db, actor);
+  if (!who) return 0;
+  const pending = await deps.db.missingEpisode.findMany({
     where: {
       interviewerId: null,
       OR: [
-        { interviewerHandle: identityKey(user) },
-        ...(emails.length ? [{ interviewerEmail: { in: emails } }] : []),
+        { interviewerHandle: who.handle },
+        ...(who.emails.length ? [{ interviewerEmail: { in: who.emails } }] : []),
       ],
     },
   });
-  if (pending.length === 0) return 0;
+  return (await claimEpisodes(deps, actor, pending)).size;
+}
+
+/**
+ * Makes these episodes, found assigned to this person before they used the bot, theirs: the
+ * interviewer, the reminders, the audit trail. Returns each episode's interviewer name as stored.
+ */
+export async function claimEpisodes(
+  deps: ClaimDeps,
+  actor: Actor,
+  pending: { id: string; missingRecordId: string }[],
+): Promise<Map<string, string>> {
+  const { db, provider, clock, cipher } = deps;
+  const names = new Map<string, string>();
+  if (pending.length === 0) return names;
   const now = clock.now();
   await db.$transaction(async (tx) => {
     for (const episode of pending) {
+      const interviewerName = cipher.seal('MissingEpisode', 'interviewerName', episode.id, actor.displayName);
       await tx.missingEpisode.update({
         where: { id: episode.id },
-        data: {
-          interviewerId: actor.id,
-          interviewerName: cipher.seal('MissingEpisode', 'interviewerName', episode.id, actor.displayName),
-        },
+        data: { interviewerId: actor.id, interviewerName },
       });
       await pointRemindersAt(tx, episode.missingRecordId, actor.id);
       await auditAs(tx, provider, actor, {
@@ -184,9 +227,10 @@ export async function claimAssignedInterviews(
         detail: 'assigned interviewer matched',
         at: now,
       });
+      names.set(episode.id, interviewerName);
     }
   });
-  return pending.length;
+  return names;
 }
 
 /** Still to do: no interview completed (a decline or "not yet" keeps it open: keep offering). */

@@ -8,6 +8,7 @@ export interface KnownUser {
   agencyId: string | null;
   platform: string;
   workspace: string;
+  platformUserId: string;
   agency: { name: string } | null;
   /** Every role held (User.role first, then UserRole), once read. */
   roles?: Role[];

@@ -7,9 +7,16 @@ import { formatLondon } from '../domain/london-time';
 import { isRepeatMissing, timesMissing } from '../domain/missing-history';
 import { decide } from '../domain/policy';
 import type { Db, Provider } from '../store/database';
+import { type DueInterviewRow, readDueInterviews } from '../store/due-interviews';
 import type { FieldCipher } from '../store/field-crypto';
 import { type Actor, auditAs } from './actor';
-import { claimAssignedInterviews, interviewOpen } from './interviews.service';
+import {
+  type AssignedAs,
+  assignedAs,
+  claimAssignedInterviews,
+  claimEpisodes,
+  isAssignedTo,
+} from './interviews.service';
 import { authorise } from './refusal';
 
 export interface Audience {
@@ -21,6 +28,9 @@ export interface RepeatMissingSettings {
   threshold: number;
   days: number;
 }
+
+/** A list stops here: the rest are for the dashboard. */
+const LIST_LIMIT = 200;
 
 interface Child {
   id: string;
@@ -41,38 +51,68 @@ export class QuestionService {
   /** Returned children with no completed interview, soonest due first. */
   async dueReturnInterviews(actor: Actor, audience: Audience): Promise<ListItem[]> {
     authorise(actor, 'ask-due');
-    return this.dueList(actor, audience, {}, 'due list');
+    const rows = await readDueInterviews(this.db, { everyone: true, interviewerId: actor.id }, LIST_LIMIT);
+    return this.dueList(actor, audience, rows, 'due list');
   }
 
   /**
-   * The interviews assigned to this person ("mine to do"): shown to the interviewer whatever their
-   * role, since the assignment is their need to know. Someone assigned before they used the bot is
-   * matched first.
+   * `due`: the interviews assigned to this person ("mine to do"), shown to the interviewer
+   * whatever their role, since the assignment is their need to know; and the due list, null for
+   * someone who may not ask for it. Someone assigned before they used the bot is matched first.
+   * Both lists and the assignments waiting for this person come from one read (issue 20), unless
+   * there are more than a list holds: then each is read on its own, as the lists stop at 200.
    */
-  async myInterviews(actor: Actor, audience: Audience): Promise<ListItem[]> {
-    await claimAssignedInterviews(
-      { db: this.db, provider: this.provider, clock: this.clock, cipher: this.cipher },
-      actor,
-    );
-    return this.dueList(actor, audience, { interviewerId: actor.id }, 'my return interviews', true);
+  async interviewsToDo(
+    actor: Actor,
+    audience: Audience,
+  ): Promise<{ mine: ListItem[]; due: ListItem[] | null }> {
+    const everyone = decide(actor.roles, 'ask-due').allowed;
+    const who = await assignedAs(this.db, actor);
+    const scope = { everyone, interviewerId: actor.id, ...(who && { assignedAs: who }) };
+    const rows = await readDueInterviews(this.db, scope, LIST_LIMIT + 1);
+    const { mine, due } =
+      rows.length > LIST_LIMIT
+        ? await this.readEachOnItsOwn(actor, everyone)
+        : await this.claimAmong(actor, who, rows, everyone);
+    return {
+      mine: await this.dueList(actor, audience, mine, 'my return interviews', true),
+      due: due && (await this.dueList(actor, audience, due, 'due list')),
+    };
+  }
+
+  /** Claims the rows assigned to this person before they used the bot; splits the open ones. */
+  private async claimAmong(actor: Actor, who: AssignedAs | null, rows: DueInterviewRow[], everyone: boolean) {
+    const pending = who ? rows.filter((row) => isAssignedTo(who, row)) : [];
+    const names = await claimEpisodes(this.claimDeps(), actor, pending);
+    const open = rows
+      .filter((row) => row.open)
+      .map((row) => {
+        const interviewerName = names.get(row.id);
+        return interviewerName ? { ...row, interviewerId: actor.id, interviewerName } : row;
+      });
+    return { mine: open.filter((row) => row.interviewerId === actor.id), due: everyone ? open : null };
+  }
+
+  private async readEachOnItsOwn(actor: Actor, everyone: boolean) {
+    await claimAssignedInterviews(this.claimDeps(), actor);
+    const read = (all: boolean) =>
+      readDueInterviews(this.db, { everyone: all, interviewerId: actor.id }, LIST_LIMIT);
+    return { mine: await read(false), due: everyone ? await read(true) : null };
+  }
+
+  private claimDeps() {
+    return { db: this.db, provider: this.provider, clock: this.clock, cipher: this.cipher };
   }
 
   private async dueList(
     actor: Actor,
     audience: Audience,
-    where: { interviewerId?: string },
+    episodes: DueInterviewRow[],
     detail: string,
     /** The assigned interviewer needs to know whom they are seeing, whatever their role. */
     assigned = false,
   ): Promise<ListItem[]> {
     const now = this.clock.now();
-    const episodes = await this.db.missingEpisode.findMany({
-      where: { ...interviewOpen(), ...where },
-      orderBy: { interviewDueAt: 'asc' },
-      include: { child: true },
-      take: 200,
-    });
-    const references = await this.references(episodes.map((e) => e.missingRecordId));
     const items = episodes.map((episode) => {
       const due = episode.interviewDueAt!;
       const left = timeLeft(due, now);
@@ -85,8 +125,8 @@ export class QuestionService {
       return this.item(
         actor,
         audience,
-        episode.child,
-        references.get(episode.missingRecordId),
+        { id: episode.childId, initials: episode.childInitials, nameEnc: episode.childNameEnc },
+        episode.reference ?? undefined,
         [
           { label: 'Due', value: `${formatLondon(due)} (${state})` },
           { label: 'Returned', value: formatLondon(episode.returnedAt!) },
@@ -111,7 +151,7 @@ export class QuestionService {
     });
     await this.auditReads(
       actor,
-      episodes.map((e) => e.child.id),
+      episodes.map((e) => e.childId),
       detail,
     );
     return items;

@@ -5,6 +5,7 @@ import { roles as allRoles, isRole } from '../domain/policy';
 import { appendAudit } from '../store/audit';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
+import { readKnownUser } from '../store/known-users';
 import type { Actor, Identity } from './actor';
 import { type KnownUser, PeopleCache } from './people-cache';
 
@@ -76,10 +77,8 @@ export class UserService {
     if (cached && !(name && name !== cached.displayName && replaceable(cached.displayName))) {
       return toActor(cached, cached.roles ?? [cached.role as Role], surface);
     }
-    let user: KnownUser | null = await this.db.user.findUnique({
-      where: { platform_workspace_platformUserId: key },
-      include: { agency: true },
-    });
+    const found = await readKnownUser(this.db, key);
+    let user: KnownUser | null = found;
     if (!user) {
       const pending = await this.pendingFor(identity);
       const listed = this.admins.has(identityKey(key));
@@ -104,7 +103,9 @@ export class UserService {
       await this.learnName(user.id, user.displayName, name);
       user = { ...user, displayName: name };
     }
-    const roles = await rolesOf(this.db, user.id, user.role);
+    const roles = found
+      ? rolesInOrder(found.role, found.moreRoles)
+      : await rolesOf(this.db, user.id, user.role);
     this.cache.set(cacheKey, { ...user, roles });
     return toActor(user, roles, surface);
   }
@@ -314,7 +315,15 @@ export class UserService {
  */
 export async function rolesOf(db: Db | Tx, userId: string, role: string): Promise<Role[]> {
   const more = await db.userRole.findMany({ where: { userId }, select: { role: true } });
-  const held = new Set([role, ...more.map((r) => r.role)]);
+  return rolesInOrder(
+    role,
+    more.map((r) => r.role),
+  );
+}
+
+/** User.role first, then the others held, most senior last (the order of `roles`). */
+function rolesInOrder(role: string, more: string[]): Role[] {
+  const held = new Set([role, ...more]);
   return [role, ...allRoles.filter((r) => r !== role)].filter((r): r is Role => isRole(r) && held.has(r));
 }
 
@@ -373,6 +382,7 @@ function toActor(user: KnownUser, roles: Role[], surface: string): Actor {
     agencyName: user.agency?.name ?? null,
     platform: user.platform,
     workspace: user.workspace,
+    platformUserId: user.platformUserId,
     surface,
   };
 }

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { Db, Provider } from './database';
 import type { FieldCipher } from './field-crypto';
+import { Prisma } from './generated/sqlite/client';
 import { claimInbound } from './inbound-events';
 
 export interface StoredConversation<T> {
@@ -74,7 +76,9 @@ export class ConversationRepository {
       if (key) claimed = await claimInbound(this.db, key);
       const found =
         claimed && channels.length > 0
-          ? await this.db.conversation.findMany({ where: { userId, channel: { in: channels } } })
+          ? await this.db.$queryRaw<(Omit<DraftRow, 'expired'> & { expiresAt: Date })[]>`
+              SELECT "id", "channel", "formId", "stateEnc", "expiresAt" FROM "Conversation"
+              WHERE "userId" = ${userId} AND "channel" IN (${Prisma.join(channels)})`
           : [];
       rows = found.map((row) => ({ ...row, expired: row.expiresAt <= now }));
     }
@@ -114,22 +118,21 @@ export class ConversationRepository {
     };
   }
 
+  /** Keeps the draft, in SQL: every typed step writes it (issue 20: no model query to compile). */
   async save<T>(userId: string, channel: string, formId: string, state: T, now: Date): Promise<void> {
-    const data = {
-      formId,
-      stateEnc: this.cipher.sealJson(
-        'Conversation',
-        'stateEnc',
-        conversationBinding({ userId, channel }),
-        state,
-      ),
-      expiresAt: new Date(now.getTime() + this.ttlMs),
-    };
-    await this.db.conversation.upsert({
-      where: { userId_channel: { userId, channel } },
-      create: { userId, channel, ...data },
-      update: data,
-    });
+    const stateEnc = this.cipher.sealJson(
+      'Conversation',
+      'stateEnc',
+      conversationBinding({ userId, channel }),
+      state,
+    );
+    const expiresAt = new Date(now.getTime() + this.ttlMs);
+    const written = new Date();
+    await this.db.$executeRaw`
+      INSERT INTO "Conversation" ("id", "userId", "channel", "formId", "stateEnc", "expiresAt", "createdAt", "updatedAt")
+      VALUES (${randomUUID()}, ${userId}, ${channel}, ${formId}, ${stateEnc}, ${expiresAt}, ${written}, ${written})
+      ON CONFLICT ("userId", "channel") DO UPDATE SET "formId" = excluded."formId",
+        "stateEnc" = excluded."stateEnc", "expiresAt" = excluded."expiresAt", "updatedAt" = excluded."updatedAt"`;
   }
 
   async remove(userId: string, channel: string): Promise<void> {

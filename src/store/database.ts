@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { countRoundTrips } from '../ops/request-context';
@@ -8,6 +7,7 @@ import { PrismaClient as PostgresClient } from './generated/postgresql/client';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client';
 import { migrate, sqliteFile } from './migrate';
 import type { Provider } from './provider';
+import { SqliteWithPreparedStatements } from './sqlite-statements';
 
 export type { Provider } from './provider';
 
@@ -66,7 +66,7 @@ export async function openDatabase(url: string): Promise<Database> {
   const log = [{ emit: 'event' as const, level: 'query' as const }];
   const client = pool
     ? new PostgresClient({ adapter: new PrismaPg(pool), log, transactionOptions })
-    : new SqliteClient({ adapter: new PrismaBetterSQLite3({ url }), log, transactionOptions });
+    : new SqliteClient({ adapter: new SqliteWithPreparedStatements({ url }), log, transactionOptions });
   // A transaction's BEGIN is sent but not reported: it is counted with its COMMIT or ROLLBACK.
   (client as SqliteClient<'query'>).$on('query', (event) =>
     countRoundTrips(event.query === 'COMMIT' || event.query === 'ROLLBACK' ? 2 : 1),

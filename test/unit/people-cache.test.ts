@@ -8,6 +8,7 @@ const user = {
   agencyId: null,
   platform: 'teams',
   workspace: 'tenant-example-1',
+  platformUserId: 'aad-1',
   agency: null,
 };
 
