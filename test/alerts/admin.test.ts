@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../src/domain/clock';
 import { destinations } from '../../src/outbox/transport';
 import { AdminService, type RoleChangeNotice } from '../../src/services/admin.service';
 import { UserService } from '../../src/services/users.service';
@@ -217,7 +218,8 @@ describe.each(providers)('running the bot from chat on %s', (provider) => {
 
 describe.each(providers)('the MET list in chat on %s', (provider) => {
   it('goes from nomination to removal, with history, for MET members only', async () => {
-    const { core, database } = await createTestCore(provider);
+    const clock = fixedClock('2026-11-28T10:00:00Z');
+    const { core, database } = await createTestCore(provider, { clock });
     try {
       const practitioner = await testActor(core, 'p-met', 'practitioner');
       const saved = await chatWith(core, practitioner, 'met').script(
@@ -231,13 +233,13 @@ describe.each(providers)('the MET list in chat on %s', (provider) => {
       expect(await member.say(`nominate ${reference} high Seen with older males`)).toMatch(
         /T\.L\. is now nominated for the MET list, high risk\. Recorded as MET-\d{4}-\d{6}/,
       );
-      core.clock.advance(60_000);
+      clock.advance(60_000);
       expect(await member.say(`accept ${reference}`)).toMatch(/on the MET list, high risk, review by/);
-      core.clock.advance(60_000);
+      clock.advance(60_000);
       expect(await member.say(`level ${reference} medium Engaging with youth worker`)).toContain(
         'medium risk',
       );
-      core.clock.advance(60_000);
+      clock.advance(60_000);
       expect(await member.say(`remove ${reference} Risk reduced`)).toContain('removed from the MET list');
       const history = await member.say(`history ${reference}`);
       expect(history).toMatch(/nominated[\s\S]*active[\s\S]*Engaging with youth worker[\s\S]*Risk reduced/);
