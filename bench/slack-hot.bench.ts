@@ -30,8 +30,9 @@ import {
  * event acknowledged, de-duplicated, the person's draft read, the answer posted) and `/met due`
  * (acknowledged, the list read, the answer posted ephemerally), each timed from the signed
  * request to the answer reaching the Web API stand-in, at 1, 10 and 50 in flight. The baseline is
- * a bare Bolt app doing the same: one read and one write (the event id) for a DM, one read for
- * `/met due`, then the same Web API call; same database, same run, each server in its own process.
+ * a bare Bolt app doing the same: one read and one write (the event id) for a DM; for `/met due`
+ * one write (the command's replay key, which metbot keeps for every slash command: issue 17) and
+ * one read; then the same Web API call. Same database, same run, each server in its own process.
  */
 const SERVE = '--slack-hot-bench-serve';
 const who = (user: number) => `UB${user}`;
@@ -49,7 +50,10 @@ async function serveBare(provider: Provider, apiUrl: string): Promise<void> {
     await db.inboundEvent.create({ data: { key: `slack:event:${(body as { event_id: string }).event_id}` } });
     await client.chat.postMessage({ channel: message.channel, text: 'ok' });
   });
-  bolt.command('/met', async ({ ack, command, client }) => {
+  bolt.command('/met', async ({ ack, body, command, client }) => {
+    await db.inboundEvent.create({
+      data: { key: `slack:command:${(body as { trigger_id: string }).trigger_id}` },
+    });
     await ack();
     await db.missingEpisode.findMany({
       where: { returnedAt: { not: null }, interviewCompletedAt: null },
