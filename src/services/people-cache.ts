@@ -1,15 +1,8 @@
 import type { Role } from '../domain/policy';
+import type { KnownUserRow } from '../store/known-users';
 
 /** A user as UserService reads it: what an Actor is made of, before the surface is known. */
-export interface KnownUser {
-  id: string;
-  displayName: string;
-  role: string;
-  agencyId: string | null;
-  platform: string;
-  workspace: string;
-  platformUserId: string;
-  agency: { name: string } | null;
+export interface KnownUser extends Omit<KnownUserRow, 'moreRoles'> {
   /** Every role held (User.role first, then UserRole), once read. */
   roles?: Role[];
 }
