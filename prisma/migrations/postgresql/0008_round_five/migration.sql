@@ -5,6 +5,9 @@ DROP INDEX "MissingEpisode_childId_lastSeenAt_idx";
 DROP INDEX "MissingEpisode_returnedAt_interviewCompletedAt_idx";
 
 -- DropIndex
+DROP INDEX "MissingEpisode_interviewCompletedAt_interviewOutcome_interv_idx";
+
+-- DropIndex
 DROP INDEX "MissingEpisode_lastSeenAt_childId_idx";
 
 -- DropIndex
@@ -20,6 +23,9 @@ CREATE INDEX "MissingEpisode_childId_lastSeenAt_reportedTimesBefore_idx" ON "Mis
 
 -- CreateIndex
 CREATE INDEX "MissingEpisode_returnedAt_interviews_idx" ON "MissingEpisode"("returnedAt", "interviewCompletedAt", "interviewOfferedAt", "interviewOutcome", "interviewDueAt", "childId", "interviewerId", "interviewerName");
+
+-- CreateIndex
+CREATE INDEX "MissingEpisode_due_idx" ON "MissingEpisode"("interviewCompletedAt", "interviewOutcome", "interviewDueAt", "interviewOfferedAt");
 
 -- CreateIndex
 CREATE INDEX "MissingEpisode_lastSeenAt_childId_reportedTimesBefore_idx" ON "MissingEpisode"("lastSeenAt", "childId", "reportedTimesBefore");
