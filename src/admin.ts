@@ -3,12 +3,14 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkAgainstCheckpoint, makeCheckpoint } from './audit/checkpoint';
 import { loadAuditKeyring } from './audit/settings';
-import { type Config, ConfigError, loadConfig, parseSettings } from './config';
+import { type Config, ConfigError, loadConfig } from './config';
 import { loadPrompts } from './conversation/prompts';
+import type { Core } from './core';
 import { systemClock } from './domain/clock';
 import { formatLondon } from './domain/london-time';
 import { isRole } from './domain/policy';
 import type { Logger } from './logger';
+import { wireCore } from './main';
 import {
   BackupError,
   backupName,
@@ -19,16 +21,11 @@ import {
 } from './ops/backup';
 import { copyToPostgres } from './ops/copy-to-postgres';
 import { keyStatus, rotateKeys } from './ops/key-rotation';
-import { deliveryRoutesFrom } from './outbox/settings';
-import { destinations } from './outbox/transport';
 import type { Actor } from './services/actor';
-import { AdminService, type RoleNotices } from './services/admin.service';
-import { ApiTokenService, ApiTokenSettingsSchema, DEFAULT_TOKEN_ROLE } from './services/api-tokens.service';
-import { createLinkForUser } from './services/dashboard-links.service';
+import { DEFAULT_TOKEN_ROLE } from './services/api-tokens.service';
 import { grantedText, revokedText } from './services/people-chat';
 import { NotPossibleError, RefusedError } from './services/refusal';
-import { SubjectAccessService } from './services/subject-access.service';
-import { rolesOf, UserService } from './services/users.service';
+import { rolesOf } from './services/users.service';
 import { verifyAuditChain } from './store/audit';
 import { type AuditKeyring, installedAuditKeyring, useAuditKeyring } from './store/audit-key';
 import { loadFieldCipher } from './store/data-key';
@@ -49,8 +46,11 @@ interface Output {
 interface AdminContext extends Output {
   /** Opened on first use, closed when the command ends. */
   database(): Promise<Database>;
-  /** The data key and delivery routes, so that role changes are queued for the MET coordinator. */
-  notices(): RoleNotices | undefined;
+  /**
+   * The core wired as the server wires it (src/main.ts wireCore): the same data key, delivery
+   * routes and settings, so a role change here is queued for the MET coordinator as one in chat is.
+   */
+  core(): Promise<Core>;
   /** The data key, as the server loads it (its warnings on stderr). */
   cipher(): FieldCipher;
   /** The audit keys, as the server has them (installed when the database is opened). */
@@ -144,7 +144,7 @@ const revokeCommand: Command = {
     role: { type: 'string', required: true },
   },
   async run({ platform = '', workspace, user, email, role = '' }, context) {
-    const done = await (await adminService(context, true)).revoke(
+    const done = await (await context.core()).admin.revoke(
       operator,
       whoFrom({ platform, workspace, user, email }),
       role,
@@ -155,12 +155,6 @@ const revokeCommand: Command = {
   },
 };
 
-/** `roles`: for a role change, which needs the data key to queue the MET coordinator's notice. */
-async function adminService(context: AdminContext, roles = false): Promise<AdminService> {
-  const { db, provider } = await context.database();
-  return new AdminService(db, provider, systemClock, roles ? context.notices() : undefined);
-}
-
 function printList(
   context: AdminContext,
   items: { title: string; fields: { label: string; value: string }[] }[],
@@ -170,18 +164,6 @@ function printList(
     context.out(item.title);
     for (const field of item.fields) context.out(`    ${field.label}: ${field.value}`);
   }
-}
-
-async function tokenService(context: AdminContext): Promise<ApiTokenService> {
-  const { db, provider } = await context.database();
-  const { API_TOKEN_DAYS } = parseSettings(ApiTokenSettingsSchema, context.env);
-  return new ApiTokenService(
-    db,
-    provider,
-    new UserService(db, provider, { clock: systemClock }),
-    systemClock,
-    API_TOKEN_DAYS,
-  );
 }
 
 const commands: Record<string, Record<string, Command>> = {
@@ -197,13 +179,9 @@ const commands: Record<string, Record<string, Command>> = {
       async run({ reference = '', for: user = '', out }, context) {
         if (out && existsSync(out))
           throw new NotPossibleError(`${out} already exists: choose a new file name.`);
-        const { db, provider } = await context.database();
+        const { db } = await context.database();
         const requester = await actorFor(db, user);
-        const cipher = context.cipher();
-        const exported = await new SubjectAccessService(db, provider, cipher, systemClock).exportChild(
-          requester,
-          reference,
-        );
+        const exported = await (await context.core()).subjectAccess.exportChild(requester, reference);
         const json = `${JSON.stringify(exported, null, 2)}\n`;
         if (!out) {
           context.out(json.trimEnd());
@@ -305,7 +283,7 @@ const commands: Record<string, Record<string, Command>> = {
         agency: { type: 'string' },
       },
       async run({ platform = '', workspace, user, email, role = '', agency }, context) {
-        const done = await (await adminService(context, true)).grant(
+        const done = await (await context.core()).admin.grant(
           operator,
           whoFrom({ platform, workspace, user, email }),
           role,
@@ -323,7 +301,7 @@ const commands: Record<string, Record<string, Command>> = {
       summary: 'Who has read or changed a record and its child, and when.',
       options: { reference: { type: 'string', required: true } },
       async run({ reference = '' }, context) {
-        printList(context, await (await adminService(context)).auditTrail(operator, reference));
+        printList(context, await (await context.core()).admin.auditTrail(operator, reference));
       },
     },
     verify: {
@@ -377,10 +355,7 @@ const commands: Record<string, Record<string, Command>> = {
       summary: 'Deliveries that failed for good.',
       options: {},
       async run(_options, context) {
-        const { db, provider } = await context.database();
-        // The data key opens each delivery's last error.
-        const service = new AdminService(db, provider, systemClock, { cipher: context.cipher(), routes: {} });
-        printList(context, await service.deadLetters(operator));
+        printList(context, await (await context.core()).admin.deadLetters(operator));
       },
     },
     retry: {
@@ -389,7 +364,7 @@ const commands: Record<string, Record<string, Command>> = {
       options: { id: { type: 'string', required: true } },
       async run({ id = '' }, context) {
         context.out(
-          `${await (await adminService(context)).retry(operator, id)} delivery put back on the queue.`,
+          `${await (await context.core()).admin.retry(operator, id)} delivery put back on the queue.`,
         );
       },
     },
@@ -400,9 +375,9 @@ const commands: Record<string, Record<string, Command>> = {
       summary: 'Make a single-use dashboard sign-in link (10 minutes).',
       options: { user: { type: 'string', required: true } },
       async run({ user = '' }, context) {
-        const { db, provider } = await context.database();
-        const baseUrl = process.env.PUBLIC_URL ?? `http://localhost:${process.env.PORT ?? 3978}`;
-        const link = await createLinkForUser({ db, provider, baseUrl }, user);
+        const { config } = context;
+        const baseUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
+        const link = await (await context.core()).dashboardLinks.linkForUser(user, baseUrl);
         context.out(
           `Sign-in link for ${link.displayName}, works once until ${formatLondon(link.expiresAt)}:`,
         );
@@ -480,7 +455,12 @@ const commands: Record<string, Record<string, Command>> = {
         agency: { type: 'string', required: true },
       },
       async run({ name = '', role = DEFAULT_TOKEN_ROLE, agency = '', 'allow-role': allowRole }, context) {
-        const made = await (await tokenService(context)).create(byAdmin, { name, role, agency, allowRole });
+        const made = await (await context.core()).apiTokens.create(byAdmin, {
+          name,
+          role,
+          agency,
+          allowRole,
+        });
         context.out(
           `API token for ${name} (${role}, ${agency}), working until ${made.expiresAt.toISOString().slice(0, 10)}:`,
         );
@@ -496,7 +476,7 @@ const commands: Record<string, Record<string, Command>> = {
       summary: 'Stop a token working, at once.',
       options: { name: { type: 'string', required: true } },
       async run({ name = '' }, context) {
-        await (await tokenService(context)).revoke(byAdmin, name);
+        await (await context.core()).apiTokens.revoke(byAdmin, name);
         context.out(`Token ${name} revoked: it no longer works.`);
       },
     },
@@ -505,7 +485,7 @@ const commands: Record<string, Record<string, Command>> = {
       summary: 'List tokens (never their secrets).',
       options: {},
       async run(_options, context) {
-        const tokens = await (await tokenService(context)).list();
+        const tokens = await (await context.core()).apiTokens.list();
         if (tokens.length === 0) context.out('No API tokens yet.');
         for (const t of tokens) {
           const now = systemClock.now();
@@ -529,14 +509,6 @@ function help(write: (line: string) => void): void {
   for (const group of Object.values(commands)) {
     for (const command of Object.values(group)) write(`  ${command.usage.padEnd(62)} ${command.summary}`);
   }
-}
-
-/** As the server has them: the data key (its warnings on stderr) and the routes from the environment. */
-function roleNotices(config: Config, env: NodeJS.ProcessEnv, output: Output): RoleNotices | undefined {
-  const routes = deliveryRoutesFrom(env);
-  // No coordinator configured: nothing to queue, and no key needed for it.
-  if (!Object.values(routes).some((list) => list?.includes(destinations.metCoordinator))) return undefined;
-  return { cipher: loadFieldCipher(config, warnings(output), env), routes };
 }
 
 function hasAuditKey(config: Config, env: NodeJS.ProcessEnv): boolean {
@@ -585,6 +557,7 @@ export async function runAdmin(
     return 2;
   }
   let database: Database | undefined;
+  let core: Core | undefined;
   try {
     const config = loadConfig(env);
     const auditKeys = () => {
@@ -600,6 +573,7 @@ export async function runAdmin(
       useAuditKeyring(keyring);
       return keyring;
     };
+    const cipher = () => loadFieldCipher(config, warnings(output), env);
     const context: AdminContext = {
       ...output,
       database: async () => {
@@ -608,9 +582,18 @@ export async function runAdmin(
         database ??= await openDatabase(config.DATABASE_URL);
         return database;
       },
+      core: async () => {
+        core ??= wireCore({
+          config,
+          env,
+          database: await context.database(),
+          cipher: cipher(),
+          log: warnings(output),
+        });
+        return core;
+      },
       auditKeys,
-      notices: () => roleNotices(config, env, output),
-      cipher: () => loadFieldCipher(config, warnings(output), env),
+      cipher,
       config,
       env,
     };

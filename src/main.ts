@@ -27,6 +27,7 @@ import type { Surfaces } from './services/surfaces';
 import { useAuditKeyring } from './store/audit-key';
 import { loadFieldCipher } from './store/data-key';
 import { type Database, openDatabase } from './store/database';
+import type { FieldCipher } from './store/field-crypto';
 import { forgetInboundBefore } from './store/inbound-events';
 import { unappliedMigrations } from './store/migrate';
 
@@ -60,6 +61,39 @@ function coreSettingsFrom(env: NodeJS.ProcessEnv): Partial<CoreSettings> {
     probeAlertAfter: parseSettings(RateLimitSettingsSchema, env).PROBE_ALERT_AFTER,
     dashboardIdleMinutes: readDashboardSettings(env).idleMinutes,
   };
+}
+
+/**
+ * The core as every way in gets it: the server, the terminal chat and the admin command line all
+ * wire it here, with the delivery routes and the parts' settings read from the same environment.
+ */
+export function wireCore({
+  config,
+  env,
+  database,
+  cipher,
+  log,
+  clock,
+  surfaces,
+}: {
+  config: Config;
+  env: NodeJS.ProcessEnv;
+  database: Database;
+  cipher: FieldCipher;
+  log: Logger;
+  clock?: Clock;
+  surfaces?: Surfaces;
+}): Core {
+  return createCore({
+    config,
+    database,
+    cipher,
+    log,
+    clock,
+    routes: deliveryRoutesFrom(env),
+    surfaces,
+    settings: coreSettingsFrom(env),
+  });
 }
 
 export interface Bot {
@@ -106,16 +140,7 @@ export async function startBot(
     throw error;
   }
   const surfaces: Surfaces = new Map();
-  const core = createCore({
-    config,
-    database,
-    cipher,
-    log,
-    clock,
-    routes: deliveryRoutesFrom(env),
-    surfaces,
-    settings: coreSettingsFrom(env),
-  });
+  const core = wireCore({ config, env, database, cipher, log, clock, surfaces });
   const madeAdmin = await core.users.applyAdmins();
   if (madeAdmin) log.info({ count: madeAdmin }, 'METBOT_ADMINS: made admin again');
 

@@ -178,6 +178,34 @@ export class DashboardLinks {
     return links.count + sessions.count;
   }
 
+  /**
+   * `npm run admin -- link --user <id>`: a link for an operator to hand over. The user is found by
+   * their metbot id or their platform user id; only roles the dashboard is for get one.
+   */
+  async linkForUser(
+    user: string,
+    baseUrl: string,
+  ): Promise<{ url: string; expiresAt: Date; displayName: string }> {
+    const matches = await this.db.user.findMany({
+      where: { OR: [{ id: user }, { platformUserId: user }] },
+      take: 2,
+    });
+    if (matches.length === 0) throw new NotPossibleError(`No user has the id ${user}.`);
+    if (matches.length > 1) {
+      throw new NotPossibleError(`More than one user has the id ${user}: give their metbot id instead.`);
+    }
+    const found = matches[0]!;
+    if (!mayUseDashboard(await rolesOf(this.db, found.id, found.role))) {
+      const role = isRole(found.role) ? roleNames[found.role].replace(/s$/, '') : found.role;
+      const article = /^[aeiou]/i.test(role) ? 'an' : 'a';
+      throw new NotPossibleError(
+        `${found.displayName} is ${article} ${role}: the dashboard is for MET group members and duty officers.`,
+      );
+    }
+    const { token, expiresAt } = await this.issueLink(found.id);
+    return { url: signInUrl(baseUrl, token), expiresAt, displayName: found.displayName };
+  }
+
   private linkExpired(createdAt: Date): boolean {
     return this.clock.now().getTime() - createdAt.getTime() >= LINK_MINUTES * MINUTE;
   }
@@ -216,33 +244,4 @@ export async function dashboardLinkReply(
       "Please don't forward it: it signs you in as you.",
     ].join('\n'),
   );
-}
-
-/**
- * `npm run admin -- link --user <id>`: a link for an operator to hand over. The user is found by
- * their metbot id or their platform user id; only roles the dashboard is for get one.
- */
-export async function createLinkForUser(
-  deps: { db: Db; provider: Provider; baseUrl: string; clock?: Clock },
-  user: string,
-): Promise<{ url: string; expiresAt: Date; displayName: string }> {
-  const matches = await deps.db.user.findMany({
-    where: { OR: [{ id: user }, { platformUserId: user }] },
-    take: 2,
-  });
-  if (matches.length === 0) throw new NotPossibleError(`No user has the id ${user}.`);
-  if (matches.length > 1) {
-    throw new NotPossibleError(`More than one user has the id ${user}: give their metbot id instead.`);
-  }
-  const found = matches[0]!;
-  if (!mayUseDashboard(await rolesOf(deps.db, found.id, found.role))) {
-    const role = isRole(found.role) ? roleNames[found.role].replace(/s$/, '') : found.role;
-    const article = /^[aeiou]/i.test(role) ? 'an' : 'a';
-    throw new NotPossibleError(
-      `${found.displayName} is ${article} ${role}: the dashboard is for MET group members and duty officers.`,
-    );
-  }
-  const links = new DashboardLinks(deps.db, deps.provider, deps.clock ?? systemClock);
-  const { token, expiresAt } = await links.issueLink(found.id);
-  return { url: signInUrl(deps.baseUrl, token), expiresAt, displayName: found.displayName };
 }

@@ -10,6 +10,9 @@ describe.each(providers)('npm run admin on %s', (provider) => {
   let core: TestCore;
   let database: TestDatabase;
 
+  /** The data key the server has: the command line wires its core with the same settings. */
+  const dataKey = randomBytes(32);
+
   async function admin(...argv: string[]) {
     return adminWith({}, ...argv);
   }
@@ -18,14 +21,14 @@ describe.each(providers)('npm run admin on %s', (provider) => {
     const out: string[] = [];
     const code = await runAdmin(
       argv,
-      { DATABASE_URL: database.url, ...env },
+      { DATABASE_URL: database.url, DATA_KEY: dataKey.toString('base64'), ...env },
       { out: (l) => out.push(l), err: (l) => out.push(l) },
     );
     return { code, text: out.join('\n') };
   }
 
   beforeAll(async () => {
-    ({ core, database } = await createTestCore(provider));
+    ({ core, database } = await createTestCore(provider, { cipher: new FieldCipher(dataKey) }));
   });
   afterAll(async () => {
     await database.destroy();

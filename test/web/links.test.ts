@@ -8,12 +8,7 @@ import { fixedClock } from '../../src/domain/clock';
 import type { FeatureDeps } from '../../src/feature';
 import { createLogger } from '../../src/logger';
 import type { Actor } from '../../src/services/actor';
-import {
-  createLinkForUser,
-  DashboardLinks,
-  dashboardLinkReply,
-  LINK_MINUTES,
-} from '../../src/services/dashboard-links.service';
+import { DashboardLinks, dashboardLinkReply, LINK_MINUTES } from '../../src/services/dashboard-links.service';
 import { NotPossibleError, RefusedError } from '../../src/services/refusal';
 import { createTestCore } from '../support/core';
 import { createTestDatabase, providers, type TestDatabase } from '../support/databases';
@@ -132,27 +127,20 @@ describe.each(providers)('sign-in links and sessions (%s)', (provider) => {
 
   describe('`npm run admin -- link --user <id>`', () => {
     it('makes a link for a user found by metbot id or platform id', async () => {
-      const byId = await createLinkForUser(
-        { db: database.db, provider: database.provider, baseUrl: 'http://localhost:3978', clock },
-        member.id,
-      );
+      const byId = await links.linkForUser(member.id, 'http://localhost:3978');
       expect(byId.url).toMatch(/^http:\/\/localhost:3978\/dashboard\/sign-in\?link=/);
       expect(byId.displayName).toBe('Tester met-1');
       const token = new URL(byId.url).searchParams.get('link')!;
       expect(await links.checkLink(token)).toBe('valid');
-      const byPlatform = await createLinkForUser(
-        { db: database.db, provider: database.provider, baseUrl: 'http://x', clock },
-        'met-1',
-      );
+      const byPlatform = await links.linkForUser('met-1', 'http://x');
       expect(byPlatform.displayName).toBe('Tester met-1');
     });
 
     it('says why it cannot', async () => {
-      const deps = { db: database.db, provider: database.provider, baseUrl: 'http://x', clock };
-      await expect(createLinkForUser(deps, 'nobody')).rejects.toThrow(
+      await expect(links.linkForUser('nobody', 'http://x')).rejects.toThrow(
         new NotPossibleError('No user has the id nobody.'),
       );
-      await expect(createLinkForUser(deps, practitioner.id)).rejects.toThrow(
+      await expect(links.linkForUser(practitioner.id, 'http://x')).rejects.toThrow(
         'Tester prac-1 is a practitioner: the dashboard is for MET group members and duty officers.',
       );
     });
