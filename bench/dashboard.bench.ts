@@ -7,7 +7,7 @@ import pg from 'pg';
 import { createDashboard } from '../adapters/web';
 import { cookieNames } from '../adapters/web/session';
 import { createCore } from '../src/core';
-import { DashboardQueries } from '../src/dashboard/dashboard-queries';
+import { ListQueries } from '../src/lists/list-queries';
 import { DAY, HOUR, systemClock } from '../src/domain/clock';
 import { createLogger } from '../src/logger';
 import { createApp, listen } from '../src/server';
@@ -429,7 +429,7 @@ async function benchProvider(provider: Provider, url: string, file?: string): Pr
   const figuresSql: Captured[] = [];
   await new FiguresService(capturing(database.db, figuresSql), systemClock, repeat).count(month);
   const dueSql: Captured[] = [];
-  await new DashboardQueries(capturing(database.db, dueSql), provider, cipher, systemClock, repeat).due(
+  await new ListQueries(capturing(database.db, dueSql), provider, cipher, systemClock, repeat).due(
     actor,
   );
 

@@ -2,12 +2,12 @@ import { DuplicatesService } from './children/duplicates.service';
 import type { Config } from './config';
 import { FormEngine } from './conversation/form-engine';
 import { loadPrompts, type Prompts } from './conversation/prompts';
-import { DashboardQueries } from './dashboard/dashboard-queries';
 import { type Clock, HOUR, systemClock } from './domain/clock';
 import { workspaceKey } from './domain/identity-key';
 import { BlindIndex } from './links/blind-index';
 import { LinkService } from './links/links.service';
 import { PictureService } from './links/picture.service';
+import { ListQueries } from './lists/list-queries';
 import type { Logger } from './logger';
 import { DeliveryService } from './outbox/deliveries.service';
 import type { DeliveryRoutes } from './outbox/enqueue';
@@ -147,7 +147,6 @@ export function createCore({
     idleMinutes: settings.dashboardIdleMinutes,
   });
   const picture = new PictureService(db, provider, cipher, BlindIndex.fromCipher(cipher), clock);
-  const dashboardQueries = new DashboardQueries(db, provider, cipher, clock, repeat);
   const deliveries = new DeliveryService(db, provider, cipher, clock);
   const subjectAccess = new SubjectAccessService(db, provider, cipher, clock);
   const sectionK = new SectionKRecordsService(db, provider, cipher, clock);
@@ -169,6 +168,7 @@ export function createCore({
   const duplicates = new DuplicatesService(db, provider, cipher, clock);
   const apiTokens = new ApiTokenService(db, provider, users, clock, settings.apiTokenDays);
   const probes = new ProbeWatch(db, provider, alerts, clock, settings.probeAlertAfter, log);
+  const lists = new ListQueries(db, provider, cipher, clock, repeat);
   const chat = new ChatService({
     engine,
     conversations,
@@ -180,6 +180,7 @@ export function createCore({
     alerts,
     figures,
     dashboardLinks,
+    lists,
     metList,
     links,
     sectionK,
@@ -217,7 +218,7 @@ export function createCore({
     sectionK,
     duplicates,
     picture,
-    dashboardQueries,
+    lists,
     deliveries,
     subjectAccess,
     apiTokens,

@@ -4,7 +4,7 @@ import type { Core } from '../../src/core';
 import { answerSchemas, type MissingAnswersT, type ReturnAnswersT } from '../../src/domain/records';
 import { addressOf, RateLimiter, type RateLimitSettings, rateLimit } from '../../src/ops/rate-limit';
 import type { Actor } from '../../src/services/actor';
-import { NotFoundError, problemOf } from '../../src/services/problems';
+import { BadRequestError, NotFoundError, problemOf } from '../../src/services/problems';
 import type { Submission } from '../../src/services/submissions.service';
 import { actorOf, bearerOf, requireToken } from './auth';
 import { checkRecord } from './validate';
@@ -96,6 +96,29 @@ export function recordRoutes({ core, limits }: RecordRoutesDeps): Router {
       return;
     }
     res.json(found);
+  });
+
+  // The lists, one page at a time: the same queries chat and the dashboard read, with the same
+  // policy (a practitioner's token is refused) and the same audit of each child listed.
+  const lists = {
+    'met-list': (actor: Actor, page: number) =>
+      core.lists.metList(actor, { level: '', agency: '', review: '' }, page),
+    'missing-now': (actor: Actor, page: number) => core.lists.missingNow(actor, page),
+    'repeat-missing': (actor: Actor, page: number) => core.lists.repeatMissing(actor, page),
+    due: (actor: Actor, page: number) => core.lists.due(actor, page),
+  } as const;
+  router.get('/lists/:list', authenticate, async (req: Request, res: Response) => {
+    const read = lists[String(req.params.list) as keyof typeof lists];
+    const page = req.query.page === undefined ? 1 : Number(req.query.page);
+    if (!read || !Number.isInteger(page) || page < 1 || page > 10_000) {
+      const asked = new BadRequestError(
+        'Ask for met-list, missing-now, repeat-missing or due, with ?page=1 or more.',
+      );
+      const problem = problemOf(asked, core.prompts.messages)!;
+      res.status(problem.status).json({ error: problem.code, message: problem.message });
+      return;
+    }
+    res.json(await read(actorOf(res), page));
   });
 
   router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {

@@ -3,6 +3,7 @@ import type { ListReply, Reply } from '../../src/conversation/reply';
 import { text } from '../../src/conversation/reply';
 import type { Core } from '../../src/core';
 import type { Actor } from '../../src/services/actor';
+import { listPage } from '../../src/services/list-pages';
 import { RefusedError } from '../../src/services/refusal';
 import { type Block, fitBlocks, header, limits, replyBlocks, section } from './blocks';
 import type { SlackParts } from './parts';
@@ -14,6 +15,8 @@ import { words } from './words';
  * ask, who is due a return interview and who is missing now. App Home is seen only by its user,
  * so it is a private place (names shown to entitled users).
  */
+const missingNow = { list: 'missing', page: 1 } as const;
+
 export async function homeReplies(core: Core, actor: Actor): Promise<Reply[]> {
   const lists = core.prompts.messages.lists;
   const list = (title: string, empty: string, items: ListReply['items']): ListReply => ({
@@ -26,11 +29,15 @@ export async function homeReplies(core: Core, actor: Actor): Promise<Reply[]> {
   const replies: Reply[] = [list('mineTitle', 'mineEmpty', await core.questions.mySubmissions(actor))];
   const optional = [
     async () => list('dueTitle', 'dueEmpty', await core.questions.dueReturnInterviews(actor, audience)),
-    async () => list('missingNowTitle', 'missingNowEmpty', await core.questions.missingNow(actor, audience)),
+    async () =>
+      // Home shows the first page; `more` is for the chat.
+      (
+        await listPage({ lists: core.lists, messages: core.prompts.messages }, actor, audience, missingNow)
+      ).replies.filter((reply) => reply.kind === 'list'),
   ];
   for (const ask of optional) {
     try {
-      replies.push(await ask());
+      replies.push(...[await ask()].flat());
     } catch (error) {
       // The policy decides who sees these lists; a refusal means "not for this user".
       if (!(error instanceof RefusedError)) throw error;

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Messages } from '../../src/conversation/prompts';
-import type { DashboardQueries, ListFilters } from '../../src/dashboard/dashboard-queries';
+import type { ListQueries, ListFilters } from '../../src/lists/list-queries';
 import type { Clock } from '../../src/domain/clock';
 import type { LinkService } from '../../src/links/links.service';
 import type { PictureService } from '../../src/links/picture.service';
@@ -34,7 +34,7 @@ export interface WebContext {
   settings: DashboardSettings;
   links: DashboardLinks;
   figures: FiguresService;
-  queries: DashboardQueries;
+  queries: ListQueries;
   /** The open alerts and Acknowledge: the core's own, as chat uses. */
   alerts: AlertService;
   /** The MET list's changes (Accept and Decline on the MET list page): the core's own, as chat uses. */

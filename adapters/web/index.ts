@@ -20,7 +20,7 @@ export type DashboardCore = Pick<
   | 'users'
   | 'dashboardLinks'
   | 'figures'
-  | 'dashboardQueries'
+  | 'lists'
   | 'alerts'
   | 'links'
   | 'picture'
@@ -49,7 +49,7 @@ export function createDashboard({ core, log, settings, keys }: DashboardOptions)
     settings,
     links,
     figures: core.figures,
-    queries: core.dashboardQueries,
+    queries: core.lists,
     alerts: core.alerts,
     intelligence: core.links,
     picture: core.picture,

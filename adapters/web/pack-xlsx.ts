@@ -1,5 +1,5 @@
 import type ExcelJS from 'exceljs';
-import type { DueRow, ListRow } from '../../src/dashboard/dashboard-queries';
+import type { DueRow, ListRow } from '../../src/lists/list-queries';
 import { formatLondon } from '../../src/domain/london-time';
 import type { MonthlyFigures } from '../../src/services/figures.service';
 import { figureSections } from './figure-sections';

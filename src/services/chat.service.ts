@@ -22,6 +22,7 @@ import type { ConversationRepository, StoredConversation } from '../store/conver
 
 export type { ClaimedTurn, StoredConversation } from '../store/conversations.repository';
 
+import type { ListQueries } from '../lists/list-queries';
 import type { Actor } from './actor';
 import type { AdminService, Place } from './admin.service';
 import type { AlertService } from './alerts.service';
@@ -32,6 +33,7 @@ import { figuresReply } from './figures-reply';
 import type { FormCatalogue } from './form-catalogue';
 import { confirmation, formCommands, riskCheckCommands } from './form-words';
 import type { InterviewService } from './interviews.service';
+import { LIST_PAGE, type ListPageState, listPage } from './list-pages';
 import type { MetListService } from './met-list.service';
 import { metListCommand } from './met-list-chat';
 import { peopleCommand } from './people-chat';
@@ -102,6 +104,8 @@ export class ChatService {
       figures: FiguresService;
       metList: MetListService;
       dashboardLinks: DashboardLinks;
+      /** The lists, paged: the same queries the dashboard and the API read. */
+      lists: ListQueries;
       /** Possible links between reports (src/links/). */
       links: LinkService;
       /** NRM, disruption, training and awareness records for the section K figures. */
@@ -174,7 +178,17 @@ export class ChatService {
         ? message.draft
         : await conversations.find<FormState>(message.actor.id, message.channel, clock.now());
     const notes: Reply[] = [];
-    if (draft?.formId === SAME_CHILD) {
+    if (draft?.formId === LIST_PAGE) {
+      const asked = message.text
+        .trim()
+        .toLowerCase()
+        .replace(/^\/?met\s+/, '');
+      const state = draft.state as unknown as ListPageState;
+      if (asked === 'more' && !draft.expired)
+        return this.showList(message, { ...state, page: state.page + 1 });
+      // Anything else ends the list: the words are a command of their own.
+      await conversations.remove(message.actor.id, message.channel);
+    } else if (draft?.formId === SAME_CHILD) {
       if (!draft.expired) return this.answerSameChild(message, draft.state as unknown as SameChildState);
     } else if (draft?.expired) {
       notes.push(
@@ -201,11 +215,7 @@ export class ChatService {
     const [first = 'help', second] = words;
     const audience = { private: message.private };
     const { questions, messages } = this.deps;
-    if (first === 'missing' && second === 'now') {
-      return [
-        this.list('missingNowTitle', 'missingNowEmpty', await questions.missingNow(message.actor, audience)),
-      ];
-    }
+    if (first === 'missing' && second === 'now') return this.showList(message, { list: 'missing', page: 1 });
     if (privateOnly.has(first) && !message.private) {
       return [text(fill(messages.privateOnly, { command: first }))];
     }
@@ -235,18 +245,13 @@ export class ChatService {
         ];
       }
       case 'list': {
-        const level = ['high', 'medium', 'low'].includes(second ?? '') ? second : undefined;
-        return [
-          this.list('metListTitle', 'metListEmpty', await questions.metList(message.actor, audience, level)),
-        ];
+        const level = (['high', 'medium', 'low'] as const).find((known) => known === second);
+        return this.showList(message, { list: 'met', page: 1, ...(level && { level }) });
       }
       case 'repeat':
-        return [
-          this.list('repeatTitle', 'repeatEmpty', await questions.repeatMissing(message.actor, audience), {
-            threshold: questions.repeat.threshold,
-            days: questions.repeat.days,
-          }),
-        ];
+        return this.showList(message, { list: 'repeat', page: 1 });
+      case 'more':
+        return [text(messages.lists.noMore!)];
       case 'nominate':
       case 'accept':
       case 'decline':
@@ -302,6 +307,15 @@ export class ChatService {
       default:
         return [text(messages.unknown)];
     }
+  }
+
+  /** A page of a list; when more follow, the list waits for `more` in this conversation. */
+  private async showList(message: ChatMessage, state: ListPageState): Promise<Reply[]> {
+    const { lists, messages, conversations, clock } = this.deps;
+    const { replies, more } = await listPage({ lists, messages }, message.actor, message, state);
+    if (more) await conversations.save(message.actor.id, message.channel, LIST_PAGE, state, clock.now());
+    else if (state.page > 1) await conversations.remove(message.actor.id, message.channel);
+    return replies;
   }
 
   /** `admin grant <@U1> met-member [agency]`, `admin confirm <@U1>`, `admin deadletters`, `admin retry <id>`, `admin audit <reference>`. */

@@ -1,10 +1,8 @@
 import { openInitials } from '../children/demographics';
 import type { ListItem } from '../conversation/reply';
 import type { Clock } from '../domain/clock';
-import { DAY } from '../domain/clock';
 import { timeLeft } from '../domain/deadlines';
 import { formatLondon } from '../domain/london-time';
-import { isRepeatMissing, timesMissing } from '../domain/missing-history';
 import { decide } from '../domain/policy';
 import type { Db, Provider } from '../store/database';
 import { type DueInterviewRow, readDueInterviews } from '../store/due-interviews';
@@ -157,105 +155,6 @@ export class QuestionService {
     return items;
   }
 
-  /** Children on the MET list (nominated or accepted), highest level first. */
-  async metList(actor: Actor, audience: Audience, level?: string): Promise<ListItem[]> {
-    authorise(actor, 'ask-met-list');
-    const entries = await this.db.metListEntry.findMany({
-      where: {
-        status: { in: ['proposed', 'nominated', 'active'] },
-        ...(level && { OR: [{ level }, { level: null, proposedLevel: level }] }),
-      },
-      include: { child: true },
-      take: 500,
-    });
-    const order = { high: 0, medium: 1, low: 2 } as Record<string, number>;
-    const levelOf = (entry: { level: string | null; proposedLevel: string | null }) =>
-      entry.level ?? entry.proposedLevel ?? '';
-    entries.sort((a, b) => (order[levelOf(a)] ?? 3) - (order[levelOf(b)] ?? 3));
-    const statusOf = (entry: (typeof entries)[number]) =>
-      entry.status === 'proposed'
-        ? `Proposed by a risk check (suggested ${entry.proposedLevel ?? 'no level'}): for the MET group to decide`
-        : entry.status === 'nominated'
-          ? 'Nominated, not yet reviewed'
-          : 'On the list';
-    const items = entries.map((entry) =>
-      this.item(actor, audience, entry.child, undefined, [
-        { label: 'Level', value: entry.level ?? 'not set' },
-        { label: 'Status', value: statusOf(entry) },
-        { label: 'Review', value: entry.reviewDate ? formatLondon(entry.reviewDate) : 'Not set' },
-      ]),
-    );
-    await this.auditReads(
-      actor,
-      entries.map((e) => e.child.id),
-      'MET list',
-    );
-    return items;
-  }
-
-  async missingNow(actor: Actor, audience: Audience): Promise<ListItem[]> {
-    authorise(actor, 'ask-missing-now');
-    const now = this.clock.now();
-    const episodes = await this.db.missingEpisode.findMany({
-      where: { returnedAt: null },
-      orderBy: { lastSeenAt: 'asc' },
-      include: { child: true },
-      take: 200,
-    });
-    const references = await this.references(episodes.map((e) => e.missingRecordId));
-    const items = episodes.map((episode) =>
-      this.item(actor, audience, episode.child, references.get(episode.missingRecordId), [
-        { label: 'Last seen', value: formatLondon(episode.lastSeenAt) },
-        { label: 'Missing for', value: timeLeft(episode.lastSeenAt, now).text.replace(' overdue', '') },
-      ]),
-    );
-    await this.auditReads(
-      actor,
-      episodes.map((e) => e.child.id),
-      'missing now',
-    );
-    return items;
-  }
-
-  /**
-   * Children missing `threshold` or more times in the last `days` days: the episodes on record or
-   * the reporter's count of earlier times, whichever is more (src/domain/missing-history.ts).
-   */
-  async repeatMissing(actor: Actor, audience: Audience): Promise<ListItem[]> {
-    authorise(actor, 'ask-repeat-missing');
-    const since = new Date(this.clock.now().getTime() - this.repeat.days * DAY);
-    const episodes = await this.db.missingEpisode.findMany({
-      where: { lastSeenAt: { gte: since } },
-      select: { childId: true, reportedTimesBefore: true },
-    });
-    const byChild = new Map<string, { onRecord: number; reportedBefore: number | null }>();
-    for (const episode of episodes) {
-      const seen = byChild.get(episode.childId) ?? { onRecord: 0, reportedBefore: null };
-      seen.onRecord += 1;
-      if (episode.reportedTimesBefore !== null)
-        seen.reportedBefore = Math.max(seen.reportedBefore ?? 0, episode.reportedTimesBefore);
-      byChild.set(episode.childId, seen);
-    }
-    const repeated = [...byChild]
-      .map(([childId, counts]) => ({ childId, times: timesMissing(counts) }))
-      .filter((c) => isRepeatMissing(c.times, this.repeat.threshold));
-    const children = await this.db.person.findMany({ where: { id: { in: repeated.map((c) => c.childId) } } });
-    const byId = new Map(children.map((c) => [c.id, c]));
-    const items = repeated
-      .sort((a, b) => b.times - a.times)
-      .map((c) =>
-        this.item(actor, audience, byId.get(c.childId)!, undefined, [
-          { label: `Times in ${this.repeat.days} days`, value: String(c.times) },
-        ]),
-      );
-    await this.auditReads(
-      actor,
-      repeated.map((c) => c.childId),
-      'repeat missing',
-    );
-    return items;
-  }
-
   /** What this user has sent, newest first, and whether each reached the police gateway. */
   async mySubmissions(actor: Actor): Promise<ListItem[]> {
     authorise(actor, 'view-own-submissions');
@@ -279,16 +178,6 @@ export class QuestionService {
         ],
       };
     });
-  }
-
-  private async references(recordIds: string[]): Promise<Map<string, string>> {
-    // An empty list needs no query (issue 20: Prisma would still send one, `WHERE 1=0`).
-    if (recordIds.length === 0) return new Map();
-    const records = await this.db.record.findMany({
-      where: { id: { in: recordIds } },
-      select: { id: true, reference: true },
-    });
-    return new Map(records.map((r) => [r.id, r.reference]));
   }
 
   private item(

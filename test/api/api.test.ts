@@ -210,6 +210,31 @@ describe.each(providers)('the partner API on %s', (provider) => {
     expect(refused.status).toBe(403);
   });
 
+  it('pages the lists that chat and the dashboard read, for the roles that may see them', async () => {
+    const missing = await post(
+      '/api/v1/missing',
+      missingAnswers({ child: { name: 'Testchild Listed', ageYears: 13, gender: 'girl', inCare: false } }),
+    );
+    const { reference } = (await missing.json()) as { reference: string };
+    const duty = (
+      await tokens.create(admin, {
+        name: 'mash-lists',
+        role: 'duty-officer',
+        agency: 'Example MASH',
+        allowRole: 'duty-officer',
+      })
+    ).token;
+    const page = await get('/api/v1/lists/missing-now?page=1', duty);
+    expect(page.status).toBe(200);
+    const body = (await page.json()) as { rows: { reference: string; initials: string }[]; total: number };
+    expect(body.rows).toContainEqual(expect.objectContaining({ reference, initials: 'T.L.' }));
+    expect(body.total).toBe(body.rows.length);
+    expect(JSON.stringify(body)).not.toContain('Testchild Listed');
+    expect((await get('/api/v1/lists/missing-now', practitionerToken)).status).toBe(403);
+    expect((await get('/api/v1/lists/everyone', duty)).status).toBe(400);
+    expect((await get('/api/v1/lists/due?page=0', duty)).status).toBe(400);
+  });
+
   it('serves the published schemas, the same as docs/schema/', async () => {
     const response = await fetch(`${base}/schema/intelligence.json`);
     expect(response.status).toBe(200);

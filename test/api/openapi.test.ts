@@ -31,6 +31,7 @@ describe('docs/openapi.yaml', () => {
     expect(Object.keys(api.paths).sort()).toEqual(
       [
         '/api/v1/intelligence',
+        '/api/v1/lists/{list}',
         '/api/v1/missing',
         '/api/v1/records/{reference}',
         '/api/v1/returns',

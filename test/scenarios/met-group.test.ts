@@ -62,7 +62,8 @@ describe.each(providers)('the MET group decides, on %s', (provider) => {
     const coordinator = await testActor(core, 'met-coord', 'met-member', 'Mira Coordinator');
     const chat = chatWith(core, coordinator);
     const list = await chat.say('list');
-    expect(list).toContain('Proposed by a risk check (suggested high): for the MET group to decide');
+    expect(list).toContain('Proposed by risk checks, for the MET group to decide');
+    expect(list).toMatch(new RegExp(`${reference}[\\s\\S]*Suggested level: high`));
     // The coordinator's raise works: the check set no level ("The level is already high." before).
     expect(await chat.say(`level ${reference} high Seen with older males at the meeting`)).toContain(
       'is now proposed for the MET list, for the group to decide, high risk',

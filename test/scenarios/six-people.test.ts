@@ -275,7 +275,8 @@ describe.each(providers)('six people, one child, on %s', (provider) => {
 
       // Amara is before the group; Jayden is not on the list yet.
       const before = await mira.asks('list');
-      expect(before).toContain('Proposed by a risk check (suggested high): for the MET group to decide');
+      expect(before).toContain('Proposed by risk checks, for the MET group to decide');
+      expect(before).toMatch(/RC-2026-\d{6}\s+Suggested level: high/);
       expect(before).not.toContain(jayden);
 
       // Any of Jayden's references names him: the intelligence, the missing report, the interview.

@@ -1,4 +1,4 @@
-import type { ListRow } from '../../../src/dashboard/dashboard-queries';
+import type { ListRow } from '../../../src/lists/list-queries';
 import { formatLondon } from '../../../src/domain/london-time';
 import { type MonthlyFigures, periodLabel, shiftPeriod } from '../../../src/services/figures.service';
 import type { FigureSection } from '../figure-sections';

@@ -7,7 +7,7 @@ import type {
   Paged,
   ProposalRow,
   RepeatRow,
-} from '../../../src/dashboard/dashboard-queries';
+} from '../../../src/lists/list-queries';
 import { decide } from '../../../src/domain/policy';
 import { count, html, pager, table } from '../html';
 import type { Viewer } from '../session';

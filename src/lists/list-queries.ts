@@ -1,4 +1,5 @@
 import { openInitials, openYearOfBirth } from '../children/demographics';
+import { type Chronology, readChronology } from '../dashboard/chronology';
 import { type Clock, DAY } from '../domain/clock';
 import { timeLeft } from '../domain/deadlines';
 import { type Actor, auditAs } from '../services/actor';
@@ -6,11 +7,10 @@ import type { RepeatMissingSettings } from '../services/questions.service';
 import { authorise } from '../services/refusal';
 import type { Db, Provider } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
-import { type Chronology, readChronology } from './chronology';
 
 /**
- * What the dashboard's lists read: each a page of rows counted and sorted by the database, so
- * a list of 10,000 children costs one page. Each asks the one policy first (src/domain/policy.ts
+ * The lists, one query each, read by chat, the dashboard and the partner API alike: each a page
+ * of rows counted and sorted by the database, so a list of 10,000 children costs one page. Each asks the one policy first (src/domain/policy.ts
  * through `authorise`). Lists show initials and references only, because the meeting's screen
  * is often shared; a child's name is shown only on their chronology, and opening it is audited.
  * Each list view is audited once (who looked at which list, and how many children it showed).
@@ -41,6 +41,8 @@ export interface ListRow {
   entryId: string;
   childId: string;
   initials: string;
+  /** The child's latest report (not a list change): what the MET-list commands take (`level`, `history` …). */
+  reference: string | null;
   yearOfBirth: number | null;
   status: string;
   level: string | null;
@@ -56,6 +58,8 @@ export interface ProposalRow {
   entryId: string;
   childId: string;
   initials: string;
+  /** The child's latest report: what `accept` and `decline` take. */
+  reference: string | null;
   /** What the check suggested; the group sets the level when it accepts. */
   proposedLevel: string | null;
   proposedAt: string;
@@ -83,6 +87,8 @@ export interface MissingRow {
 export interface RepeatRow {
   childId: string;
   initials: string;
+  /** The child's latest missing notification. */
+  reference: string | null;
   times: number;
   lastMissing: string;
   level: string | null;
@@ -100,7 +106,7 @@ function paged<T>(rows: T[], total: number, page: number, pageSize: number): Pag
   return { rows, total, page, pages: Math.max(1, Math.ceil(total / pageSize)), pageSize };
 }
 
-export class DashboardQueries {
+export class ListQueries {
   constructor(
     private readonly db: Db,
     private readonly provider: Provider,
@@ -168,7 +174,12 @@ export class DashboardQueries {
         offeredAt: isoOrNull(row.offeredAt),
       };
     });
-    await this.auditView(actor, 'due list', page, items.length);
+    await this.auditView(
+      actor,
+      'due list',
+      page,
+      items.map((row) => row.childId),
+    );
     return { ...paged(items, num(summary?.total), page, pageSize), overdue: num(summary?.overdue) };
   }
 
@@ -193,7 +204,10 @@ export class DashboardQueries {
         SELECT m."id" AS id, m."childId" AS "childId", m."status" AS status, m."level" AS level,
                m."reviewDate" AS "reviewDate", m."leadProfessional" AS "leadProfessional",
                p."initials" AS initials, p."yearOfBirth" AS "yearOfBirth",
-               p."yearOfBirthEnc" AS "yearOfBirthEnc", a."name" AS agency
+               p."yearOfBirthEnc" AS "yearOfBirthEnc", a."name" AS agency,
+               (SELECT r."reference" FROM "Record" r
+                 WHERE r."childId" = m."childId" AND r."type" <> 'met-list-change'
+                 ORDER BY r."createdAt" DESC, r."id" DESC LIMIT 1) AS reference
         FROM (
           SELECT l."id", l."childId", l."status", l."level", l."reviewDate", l."leadProfessional", l."nominatedById",
                  CASE l."level" WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END AS rank,
@@ -239,6 +253,7 @@ export class DashboardQueries {
         entryId: String(row.id),
         childId: String(row.childId),
         initials: this.initials(row),
+        reference: (row.reference as string | null) ?? null,
         yearOfBirth: openYearOfBirth(this.cipher, {
           id: String(row.childId),
           yearOfBirthEnc: (row.yearOfBirthEnc as string | null) ?? null,
@@ -266,7 +281,12 @@ export class DashboardQueries {
           : null,
       };
     });
-    await this.auditView(actor, 'MET list', page, items.length);
+    await this.auditView(
+      actor,
+      'MET list',
+      page,
+      items.map((row) => row.childId),
+    );
     return paged(items, num(summary?.total), page, pageSize);
   }
 
@@ -284,15 +304,29 @@ export class DashboardQueries {
       select: { id: true, agency: { select: { name: true } } },
     });
     const agencyOf = new Map(proposers.map((u) => [u.id, u.agency?.name ?? null]));
+    const reports = await this.db.record.findMany({
+      where: { childId: { in: entries.map((e) => e.childId) }, type: { not: 'met-list-change' } },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      select: { childId: true, reference: true },
+    });
+    const latest = new Map<string, string>();
+    for (const report of reports)
+      if (report.childId && !latest.has(report.childId)) latest.set(report.childId, report.reference);
     const rows = entries.map((entry) => ({
       entryId: entry.id,
       childId: entry.childId,
-      initials: entry.child.initials,
+      initials: openInitials(this.cipher, { id: entry.childId, initials: entry.child.initials }),
+      reference: latest.get(entry.childId) ?? null,
       proposedLevel: entry.proposedLevel,
       proposedAt: entry.nominatedAt.toISOString(),
       agency: agencyOf.get(entry.nominatedById) ?? null,
     }));
-    await this.auditView(actor, 'MET list proposals', 1, rows.length);
+    await this.auditView(
+      actor,
+      'MET list proposals',
+      1,
+      rows.map((row) => row.childId),
+    );
     return rows;
   }
 
@@ -338,11 +372,20 @@ export class DashboardQueries {
         ),
       };
     });
-    await this.auditView(actor, 'missing now', page, items.length);
+    await this.auditView(
+      actor,
+      'missing now',
+      page,
+      items.map((row) => row.childId),
+    );
     return paged(items, num(summary?.total), page, pageSize);
   }
 
-  /** Children missing REPEAT_MISSING_THRESHOLD or more times in the last REPEAT_MISSING_DAYS days. */
+  /**
+   * Children missing REPEAT_MISSING_THRESHOLD or more times in the last REPEAT_MISSING_DAYS days:
+   * the episodes on record or the reporter's count of earlier times, whichever is more
+   * (timesMissing in src/domain/missing-history.ts, which the figures count by too).
+   */
   async repeatMissing(actor: Actor, page = 1, pageSize = PAGE_SIZE): Promise<Paged<RepeatRow>> {
     authorise(actor, 'ask-repeat-missing');
     const since = new Date(this.clock.now().getTime() - this.repeatSettings.days * DAY);
@@ -350,13 +393,17 @@ export class DashboardQueries {
     const [rows, [summary]] = await Promise.all([
       this.db.$queryRaw<Record<string, unknown>[]>`
         SELECT t."childId" AS "childId", t.times AS times, t.last AS last, p."initials" AS initials,
-               m."level" AS level, m."status" AS status
+               m."level" AS level, m."status" AS status,
+               (SELECT r."reference" FROM "MissingEpisode" x JOIN "Record" r ON r."id" = x."missingRecordId"
+                 WHERE x."childId" = t."childId" ORDER BY x."lastSeenAt" DESC, x."id" DESC LIMIT 1) AS reference
         FROM (
-          SELECT e."childId" AS "childId", COUNT(*) AS times, MAX(e."lastSeenAt") AS last
+          SELECT e."childId" AS "childId", MAX(e."lastSeenAt") AS last,
+                 CASE WHEN COUNT(*) > MAX(COALESCE(e."reportedTimesBefore", 0) + 1) THEN COUNT(*)
+                      ELSE MAX(COALESCE(e."reportedTimesBefore", 0) + 1) END AS times
           FROM "MissingEpisode" e
           WHERE e."lastSeenAt" >= ${since}
           GROUP BY e."childId"
-          HAVING COUNT(*) >= ${threshold}
+          HAVING COUNT(*) >= ${threshold} OR MAX(COALESCE(e."reportedTimesBefore", 0) + 1) >= ${threshold}
         ) t
         JOIN "Person" p ON p."id" = t."childId"
         LEFT JOIN "MetListEntry" m ON m."childId" = t."childId"
@@ -368,7 +415,7 @@ export class DashboardQueries {
           SELECT e."childId" FROM "MissingEpisode" e
           WHERE e."lastSeenAt" >= ${since}
           GROUP BY e."childId"
-          HAVING COUNT(*) >= ${threshold}
+          HAVING COUNT(*) >= ${threshold} OR MAX(COALESCE(e."reportedTimesBefore", 0) + 1) >= ${threshold}
         ) t
       `,
     ]);
@@ -376,14 +423,46 @@ export class DashboardQueries {
       (row): RepeatRow => ({
         childId: String(row.childId),
         initials: this.initials(row),
+        reference: (row.reference as string | null) ?? null,
         times: num(row.times),
         lastMissing: iso(row.last),
         level: (row.level as string | null) ?? null,
         onList: row.status === 'nominated' || row.status === 'active',
       }),
     );
-    await this.auditView(actor, 'repeat missing', page, items.length);
+    await this.auditView(
+      actor,
+      'repeat missing',
+      page,
+      items.map((row) => row.childId),
+    );
     return paged(items, num(summary?.total), page, pageSize);
+  }
+
+  /**
+   * The names of a page's children, for someone who may see children's details in a private
+   * place (chat adds them to a list there). Each child read is audited.
+   */
+  async namesOf(actor: Actor, childIds: string[]): Promise<Map<string, string>> {
+    authorise(actor, 'view-child-details');
+    if (childIds.length === 0) return new Map();
+    const children = await this.db.person.findMany({
+      where: { id: { in: childIds } },
+      select: { id: true, nameEnc: true },
+    });
+    const at = this.clock.now();
+    await this.db.$transaction(async (tx) => {
+      for (const child of children) {
+        await auditAs(tx, this.provider, actor, {
+          action: 'read',
+          recordType: 'person',
+          recordId: child.id,
+          detail: 'name in a list',
+          at,
+        });
+      }
+    });
+    return new Map(children.map((c) => [c.id, this.cipher.open('Person', 'nameEnc', c.id, c.nameEnc)]));
   }
 
   /** Everything known about one child, in time order. Opening it is audited. */
@@ -395,15 +474,26 @@ export class DashboardQueries {
     );
   }
 
-  private async auditView(actor: Actor, list: string, page: number, shown: number): Promise<void> {
+  /** The view (which list, which page), and each child it showed, so a child's trail names who saw them listed. */
+  private async auditView(actor: Actor, list: string, page: number, childIds: string[]): Promise<void> {
+    const at = this.clock.now();
     await this.db.$transaction(async (tx) => {
       await auditAs(tx, this.provider, actor, {
         action: 'read',
         recordType: 'dashboard-list',
         recordId: list,
-        detail: `page ${page}: ${shown} children`,
-        at: this.clock.now(),
+        detail: `page ${page}: ${childIds.length} children`,
+        at,
       });
+      for (const childId of new Set(childIds)) {
+        await auditAs(tx, this.provider, actor, {
+          action: 'read',
+          recordType: 'person',
+          recordId: childId,
+          detail: list,
+          at,
+        });
+      }
     });
   }
 }
