@@ -7,8 +7,8 @@ import pg from 'pg';
 import { createDashboard } from '../adapters/web';
 import { cookieNames } from '../adapters/web/session';
 import { createCore } from '../src/core';
-import { ListQueries } from '../src/lists/list-queries';
 import { DAY, HOUR, systemClock } from '../src/domain/clock';
+import { ListQueries } from '../src/lists/list-queries';
 import { createLogger } from '../src/logger';
 import { createApp, listen } from '../src/server';
 import type { Actor } from '../src/services/actor';
@@ -429,9 +429,7 @@ async function benchProvider(provider: Provider, url: string, file?: string): Pr
   const figuresSql: Captured[] = [];
   await new FiguresService(capturing(database.db, figuresSql), systemClock, repeat).count(month);
   const dueSql: Captured[] = [];
-  await new ListQueries(capturing(database.db, dueSql), provider, cipher, systemClock, repeat).due(
-    actor,
-  );
+  await new ListQueries(capturing(database.db, dueSql), provider, cipher, systemClock, repeat).due(actor);
 
   if (process.env.BENCH_DEBUG) {
     for (const [name, sqls] of [

@@ -24,6 +24,7 @@ import { MetListService } from './services/met-list.service';
 import { PeopleCache } from './services/people-cache';
 import { ProbeWatch } from './services/probe-watch';
 import { QuestionService } from './services/questions.service';
+import { RetentionService } from './services/retention.service';
 import { SectionKRecordsService } from './services/section-k-records.service';
 import { SubjectAccessService } from './services/subject-access.service';
 import { SubmissionService } from './services/submissions.service';
@@ -46,7 +47,12 @@ export type CoreConfig = Pick<
   | 'REPEAT_MISSING_THRESHOLD'
   | 'REPEAT_MISSING_DAYS'
 > &
-  Partial<Pick<Config, 'LINK_WINDOW_DAYS' | 'INTERVIEW_REOFFER_DAYS' | 'ROLE_PROPOSAL_DAYS'>>;
+  Partial<
+    Pick<
+      Config,
+      'LINK_WINDOW_DAYS' | 'INTERVIEW_REOFFER_DAYS' | 'ROLE_PROPOSAL_DAYS' | 'RETENTION_RECORD_YEARS_AFTER_18'
+    >
+  >;
 
 export interface CoreDeps {
   config: CoreConfig;
@@ -150,6 +156,11 @@ export function createCore({
   const deliveries = new DeliveryService(db, provider, cipher, clock);
   const subjectAccess = new SubjectAccessService(db, provider, cipher, clock);
   const sectionK = new SectionKRecordsService(db, provider, cipher, clock);
+  const retention = new RetentionService(
+    provider,
+    { yearsAfter18: config.RETENTION_RECORD_YEARS_AFTER_18 ?? 6 },
+    cipher,
+  );
   const engine = new FormEngine(prompts.messages, () => clock.now());
   const conversations = new ConversationRepository(db, cipher, config.DRAFT_EXPIRY_HOURS * HOUR, provider);
   const users = new UserService(db, provider, {
@@ -223,6 +234,7 @@ export function createCore({
     subjectAccess,
     apiTokens,
     probes,
+    retention,
   };
 }
 

@@ -1,9 +1,9 @@
 import type { Request, Response } from 'express';
 import type { Messages } from '../../src/conversation/prompts';
-import type { ListQueries, ListFilters } from '../../src/lists/list-queries';
 import type { Clock } from '../../src/domain/clock';
 import type { LinkService } from '../../src/links/links.service';
 import type { PictureService } from '../../src/links/picture.service';
+import type { ListFilters, ListQueries } from '../../src/lists/list-queries';
 import type { Logger } from '../../src/logger';
 import type { AlertService } from '../../src/services/alerts.service';
 import type { DashboardLinks } from '../../src/services/dashboard-links.service';

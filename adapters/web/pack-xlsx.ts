@@ -1,6 +1,6 @@
 import type ExcelJS from 'exceljs';
-import type { DueRow, ListRow } from '../../src/lists/list-queries';
 import { formatLondon } from '../../src/domain/london-time';
+import type { DueRow, ListRow } from '../../src/lists/list-queries';
 import type { MonthlyFigures } from '../../src/services/figures.service';
 import { figureSections } from './figure-sections';
 

@@ -1,4 +1,4 @@
-import type { Audience } from './alert-rules';
+import type { AlertRuleId, Audience } from './alert-rules';
 
 /** What an alert says wherever it is posted: never a child's full details. */
 export interface AlertView {
@@ -12,4 +12,15 @@ export interface AlertView {
   audience: Audience;
   escalated: boolean;
   acknowledged: string | null;
+}
+
+/** An alert to raise: its rule, and the reference and initials it may show. */
+export interface NewAlert {
+  rule: AlertRuleId;
+  recordId?: string | null;
+  reference?: string | null;
+  initials?: string | null;
+  level?: string | null;
+  /** The user an `interviewer` audience means, for interview reminders. */
+  subjectUserId?: string | null;
 }

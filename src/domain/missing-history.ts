@@ -26,3 +26,9 @@ export function timesInWords(times: number): string {
 export function isRepeatMissing(times: number, threshold: number): boolean {
   return times >= threshold;
 }
+
+/** Repeat missing: this many times (REPEAT_MISSING_THRESHOLD) in this many days (REPEAT_MISSING_DAYS). */
+export interface RepeatMissingSettings {
+  threshold: number;
+  days: number;
+}

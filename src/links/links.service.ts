@@ -4,7 +4,6 @@ import type { Clock } from '../domain/clock';
 import { DAY } from '../domain/clock';
 import type { Actor } from '../services/actor';
 import { auditAs } from '../services/actor';
-import type { AlertService } from '../services/alerts.service';
 import { authorise, NotPossibleError } from '../services/refusal';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
@@ -12,15 +11,9 @@ import type { BlindIndex } from './blind-index';
 import { entitiesOfAnswers } from './entities-of-record';
 import type { EntityKind } from './extractors';
 import { indexTerms } from './index-terms';
+import type { EntityRecorder, LinkAlerts, SavedRecord } from './ports';
 
 export const LINK_RULE = 'possible-link';
-
-export interface SavedRecord {
-  id: string;
-  childId: string | null;
-  answers: Record<string, unknown>;
-  now: Date;
-}
 
 /** One report a link joins, as MET members see it in private. */
 export interface LinkedReport {
@@ -59,14 +52,14 @@ export interface LinkView {
  * across reports about different children through blind indexes only, and a *possible link*
  * raised once to the MET group when one entity joins them within the window.
  */
-export class LinkService {
+export class LinkService implements EntityRecorder {
   constructor(
     private readonly db: Db,
     private readonly provider: Provider,
     private readonly cipher: FieldCipher,
     private readonly index: BlindIndex,
     private readonly clock: Clock,
-    private readonly alerts: AlertService | null,
+    private readonly alerts: LinkAlerts | null,
     private readonly windowDays: number,
   ) {}
 

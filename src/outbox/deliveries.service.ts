@@ -2,9 +2,9 @@ import type { Clock } from '../domain/clock';
 import { maySeeRecord } from '../domain/policy';
 import type { RecordEnvelope } from '../domain/record-envelope';
 import { type Actor, auditAs } from '../services/actor';
-import { deliveryState } from '../services/questions.service';
 import type { Db, Provider } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
+import { deliveryState } from './delivery-state';
 
 export interface RecordDelivery {
   record: RecordEnvelope;

@@ -2,7 +2,7 @@ import { CHECKPOINT_TIMER, CheckpointExporter } from '../audit/audit-checks';
 import { readAuditSettings } from '../audit/settings';
 import type { FeatureFactory } from '../feature';
 import { deliveryRoutesFrom } from '../outbox/settings';
-import { RETENTION_TIMER, RetentionService } from '../services/retention.service';
+import { RETENTION_TIMER } from '../services/retention.service';
 import { timerHandlers } from '../services/timer-handlers';
 import { installedAuditKeyring } from '../store/audit-key';
 import { Scheduler } from './scheduler';
@@ -12,13 +12,7 @@ import { Scheduler } from './scheduler';
  * audit checkpoints. Always on.
  */
 export const createSchedulerFeature: FeatureFactory = ({ core, database, log, config, env, cipher }) => {
-  const retention = new RetentionService(
-    database.provider,
-    {
-      yearsAfter18: config.RETENTION_RECORD_YEARS_AFTER_18,
-    },
-    cipher,
-  );
+  const { retention } = core;
   const checkpoints = new CheckpointExporter(installedAuditKeyring(), readAuditSettings(env, config), {
     cipher,
     routes: deliveryRoutesFrom(env),

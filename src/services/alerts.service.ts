@@ -8,7 +8,7 @@ import {
   type RecordFacts,
   rulesRaisedBy,
 } from '../domain/alert-rules';
-import type { AlertView } from '../domain/alert-view';
+import type { AlertView, NewAlert } from '../domain/alert-view';
 import type { Clock } from '../domain/clock';
 import { formatLondon } from '../domain/london-time';
 import { enqueueMessage } from '../outbox/enqueue';
@@ -29,16 +29,6 @@ export type { AlertView };
 export type AlertDelivery =
   | { alertId: string; kind: 'post'; audience: Audience }
   | { alertId: string; kind: 'update' };
-
-export interface NewAlert {
-  rule: AlertRuleId;
-  recordId?: string | null;
-  reference?: string | null;
-  initials?: string | null;
-  level?: string | null;
-  /** The user an `interviewer` audience means, for interview reminders. */
-  subjectUserId?: string | null;
-}
 
 function ago(from: Date, now: Date): string {
   const minutes = Math.max(0, Math.round((now.getTime() - from.getTime()) / 60_000));

@@ -1,9 +1,9 @@
 import { type Clock, DAY } from '../domain/clock';
 import { fromLondon, toLondon } from '../domain/london-time';
+import type { RepeatMissingSettings } from '../domain/missing-history';
 import { MISSING_BAND_DAYS } from '../domain/section-k';
 import type { Db } from '../store/database';
 import type { Actor } from './actor';
-import type { RepeatMissingSettings } from './questions.service';
 import { authorise } from './refusal';
 import { countSectionK, type SectionKFigure, sectionKFigures } from './section-k-figures';
 

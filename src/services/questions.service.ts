@@ -3,7 +3,9 @@ import type { ListItem } from '../conversation/reply';
 import type { Clock } from '../domain/clock';
 import { timeLeft } from '../domain/deadlines';
 import { formatLondon } from '../domain/london-time';
+import type { RepeatMissingSettings } from '../domain/missing-history';
 import { decide } from '../domain/policy';
+import { deliveryState } from '../outbox/delivery-state';
 import type { Db, Provider } from '../store/database';
 import { type DueInterviewRow, readDueInterviews } from '../store/due-interviews';
 import type { FieldCipher } from '../store/field-crypto';
@@ -20,11 +22,6 @@ import { authorise } from './refusal';
 export interface Audience {
   /** True in a direct message or modal to the asker; false in a channel others can read. */
   private: boolean;
-}
-
-export interface RepeatMissingSettings {
-  threshold: number;
-  days: number;
 }
 
 /** A list stops here: the rest are for the dashboard. */
@@ -216,14 +213,4 @@ export class QuestionService {
       }
     });
   }
-}
-
-export function deliveryState(messages: { status: string; deliveredAt: Date | null }[]): string {
-  if (messages.length === 0) return 'Kept here; no police gateway is set up to send it to';
-  if (messages.some((m) => m.status === 'dead')) return 'Not yet delivered: the team has been told';
-  if (messages.every((m) => m.status === 'delivered')) {
-    const last = Math.max(...messages.map((m) => m.deliveredAt?.getTime() ?? 0));
-    return `Delivered ${formatLondon(new Date(last))}`;
-  }
-  return 'Waiting to be sent';
 }

@@ -14,7 +14,7 @@ import type { InterviewAnswersT, MissingAnswersT, ReturnAnswersT } from '../doma
 import type { RecordType } from '../domain/references';
 import { type RiskCheckId, type RiskResult, type RiskRules, scoreRiskCheck } from '../domain/risk';
 import { type RiskCheckAnswers, selectedIndicators, unknownAnswers } from '../domain/risk-answers';
-import type { LinkService } from '../links/links.service';
+import type { EntityRecorder } from '../links/ports';
 import type { RecordWriter } from '../records/record-writer';
 import { cancelTimers, schedule } from '../scheduler/scheduler';
 import type { ChildDetails } from '../store/children';
@@ -74,7 +74,7 @@ export class SubmissionService {
     /** Puts a child found at medium or high risk forward for the MET list. */
     private readonly metList: MetListService | null = null,
     /** Keeps the record's entities and links it to reports about other children (src/links/). */
-    private readonly links: LinkService | null = null,
+    private readonly links: EntityRecorder | null = null,
     /** Repeat missing (REPEAT_MISSING_*) and the return interview's re-offer (INTERVIEW_REOFFER_DAYS). */
     private readonly practice: PracticeSettings = { repeat: { threshold: 3, days: 90 }, reofferDays: 3 },
   ) {}

@@ -1,5 +1,5 @@
-import type { ListRow } from '../../../src/lists/list-queries';
 import { formatLondon } from '../../../src/domain/london-time';
+import type { ListRow } from '../../../src/lists/list-queries';
 import { type MonthlyFigures, periodLabel, shiftPeriod } from '../../../src/services/figures.service';
 import type { FigureSection } from '../figure-sections';
 import { figureSections } from '../figure-sections';

@@ -1,4 +1,5 @@
 import { describeChange } from '../../../src/dashboard/chronology';
+import { decide } from '../../../src/domain/policy';
 import type {
   DueRow,
   ListFilters,
@@ -8,7 +9,6 @@ import type {
   ProposalRow,
   RepeatRow,
 } from '../../../src/lists/list-queries';
-import { decide } from '../../../src/domain/policy';
 import { count, html, pager, table } from '../html';
 import type { Viewer } from '../session';
 import { capital, day, dayText, levelBadge, page, when } from './layout';
