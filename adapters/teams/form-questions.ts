@@ -1,4 +1,4 @@
-import { type Question, questionsOf } from '../../src/conversation/form-definition';
+import { conditionFields, type Question, questionsOf } from '../../src/conversation/form-definition';
 import {
   type FormEngine,
   type FormSpec,
@@ -50,7 +50,7 @@ export async function shownQuestions(
   const visible = new Set(visibleQuestions(spec.form, values).map((question) => question.field));
   const shown: ShownQuestion[] = [];
   for (const question of step.questions) {
-    const dependsHere = question.when !== undefined && here.has(question.when.field);
+    const dependsHere = conditionFields(question.when).some((field) => here.has(field));
     if (visible.has(question.field) || dependsHere)
       shown.push(await show(spec, question, dependsHere, values));
   }
