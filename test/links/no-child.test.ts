@@ -75,7 +75,7 @@ describe.each(providers)('intelligence with no child named in the picture, on %s
     expect([...link!.entities[0]!.references].sort()).toEqual([car.reference, child.reference]);
     // The alert in the duty channel: references and initials only.
     const alert = await database.db.alert.findUniqueOrThrow({ where: { id: link!.id } });
-    expect(alert.reference.split(', ').sort()).toEqual([car.reference, child.reference]);
+    expect(alert.reference?.split(', ').sort()).toEqual([car.reference, child.reference]);
   });
 
   it('joins a later report naming no child to the link the car already raised', async () => {
