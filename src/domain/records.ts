@@ -139,6 +139,9 @@ const IntelligenceFields = z.object({
 
 function intelligenceIssues(answers: DeepPartial<z.infer<typeof IntelligenceFields>>): AnswerIssue[] {
   const issues: AnswerIssue[] = [];
+  // Asked again as soon as its step is left without it (a Slack modal), as well as at the end.
+  const list = subjectList[answers.about as keyof typeof subjectList];
+  if (list && !answers[list.path]?.length) issues.push({ path: list.path, message: list.message });
   if (answers.handling === 'C' && answers.handlingConditions === undefined) {
     issues.push({
       path: 'handlingConditions',
@@ -167,8 +170,9 @@ function intelligenceIssues(answers: DeepPartial<z.infer<typeof IntelligenceFiel
 
 /**
  * What each path must hold (issue 16): a child's report, the child and whether they know; a
- * report with no child named, no child and the place, vehicle or person it is about. Checked on
- * the whole record only: while a form is being filled in, these are questions not yet asked.
+ * report with no child named, no child (and, in intelligenceIssues, the place, vehicle or person
+ * it is about). Checked on the whole record only: while a form is being filled in, these are
+ * questions not yet asked.
  */
 function intelligencePathIssues(answers: z.infer<typeof IntelligenceFields>): AnswerIssue[] {
   const issues: AnswerIssue[] = [];
@@ -189,8 +193,6 @@ function intelligencePathIssues(answers: z.infer<typeof IntelligenceFields>): An
       path: 'childAware',
       message: 'A report with no child named cannot say what a child knows.',
     });
-  const list = subjectList[answers.about as keyof typeof subjectList];
-  if (!answers[list.path]?.length) issues.push({ path: list.path, message: list.message });
   return issues;
 }
 
