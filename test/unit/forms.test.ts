@@ -349,3 +349,40 @@ describe('cross-field rules', () => {
     expect(crossFieldIssues('missing', {})).toEqual([]);
   });
 });
+
+describe('intelligence with no child named (issue 16)', () => {
+  const { child: _child, childAware: _aware, ...noChild } = intelligence;
+  const place = { ...noChild, about: 'place', placeList: [{ place: 'The flat above the chip shop' }] };
+
+  it('is accepted with the place, vehicle or person it is about, and no child', () => {
+    expect(refusals('intelligence', place)).toEqual([]);
+    expect(
+      refusals('intelligence', { ...noChild, about: 'vehicle', vehicleList: [{ registration: 'HX15 ABC' }] }),
+    ).toEqual([]);
+    expect(
+      refusals('intelligence', { ...noChild, about: 'person', personsOfConcernList: [{ name: 'Deano' }] }),
+    ).toEqual([]);
+  });
+
+  it('needs what it is about, and holds no child or what a child knows', () => {
+    const { placeList: _list, ...nothing } = place;
+    expect(refusals('intelligence', nothing)).toEqual([
+      { path: 'placeList', message: 'Please give the place this is about.' },
+    ]);
+    expect(refusals('intelligence', { ...place, child: { name: 'Testchild Example' } })).toEqual([
+      { path: 'child', message: 'A report with no child named cannot hold a child.' },
+    ]);
+    expect(refusals('intelligence', { ...place, childAware: 'not-asked' }).map((r) => r.path)).toEqual([
+      'childAware',
+    ]);
+  });
+
+  it('still needs the child and what they know when it is about a child, or says nothing of it', () => {
+    for (const about of [{}, { about: 'child' }]) {
+      expect(refusals('intelligence', { ...noChild, ...about }).map((r) => r.path)).toEqual([
+        'child.name',
+        'childAware',
+      ]);
+    }
+  });
+});
