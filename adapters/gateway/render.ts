@@ -5,6 +5,7 @@ import { riskCheckForm } from '../../src/conversation/risk-check-form';
 import { getPath } from '../../src/conversation/schema-path';
 import { formatDay, formatLondon } from '../../src/domain/london-time';
 import type { RecordEnvelope } from '../../src/domain/record-envelope';
+import { namesChild } from '../../src/domain/records';
 import type { RecordType } from '../../src/domain/references';
 import type { RiskCheckId } from '../../src/domain/risk';
 import type { RoleChangeNotice } from '../../src/services/admin.service';
@@ -220,9 +221,24 @@ function immediateDanger(envelope: RecordEnvelope): boolean {
 
 const dangerLine = 'The person who sent this said someone is in IMMEDIATE DANGER.';
 
+const subjects: Record<string, string> = {
+  place: 'a place',
+  vehicle: 'a vehicle',
+  person: 'a person of concern',
+};
+
+/** Issue 16: intelligence about a place, vehicle or person says so before anything else is read. */
+function noChildLine(envelope: RecordEnvelope): string | undefined {
+  if (envelope.type !== 'intelligence' || namesChild(envelope.answers)) return undefined;
+  const about = subjects[String(envelope.answers.about)] ?? 'something other than a child';
+  return `No child is named in this report. It is about ${about}.`;
+}
+
 export function renderText(envelope: RecordEnvelope, prompts: Prompts): string {
   const out = ['OFFICIAL-SENSITIVE', formTitles[envelope.type], ''];
   if (immediateDanger(envelope)) out.push(`*** ${dangerLine} ***`, '');
+  const noChild = noChildLine(envelope);
+  if (noChild) out.push(noChild, '');
   for (const section of sectionsOf(envelope, prompts)) {
     out.push(section.title.toUpperCase(), '-'.repeat(section.title.length));
     for (const line of section.lines) {
@@ -261,6 +277,8 @@ export function renderHtml(envelope: RecordEnvelope, prompts: Prompts): string {
   if (immediateDanger(envelope)) {
     parts.push(`<p style="font-weight:bold;border:2px solid #000;padding:8px">${escapeHtml(dangerLine)}</p>`);
   }
+  const noChild = noChildLine(envelope);
+  if (noChild) parts.push(`<p style="font-weight:bold">${escapeHtml(noChild)}</p>`);
   for (const section of sectionsOf(envelope, prompts)) {
     parts.push(`<h2 style="font-size:16px">${escapeHtml(section.title)}</h2>`);
     parts.push('<table style="border-collapse:collapse">');

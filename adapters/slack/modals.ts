@@ -1,5 +1,5 @@
 import type { types, ViewStateValue } from '@slack/bolt';
-import type { Option, Question } from '../../src/conversation/form-definition';
+import { conditionFields, type Option, type Question } from '../../src/conversation/form-definition';
 import type { FormSpec, RawAnswers } from '../../src/conversation/form-engine';
 import { visibleQuestions } from '../../src/conversation/form-engine';
 import type { Messages } from '../../src/conversation/prompts';
@@ -67,7 +67,8 @@ export interface StepInput {
 function controllingFields(spec: FormSpec): Set<string> {
   const fields = new Set<string>();
   for (const step of spec.form.steps) {
-    for (const question of step.questions) if (question.when) fields.add(question.when.field);
+    for (const question of step.questions)
+      for (const field of conditionFields(question.when)) fields.add(field);
   }
   return fields;
 }

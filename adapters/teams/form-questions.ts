@@ -1,4 +1,4 @@
-import { type Question, questionsOf } from '../../src/conversation/form-definition';
+import { conditionFields, type Question, questionsOf } from '../../src/conversation/form-definition';
 import {
   type FormEngine,
   type FormSpec,
@@ -46,13 +46,16 @@ export async function shownQuestions(
 ): Promise<ShownQuestion[]> {
   const step = spec.form.steps[stepIndex];
   if (!step) return [];
-  const here = new Set(step.questions.map((question) => question.field));
   const visible = new Set(visibleQuestions(spec.form, values).map((question) => question.field));
+  // A question that depends on one shown in this card: not on one the card leaves out.
+  const onCard = new Set<string>();
   const shown: ShownQuestion[] = [];
   for (const question of step.questions) {
-    const dependsHere = question.when !== undefined && here.has(question.when.field);
-    if (visible.has(question.field) || dependsHere)
+    const dependsHere = conditionFields(question.when).some((field) => onCard.has(field));
+    if (visible.has(question.field) || dependsHere) {
+      onCard.add(question.field);
       shown.push(await show(spec, question, dependsHere, values));
+    }
   }
   return shown;
 }

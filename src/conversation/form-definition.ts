@@ -23,15 +23,28 @@ const fieldPath = z
   .string()
   .regex(/^[a-z][a-zA-Z0-9-]*(\.[a-z][a-zA-Z0-9-]*)*$/, 'a field path like child.name');
 
-export const ConditionSchema = z
+const OneCondition = z
   .object({
     field: fieldPath,
     equals: z.union([z.string(), z.boolean(), z.number()]).optional(),
     notEquals: z.union([z.string(), z.boolean(), z.number()]).optional(),
     in: z.array(z.string()).optional(),
+    /** Holds when the answer is none of these, or not given. */
+    notIn: z.array(z.string()).optional(),
     answered: z.boolean().optional(),
   })
   .strict();
+export type OneCondition = z.infer<typeof OneCondition>;
+
+/**
+ * When a question is asked: one condition on an earlier answer, or `any` of several. A condition
+ * on a question that is not asked never holds, so a question that depends on one the form passed
+ * by is passed by too.
+ */
+export const ConditionSchema = z.union([
+  OneCondition,
+  z.object({ any: z.array(OneCondition).min(2) }).strict(),
+]);
 export type Condition = z.infer<typeof ConditionSchema>;
 
 export const OptionSchema = z.object({ value: z.string().min(1), label: z.string().min(1).max(75) }).strict();
@@ -95,3 +108,11 @@ export const FormSchema = z
 export type Form = z.infer<typeof FormSchema>;
 
 export const questionsOf = (form: Form): Question[] => form.steps.flatMap((step) => step.questions);
+
+/** Each condition a question's `when` holds. */
+export const conditionsOf = (when: Condition | undefined): OneCondition[] =>
+  !when ? [] : 'any' in when ? when.any : [when];
+
+/** The earlier answers that decide whether a question is asked. */
+export const conditionFields = (when: Condition | undefined): string[] =>
+  conditionsOf(when).map((condition) => condition.field);

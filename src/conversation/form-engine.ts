@@ -2,7 +2,15 @@ import type { z } from 'zod';
 import { formatDay, formatLondon } from '../domain/london-time';
 import { formatEntityAnswer, parseEntityAnswer, suggestEntities } from '../links/entity-answers';
 import { parseAnswer } from './answer-parsers';
-import { type Condition, type Form, type Option, type Question, questionsOf } from './form-definition';
+import {
+  conditionFields,
+  conditionsOf,
+  type Form,
+  type OneCondition,
+  type Option,
+  type Question,
+  questionsOf,
+} from './form-definition';
 import { fill, type Messages } from './prompts';
 import type { LabelledValue, QuestionReply, Reply, SummaryReply } from './reply';
 import { text } from './reply';
@@ -61,8 +69,7 @@ const controls = {
   keep: /^(yes|y|keep( them| these| it)?|use (them|these|it))$/i,
 };
 
-function holds(condition: Condition | undefined, answers: Record<string, unknown>): boolean {
-  if (!condition) return true;
+function holdsOne(condition: OneCondition, answers: Record<string, unknown>): boolean {
   const value = getPath(answers, condition.field);
   if (condition.answered !== undefined) {
     const answered = value !== undefined && !(Array.isArray(value) && value.length === 0);
@@ -71,22 +78,49 @@ function holds(condition: Condition | undefined, answers: Record<string, unknown
   if (condition.equals !== undefined) return value === condition.equals;
   if (condition.notEquals !== undefined) return value !== undefined && value !== condition.notEquals;
   if (condition.in) return typeof value === 'string' && condition.in.includes(value);
+  if (condition.notIn) return !(typeof value === 'string' && condition.notIn.includes(value));
   return true;
+}
+
+/**
+ * Decides, question by question in the form's order, whether each is asked: when its condition
+ * holds on the answers so far, and a condition on a question passed by does not hold.
+ */
+function asker(form: Form): (question: Question, answers: Record<string, unknown>) => boolean {
+  const all = new Set(questionsOf(form).map((question) => question.field));
+  const asked = new Set<string>();
+  return (question, answers) => {
+    const conditions = conditionsOf(question.when);
+    const holds =
+      conditions.length === 0 ||
+      conditions.some(
+        (condition) =>
+          (!all.has(condition.field) || asked.has(condition.field)) && holdsOne(condition, answers),
+      );
+    if (holds) asked.add(question.field);
+    return holds;
+  };
+}
+
+function walk(form: Form, answers: Record<string, unknown>, each: (question: Question) => void): void {
+  const asks = asker(form);
+  for (const question of questionsOf(form)) if (asks(question, answers)) each(question);
 }
 
 /** The questions that apply given the answers, in order. */
 export function visibleQuestions(form: Form, answers: Record<string, unknown>): Question[] {
-  return questionsOf(form).filter((question) => holds(question.when, answers));
+  const visible: Question[] = [];
+  walk(form, answers, (question) => visible.push(question));
+  return visible;
 }
 
 /** The answers of visible questions only: a changed branch drops what no longer applies. */
 export function pruneAnswers(form: Form, answers: Record<string, unknown>): Record<string, unknown> {
   const kept: Record<string, unknown> = {};
-  for (const question of questionsOf(form)) {
-    if (!holds(question.when, kept)) continue;
+  walk(form, kept, (question) => {
     const value = getPath(answers, question.field);
     if (value !== undefined) setPath(kept, question.field, value);
-  }
+  });
   return kept;
 }
 
@@ -208,7 +242,7 @@ export class FormEngine {
     // Changing an answer from the summary asks what it opens up, even if "skip all" passed it by.
     const opened = state.returnToSummary
       ? questionsOf(spec.form)
-          .filter((q) => q.when?.field === question.field)
+          .filter((q) => conditionFields(q.when).includes(question.field))
           .map((q) => q.field)
       : [];
     state.skipped = state.skipped.filter((field) => field !== question.field && !opened.includes(field));
@@ -223,8 +257,9 @@ export class FormEngine {
   async validateAll(spec: FormSpec, raw: RawAnswers): Promise<Validation> {
     const values: Record<string, unknown> = {};
     const errors: Record<string, string> = {};
+    const asks = asker(spec.form);
     for (const question of questionsOf(spec.form)) {
-      if (!holds(question.when, values)) continue;
+      if (!asks(question, values)) continue;
       const given = raw[question.field];
       const input = Array.isArray(given) ? given.join(',') : (given ?? '').trim();
       if (input === '' || (Array.isArray(given) && given.length === 0 && question.type !== 'multichoice')) {

@@ -69,19 +69,41 @@ function addIssues(issues: AnswerIssue[], ctx: z.RefinementCtx): void {
 // Intelligence to the police (Hampshire's FIB1 / Community Partnership Information form)
 // ---------------------------------------------------------------------------------------------
 
+/** What an intelligence report is about: a child, or something with no child named. */
+export const intelligenceSubjects = ['child', 'place', 'vehicle', 'person'] as const;
+
+/** Whether intelligence answers are about a child (`about` left out, in older records and the API, means a child). */
+export const namesChild = (answers: { about?: string }): boolean =>
+  answers.about === undefined || answers.about === 'child';
+
+/** The structured answer that says what a report with no child named is about. */
+const subjectList = {
+  place: { path: 'placeList', message: 'Please give the place this is about.' },
+  vehicle: { path: 'vehicleList', message: 'Please give the vehicle this is about.' },
+  person: { path: 'personsOfConcernList', message: 'Please give the person of concern this is about.' },
+} as const;
+
 const IntelligenceFields = z.object({
   /** Asked first: the bot says "call 999 now" at once, and still takes the report. */
   immediateDanger: YesNo,
-  child: z.object({
-    /** Full name with nicknames or aliases; or a description when the name is not known. */
-    name: ShortText,
-    dateOfBirth: Day.optional(),
-    ageYears: AgeYears.optional(),
-    /** School and year group. */
-    school: ShortText.optional(),
-    address: ShortText.optional(),
-    careStatus: oneOf(['not-in-care', 'section-20', 'section-31', 'section-38', 'dont-know']).optional(),
-  }),
+  /**
+   * Issue 16: a child, or a place, vehicle or person of concern with no child named. Left out
+   * means a child, as in every record kept before it was asked.
+   */
+  about: oneOf(intelligenceSubjects).optional(),
+  /** Required when the report is about a child; left out when no child is named. */
+  child: z
+    .object({
+      /** Full name with nicknames or aliases; or a description when the name is not known. */
+      name: ShortText,
+      dateOfBirth: Day.optional(),
+      ageYears: AgeYears.optional(),
+      /** School and year group. */
+      school: ShortText.optional(),
+      address: ShortText.optional(),
+      careStatus: oneOf(['not-in-care', 'section-20', 'section-31', 'section-38', 'dont-know']).optional(),
+    })
+    .optional(),
   whatHappened: LongText,
   /** Addresses, premises, parks, hotspots. */
   where: ShortText.optional(), // "don't know" leaves it out
@@ -105,7 +127,8 @@ const IntelligenceFields = z.object({
   handling: oneOf(['P', 'C']),
   /** Asked only when handling is C. */
   handlingConditions: ShortText.optional(),
-  childAware: oneOf(['knows-and-agreed', 'knows-not-agreed', 'does-not-know', 'not-asked']),
+  /** Required when the report is about a child. */
+  childAware: oneOf(['knows-and-agreed', 'knows-not-agreed', 'does-not-know', 'not-asked']).optional(),
   /** Asked when the child has not agreed: the lawful basis (DPA 2018 Sch. 1 para. 18). */
   sharingBasis: oneOf(['safeguarding', 'crime', 'other']).optional(),
   sourceCouldBeExposed: YesNo.optional(),
@@ -116,6 +139,9 @@ const IntelligenceFields = z.object({
 
 function intelligenceIssues(answers: DeepPartial<z.infer<typeof IntelligenceFields>>): AnswerIssue[] {
   const issues: AnswerIssue[] = [];
+  // Asked again as soon as its step is left without it (a Slack modal), as well as at the end.
+  const list = subjectList[answers.about as keyof typeof subjectList];
+  if (list && !answers[list.path]?.length) issues.push({ path: list.path, message: list.message });
   if (answers.handling === 'C' && answers.handlingConditions === undefined) {
     issues.push({
       path: 'handlingConditions',
@@ -142,8 +168,36 @@ function intelligenceIssues(answers: DeepPartial<z.infer<typeof IntelligenceFiel
   return issues;
 }
 
+/**
+ * What each path must hold (issue 16): a child's report, the child and whether they know; a
+ * report with no child named, no child (and, in intelligenceIssues, the place, vehicle or person
+ * it is about). Checked on the whole record only: while a form is being filled in, these are
+ * questions not yet asked.
+ */
+function intelligencePathIssues(answers: z.infer<typeof IntelligenceFields>): AnswerIssue[] {
+  const issues: AnswerIssue[] = [];
+  if (namesChild(answers)) {
+    if (answers.child === undefined)
+      issues.push({ path: 'child.name', message: "Please give the child's name, or describe them." });
+    if (answers.childAware === undefined)
+      issues.push({
+        path: 'childAware',
+        message: 'Please say whether the child knows you are sharing this.',
+      });
+    return issues;
+  }
+  if (answers.child !== undefined)
+    issues.push({ path: 'child', message: 'A report with no child named cannot hold a child.' });
+  if (answers.childAware !== undefined || answers.sharingBasis !== undefined)
+    issues.push({
+      path: 'childAware',
+      message: 'A report with no child named cannot say what a child knows.',
+    });
+  return issues;
+}
+
 export const IntelligenceAnswers = IntelligenceFields.superRefine((answers, ctx) =>
-  addIssues(intelligenceIssues(answers), ctx),
+  addIssues([...intelligencePathIssues(answers), ...intelligenceIssues(answers)], ctx),
 );
 export type IntelligenceAnswersT = z.infer<typeof IntelligenceAnswers>;
 

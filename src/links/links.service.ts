@@ -15,12 +15,16 @@ import type { EntityRecorder, LinkAlerts, SavedRecord } from './ports';
 
 export const LINK_RULE = 'possible-link';
 
+/** Where a report's initials would be: it names no child (issue 16). */
+const noChild = 'no child named';
+
 /** One report a link joins, as MET members see it in private. */
 export interface LinkedReport {
   recordId: string;
   reference: string;
   type: string;
-  childId: string;
+  /** None for a report about a place, vehicle or person with no child named (issue 16). */
+  childId: string | null;
   initials: string;
   agency: string | null;
   at: Date;
@@ -50,8 +54,13 @@ export interface LinkView {
 /**
  * The intelligence picture: entities found in every saved report, kept encrypted, matched
  * across reports about different children through blind indexes only, and a *possible link*
- * raised once to the MET group when one entity joins them within the window.
+ * raised once to the MET group when one entity joins them within the window. A report naming
+ * no child (a flat, a car, an adult of concern) joins the reports about children it shares an
+ * entity with; two such reports alone make no link, as no child joins them.
  */
+
+/** Who a report is about, to tell two subjects apart: its child, or the report itself when it names none. */
+const subjectOf = (report: { recordId: string; childId: string | null }) => report.childId ?? report.recordId;
 export class LinkService implements EntityRecorder {
   constructor(
     private readonly db: Db,
@@ -83,35 +92,36 @@ export class LinkService implements EntityRecorder {
       for (const term of seek) sought.set(this.index.term(term), kind);
     }
     if (mentions.length === 0) return;
-    const matches = record.childId
-      ? await this.matching(tx, record.childId, [...sought.keys()], record.now)
-      : [];
+    const matches = await this.matching(tx, record.childId, [...sought.keys()], record.now);
     const common = { recordId: record.id, childId: record.childId, createdAt: record.now };
     await tx.linkMention.createMany({ data: mentions.map((m) => ({ ...m, ...common })) });
     await tx.linkTerm.createMany({ data: terms.map((t) => ({ ...t, ...common })) });
-    if (!record.childId || matches.length === 0) return;
+    if (matches.length === 0) return;
     const kinds = [...new Set(matches.map((m) => sought.get(m.term)!))].sort();
     await this.link(tx, { recordId: record.id, childId: record.childId }, matches, kinds, record.now);
   }
 
-  /** Earlier mentions, within the window, in reports about other children: one indexed look-up. */
-  matching(tx: Db | Tx, childId: string, terms: string[], now: Date) {
+  /**
+   * Earlier mentions, within the window, in reports that would join this one: about another
+   * child, or (for a child's report) naming no child; one indexed look-up.
+   */
+  matching(tx: Db | Tx, childId: string | null, terms: string[], now: Date) {
     if (terms.length === 0) return Promise.resolve([]);
+    const others = childId ? { OR: [{ childId: null }, { NOT: { childId } }] } : { childId: { not: null } };
     return tx.linkTerm.findMany({
       where: {
         term: { in: terms },
         createdAt: { gte: new Date(now.getTime() - this.windowDays * DAY) },
-        childId: { not: null },
-        NOT: { childId },
+        ...others,
       },
       select: { recordId: true, childId: true, term: true },
-    }) as Promise<{ recordId: string; childId: string; term: string }[]>;
+    });
   }
 
   private async link(
     tx: Tx,
-    saved: { recordId: string; childId: string },
-    matches: { recordId: string; childId: string }[],
+    saved: { recordId: string; childId: string | null },
+    matches: { recordId: string; childId: string | null }[],
     kinds: string[],
     now: Date,
   ): Promise<void> {
@@ -137,10 +147,10 @@ export class LinkService implements EntityRecorder {
       // A MET member dismissed the link between these children: not raised again for them.
       const dismissed = await tx.linkMember.findMany({
         where: { linkId: { in: links.map((l) => l.id) } },
-        select: { childId: true },
+        select: { recordId: true, childId: true },
       });
-      const known = new Set(dismissed.map((d) => d.childId));
-      if ([...joined.values()].every((child) => known.has(child))) return;
+      const known = new Set(dismissed.map(subjectOf));
+      if ([...joined].every(([recordId, childId]) => known.has(subjectOf({ recordId, childId })))) return;
     }
     const reports = await tx.record.findMany({
       where: { id: { in: [...joined.keys()] } },
@@ -150,9 +160,9 @@ export class LinkService implements EntityRecorder {
     const alert = {
       rule: LINK_RULE,
       reference: reports.map((r) => r.reference).join(', '),
-      initials: [...new Set(reports.map((r) => (r.child ? openInitials(this.cipher, r.child) : '?')))].join(
-        ', ',
-      ),
+      initials: [
+        ...new Set(reports.map((r) => (r.child ? openInitials(this.cipher, r.child) : noChild))),
+      ].join(', '),
       level: kinds.join(', '),
     } as const;
     const id = this.alerts ? await this.alerts.raise(tx, alert, now) : randomUUID();
@@ -160,7 +170,7 @@ export class LinkService implements EntityRecorder {
     await this.addMembers(tx, id, joined, now);
   }
 
-  private async addMembers(tx: Tx, linkId: string, joined: Map<string, string>, now: Date) {
+  private async addMembers(tx: Tx, linkId: string, joined: Map<string, string | null>, now: Date) {
     const have = await tx.linkMember.findMany({ where: { linkId }, select: { recordId: true } });
     const known = new Set(have.map((h) => h.recordId));
     const data = [...joined]
@@ -291,7 +301,7 @@ export class LinkService implements EntityRecorder {
               reference: r.reference,
               type: r.type,
               childId: m.childId,
-              initials: r.child ? openInitials(this.cipher, r.child) : '?',
+              initials: r.child ? openInitials(this.cipher, r.child) : noChild,
               agency: r.agencyId ? (agencyName.get(r.agencyId) ?? null) : null,
               at: r.createdAt,
             },
@@ -354,7 +364,7 @@ export class LinkService implements EntityRecorder {
       clusters.set(root(i), [...(clusters.get(root(i)) ?? []), m]);
     });
     return [...clusters.values()]
-      .filter((members) => new Set(members.map((m) => m.childId)).size > 1)
+      .filter((members) => new Set(members.map(subjectOf)).size > 1)
       .map((members) => {
         const best = members.find((m) => !m.value.includes('?')) ?? members[0]!;
         const named = new Set(members.map((m) => m.recordId));

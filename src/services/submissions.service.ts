@@ -10,7 +10,12 @@ import { notIndependent } from '../domain/independence';
 import { formatLondon } from '../domain/london-time';
 import { timesMissing } from '../domain/missing-history';
 import { mayRecordInterview, maySeeRecord } from '../domain/policy';
-import type { InterviewAnswersT, MissingAnswersT, ReturnAnswersT } from '../domain/records';
+import {
+  type InterviewAnswersT,
+  type MissingAnswersT,
+  namesChild,
+  type ReturnAnswersT,
+} from '../domain/records';
 import type { RecordType } from '../domain/references';
 import { type RiskCheckId, type RiskResult, type RiskRules, scoreRiskCheck } from '../domain/risk';
 import { type RiskCheckAnswers, selectedIndicators, unknownAnswers } from '../domain/risk-answers';
@@ -80,13 +85,14 @@ export class SubmissionService {
   ) {}
 
   async submitIntelligence(actor: Actor, answers: Record<string, unknown>): Promise<Submission> {
-    const child = answers.child as ChildDetails;
+    // Issue 16: about a place, vehicle or person with no child named, no child is looked up or kept.
+    const child = namesChild(answers) ? (answers.child as ChildDetails) : null;
     const submission = await this.save(actor, 'intelligence', answers, async ({ tx, id, now }) => {
-      const saved = await this.child(tx, actor, child, now, id);
+      const saved = child ? await this.child(tx, actor, child, now, id) : null;
       const immediateDanger = answers.immediateDanger === true;
       return {
-        childId: saved.id,
-        initials: saved.initials,
+        childId: saved?.id ?? null,
+        initials: saved?.initials ?? null,
         immediateDanger,
         facts: { type: 'intelligence', immediateDanger },
       };
@@ -95,7 +101,9 @@ export class SubmissionService {
       answers.immediateDanger === true
         ? [submission.alerted === 'queued' ? 'duty-told' : 'duty-not-reachable']
         : [];
-    return { ...submission, nextSteps: [...danger, ...afterIntelligence(answers)] };
+    // A risk check is about one child: offered only when the report names one.
+    const checks = child ? afterIntelligence(answers) : [];
+    return { ...submission, nextSteps: [...danger, ...checks] };
   }
 
   async submitMissing(actor: Actor, answers: MissingAnswersT): Promise<Submission> {

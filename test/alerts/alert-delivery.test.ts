@@ -76,6 +76,7 @@ describe.each(providers)('posting alerts on %s', (provider) => {
     await chatWith(core, actor, 'dm').script([
       'intel',
       'yes',
+      '1', // about a child
       'Testchild Posted',
       'skip all',
       'Threatened with a knife',

@@ -106,6 +106,7 @@ describe.each(providers)('alerts and the return-interview workflow on %s', (prov
     await chatWith(core, actor, 'a1').script([
       'intel',
       'yes',
+      '1', // about a child
       childName,
       'skip all',
       'Seen with a knife',

@@ -35,6 +35,7 @@ const teamsDutyChannel: TeamsPlace = { id: '19:duty@thread.tacv2', type: 'channe
 const dangerScript = (child: string) => [
   'intel',
   'yes',
+  '1', // about a child
   child,
   'skip all',
   'Threatened with a knife',

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { answerSchemas } from '../../src/domain/records';
 
 const docs = join(import.meta.dirname, '..', '..', 'docs');
 
@@ -38,6 +39,28 @@ describe('docs/openapi.yaml', () => {
         '/schema/{type}.json',
       ].sort(),
     );
+  });
+
+  it("gives request examples the record's own schema accepts, intelligence with no child named among them", () => {
+    const routes = {
+      '/api/v1/intelligence': 'intelligence',
+      '/api/v1/missing': 'missing',
+      '/api/v1/returns': 'return',
+    } as const;
+    const examples: string[] = [];
+    for (const [path, record] of Object.entries(routes)) {
+      const body = api.paths[path].post.requestBody.content['application/json'];
+      const given = body.examples
+        ? Object.entries(body.examples as Record<string, { value: unknown }>).map(
+            ([name, e]) => [name, e.value] as const,
+          )
+        : [[path, body.example] as const];
+      for (const [name, value] of given) {
+        examples.push(name);
+        expect(answerSchemas[record].safeParse(value).error?.issues ?? [], `${path} ${name}`).toEqual([]);
+      }
+    }
+    expect(examples).toContain('noChild');
   });
 
   it('points only at things that exist', () => {

@@ -3,7 +3,7 @@ import type { Clock } from '../../src/domain/clock';
 import type { Actor } from '../../src/services/actor';
 import { ApiTokenService } from '../../src/services/api-tokens.service';
 import { intelligenceAnswers } from '../gateway/support/fixtures';
-import { parseMime } from '../gateway/support/mime';
+import { leaves, parseMime } from '../gateway/support/mime';
 import { startSmtpServer, type TestSmtpServer } from '../gateway/support/smtp';
 import { startWholeBot, type WholeBot } from '../security/whole-bot';
 import { providers } from '../support/databases';
@@ -97,6 +97,41 @@ describe.each(providers)('the surface contract on %s', (provider) => {
     expect(mailsAbout(reference)).toHaveLength(1);
   });
 
+  it('takes intelligence with no child named from the partner API, to the police gateway once', async () => {
+    const { bot } = whole;
+    const tokens = new ApiTokenService(
+      bot.database.db,
+      bot.database.provider,
+      bot.core.users,
+      bot.core.clock,
+    );
+    const { token } = await tokens.create(
+      { name: 'contract set-up', surface: 'admin' },
+      { name: 'youth-service', role: 'practitioner', agency: 'Example Youth Service' },
+    );
+    const { child: _child, childAware: _aware, ...rest } = intelligenceAnswers();
+    const response = await fetch(`${whole.base}/api/v1/intelligence`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        ...rest,
+        about: 'vehicle',
+        vehicleList: [{ colour: 'Blue', registration: 'AB12 CDE' }],
+      }),
+    });
+    expect(response.status).toBe(201);
+    const { reference } = (await response.json()) as { reference: string };
+    await bot.deliverDue();
+    const mails = mailsAbout(reference);
+    expect(mails).toHaveLength(1);
+    expect(mailText(mails[0]!)).toContain('No child is named in this report. It is about a vehicle.');
+  });
+
+  /** The plain-text body of a mail the gateway received. */
+  const mailText = (mail: (typeof smtp.received)[number]) =>
+    leaves(parseMime(mail.raw)).find((part) => part.headers.get('content-type')?.startsWith('text/plain'))
+      ?.body ?? '';
+
   const mailsAbout = (reference: string) =>
     smtp.received.filter((mail) => (parseMime(mail.raw).headers.get('subject') ?? '').includes(reference));
 
@@ -168,6 +203,31 @@ describe.each(providers)('the surface contract on %s', (provider) => {
         book,
       );
       expect(intel.reference).toMatch(/^INT-/);
+    });
+
+    it('takes intelligence about a place with no child named to the end, and the gateway is told no child is named', async () => {
+      const book: AnswerBook = {
+        about: '2', // a place, with no child named
+        placeList: `The flat above the ${surface} shop, PO1 2AB`,
+      };
+      const intel = await fillIn(
+        driver(),
+        practitioner,
+        practitionerActor,
+        core(),
+        'intel',
+        'intelligence',
+        book,
+      );
+      expect(intel.reference).toMatch(/^INT-/);
+      const asked = intel.transcript
+        .filter((line) => !line.startsWith('> '))
+        .map((said) => questionAsked(core(), practitionerActor, 'intelligence', said)?.field);
+      expect(asked.filter((field) => field?.startsWith('child.'))).toEqual([]);
+      await whole.bot.deliverDue();
+      const [mail] = mailsAbout(intel.reference);
+      expect(mail).toBeDefined();
+      expect(mailText(mail!)).toContain('No child is named in this report. It is about a place.');
     });
 
     it('takes a return interview to the end, for the MET member who records it', async () => {

@@ -128,6 +128,7 @@ describe.each(providers)('the chat on %s', (provider) => {
     expect(after.indexOf('Call 999 now')).toBeGreaterThanOrEqual(0);
     expect(after.indexOf('Call 999 now')).toBeLessThan(after.indexOf('?'));
     const done = await chat.script([
+      '1', // about a child
       'Testchild Intel',
       'skip all',
       'Seen getting into a silver car with an older man after school.',

@@ -112,6 +112,7 @@ describe.each(providers)('the assigned interviewer on %s', (provider) => {
     const said = await chatWith(core, reporter, 'rep-intel').script([
       'intel',
       'yes',
+      '1', // about a child
       'Testchild Intel',
       'skip all',
       'Seen with an older boyfriend who buys her gifts',

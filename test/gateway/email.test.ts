@@ -103,6 +103,37 @@ describe.each(providers)('police gateway email on %s', (provider) => {
     }
   });
 
+  it('delivers intelligence about a place with no child named, saying so plainly (issue 16)', async () => {
+    const smtp = await startSmtpServer();
+    const { transports, close } = emailTransports(world, smtp.port);
+    try {
+      const actor = await world.actor('sender-no-child');
+      const { child: _child, childAware: _aware, ...rest } = intelligenceAnswers();
+      const saved = await world.submissions.submitIntelligence(actor, {
+        ...rest,
+        about: 'place',
+        placeList: [{ place: 'The flat above the chip shop', postcode: 'PO1 2AB' }],
+      });
+      expect(await world.worker(transports).runOnce()).toBe(1);
+      const [mail] = await smtp.waitFor(1);
+      const { message, text, html, attachment } = read(mail!);
+      expect(message.headers.get('subject')).toBe(
+        `OFFICIAL-SENSITIVE: Intelligence ${saved.reference} (Example Agency)`,
+      );
+      expect(text).toContain('No child is named in this report. It is about a place.');
+      expect(text).toContain('What it is about: A place, with no child named');
+      expect(text).toContain('Each place: ');
+      expect(text).not.toMatch(/Child's name|Child knows/);
+      expect(html).toContain('No child is named in this report. It is about a place.');
+      const record = recordSchemas.intelligence.parse(JSON.parse(attachment.body));
+      expect(record.answers.child).toBeUndefined();
+      expect(record.answers).toMatchObject({ about: 'place', placeList: [{ postcode: 'PO1 2AB' }] });
+    } finally {
+      await close();
+      await smtp.close();
+    }
+  });
+
   it('keeps the report while the mail server is down, retries, and delivers once it is back', async () => {
     // A port with nothing listening: the gateway's mail server is down.
     const probe = await startSmtpServer();

@@ -122,6 +122,7 @@ describe.each(providers)('round trips on the hot path (%s)', (provider) => {
     it('a typed step of a form: the claim and the drafts, then the draft saved', async () => {
       await say('intel');
       await say('no');
+      await say('1'); // about a child
       const trips = await roundTripsOf(() => say('Testchild Example'));
       expect(textOf(connector.calls.at(-1))).toMatch(/date of birth/i);
       expect(trips).toBe(expected[provider].teamsTypedStep);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { homeView } from '../../adapters/slack/home';
-import { modalLimits, stepView, summaryView } from '../../adapters/slack/modals';
+import { modalLimits, shownSteps, stepQuestions, stepView, summaryView } from '../../adapters/slack/modals';
 import type { Question } from '../../src/conversation/form-definition';
 import type { FormSpec, FormState } from '../../src/conversation/form-engine';
 import type { ListReply } from '../../src/conversation/reply';
@@ -175,6 +175,31 @@ describe('every form as Slack modals', () => {
       expect(slackProblems(summary as unknown as Json), `${formId} summary`).toEqual([]);
     }
     expect(views).toBeGreaterThan(12);
+  });
+
+  it('renders each step of intelligence with no child named within Slack limits (issue 16)', async () => {
+    const actor = await testActor(core, 'limits-no-child', 'practitioner');
+    const spec = core.catalogue.spec('intelligence', actor);
+    for (const about of ['place', 'vehicle', 'person']) {
+      const shown: string[] = [];
+      for (const step of shownSteps(spec, { about })) {
+        const view = stepView({
+          spec,
+          messages: core.prompts.messages,
+          step,
+          draftId: randomUUID(),
+          raw: { about },
+          values: { about },
+          episodes,
+          problems: { placeList: 'Please give the place this is about.' },
+        });
+        expect(slackProblems(view as unknown as Json), `${about} step ${step + 1}`).toEqual([]);
+        shown.push(...stepQuestions(spec, step, { about }).map((q) => q.field));
+      }
+      expect(shown.filter((field) => /^(child\.|associates|childAware|sharingBasis)/.test(field))).toEqual(
+        [],
+      );
+    }
   });
 
   it('keeps App Home within 100 blocks however long the lists', () => {

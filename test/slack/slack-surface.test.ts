@@ -153,6 +153,46 @@ describe('Slack surface', () => {
     expect(prefilled).toContain('https://example.slack.com/archives/C9/p1700000000000200');
   });
 
+  it('takes intelligence about a place with no child named in the modal, with no child question (issue 16)', async () => {
+    await h.command('intel', practitioner, 'C1');
+    const modal = h.openedModal(practitioner);
+    expect(modal.fields).toContain('child.name');
+    await modal.choose('about', { immediateDanger: 'no', about: 'place' });
+    expect(modal.fields).toEqual(['immediateDanger', 'about']);
+    await modal.submit({ immediateDanger: 'no', about: 'place' });
+    await modal.submit({
+      whatHappened: 'Older men take girls into the flat.',
+      where: 'Example Road',
+      whenHappened: 'Friday nights',
+      howKnown: 'saw-it',
+    });
+    const seen: string[] = [...modal.fields];
+    await modal.submit({});
+    seen.push(...modal.fields);
+    expect(modal.fields).toContain('placeList');
+    // Left out, the place is asked for at once, beside its question.
+    expect(await modal.submit({})).toEqual({
+      response_action: 'errors',
+      errors: { placeList: 'Please give the place this is about.' },
+    });
+    await modal.submit({ placeList: 'The flat above the chip shop, PO1 2AB' });
+    const grading = { sourceEvaluation: '2', intelligenceAssessment: 'A', handling: 'P' };
+    let answer: Record<string, unknown> = {};
+    for (let step = 0; step < 4 && answer.response_action !== 'clear'; step += 1) {
+      seen.push(...modal.fields);
+      // A view shows what was typed before; the stand-in sends back only what it is given.
+      answer = await modal.submit(modal.fields.includes('handling') ? grading : {});
+    }
+    expect(answer, JSON.stringify(answer).slice(0, 400)).toEqual({ response_action: 'clear' });
+    expect(seen.filter((field) => /^(child\.|associates|childAware|sharingBasis)/.test(field))).toEqual([]);
+    const [saved] = await h.database.db.record.findMany({
+      where: { type: 'intelligence' },
+      orderBy: { reference: 'desc' },
+      take: 1,
+    });
+    expect(saved).toMatchObject({ type: 'intelligence', childId: null });
+  });
+
   it("answers Slack's URL check when the request URL is saved in the app's settings", async () => {
     const body = JSON.stringify({ token: 'x', challenge: 'challenge-123', type: 'url_verification' });
     const sent = await send(h.url, body, 'application/json');

@@ -2,6 +2,7 @@ import { type CoreSettings, createCore } from '../../src/core';
 import { type Clock, fixedClock } from '../../src/domain/clock';
 import type { Role } from '../../src/domain/policy';
 import { createLogger } from '../../src/logger';
+import type { DeliveryRoutes } from '../../src/outbox/enqueue';
 import type { Actor } from '../../src/services/actor';
 import type { Surfaces } from '../../src/services/surfaces';
 import type { Provider } from '../../src/store/database';
@@ -29,6 +30,7 @@ export async function createTestCore(
     cipher?: FieldCipher;
     surfaces?: Surfaces;
     settings?: Partial<CoreSettings>;
+    routes?: DeliveryRoutes;
   } = {},
 ) {
   const database = options.database ?? (await createTestDatabase(provider));
@@ -42,6 +44,7 @@ export async function createTestCore(
     clock,
     surfaces: options.surfaces,
     settings: options.settings,
+    routes: options.routes,
   });
   return { core, database, clock, cipher };
 }

@@ -125,6 +125,34 @@ describe('Adaptive Cards from the forms', () => {
     }
   });
 
+  it('renders each step of intelligence with no child named (issue 16), with its own questions', async () => {
+    const spec = core.catalogue.spec('intelligence', actor);
+    const lists = { place: 'placeList', vehicle: 'vehicleList', person: 'personsOfConcernList' };
+    for (const [about, list] of Object.entries(lists)) {
+      const shown: string[] = [];
+      for (let step = 0; step < spec.form.steps.length; step++) {
+        const questions = await shownQuestions(spec, step, { about });
+        if (questions.length === 0) continue;
+        shown.push(...questions.map((q) => q.question.field));
+        checkForTeams(
+          formCard({
+            title: spec.form.title,
+            sections: [{ questions }],
+            inputs: { about },
+            errors: Object.fromEntries(questions.map((q) => [q.question.field, 'A reason.'])),
+            actions: stepActions({ draft: 'd', step, last: false, canGoBack: step > 0 }),
+            messages: core.prompts.messages,
+          }),
+        );
+      }
+      expect(shown, about).toContain(list);
+      expect(
+        shown.filter((field) => /^(associates|childAware|sharingBasis)$/.test(field)),
+        about,
+      ).toEqual([]);
+    }
+  });
+
   it('maps question types onto Teams inputs', async () => {
     const spec = core.catalogue.spec('missing', actor);
     const card = formCard({

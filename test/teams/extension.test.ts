@@ -106,4 +106,36 @@ describe('Share as intelligence (message extension)', () => {
     expect(String(task.value)).not.toContain('Testchild');
     expect(connector.calls).toEqual([]);
   });
+
+  it('saves intelligence about a place with no child named from the dialog, asking for the place first (issue 16)', async () => {
+    const { 'child.name': _name, childAware: _aware, ...noChild } = complete;
+    const missingPlace = await invoke('composeExtension/submitAction', {
+      commandId: 'shareAsIntelligence',
+      commandContext: 'message',
+      data: { metbot: { action: 'share' }, ...noChild, about: 'place' },
+    });
+    const all = elements(cardIn(missingPlace).content);
+    expect(all.find((e) => e.id === 'placeList')?.errorMessage).toBe('Please give the place this is about.');
+    const before = await teams.database.db.record.count();
+    const response = await invoke('composeExtension/submitAction', {
+      commandId: 'shareAsIntelligence',
+      commandContext: 'message',
+      data: {
+        metbot: { action: 'share' },
+        ...noChild,
+        about: 'place',
+        placeList: 'The flat above the chip shop, PO1 2AB',
+      },
+    });
+    const task = (response.body as TaskResponse).task;
+    expect(await teams.database.db.record.count()).toBe(before + 1);
+    const [saved] = await teams.database.db.record.findMany({
+      where: { type: 'intelligence' },
+      orderBy: { reference: 'desc' },
+      take: 1,
+    });
+    expect(saved!.childId).toBeNull();
+    expect(task).toEqual({ type: 'message', value: expect.stringContaining(`Saved as ${saved!.reference}`) });
+    expect(connector.calls).toEqual([]);
+  });
 });

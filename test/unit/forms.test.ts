@@ -4,7 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { type Form, FormSchema, type InputType, questionsOf } from '../../src/conversation/form-definition';
+import {
+  conditionsOf,
+  type Form,
+  FormSchema,
+  type InputType,
+  questionsOf,
+} from '../../src/conversation/form-definition';
 import { leafPaths, schemaAt, unwrap } from '../../src/conversation/schema-path';
 import {
   answerSchemas,
@@ -118,12 +124,13 @@ describe.each(RECORDS)('the %s form', (record) => {
 
   it('branches only on earlier questions, with values those questions can give', () => {
     questions.forEach((q, i) => {
-      if (!q.when) return;
       const earlier = questions.slice(0, i).map((before) => before.field);
-      expect(earlier, `${q.field} depends on ${q.when.field}`).toContain(q.when.field);
-      const target = schemaAt(schema, q.when.field) as z.ZodType;
-      for (const value of [q.when.equals, q.when.notEquals, ...(q.when.in ?? [])]) {
-        if (value !== undefined) expect(target.safeParse(value).success, `${q.field}: ${value}`).toBe(true);
+      for (const when of conditionsOf(q.when)) {
+        expect(earlier, `${q.field} depends on ${when.field}`).toContain(when.field);
+        const target = schemaAt(schema, when.field) as z.ZodType;
+        for (const value of [when.equals, when.notEquals, ...(when.in ?? []), ...(when.notIn ?? [])]) {
+          if (value !== undefined) expect(target.safeParse(value).success, `${q.field}: ${value}`).toBe(true);
+        }
       }
     });
   });
@@ -189,6 +196,9 @@ const found: ReturnAnswersT = {
 
 const valid = { intelligence, missing, return: found } as const;
 
+/** Required only on the path the answers take: intelligence about a child (issue 16). */
+const requiredOnPath: Partial<Record<RecordName, string[]>> = { intelligence: ['child.name', 'childAware'] };
+
 /** The paths and messages of what a schema refuses. */
 const refusals = (record: RecordName, answers: unknown) =>
   (answerSchemas[record].safeParse(answers).error?.issues ?? []).map((issue) => ({
@@ -205,7 +215,7 @@ describe('answers', () => {
     const minimal = structuredClone(valid[record]) as Record<string, unknown>;
     const values = minimal as Record<string, Record<string, unknown>>;
     for (const { path, required } of leafPaths(answerSchemas[record])) {
-      if (required) continue;
+      if (required || requiredOnPath[record]?.includes(path)) continue;
       const [head, tail] = path.split('.') as [string, string | undefined];
       if (tail) delete values[head]?.[tail];
       else delete minimal[head];
@@ -337,5 +347,42 @@ describe('cross-field rules', () => {
       1,
     );
     expect(crossFieldIssues('missing', {})).toEqual([]);
+  });
+});
+
+describe('intelligence with no child named (issue 16)', () => {
+  const { child: _child, childAware: _aware, ...noChild } = intelligence;
+  const place = { ...noChild, about: 'place', placeList: [{ place: 'The flat above the chip shop' }] };
+
+  it('is accepted with the place, vehicle or person it is about, and no child', () => {
+    expect(refusals('intelligence', place)).toEqual([]);
+    expect(
+      refusals('intelligence', { ...noChild, about: 'vehicle', vehicleList: [{ registration: 'HX15 ABC' }] }),
+    ).toEqual([]);
+    expect(
+      refusals('intelligence', { ...noChild, about: 'person', personsOfConcernList: [{ name: 'Deano' }] }),
+    ).toEqual([]);
+  });
+
+  it('needs what it is about, and holds no child or what a child knows', () => {
+    const { placeList: _list, ...nothing } = place;
+    expect(refusals('intelligence', nothing)).toEqual([
+      { path: 'placeList', message: 'Please give the place this is about.' },
+    ]);
+    expect(refusals('intelligence', { ...place, child: { name: 'Testchild Example' } })).toEqual([
+      { path: 'child', message: 'A report with no child named cannot hold a child.' },
+    ]);
+    expect(refusals('intelligence', { ...place, childAware: 'not-asked' }).map((r) => r.path)).toEqual([
+      'childAware',
+    ]);
+  });
+
+  it('still needs the child and what they know when it is about a child, or says nothing of it', () => {
+    for (const about of [{}, { about: 'child' }]) {
+      expect(refusals('intelligence', { ...noChild, ...about }).map((r) => r.path)).toEqual([
+        'child.name',
+        'childAware',
+      ]);
+    }
   });
 });

@@ -31,16 +31,17 @@ export function linksPage(viewer: Viewer, links: LinkView[], reference: string |
     current: 'links',
     body: html`<h1>Links between reports</h1>
 <p class="lead">${summary}</p>
-<p>A link is raised when the same vehicle, phone number, online name, postcode or nickname appears in reports about two or more children. It is a possibility to look at, not a finding.</p>
+<p>A link is raised when the same vehicle, phone number, online name, postcode or nickname appears in reports about two or more children, or in a report about a child and one naming no child. It is a possibility to look at, not a finding.</p>
 <form method="get" action="/dashboard/links"><label for="reference">Links for one report</label> <input id="reference" name="reference" value="${reference ?? ''}" autocomplete="off"> <button type="submit">Show</button></form>
 ${links.map((link) => linkSection(link, mayDecide))}`,
   });
 }
 
 function linkSection(link: LinkView, mayDecide: boolean) {
-  const children = new Set(link.reports.map((r) => r.childId)).size;
+  const children = new Set(link.reports.flatMap((r) => (r.childId ? [r.childId] : []))).size;
+  const unnamed = link.reports.filter((r) => !r.childId).length;
   return html`<section class="link" aria-labelledby="link-${link.code}">
-<h2 id="link-${link.code}">Link ${link.code}: ${link.kinds.map((k) => kindName[k] ?? capital(k)).join(', ')}, ${count(children)} children</h2>
+<h2 id="link-${link.code}">Link ${link.code}: ${link.kinds.map((k) => kindName[k] ?? capital(k)).join(', ')}, ${count(children)} children${unnamed ? `, ${unnamed === 1 ? 'a report' : `${unnamed} reports`} naming no child` : ''}</h2>
 <p>${link.decided ?? 'Open: nobody has confirmed or dismissed it yet.'}</p>
 ${table(
   `What joins link ${link.code}`,
@@ -64,11 +65,17 @@ ${table(
       cell: (r) => html`<a href="/dashboard/links?reference=${r.reference}">${r.reference}</a>`,
     },
     { head: 'Type', cell: (r) => capital(r.type) },
-    { head: 'Child', cell: (r) => html`<a href="/dashboard/child/${r.childId}">${r.initials}</a>` },
+    {
+      head: 'Child',
+      cell: (r) =>
+        r.childId ? html`<a href="/dashboard/child/${r.childId}">${r.initials}</a>` : 'No child named',
+    },
     {
       head: 'Network',
       cell: (r) =>
-        html`<a href="/dashboard/networks/${r.childId}">Network<span class="visually-hidden"> of ${r.initials}</span></a>`,
+        r.childId
+          ? html`<a href="/dashboard/networks/${r.childId}">Network<span class="visually-hidden"> of ${r.initials}</span></a>`
+          : '',
     },
     { head: 'Agency', cell: (r) => r.agency ?? 'Not recorded' },
   ],

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "LinkMember" ALTER COLUMN "childId" DROP NOT NULL;
+
