@@ -5,12 +5,12 @@ import { RISK_LEVELS } from './risk';
 
 /**
  * The records as the police gateway and partner systems receive them: one published schema per
- * record type, each the envelope the bot keeps (RecordEnvelope in src/services/submissions.service.ts)
+ * record type, each the envelope the bot keeps (RecordEnvelope in src/domain/record-envelope.ts)
  * around that type's answers. `schemaVersion` changes whenever a change could break a receiver
  * (a field removed, renamed or newly required); `npx tsx scripts/json-schemas.ts` writes the JSON
  * Schemas under docs/schema/, and a test fails when they are out of date.
  */
-export const RECORD_SCHEMA_VERSION = 1;
+export const RECORD_SCHEMA_VERSION = 2;
 
 export const recordTypes = Object.keys(referencePrefixes) as RecordType[];
 

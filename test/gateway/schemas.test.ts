@@ -35,7 +35,7 @@ describe('published record schemas', () => {
 
   it('refuse a record whose reference or type does not fit', () => {
     const record = {
-      schemaVersion: 1,
+      schemaVersion: 2,
       id: '3f1c2b8e-5d2a-4c3e-9f00-1a2b3c4d5e6f',
       reference: 'INT-2026-000001',
       type: 'intelligence',
