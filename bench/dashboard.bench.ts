@@ -13,7 +13,7 @@ import { createLogger } from '../src/logger';
 import { createApp, listen } from '../src/server';
 import type { Actor } from '../src/services/actor';
 import { currentMonth, FiguresService, shiftMonth } from '../src/services/figures.service';
-import { openDatabase, type Provider } from '../src/store/database';
+import { openDatabase, type Provider, postgresOptions } from '../src/store/database';
 import { FieldCipher } from '../src/store/field-crypto';
 
 /**
@@ -320,8 +320,8 @@ function sqliteDirect(file: string): { run: Direct; close(): void } {
 }
 
 function postgresDirect(url: string): { run: Direct; close(): Promise<void> } {
-  // As the service runs them: with the JIT compiler off (see FiguresService.count).
-  const pool = new pg.Pool({ connectionString: url, max: 10, options: '-c jit=off' });
+  // As the service runs them: with the same connection settings (src/store/database.ts).
+  const pool = new pg.Pool({ connectionString: url, max: 10, options: postgresOptions });
   // The bench drops its database at the end (WITH FORCE): an idle client cut off then must not
   // crash the run and hide the figures or the error that stopped it.
   pool.on('error', () => undefined);
