@@ -5,7 +5,7 @@ import { MISSING_BAND_DAYS } from '../domain/section-k';
 import type { Db } from '../store/database';
 import type { Actor } from './actor';
 import { authorise } from './refusal';
-import { countSectionK, type SectionKFigure, sectionKFigures } from './section-k-figures';
+import { countRecords, type RecordCounts, type SectionKFigure, sectionKFigures } from './section-k-figures';
 
 /**
  * The monthly figures the partnership reports (MET strategy, section K), for one calendar
@@ -367,14 +367,14 @@ export class FiguresService {
     const { start, end } = periodBounds(month);
     const asOf = new Date(Math.min(end.getTime(), Math.max(now.getTime(), start.getTime())));
     // Independent statements, all at once: on PostgreSQL each takes its own pooled connection.
-    const [list, missing, { returns, interviews }, intelligence, checks, sectionK] = await Promise.all([
+    const [list, missing, { returns, interviews }, { sectionK, records }] = await Promise.all([
       this.listFigures(this.db, start, asOf),
       this.missingFigures(this.db, start, end, asOf),
       this.returnFigures(this.db, start, end),
-      this.intelligenceFigures(this.db, start, end),
-      this.checkFigures(this.db, start, end),
-      countSectionK(this.db, start, end, asOf),
+      countRecords(this.db, start, end, asOf),
     ]);
+    const intelligence = intelligenceFigures(records);
+    const checks = checkFigures(records);
     return {
       month,
       label: periodLabel(month),
@@ -404,33 +404,43 @@ export class FiguresService {
   /**
    * Each child's place on the list at a moment: as the entry stands now, unless the list's
    * history (MetLevelChange) records a change since that moment, in which case the state the
-   * last change before it set; before their nomination a child is not on the list. The changes
-   * since the period began are read once (over the changedAt index) and joined to the entries, so
-   * only the entries changed since pay for a look back into their history. One pass gives the
-   * period's transitions, section K's high-to-low cohort, and the profile of the children on the
-   * list at its end. The database sums it all: a few dozen rows come back, however long the list.
+   * last change before it set; before their nomination a child is not on the list.
+   *
+   * Most entries have not changed since the period began: their states at both ends are the entry
+   * as it stands, counted in one pass over an index by status and level (cur) and, for the
+   * children on the list at the end, by profile (prof: Person's profile index walked in its own
+   * order, so nothing is sorted). Only the entries changed since the period began (ch, read over
+   * the changedAt index) pay for a look back into their history (t): each adds its true states
+   * and takes away what the straight count gave it (a negative count), and the profiles are put
+   * right the same way for the entries changed since the end (late). One statement gives the
+   * period's transitions, section K's high-to-low cohort and the profiles: a few dozen rows,
+   * however long the list.
    */
   private async listFigures(q: Queryable, start: Date, asOf: Date) {
     return this.listFromRows(await this.listRows(q, start, asOf));
   }
 
   private listRows(q: Queryable, start: Date, asOf: Date) {
-    // Each entry once (t); the children on the list at the end (the statuses of onList) by their
-    // four profiles together (prof); then t by its start and end states with the cohort's flags,
-    // and prof by each profile alone. MATERIALIZED: SQLite would otherwise work each one out again
-    // at each use.
+    // MATERIALIZED: SQLite would otherwise work each one out again at each use. Person CROSS JOIN
+    // MetListEntry: SQLite then walks Person's profile index.
     return q.$queryRaw<ListRow[]>`
-      WITH t AS MATERIALIZED (
+      WITH ch AS MATERIALIZED (
+        SELECT x."entryId" AS "entryId", MAX(x."changedAt") AS "lastAt",
+          MIN(CASE WHEN x."changedAt" < ${asOf} AND x."toLevel" = 'high'
+                    AND x."toStatus" IN ('nominated', 'active') THEN x."changedAt" END) AS "firstHigh",
+          MAX(CASE WHEN x."changedAt" < ${asOf} AND x."toLevel" = 'low'
+                    AND x."toStatus" IN ('nominated', 'active') THEN x."changedAt" END) AS "lastLow"
+        FROM "MetLevelChange" x
+        WHERE x."changedAt" >= ${start}
+        GROUP BY x."entryId"
+      ),
+      t AS MATERIALIZED (
         SELECT
-          CASE
-            WHEN ch."entryId" IS NOT NULL
-              THEN COALESCE(
-                (SELECT c."toStatus" || ':' || COALESCE(c."toLevel", '') FROM "MetLevelChange" c
-                  WHERE c."entryId" = m."id" AND c."changedAt" < ${start}
-                  ORDER BY c."changedAt" DESC, c."id" DESC LIMIT 1),
-                'none')
-            WHEN m."nominatedAt" < ${start} THEN m."status" || ':' || COALESCE(m."level", '')
-            ELSE 'none' END AS s,
+          COALESCE(
+            (SELECT c."toStatus" || ':' || COALESCE(c."toLevel", '') FROM "MetLevelChange" c
+              WHERE c."entryId" = m."id" AND c."changedAt" < ${start}
+              ORDER BY c."changedAt" DESC, c."id" DESC LIMIT 1),
+            'none') AS s,
           CASE
             WHEN ch."lastAt" >= ${asOf}
               THEN COALESCE(
@@ -440,38 +450,51 @@ export class FiguresService {
                 'none')
             WHEN m."nominatedAt" < ${asOf} THEN m."status" || ':' || COALESCE(m."level", '')
             ELSE 'none' END AS e,
+          CASE WHEN m."nominatedAt" < ${start} THEN m."status" || ':' || COALESCE(m."level", '') ELSE 'none' END AS "sNow",
+          CASE WHEN m."nominatedAt" < ${asOf} THEN m."status" || ':' || COALESCE(m."level", '') ELSE 'none' END AS "eNow",
+          CASE WHEN ch."lastAt" >= ${asOf} THEN m."childId" END AS "lateChild",
           CASE WHEN ch."firstHigh" IS NOT NULL THEN 1 ELSE 0 END AS hf,
           CASE WHEN ch."lastLow" IS NOT NULL THEN 1 ELSE 0 END AS "anyLow",
-          CASE WHEN ch."lastLow" > ch."firstHigh" THEN 1 ELSE 0 END AS "lowAfterHigh",
-          CAST(COALESCE(p."ageBand", 5) AS TEXT) AS band,
-          p."gender" AS gender, p."ethnicGroup" AS ethnicity, p."accommodation" AS accommodation
-        FROM "MetListEntry" m
-        JOIN "Person" p ON p."id" = m."childId"
-        LEFT JOIN (
-          SELECT x."entryId" AS "entryId", MAX(x."changedAt") AS "lastAt",
-            MIN(CASE WHEN x."changedAt" < ${asOf} AND x."toLevel" = 'high'
-                      AND x."toStatus" IN ('nominated', 'active') THEN x."changedAt" END) AS "firstHigh",
-            MAX(CASE WHEN x."changedAt" < ${asOf} AND x."toLevel" = 'low'
-                      AND x."toStatus" IN ('nominated', 'active') THEN x."changedAt" END) AS "lastLow"
-          FROM "MetLevelChange" x
-          WHERE x."changedAt" >= ${start}
-          GROUP BY x."entryId"
-        ) ch ON ch."entryId" = m."id"
+          CASE WHEN ch."lastLow" > ch."firstHigh" THEN 1 ELSE 0 END AS "lowAfterHigh"
+        FROM ch JOIN "MetListEntry" m ON m."id" = ch."entryId"
+      ),
+      cur AS MATERIALIZED (
+        SELECT m."status" || ':' || COALESCE(m."level", '') AS now,
+          SUM(CASE WHEN m."nominatedAt" < ${start} THEN 1 ELSE 0 END) AS "bothEnds",
+          SUM(CASE WHEN m."nominatedAt" >= ${start} AND m."nominatedAt" < ${asOf} THEN 1 ELSE 0 END) AS "endOnly"
+        FROM "MetListEntry" m GROUP BY m."status", m."level"
+      ),
+      late AS MATERIALIZED (
+        SELECT t."lateChild" AS "childId",
+          CASE WHEN t.e LIKE 'nominated:%' OR t.e LIKE 'active:%' THEN 1 ELSE 0 END
+            - CASE WHEN t."eNow" LIKE 'nominated:%' OR t."eNow" LIKE 'active:%' THEN 1 ELSE 0 END AS n
+        FROM t WHERE t."lateChild" IS NOT NULL
       ),
       prof AS MATERIALIZED (
-        SELECT t.band AS band, t.gender AS gender, t.ethnicity AS ethnicity,
-               t.accommodation AS accommodation, COUNT(*) AS n
-        FROM t WHERE t.e LIKE 'nominated:%' OR t.e LIKE 'active:%'
-        GROUP BY t.band, t.gender, t.ethnicity, t.accommodation
+        SELECT p."ageBand" AS band, p."gender" AS gender, p."ethnicGroup" AS ethnicity,
+               p."accommodation" AS accommodation, COUNT(*) AS n
+        FROM "Person" p CROSS JOIN "MetListEntry" m
+        WHERE m."childId" = p."id" AND m."status" IN ('nominated', 'active') AND m."nominatedAt" < ${asOf}
+        GROUP BY p."ageBand", p."gender", p."ethnicGroup", p."accommodation"
+        UNION ALL
+        SELECT p."ageBand", p."gender", p."ethnicGroup", p."accommodation", late.n
+        FROM late JOIN "Person" p ON p."id" = late."childId"
+        WHERE late.n <> 0
       )
       SELECT 'state' AS k, t.s AS s, t.e AS e, t.hf AS hf, t."anyLow" AS "anyLow",
              t."lowAfterHigh" AS "lowAfterHigh", NULL AS v, COUNT(*) AS n
         FROM t GROUP BY t.s, t.e, t.hf, t."anyLow", t."lowAfterHigh"
-      UNION ALL SELECT 'age', NULL, NULL, 0, 0, 0, prof.band, SUM(prof.n) FROM prof GROUP BY prof.band
-      UNION ALL SELECT 'gender', NULL, NULL, 0, 0, 0, prof.gender, SUM(prof.n) FROM prof GROUP BY prof.gender
-      UNION ALL SELECT 'ethnicity', NULL, NULL, 0, 0, 0, prof.ethnicity, SUM(prof.n) FROM prof GROUP BY prof.ethnicity
+      UNION ALL SELECT 'state', t."sNow", t."eNow", 0, 0, 0, NULL, -COUNT(*) FROM t GROUP BY t."sNow", t."eNow"
+      UNION ALL SELECT 'state', cur.now, cur.now, 0, 0, 0, NULL, cur."bothEnds" FROM cur
+      UNION ALL SELECT 'state', 'none', cur.now, 0, 0, 0, NULL, cur."endOnly" FROM cur
+      UNION ALL SELECT 'age', NULL, NULL, 0, 0, 0, CAST(COALESCE(prof.band, 5) AS TEXT), SUM(prof.n)
+        FROM prof GROUP BY prof.band HAVING SUM(prof.n) <> 0
+      UNION ALL SELECT 'gender', NULL, NULL, 0, 0, 0, prof.gender, SUM(prof.n)
+        FROM prof GROUP BY prof.gender HAVING SUM(prof.n) <> 0
+      UNION ALL SELECT 'ethnicity', NULL, NULL, 0, 0, 0, prof.ethnicity, SUM(prof.n)
+        FROM prof GROUP BY prof.ethnicity HAVING SUM(prof.n) <> 0
       UNION ALL SELECT 'accommodation', NULL, NULL, 0, 0, 0, prof.accommodation, SUM(prof.n)
-        FROM prof GROUP BY prof.accommodation
+        FROM prof GROUP BY prof.accommodation HAVING SUM(prof.n) <> 0
     `;
   }
 
@@ -548,7 +571,7 @@ export class FiguresService {
   }
 
   /**
-   * One pass over the episodes of the window: per child, the times missing in the 90 days that end
+   * One pass over the episodes of the window and the period: per child, the times missing in the 90 days that end
    * with the period and the episodes that began in it. MET Strategy K: "Number of children going
    * missing once in 90 days, twice in 90 days, three times in 90 days": fixed, whatever the
    * repeat-missing list's own setting. The times are the episodes on record or the reporter's
@@ -560,6 +583,9 @@ export class FiguresService {
     const days = MISSING_BAND_DAYS;
     const windowStart = new Date(asOf.getTime() - days * DAY);
     const low = windowStart < start ? windowStart : start;
+    // Three ranges of the lastSeenAt index, each episode in one: the window (w = 1), and before
+    // and after it (w = 0). Every episode outside the window is in the period, so only the
+    // window's need a test for it (m): a test per row, where a CASE on each figure took six.
     const rows = await q.$queryRaw<
       { times: unknown; children: unknown; inMonth: unknown; episodes: unknown }[]
     >`
@@ -568,14 +594,20 @@ export class FiguresService {
       FROM (
         SELECT CASE WHEN t."onRecord" > t.reported THEN t."onRecord" ELSE t.reported END AS times, t.month
         FROM (
-          SELECT e."childId",
-            SUM(CASE WHEN e."lastSeenAt" >= ${windowStart} AND e."lastSeenAt" < ${asOf} THEN 1 ELSE 0 END) AS "onRecord",
-            MAX(CASE WHEN e."lastSeenAt" >= ${windowStart} AND e."lastSeenAt" < ${asOf}
-                     THEN COALESCE(e."reportedTimesBefore", 0) + 1 ELSE 0 END) AS reported,
-            SUM(CASE WHEN e."lastSeenAt" >= ${start} AND e."lastSeenAt" < ${end} THEN 1 ELSE 0 END) AS month
-          FROM "MissingEpisode" e
-          WHERE e."lastSeenAt" >= ${low} AND e."lastSeenAt" < ${end}
-          GROUP BY e."childId"
+          SELECT x."childId", SUM(x.w) AS "onRecord", MAX(x.w * (COALESCE(x.r, 0) + 1)) AS reported,
+                 SUM(x.m) AS month
+          FROM (
+            SELECT e."childId" AS "childId", e."reportedTimesBefore" AS r, 1 AS w,
+                   CASE WHEN e."lastSeenAt" >= ${start} THEN 1 ELSE 0 END AS m
+            FROM "MissingEpisode" e WHERE e."lastSeenAt" >= ${windowStart} AND e."lastSeenAt" < ${asOf}
+            UNION ALL
+            SELECT e."childId", e."reportedTimesBefore", 0, 1
+            FROM "MissingEpisode" e WHERE e."lastSeenAt" >= ${low} AND e."lastSeenAt" < ${windowStart}
+            UNION ALL
+            SELECT e."childId", e."reportedTimesBefore", 0, 1
+            FROM "MissingEpisode" e WHERE e."lastSeenAt" >= ${asOf} AND e."lastSeenAt" < ${end}
+          ) x
+          GROUP BY x."childId"
         ) t
       ) u
       GROUP BY u.times
@@ -638,70 +670,46 @@ export class FiguresService {
       interviews: { returned: num(row?.childrenReturned), interviewed: num(row?.childrenInterviewed) },
     };
   }
+}
 
-  /** FIB1/CPI forms sent, by the sender's agency. */
-  private async intelligenceFigures(q: Queryable, start: Date, end: Date) {
-    const rows = await q.$queryRaw<{ agency: string | null; n: unknown }[]>`
-      SELECT a."name" AS agency, COUNT(*) AS n
-      FROM "Record" r LEFT JOIN "Agency" a ON a."id" = r."agencyId"
-      WHERE r."type" = 'intelligence' AND r."createdAt" >= ${start} AND r."createdAt" < ${end}
-      GROUP BY a."name"
-    `;
-    const byAgency = rows
-      .map((row) => ({ agency: row.agency ?? 'No agency recorded', reports: num(row.n) }))
-      .sort((a, b) => b.reports - a.reports || a.agency.localeCompare(b.agency));
-    return { total: byAgency.reduce((sum, row) => sum + row.reports, 0), byAgency };
-  }
+/** FIB1/CPI forms sent, by the sender's agency. */
+function intelligenceFigures(records: RecordCounts) {
+  const byAgency = records.intelligence
+    .map((row) => ({ agency: row.agency ?? 'No agency recorded', reports: row.n }))
+    .sort((a, b) => b.reports - a.reports || a.agency.localeCompare(b.agency));
+  return { total: byAgency.reduce((sum, row) => sum + row.reports, 0), byAgency };
+}
 
-  /**
-   * Risk checks at the level that stands (the practitioner's own level when they chose one).
-   * There is no NRM referral record yet: a trafficking check with any indicator, which always
-   * tells the practitioner to consider an NRM referral, is counted as "NRM referral considered".
-   */
-  private async checkFigures(q: Queryable, start: Date, end: Date) {
-    const [groups, children] = await Promise.all([
-      q.$queryRaw<{ check: string; level: string; n: unknown; indicated: unknown }[]>`
-        SELECT r."check" AS "check", COALESCE(r."chosenLevel", r."level") AS level, COUNT(*) AS n,
-               SUM(CASE WHEN r."score" > 0 THEN 1 ELSE 0 END) AS indicated
-        FROM "RiskCheck" r
-        WHERE r."createdAt" >= ${start} AND r."createdAt" < ${end}
-        GROUP BY r."check", COALESCE(r."chosenLevel", r."level")
-      `,
-      q.$queryRaw<{ trafficked: unknown; exploited: unknown }[]>`
-        SELECT
-          COUNT(DISTINCT CASE WHEN r."check" = 'trafficking' AND r."score" > 0 THEN r."childId" END) AS trafficked,
-          COUNT(DISTINCT CASE WHEN r."check" = 'cse' AND COALESCE(r."chosenLevel", r."level") IN ('medium', 'high')
-                              THEN r."childId" END) AS exploited
-        FROM "RiskCheck" r
-        WHERE r."createdAt" >= ${start} AND r."createdAt" < ${end}
-      `,
-    ]);
-    const byCheck = CHECKS.map((check) => ({
-      check,
-      name: checkNames[check],
-      total: 0,
-      high: 0,
-      medium: 0,
-      low: 0,
-    }));
-    let referralsConsidered = 0;
-    for (const row of groups) {
-      const entry = byCheck.find((c) => c.check === row.check);
-      if (!entry) continue;
-      const n = num(row.n);
-      entry.total += n;
-      if (row.level === 'high' || row.level === 'medium' || row.level === 'low') entry[row.level] += n;
-      if (row.check === 'trafficking') referralsConsidered += num(row.indicated);
-    }
-    return {
-      riskChecks: {
-        total: byCheck.reduce((sum, c) => sum + c.total, 0),
-        byCheck,
-        childrenAtRiskOfExploitation: num(children[0]?.exploited),
-      },
-      nrm: { referralsConsidered, childrenThoughtTrafficked: num(children[0]?.trafficked) },
-    };
+/**
+ * Risk checks at the level that stands (the practitioner's own level when they chose one).
+ * There is no NRM referral record yet: a trafficking check with any indicator, which always
+ * tells the practitioner to consider an NRM referral, is counted as "NRM referral considered".
+ */
+function checkFigures(records: RecordCounts) {
+  const byCheck = CHECKS.map((check) => ({
+    check,
+    name: checkNames[check],
+    total: 0,
+    high: 0,
+    medium: 0,
+    low: 0,
+  }));
+  let referralsConsidered = 0;
+  for (const row of records.checks) {
+    const entry = byCheck.find((c) => c.check === row.check);
+    if (!entry) continue;
+    entry.total += row.n;
+    if (row.level === 'high' || row.level === 'medium' || row.level === 'low') entry[row.level] += row.n;
+    if (row.check === 'trafficking') referralsConsidered += row.indicated;
   }
+  return {
+    riskChecks: {
+      total: byCheck.reduce((sum, c) => sum + c.total, 0),
+      byCheck,
+      childrenAtRiskOfExploitation: records.checkChildren.exploited,
+    },
+    nrm: { referralsConsidered, childrenThoughtTrafficked: records.checkChildren.trafficked },
+  };
 }
 
 /** One count of the list's pass: by start and end state, or of the children on the list at the end by a profile's value (v). */
