@@ -5,18 +5,10 @@ import type { Core } from '../../src/core';
 import type { Actor } from '../../src/services/actor';
 import type { Place } from '../../src/services/admin.service';
 import type { StoredConversation } from '../../src/services/chat.service';
+import { commandForForm } from '../../src/services/form-words';
 import { type CardDraft, type CardForms, cardChannel, typedChannel } from './card-forms';
 import { fromReplies, type Outgoing, say } from './render';
 import { teamsWords } from './words';
-
-/** The command that starts a form, for telling someone what to type in a personal chat. */
-function commandFor(formId: string): string {
-  if (formId.startsWith('check-')) return `check ${formId.slice(6)}`;
-  return (
-    ({ intelligence: 'intel', missing: 'missing', return: 'found' } as Record<string, string>)[formId] ??
-    formId
-  );
-}
 
 /**
  * Typed messages: the same words as every surface, through core.chat.
@@ -68,7 +60,7 @@ export class TeamsChat {
     if (!started) return fromReplies(replies, prompts.messages);
     if (!personal) {
       await conversations.remove(actor.id, channel);
-      return [say(fill(teamsWords.formsArePrivate, { command: commandFor(started) }))];
+      return [say(fill(teamsWords.formsArePrivate, { command: commandForForm(started) }))];
     }
     const intro = this.core.catalogue.spec(started, actor).form.intro;
     const card = await this.cards.start(actor, conversationId, started);

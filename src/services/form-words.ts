@@ -18,6 +18,12 @@ export const formCommands: Record<string, string> = {
   interview: 'interview',
 };
 
+/** The first word that opens a form (`intel`, `found`, `check cse`): for telling someone what to type. */
+export function commandForForm(formId: string): string {
+  if (formId.startsWith('check-')) return `check ${formId.slice(6)}`;
+  return Object.keys(formCommands).find((word) => formCommands[word] === formId) ?? formId;
+}
+
 /** `check <word>`: which risk check it means. */
 export const riskCheckCommands: Record<string, RiskCheckId> = {
   cse: 'cse',
