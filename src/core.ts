@@ -9,6 +9,7 @@ import { BlindIndex } from './links/blind-index';
 import { LinkService } from './links/links.service';
 import { PictureService } from './links/picture.service';
 import type { Logger } from './logger';
+import { RateLimits } from './ops/rate-limit';
 import { DeliveryService } from './outbox/deliveries.service';
 import type { DeliveryRoutes } from './outbox/enqueue';
 import { RecordWriter } from './records/record-writer';
@@ -34,6 +35,7 @@ import { ConversationRepository } from './store/conversations.repository';
 import type { Database } from './store/database';
 import type { FieldCipher } from './store/field-crypto';
 import { claimInbound } from './store/inbound-events';
+import { countInWindows } from './store/rate-windows';
 
 export type CoreConfig = Pick<
   Config,
@@ -168,7 +170,13 @@ export function createCore({
   });
   const duplicates = new DuplicatesService(db, provider, cipher, clock);
   const apiTokens = new ApiTokenService(db, provider, users, clock, settings.apiTokenDays);
-  const probes = new ProbeWatch(db, provider, alerts, clock, settings.probeAlertAfter, log);
+  /** Request limits counted in the database: every instance shares one budget. */
+  const rateLimits = new RateLimits(
+    (windows) => countInWindows(db, windows),
+    clock,
+    cipher.purposeKey('rate limit v1'),
+  );
+  const probes = new ProbeWatch(db, provider, alerts, clock, settings.probeAlertAfter, log, rateLimits);
   const chat = new ChatService({
     engine,
     conversations,
@@ -221,6 +229,7 @@ export function createCore({
     deliveries,
     subjectAccess,
     apiTokens,
+    rateLimits,
     probes,
   };
 }

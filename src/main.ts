@@ -29,6 +29,7 @@ import { loadFieldCipher } from './store/data-key';
 import { type Database, openDatabase } from './store/database';
 import { forgetInboundBefore } from './store/inbound-events';
 import { unappliedMigrations } from './store/migrate';
+import { forgetRateWindowsBefore } from './store/rate-windows';
 
 /**
  * Slack's and Teams' SDKs are loaded only when their settings turn them on: Bolt and botbuilder
@@ -173,12 +174,14 @@ export async function startBot(
     ? await listen(createApp(database, features, { readiness, metrics, log }), config.PORT, config.HOST, log)
     : null;
   for (const feature of features) await feature.start?.();
-  // Housekeeping: expired drafts, and delivery keys older than any platform's retries (a day).
+  // Housekeeping: expired drafts, delivery keys older than any platform's retries (a day), and
+  // closed rate-limit windows.
   const sweep = setInterval(() => {
     const now = core.clock.now();
     Promise.all([
       core.conversations.deleteExpired(now),
       forgetInboundBefore(database.db, new Date(now.getTime() - DAY)),
+      forgetRateWindowsBefore(database.db, now),
     ]).catch((err) => log.warn({ err }, 'housekeeping failed'));
   }, 10 * 60_000);
   sweep.unref();
