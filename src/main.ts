@@ -11,6 +11,7 @@ import { type Core, type CoreSettings, createCore } from './core';
 import { type Clock, DAY } from './domain/clock';
 import type { Feature, FeatureFactory } from './feature';
 import { createLogger, type Logger } from './logger';
+import { checkLegacyAtStart } from './ops/key-rotation';
 import { metricsFrom } from './ops/metrics';
 import { RateLimitSettingsSchema } from './ops/rate-limit';
 import { type ReadinessCheck, ShutdownSettingsSchema } from './ops/readiness';
@@ -102,6 +103,7 @@ export async function startBot(
   log.info({ database: database.provider }, 'database ready');
   try {
     await checkAuditAtStart(database.db, database.provider, auditKeys, readAuditSettings(env, config), log);
+    await checkLegacyAtStart(database.db, cipher, log);
   } catch (error) {
     await database.close();
     throw error;

@@ -1,9 +1,11 @@
 import type { ChildFacts } from '../children/child-keys';
 import { ageBandOf, ethnicGroupOf, openEthnicity, openYearOfBirth } from '../children/demographics';
 import { writeKeys } from '../children/resolve-child';
+import { ConfigError } from '../config';
 import { BlindIndex } from '../links/blind-index';
 import type { EntityKind } from '../links/extractors';
 import { indexTerms } from '../links/index-terms';
+import type { Logger } from '../logger';
 import { appendAudit } from '../store/audit';
 import type { Db, Provider, Tx } from '../store/database';
 import { type FieldCipher, SealedValueError } from '../store/field-crypto';
@@ -287,4 +289,27 @@ export async function keyStatus(db: Db): Promise<KeyCount[]> {
     if (count > 0) counts.push({ table: moved.table, column: moved.column, form: 'plain', count });
   }
   return counts;
+}
+
+/** How many values `keys rotate` has still to seal under the current key (plain, v1, a retired key). */
+export function legacyLeft(counts: readonly KeyCount[], currentKeyId: string): number {
+  return counts.filter((c) => c.form !== `v2 ${currentKeyId}`).reduce((sum, c) => sum + c.count, 0);
+}
+
+/**
+ * With SEALED_LEGACY=refuse, start-up counts what is left from before the last rotation and
+ * refuses to start while anything is: such a value would be refused when read, so serving would
+ * fail one request at a time instead of once, here, with the remedy.
+ */
+export async function checkLegacyAtStart(db: Db, cipher: FieldCipher, log: Logger): Promise<void> {
+  if (cipher.legacy !== 'refuse') return;
+  const left = legacyLeft(await keyStatus(db), cipher.keyId);
+  log.info({ left }, 'SEALED_LEGACY=refuse: values not yet sealed under the current key');
+  if (left > 0) {
+    throw new ConfigError(
+      `SEALED_LEGACY=refuse, but ${left} values are not yet sealed under the current key ${cipher.keyId} ` +
+        '(in clear, in the v1 form or under a retired key): run npm run admin -- keys rotate, ' +
+        'or start with SEALED_LEGACY=accept until it has run',
+    );
+  }
 }

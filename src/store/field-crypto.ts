@@ -33,8 +33,11 @@ interface DataKey {
 export class FieldCipher {
   private readonly current: DataKey;
   private readonly keys: Map<string, DataKey>;
+  /** `refuse` (SEALED_LEGACY): after `keys rotate`, only values sealed (v2) under the current key open. */
+  readonly legacy: SealedLegacy;
 
-  constructor(currentKey: Buffer, retiredKeys: Buffer[] = []) {
+  constructor(currentKey: Buffer, retiredKeys: Buffer[] = [], options: { legacy?: SealedLegacy } = {}) {
+    this.legacy = options.legacy ?? 'accept';
     for (const key of [currentKey, ...retiredKeys]) {
       if (key.length !== 32) throw new Error('A data key must be 32 bytes');
     }
@@ -69,11 +72,19 @@ export class FieldCipher {
   }
 
   open(table: string, column: string, id: string, stored: string): string {
+    const refuse = this.legacy === 'refuse';
     // Held in clear before v2: read as it is until `keys rotate` seals it.
-    if (!isSealed(stored) && wasPlain.has(`${table}.${column}`)) return stored;
+    if (!isSealed(stored) && wasPlain.has(`${table}.${column}`)) {
+      if (refuse) throw new SealedValueError(table, column, id, `it is in clear, and ${REFUSED}`);
+      return stored;
+    }
     const [version, keyId, iv, tag, body] = stored.split('.');
     if ((version !== 'v1' && version !== 'v2') || !keyId || iv === undefined || !tag || body === undefined) {
       throw new SealedValueError(table, column, id, 'it is not a sealed value');
+    }
+    if (refuse && (version !== 'v2' || keyId !== this.current.id)) {
+      const form = version === 'v1' ? 'in the unbound v1 form' : `under retired key ${keyId}`;
+      throw new SealedValueError(table, column, id, `it is ${form}, and ${REFUSED}`);
     }
     const key = this.keys.get(keyId);
     if (!key) {
@@ -146,6 +157,7 @@ export class FieldCipher {
     if (version !== 'v1' || !id || iv === undefined || tag === undefined || body === undefined) {
       throw new Error('Not an encrypted value');
     }
+    if (this.legacy === 'refuse') throw new Error(`An unbound (v1) value, and ${REFUSED}`);
     const key = this.keys.get(id);
     if (!key) throw new Error(`No data key with id ${id}: was a retired key removed from DATA_KEYS_RETIRED?`);
     const decipher = createDecipheriv('aes-256-gcm', key.raw, Buffer.from(iv, 'base64url'));
@@ -186,6 +198,11 @@ export class FieldCipher {
     return hmac(this.current.lookup, normalise(value));
   }
 }
+
+/** Whether values from before the last `keys rotate` still open (SEALED_LEGACY in src/config.ts). */
+export type SealedLegacy = 'accept' | 'refuse';
+
+const REFUSED = 'SEALED_LEGACY=refuse accepts only values sealed under the current key: run keys rotate';
 
 /** Columns that held plain text before they were sealed (v2): their old values still read. */
 export const wasPlain: ReadonlySet<string> = new Set([
