@@ -159,7 +159,8 @@ const revokeCommand: Command = {
 /** `roles`: for a role change, which needs the data key to queue the MET coordinator's notice. */
 async function adminService(context: AdminContext, roles = false): Promise<AdminService> {
   const { db, provider } = await context.database();
-  return new AdminService(db, provider, systemClock, roles ? context.notices() : undefined);
+  // The data key seals and opens the staff identities a role change keeps (a pending grant's email).
+  return new AdminService(db, provider, systemClock, context.cipher(), roles ? context.notices() : undefined);
 }
 
 function printList(
@@ -179,7 +180,7 @@ async function tokenService(context: AdminContext): Promise<ApiTokenService> {
   return new ApiTokenService(
     db,
     provider,
-    new UserService(db, provider, { clock: systemClock }),
+    new UserService(db, provider, { clock: systemClock, cipher: context.cipher() }),
     systemClock,
     API_TOKEN_DAYS,
   );
@@ -380,7 +381,8 @@ const commands: Record<string, Record<string, Command>> = {
       async run(_options, context) {
         const { db, provider } = await context.database();
         // The data key opens each delivery's last error.
-        const service = new AdminService(db, provider, systemClock, { cipher: context.cipher(), routes: {} });
+        const cipher = context.cipher();
+        const service = new AdminService(db, provider, systemClock, cipher, { cipher, routes: {} });
         printList(context, await service.deadLetters(operator));
       },
     },

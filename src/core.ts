@@ -138,7 +138,7 @@ export function createCore({
   const catalogue = new FormCatalogue(prompts, submissions);
   const interviews = new InterviewService(db, provider, clock, cipher);
   const people = new PeopleCache();
-  const admin = new AdminService(db, provider, clock, { cipher, routes }, people, {
+  const admin = new AdminService(db, provider, clock, cipher, { cipher, routes }, people, {
     proposalDays: config.ROLE_PROPOSAL_DAYS ?? 7,
   });
   const repeat = { threshold: config.REPEAT_MISSING_THRESHOLD, days: config.REPEAT_MISSING_DAYS };

@@ -124,6 +124,7 @@ function selection(spec: SealedTable): Record<string, true> {
   const fields = ['id', ...(spec.bind?.fields ?? []), ...spec.columns];
   if (spec.table === 'Person') fields.push('lookupHash', 'kind', 'yearOfBirth', 'ageBand', 'ethnicGroup');
   if (spec.table === 'Disruption') fields.push('perpetratorHash');
+  if (spec.table === 'PendingGrant') fields.push('emailHash');
   if (spec.table === 'LinkMention') fields.push('kind', 'recordId', 'childId', 'createdAt');
   return Object.fromEntries(fields.map((field) => [field, true]));
 }
@@ -154,6 +155,7 @@ function reseal(
   }
   if (spec.table === 'Person') Object.assign(data, demographicsLeft(cipher, row, opened, now));
   if (spec.table === 'Disruption') Object.assign(data, perpetratorHash(cipher, row, opened));
+  if (spec.table === 'PendingGrant') Object.assign(data, emailHash(cipher, row, opened));
   if (Object.keys(data).length === 0) return null;
   if (spec.table === 'Person' && opened.nameEnc !== undefined && row.lookupHash !== null) {
     const dateOfBirth =
@@ -237,6 +239,18 @@ function perpetratorHash(
     opened.perpetratorEnc ?? cipher.open('Disruption', 'perpetratorEnc', String(row.id), row.perpetratorEnc);
   const hash = cipher.lookupHash(perpetrator);
   return hash === row.perpetratorHash ? {} : { perpetratorHash: hash };
+}
+
+/** A pending grant's email hash under the current key (how the person is matched when they first speak). */
+function emailHash(
+  cipher: FieldCipher,
+  row: Record<string, unknown>,
+  opened: Record<string, string>,
+): Record<string, string> {
+  if (typeof row.email !== 'string') return {};
+  const email = opened.email ?? cipher.open('PendingGrant', 'email', String(row.id), row.email);
+  const hash = cipher.exactHash(email);
+  return hash === row.emailHash ? {} : { emailHash: hash };
 }
 
 /** A mention's blind indexes, made again under the current key (they were made with its old one). */

@@ -197,6 +197,19 @@ export class FieldCipher {
   lookupHash(value: string): string {
     return hmac(this.current.lookup, normalise(value));
   }
+
+  /**
+   * A keyed hash of the value exactly as given (a lower-case email): unlike `lookupHash` nothing
+   * is normalised away, so `jo.smith@` and `jo-smith@` never meet. Under the current key.
+   */
+  exactHash(value: string): string {
+    return exactHmac(this.current.lookup, value);
+  }
+
+  /** The same under every data key, to find a row hashed before a rotation finished. */
+  exactHashes(value: string): string[] {
+    return [...this.keys.values()].map((key) => exactHmac(key.lookup, value));
+  }
 }
 
 /** Whether values from before the last `keys rotate` still open (SEALED_LEGACY in src/config.ts). */
@@ -217,6 +230,12 @@ export const wasPlain: ReadonlySet<string> = new Set([
   'Person.initials',
   'Person.ethnicity',
   'Alert.initials',
+  // Staff identities (issue 17).
+  'Alert.acknowledgedBy',
+  'PendingGrant.email',
+  'PendingGrant.grantedBy',
+  'PendingGrant.confirmedBy',
+  'RoleProposal.proposedBy',
 ]);
 
 /** Whether a stored value has the shape of a sealed one (`v1.` or `v2.` and a key id). */
@@ -243,6 +262,10 @@ function normalise(value: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();
+}
+
+function exactHmac(key: Buffer, value: string): string {
+  return createHmac('sha256', key).update(`exact:${value}`).digest('hex');
 }
 
 function hmac(key: Buffer, normal: string): string {

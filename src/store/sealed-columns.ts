@@ -32,7 +32,15 @@ export const sealedTables: readonly SealedTable[] = [
     bind: { fields: ['userId', 'channel'], of: (row) => `${row.userId}|${row.channel}` },
   },
   { table: 'LinkMention', columns: ['valueEnc'] },
-  { table: 'Alert', columns: ['initials'] },
+  { table: 'Alert', columns: ['initials', 'acknowledgedBy'] },
+  // Staff identities: an email a role waits for, and who granted, proposed or confirmed it.
+  { table: 'PendingGrant', columns: ['email', 'grantedBy', 'confirmedBy'] },
+  {
+    table: 'RoleProposal',
+    columns: ['proposedBy'],
+    // Upserted by the person it is for (one proposal each), so bound to them.
+    bind: { fields: ['userId'], of: (row) => String(row.userId) },
+  },
 ];
 
 /**

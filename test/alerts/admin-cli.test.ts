@@ -9,9 +9,11 @@ import { providers, type TestDatabase } from '../support/databases';
 describe.each(providers)('npm run admin on %s', (provider) => {
   let core: TestCore;
   let database: TestDatabase;
+  // The server's data key: the command line seals and opens the staff identities a grant keeps.
+  const dataKey = randomBytes(32);
 
   async function admin(...argv: string[]) {
-    return adminWith({}, ...argv);
+    return adminWith({ NODE_ENV: 'test', DATA_KEY: dataKey.toString('base64') }, ...argv);
   }
 
   async function adminWith(env: Record<string, string>, ...argv: string[]) {
@@ -25,7 +27,7 @@ describe.each(providers)('npm run admin on %s', (provider) => {
   }
 
   beforeAll(async () => {
-    ({ core, database } = await createTestCore(provider));
+    ({ core, database } = await createTestCore(provider, { cipher: new FieldCipher(dataKey) }));
   });
   afterAll(async () => {
     await database.destroy();
@@ -72,14 +74,11 @@ describe.each(providers)('npm run admin on %s', (provider) => {
         ...['--role', 'met-member'],
       ),
     ).toEqual({ code: 0, text: 'U-LATER will be a MET group member when they first speak to me.' });
-    expect(
-      await database.db.pendingGrant.findFirstOrThrow({ where: { platformUserId: 'U-LATER' } }),
-    ).toMatchObject({
-      workspace: 'test',
-      role: 'met-member',
-      needsConfirmation: false,
-      grantedBy: 'admin command line',
-    });
+    const grant = await database.db.pendingGrant.findFirstOrThrow({ where: { platformUserId: 'U-LATER' } });
+    expect(grant).toMatchObject({ workspace: 'test', role: 'met-member', needsConfirmation: false });
+    expect(new FieldCipher(dataKey).open('PendingGrant', 'grantedBy', grant.id, grant.grantedBy)).toBe(
+      'admin command line',
+    );
   });
 
   it("gives a role that sees children's details at once, and tells the MET coordinator when one is configured", async () => {
