@@ -142,12 +142,6 @@ export class UserService {
     for (const grant of pending) {
       if (!isRole(grant.role)) continue;
       const grantedBy = this.cipher.open('PendingGrant', 'grantedBy', grant.id, grant.grantedBy);
-      const confirmedBy = this.cipher.openOptional(
-        'PendingGrant',
-        'confirmedBy',
-        grant.id,
-        grant.confirmedBy,
-      );
       const agency = grant.agencyName
         ? await tx.agency.upsert({
             where: { name: grant.agencyName },
