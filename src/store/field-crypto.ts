@@ -232,6 +232,7 @@ export const wasPlain: ReadonlySet<string> = new Set([
   'Alert.initials',
   // Staff identities (issue 17).
   'Alert.acknowledgedBy',
+  'Link.decidedBy',
   'PendingGrant.email',
   'PendingGrant.grantedBy',
   'PendingGrant.confirmedBy',

@@ -32,6 +32,7 @@ export const sealedTables: readonly SealedTable[] = [
     bind: { fields: ['userId', 'channel'], of: (row) => `${row.userId}|${row.channel}` },
   },
   { table: 'LinkMention', columns: ['valueEnc'] },
+  { table: 'Link', columns: ['decidedBy'] },
   { table: 'Alert', columns: ['initials', 'acknowledgedBy'] },
   // Staff identities: an email a role waits for, and who granted, proposed or confirmed it.
   { table: 'PendingGrant', columns: ['email', 'grantedBy', 'confirmedBy'] },
