@@ -125,6 +125,7 @@ function selection(spec: SealedTable): Record<string, true> {
   if (spec.table === 'Person') fields.push('lookupHash', 'kind', 'yearOfBirth', 'ageBand', 'ethnicGroup');
   if (spec.table === 'Disruption') fields.push('perpetratorHash');
   if (spec.table === 'PendingGrant') fields.push('emailHash');
+  if (spec.table === 'MissingEpisode') fields.push('interviewerEmailHash', 'interviewerHandleHash');
   if (spec.table === 'LinkMention') fields.push('kind', 'recordId', 'childId', 'createdAt');
   return Object.fromEntries(fields.map((field) => [field, true]));
 }
@@ -156,6 +157,7 @@ function reseal(
   if (spec.table === 'Person') Object.assign(data, demographicsLeft(cipher, row, opened, now));
   if (spec.table === 'Disruption') Object.assign(data, perpetratorHash(cipher, row, opened));
   if (spec.table === 'PendingGrant') Object.assign(data, emailHash(cipher, row, opened));
+  if (spec.table === 'MissingEpisode') Object.assign(data, assigneeHashes(cipher, row, opened));
   if (Object.keys(data).length === 0) return null;
   if (spec.table === 'Person' && opened.nameEnc !== undefined && row.lookupHash !== null) {
     const dateOfBirth =
@@ -251,6 +253,26 @@ function emailHash(
   const email = opened.email ?? cipher.open('PendingGrant', 'email', String(row.id), row.email);
   const hash = cipher.exactHash(email);
   return hash === row.emailHash ? {} : { emailHash: hash };
+}
+
+/** An interviewer not met yet: the hashes of their email and identity key under the current key. */
+function assigneeHashes(
+  cipher: FieldCipher,
+  row: Record<string, unknown>,
+  opened: Record<string, string>,
+): Record<string, string> {
+  const data: Record<string, string> = {};
+  for (const [column, hashColumn, prefix] of [
+    ['interviewerEmail', 'interviewerEmailHash', 'email'],
+    ['interviewerHandle', 'interviewerHandleHash', 'handle'],
+  ] as const) {
+    const stored = row[column];
+    if (typeof stored !== 'string') continue;
+    const value = opened[column] ?? cipher.open('MissingEpisode', column, String(row.id), stored);
+    const hash = cipher.exactHash(`${prefix}:${value}`);
+    if (hash !== row[hashColumn]) data[hashColumn] = hash;
+  }
+  return data;
 }
 
 /** A mention's blind indexes, made again under the current key (they were made with its old one). */

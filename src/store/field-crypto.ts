@@ -233,6 +233,8 @@ export const wasPlain: ReadonlySet<string> = new Set([
   // Staff identities (issue 17).
   'Alert.acknowledgedBy',
   'Link.decidedBy',
+  'MissingEpisode.interviewerEmail',
+  'MissingEpisode.interviewerHandle',
   'PendingGrant.email',
   'PendingGrant.grantedBy',
   'PendingGrant.confirmedBy',

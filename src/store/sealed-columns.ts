@@ -18,7 +18,10 @@ export const sealedTables: readonly SealedTable[] = [
     columns: ['nameEnc', 'dateOfBirthEnc', 'detailsEnc', 'initials', 'yearOfBirthEnc', 'ethnicity'],
   },
   { table: 'Record', columns: ['dataEnc'] },
-  { table: 'MissingEpisode', columns: ['policeReference', 'interviewerName', 'carerNameEnc'] },
+  {
+    table: 'MissingEpisode',
+    columns: ['policeReference', 'interviewerName', 'carerNameEnc', 'interviewerEmail', 'interviewerHandle'],
+  },
   { table: 'NrmReferral', columns: ['nrmReferenceEnc'] },
   { table: 'Disruption', columns: ['perpetratorEnc'] },
   { table: 'RiskCheck', columns: ['chosenReason'] },

@@ -6,7 +6,7 @@ import { fixedClock } from '../../src/domain/clock';
 import type { Actor } from '../../src/services/actor';
 import { FieldCipher } from '../../src/store/field-crypto';
 import { sqliteFile } from '../../src/store/migrate';
-import { intelligenceAnswers } from '../gateway/support/fixtures';
+import { intelligenceAnswers, missingAnswers } from '../gateway/support/fixtures';
 import { createTestCore, type TestCore, testActor } from '../support/core';
 import { providers, type TestDatabase } from '../support/databases';
 
@@ -15,7 +15,12 @@ import { providers, type TestDatabase } from '../support/databases';
  * row: the email a role waits for (matched by a keyed hash when the person first speaks), who
  * granted, proposed or confirmed it, and who acknowledged an alert.
  */
-const emails = { waiting: 'jo.sealtest@example.org', proposed: 'kit.sealtest@example.org' };
+const emails = {
+  waiting: 'jo.sealtest@example.org',
+  proposed: 'kit.sealtest@example.org',
+  interviewer: 'iva.sealtest@example.org',
+};
+const handle = 'slack:T-SEAL:U-SEAL-IW2';
 const legacyEmail = 'lee.legacysealtest@example.org';
 const names = { admin: 'Ada Sealtestadmin', member: 'Mo Sealtestmember', duty: 'Dee Sealtestduty' };
 
@@ -29,6 +34,7 @@ describe.each(providers)('sealed staff identities on %s', (provider) => {
   let member: Actor;
   let duty: Actor;
   let alertId: string;
+  const episodes: string[] = [];
   const slack = { platform: 'slack', workspace: 'T-SEAL' };
 
   async function cli(env: Record<string, string>, ...argv: string[]) {
@@ -47,6 +53,9 @@ describe.each(providers)('sealed staff identities on %s', (provider) => {
       await database.db.$queryRawUnsafe('SELECT * FROM "PendingGrant"'),
       await database.db.$queryRawUnsafe('SELECT * FROM "RoleProposal"'),
       await database.db.$queryRawUnsafe('SELECT * FROM "Alert"'),
+      await database.db.$queryRawUnsafe(
+        'SELECT "interviewerEmail", "interviewerHandle", "interviewerEmailHash", "interviewerHandleHash" FROM "MissingEpisode"',
+      ),
       await database.db.$queryRawUnsafe('SELECT "detail" FROM "AuditEvent"'),
     ]);
     const parts: Buffer[] = [];
@@ -75,12 +84,24 @@ describe.each(providers)('sealed staff identities on %s', (provider) => {
     const [alert] = await database.db.alert.findMany({ where: { rule: 'immediate-danger' } });
     alertId = alert!.id;
     await core.alerts.acknowledge(duty, alertId);
+    // Return interviews assigned to people not on the bot yet: by email, and by a mention.
+    for (const [i, who] of [{ email: emails.interviewer }, { handle, name: 'U-SEAL-IW2' }].entries()) {
+      const { reference } = await core.submissions.submitMissing(
+        practitioner,
+        missingAnswers({ child: { name: `Sealchild Missing${i}`, ageYears: 12, inCare: false } }),
+      );
+      await core.interviews.assign(member, reference, who);
+      const { id } = await database.db.record.findUniqueOrThrow({ where: { reference } });
+      episodes.push(
+        (await database.db.missingEpisode.findUniqueOrThrow({ where: { missingRecordId: id } })).id,
+      );
+    }
   });
   afterAll(() => database.destroy());
 
   it('keeps no email in clear anywhere, and no grantor, proposer, confirmer or acknowledger in these rows', async () => {
     const { rows, file } = await stored();
-    for (const secret of [...Object.values(emails), ...Object.values(names)])
+    for (const secret of [...Object.values(emails), ...Object.values(names), handle])
       expect(rows).not.toContain(secret);
     // The audit trail's details name people by user id (its `actor` column still holds names, as
     // User.displayName does: see docs/field-encryption.md). An email is nowhere in the file.
@@ -177,5 +198,22 @@ describe.each(providers)('sealed staff identities on %s', (provider) => {
     expect(lee?.roles).toContain('duty-officer');
     expect(await database.db.pendingGrant.count({ where: { id: legacyId } })).toBe(0);
     expect((await fresh.core.alerts.view(alertId)).acknowledged).toContain(names.duty);
+
+    // The interviewers assigned before they used the bot are matched by email and by platform id.
+    // On the terminal a user id that is an email address counts as their email.
+    const iva = await testActor(fresh.core, emails.interviewer, 'practitioner', 'Iva Sealtest');
+    await fresh.core.submissions.awaitingInterview(iva);
+    const second = await fresh.core.users.resolve(
+      { ...slack, platformUserId: 'U-SEAL-IW2', displayName: 'Ivo Sealtest' },
+      'slack',
+    );
+    await fresh.core.submissions.awaitingInterview(second!);
+    const claimed = await database.db.missingEpisode.findMany({ where: { id: { in: episodes } } });
+    expect(new Map(claimed.map((e) => [e.id, e.interviewerId]))).toEqual(
+      new Map([
+        [episodes[0], iva.id],
+        [episodes[1], second!.id],
+      ]),
+    );
   });
 });

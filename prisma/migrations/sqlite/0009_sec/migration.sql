@@ -2,6 +2,10 @@
 DROP INDEX "PendingGrant_email_idx";
 
 -- AlterTable
+ALTER TABLE "MissingEpisode" ADD COLUMN "interviewerEmailHash" TEXT;
+ALTER TABLE "MissingEpisode" ADD COLUMN "interviewerHandleHash" TEXT;
+
+-- AlterTable
 ALTER TABLE "PendingGrant" ADD COLUMN "emailHash" TEXT;
 
 -- CreateTable
