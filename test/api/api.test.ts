@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -222,6 +223,8 @@ describe.each(providers)('the partner API on %s', (provider) => {
   });
 
   it('makes and revokes tokens with npm run admin', { timeout: 90_000 }, async () => {
+    // As the server has it: the command line opens what the people it records keep sealed.
+    const dataKey = randomBytes(32).toString('base64');
     // The command line as `npm run admin` runs it, once; the other commands in this process.
     const made = await run(
       process.execPath,
@@ -238,7 +241,14 @@ describe.each(providers)('the partner API on %s', (provider) => {
         '--agency',
         'Example Council',
       ],
-      { env: { PATH: process.env.PATH, DATABASE_URL: world.database.url, AUDIT_KEY: testAuditKey() } },
+      {
+        env: {
+          PATH: process.env.PATH,
+          DATABASE_URL: world.database.url,
+          AUDIT_KEY: testAuditKey(),
+          DATA_KEY: dataKey,
+        },
+      },
     );
     const token = /^\s+(mbt_\S+)$/m.exec(made.stdout)?.[1];
     expect(token).toBeDefined();
@@ -251,7 +261,7 @@ describe.each(providers)('the partner API on %s', (provider) => {
       const err: string[] = [];
       const code = await runAdmin(
         args,
-        { DATABASE_URL: world.database.url },
+        { DATABASE_URL: world.database.url, DATA_KEY: dataKey },
         {
           out: (line) => out.push(line),
           err: (line) => err.push(line),
