@@ -20,7 +20,7 @@ import {
   restoreSqlite,
 } from './ops/backup';
 import { copyToPostgres } from './ops/copy-to-postgres';
-import { keyStatus, rotateKeys } from './ops/key-rotation';
+import { keyStatus, legacyLeft, rotateKeys } from './ops/key-rotation';
 import type { Actor } from './services/actor';
 import { DEFAULT_TOKEN_ROLE } from './services/api-tokens.service';
 import { grantedText, revokedText } from './services/people-chat';
@@ -30,7 +30,7 @@ import { verifyAuditChain } from './store/audit';
 import { type AuditKeyring, installedAuditKeyring, useAuditKeyring } from './store/audit-key';
 import { loadFieldCipher } from './store/data-key';
 import { type Database, openDatabase, providerOf } from './store/database';
-import type { FieldCipher } from './store/field-crypto';
+import type { FieldCipher, SealedLegacy } from './store/field-crypto';
 import { sqliteFile } from './store/migrate';
 
 /**
@@ -52,7 +52,8 @@ interface AdminContext extends Output {
    */
   core(): Promise<Core>;
   /** The data key, as the server loads it (its warnings on stderr). */
-  cipher(): FieldCipher;
+  /** The data keys as the server has them; `accept` opens values from before whatever SEALED_LEGACY says. */
+  cipher(legacy?: SealedLegacy): FieldCipher;
   /** The audit keys, as the server has them (installed when the database is opened). */
   auditKeys(): AuditKeyring;
   config: Config;
@@ -395,7 +396,8 @@ const commands: Record<string, Record<string, Command>> = {
         if (!Number.isInteger(size) || size < 1 || size > 10_000) {
           throw new NotPossibleError('Give --batch as a whole number of rows from 1 to 10000.');
         }
-        const cipher = context.cipher();
+        // Opens what is left from before, even with SEALED_LEGACY=refuse: that is its job.
+        const cipher = context.cipher('accept');
         const { db, provider } = await context.database();
         const retired = cipher.retiredKeyIds;
         context.out(
@@ -434,13 +436,21 @@ const commands: Record<string, Record<string, Command>> = {
         );
         for (const c of counts)
           context.out(`  ${`${c.table}.${c.column}`.padEnd(32)} ${c.form.padEnd(12)} ${c.count}`);
-        const current = `v2 ${cipher.keyId}`;
-        const left = counts.filter((c) => c.form !== current).reduce((sum, c) => sum + c.count, 0);
+        const left = legacyLeft(counts, cipher.keyId);
         context.out(
           left === 0
             ? 'Everything is sealed under the current key: no retired key is needed.'
             : `${left} values are not yet sealed under the current key: run npm run admin -- keys rotate.`,
         );
+        if (cipher.legacy === 'refuse') {
+          context.out(
+            left === 0
+              ? 'SEALED_LEGACY=refuse: only values sealed under the current key are read.'
+              : `SEALED_LEGACY=refuse: the server will not start until keys rotate has sealed these ${left} values.`,
+          );
+        } else if (left === 0) {
+          context.out('Set SEALED_LEGACY=refuse so that no value from before is accepted again.');
+        }
       },
     },
   },
@@ -573,7 +583,7 @@ export async function runAdmin(
       useAuditKeyring(keyring);
       return keyring;
     };
-    const cipher = () => loadFieldCipher(config, warnings(output), env);
+    const cipher = (legacy?: SealedLegacy) => loadFieldCipher(config, warnings(output), env, legacy);
     const context: AdminContext = {
       ...output,
       database: async () => {

@@ -50,6 +50,11 @@ export const ConfigSchema = z
       .optional()
       .transform((value) => (value ? value.split(',').map((key) => key.trim()) : []))
       .pipe(z.array(dataKey)),
+    /**
+     * After `keys rotate`: `refuse` opens only values sealed under the current key (no clear text
+     * from before, no v1 form, nothing under a retired key) and refuses to start while any remain.
+     */
+    SEALED_LEGACY: oneOf(['accept', 'refuse']).default('accept'),
     LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DRAFT_EXPIRY_HOURS: hours.default(24),
     /** Whole years a child's records are kept after their 18th birthday, then deleted by a daily timer. */

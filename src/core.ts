@@ -9,6 +9,7 @@ import { LinkService } from './links/links.service';
 import { PictureService } from './links/picture.service';
 import { ListQueries } from './lists/list-queries';
 import type { Logger } from './logger';
+import { RateLimits } from './ops/rate-limit';
 import { DeliveryService } from './outbox/deliveries.service';
 import type { DeliveryRoutes } from './outbox/enqueue';
 import { RecordWriter } from './records/record-writer';
@@ -35,6 +36,7 @@ import { ConversationRepository } from './store/conversations.repository';
 import type { Database } from './store/database';
 import type { FieldCipher } from './store/field-crypto';
 import { claimInbound } from './store/inbound-events';
+import { countInWindows } from './store/rate-windows';
 
 export type CoreConfig = Pick<
   Config,
@@ -142,7 +144,7 @@ export function createCore({
   const catalogue = new FormCatalogue(prompts, submissions);
   const interviews = new InterviewService(db, provider, clock, cipher);
   const people = new PeopleCache();
-  const admin = new AdminService(db, provider, clock, { cipher, routes }, people, {
+  const admin = new AdminService(db, provider, clock, cipher, { cipher, routes }, people, {
     proposalDays: config.ROLE_PROPOSAL_DAYS ?? 7,
   });
   const repeat = { threshold: config.REPEAT_MISSING_THRESHOLD, days: config.REPEAT_MISSING_DAYS };
@@ -178,7 +180,13 @@ export function createCore({
   });
   const duplicates = new DuplicatesService(db, provider, cipher, clock);
   const apiTokens = new ApiTokenService(db, provider, users, clock, settings.apiTokenDays);
-  const probes = new ProbeWatch(db, provider, alerts, clock, settings.probeAlertAfter, log);
+  /** Request limits counted in the database: every instance shares one budget. */
+  const rateLimits = new RateLimits(
+    (windows) => countInWindows(db, windows),
+    clock,
+    cipher.purposeKey('rate limit v1'),
+  );
+  const probes = new ProbeWatch(db, provider, alerts, clock, settings.probeAlertAfter, log, rateLimits);
   const lists = new ListQueries(db, provider, cipher, clock, repeat);
   const chat = new ChatService({
     engine,
@@ -233,6 +241,7 @@ export function createCore({
     deliveries,
     subjectAccess,
     apiTokens,
+    rateLimits,
     probes,
     retention,
   };

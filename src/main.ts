@@ -11,6 +11,7 @@ import { type Core, type CoreSettings, createCore } from './core';
 import { type Clock, DAY } from './domain/clock';
 import type { Feature, FeatureFactory } from './feature';
 import { createLogger, type Logger } from './logger';
+import { checkLegacyAtStart } from './ops/key-rotation';
 import { metricsFrom } from './ops/metrics';
 import { RateLimitSettingsSchema } from './ops/rate-limit';
 import { type ReadinessCheck, ShutdownSettingsSchema } from './ops/readiness';
@@ -30,6 +31,7 @@ import { type Database, openDatabase } from './store/database';
 import type { FieldCipher } from './store/field-crypto';
 import { forgetInboundBefore } from './store/inbound-events';
 import { unappliedMigrations } from './store/migrate';
+import { forgetRateWindowsBefore } from './store/rate-windows';
 
 /**
  * Slack's and Teams' SDKs are loaded only when their settings turn them on: Bolt and botbuilder
@@ -135,6 +137,7 @@ export async function startBot(
   log.info({ database: database.provider }, 'database ready');
   try {
     await checkAuditAtStart(database.db, database.provider, auditKeys, readAuditSettings(env, config), log);
+    await checkLegacyAtStart(database.db, cipher, log);
   } catch (error) {
     await database.close();
     throw error;
@@ -198,12 +201,14 @@ export async function startBot(
     ? await listen(createApp(database, features, { readiness, metrics, log }), config.PORT, config.HOST, log)
     : null;
   for (const feature of features) await feature.start?.();
-  // Housekeeping: expired drafts, and delivery keys older than any platform's retries (a day).
+  // Housekeeping: expired drafts, delivery keys older than any platform's retries (a day), and
+  // closed rate-limit windows.
   const sweep = setInterval(() => {
     const now = core.clock.now();
     Promise.all([
       core.conversations.deleteExpired(now),
       forgetInboundBefore(database.db, new Date(now.getTime() - DAY)),
+      forgetRateWindowsBefore(database.db, now),
     ]).catch((err) => log.warn({ err }, 'housekeeping failed'));
   }, 10 * 60_000);
   sweep.unref();

@@ -2,7 +2,7 @@ import express, { type NextFunction, type Request, type Response, Router } from 
 import type { z } from 'zod';
 import type { Core } from '../../src/core';
 import { answerSchemas, type MissingAnswersT, type ReturnAnswersT } from '../../src/domain/records';
-import { addressOf, RateLimiter, type RateLimitSettings, rateLimit } from '../../src/ops/rate-limit';
+import { addressOf, type RateLimitSettings, rateLimit } from '../../src/ops/rate-limit';
 import type { Actor } from '../../src/services/actor';
 import { BadRequestError, NotFoundError, problemOf } from '../../src/services/problems';
 import type { Submission } from '../../src/services/submissions.service';
@@ -29,15 +29,15 @@ export function recordRoutes({ core, limits }: RecordRoutesDeps): Router {
   const { apiTokens: tokens, deliveries, probes } = core;
   const router = Router();
   const minute = 60_000;
-  // Before the token is looked up: a flood of guesses costs no database work past its limit.
+  // Before the token is looked up: a flood of guesses costs one upsert each, not a token look-up.
   router.use(
-    rateLimit([
+    rateLimit(core.rateLimits, [
       {
-        limiter: new RateLimiter(limits.API_RATE_PER_ADDRESS_PER_MINUTE, minute, core.clock),
+        limit: { name: 'api-address', limit: limits.API_RATE_PER_ADDRESS_PER_MINUTE, windowMs: minute },
         key: addressOf,
       },
       {
-        limiter: new RateLimiter(limits.API_RATE_PER_MINUTE, minute, core.clock),
+        limit: { name: 'api-token', limit: limits.API_RATE_PER_MINUTE, windowMs: minute },
         key: (req) => bearerOf(req.get('authorization')),
       },
     ]),

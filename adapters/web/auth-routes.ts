@@ -1,5 +1,5 @@
 import express, { type Express, type Request, type Response } from 'express';
-import { addressOf, RateLimiter, rateLimit, refuseJson } from '../../src/ops/rate-limit';
+import { addressOf, rateLimit, refuseJson } from '../../src/ops/rate-limit';
 import type { SessionKind } from '../../src/services/dashboard-links.service';
 import type { WebContext } from './context';
 import { errorPage } from './context';
@@ -37,9 +37,9 @@ export function mountSignIn(app: Express, ctx: WebContext): void {
   const { links, settings, log } = ctx;
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 });
   // One allowance per address for every way in: guessing links or replaying Teams tokens is slowed alike.
-  const attempts = new RateLimiter(settings.signInPerMinute ?? 20, 60_000, ctx.clock);
+  const attempts = { name: 'sign-in', limit: settings.signInPerMinute ?? 20, windowMs: 60_000 };
   const limited = (page: boolean) =>
-    rateLimit([{ limiter: attempts, key: addressOf }], (res, seconds) => {
+    rateLimit(ctx.rateLimits, [{ limit: attempts, key: addressOf }], (res, seconds) => {
       if (!page) return refuseJson(res, seconds);
       secureHeaders(res);
       res

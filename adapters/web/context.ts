@@ -5,6 +5,7 @@ import type { LinkService } from '../../src/links/links.service';
 import type { PictureService } from '../../src/links/picture.service';
 import type { ListFilters, ListQueries } from '../../src/lists/list-queries';
 import type { Logger } from '../../src/logger';
+import type { RateLimits } from '../../src/ops/rate-limit';
 import type { AlertService } from '../../src/services/alerts.service';
 import type { DashboardLinks } from '../../src/services/dashboard-links.service';
 import {
@@ -43,6 +44,8 @@ export interface WebContext {
   intelligence: LinkService;
   /** The picture as a whole: places, children's networks, the quarterly problem profile. */
   picture: PictureService;
+  /** Sign-in attempts per address, counted in the database (shared by every instance). */
+  rateLimits: RateLimits;
   /** Microsoft's signing keys, when Teams single sign-on is on. */
   keys?: KeySource;
 }

@@ -25,6 +25,7 @@ export type DashboardCore = Pick<
   | 'links'
   | 'picture'
   | 'metList'
+  | 'rateLimits'
 >;
 
 export interface DashboardOptions {
@@ -54,6 +55,7 @@ export function createDashboard({ core, log, settings, keys }: DashboardOptions)
     intelligence: core.links,
     picture: core.picture,
     metList: core.metList,
+    rateLimits: core.rateLimits,
     keys: keys ?? (settings.sso ? jwksKeySource(settings.sso.jwksUrl) : undefined),
   };
   let sweep: NodeJS.Timeout | undefined;

@@ -190,7 +190,11 @@ export class LinkService implements EntityRecorder {
     await this.db.$transaction(async (tx) => {
       await tx.link.update({
         where: { id: link.id },
-        data: { status: decision, decidedAt: now, decidedBy: actor.displayName },
+        data: {
+          status: decision,
+          decidedAt: now,
+          decidedBy: this.cipher.seal('Link', 'decidedBy', link.id, actor.displayName),
+        },
       });
       await auditAs(tx, this.provider, actor, {
         action: 'update',
@@ -315,7 +319,7 @@ export class LinkService implements EntityRecorder {
         kinds: link.kinds.split(','),
         createdAt: link.createdAt,
         decided: link.decidedAt
-          ? `${link.status === 'confirmed' ? 'Confirmed' : 'Dismissed'} by ${link.decidedBy}`
+          ? `${link.status === 'confirmed' ? 'Confirmed' : 'Dismissed'} by ${this.cipher.openOptional('Link', 'decidedBy', link.id, link.decidedBy)}`
           : null,
         reports,
         entities: this.joining(mentions, reports),

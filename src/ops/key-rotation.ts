@@ -1,9 +1,11 @@
 import type { ChildFacts } from '../children/child-keys';
 import { ageBandOf, ethnicGroupOf, openEthnicity, openYearOfBirth } from '../children/demographics';
 import { writeKeys } from '../children/resolve-child';
+import { ConfigError } from '../config';
 import { BlindIndex } from '../links/blind-index';
 import type { EntityKind } from '../links/extractors';
 import { indexTerms } from '../links/index-terms';
+import type { Logger } from '../logger';
 import { appendAudit } from '../store/audit';
 import type { Db, Provider, Tx } from '../store/database';
 import { type FieldCipher, SealedValueError } from '../store/field-crypto';
@@ -122,6 +124,8 @@ function selection(spec: SealedTable): Record<string, true> {
   const fields = ['id', ...(spec.bind?.fields ?? []), ...spec.columns];
   if (spec.table === 'Person') fields.push('lookupHash', 'kind', 'yearOfBirth', 'ageBand', 'ethnicGroup');
   if (spec.table === 'Disruption') fields.push('perpetratorHash');
+  if (spec.table === 'PendingGrant') fields.push('emailHash');
+  if (spec.table === 'MissingEpisode') fields.push('interviewerEmailHash', 'interviewerHandleHash');
   if (spec.table === 'LinkMention') fields.push('kind', 'recordId', 'childId', 'createdAt');
   return Object.fromEntries(fields.map((field) => [field, true]));
 }
@@ -152,6 +156,8 @@ function reseal(
   }
   if (spec.table === 'Person') Object.assign(data, demographicsLeft(cipher, row, opened, now));
   if (spec.table === 'Disruption') Object.assign(data, perpetratorHash(cipher, row, opened));
+  if (spec.table === 'PendingGrant') Object.assign(data, emailHash(cipher, row, opened));
+  if (spec.table === 'MissingEpisode') Object.assign(data, assigneeHashes(cipher, row, opened));
   if (Object.keys(data).length === 0) return null;
   if (spec.table === 'Person' && opened.nameEnc !== undefined && row.lookupHash !== null) {
     const dateOfBirth =
@@ -237,6 +243,38 @@ function perpetratorHash(
   return hash === row.perpetratorHash ? {} : { perpetratorHash: hash };
 }
 
+/** A pending grant's email hash under the current key (how the person is matched when they first speak). */
+function emailHash(
+  cipher: FieldCipher,
+  row: Record<string, unknown>,
+  opened: Record<string, string>,
+): Record<string, string> {
+  if (typeof row.email !== 'string') return {};
+  const email = opened.email ?? cipher.open('PendingGrant', 'email', String(row.id), row.email);
+  const hash = cipher.exactHash(email);
+  return hash === row.emailHash ? {} : { emailHash: hash };
+}
+
+/** An interviewer not met yet: the hashes of their email and identity key under the current key. */
+function assigneeHashes(
+  cipher: FieldCipher,
+  row: Record<string, unknown>,
+  opened: Record<string, string>,
+): Record<string, string> {
+  const data: Record<string, string> = {};
+  for (const [column, hashColumn, prefix] of [
+    ['interviewerEmail', 'interviewerEmailHash', 'email'],
+    ['interviewerHandle', 'interviewerHandleHash', 'handle'],
+  ] as const) {
+    const stored = row[column];
+    if (typeof stored !== 'string') continue;
+    const value = opened[column] ?? cipher.open('MissingEpisode', column, String(row.id), stored);
+    const hash = cipher.exactHash(`${prefix}:${value}`);
+    if (hash !== row[hashColumn]) data[hashColumn] = hash;
+  }
+  return data;
+}
+
 /** A mention's blind indexes, made again under the current key (they were made with its old one). */
 async function reindexMention(tx: Tx, index: BlindIndex, mention: Mention): Promise<void> {
   await tx.linkTerm.deleteMany({ where: { mentionId: mention.id } });
@@ -287,4 +325,27 @@ export async function keyStatus(db: Db): Promise<KeyCount[]> {
     if (count > 0) counts.push({ table: moved.table, column: moved.column, form: 'plain', count });
   }
   return counts;
+}
+
+/** How many values `keys rotate` has still to seal under the current key (plain, v1, a retired key). */
+export function legacyLeft(counts: readonly KeyCount[], currentKeyId: string): number {
+  return counts.filter((c) => c.form !== `v2 ${currentKeyId}`).reduce((sum, c) => sum + c.count, 0);
+}
+
+/**
+ * With SEALED_LEGACY=refuse, start-up counts what is left from before the last rotation and
+ * refuses to start while anything is: such a value would be refused when read, so serving would
+ * fail one request at a time instead of once, here, with the remedy.
+ */
+export async function checkLegacyAtStart(db: Db, cipher: FieldCipher, log: Logger): Promise<void> {
+  if (cipher.legacy !== 'refuse') return;
+  const left = legacyLeft(await keyStatus(db), cipher.keyId);
+  log.info({ left }, 'SEALED_LEGACY=refuse: values not yet sealed under the current key');
+  if (left > 0) {
+    throw new ConfigError(
+      `SEALED_LEGACY=refuse, but ${left} values are not yet sealed under the current key ${cipher.keyId} ` +
+        '(in clear, in the v1 form or under a retired key): run npm run admin -- keys rotate, ' +
+        'or start with SEALED_LEGACY=accept until it has run',
+    );
+  }
 }

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import type { Clock } from '../domain/clock';
@@ -7,7 +8,7 @@ const perMinute = z.coerce
   .int('a whole number of requests a minute')
   .min(1, 'at least 1');
 
-/** How many requests a caller may make; in memory, per instance (several instances allow that many each). */
+/** How many requests a caller may make; counted in the database, so shared by every instance. */
 export const RateLimitSettingsSchema = z.object({
   /** Each partner API token. */
   API_RATE_PER_MINUTE: perMinute.default(120),
@@ -27,43 +28,42 @@ export type RateLimitSettings = z.infer<typeof RateLimitSettingsSchema>;
 
 export type Taken = { ok: true; count: number } | { ok: false; retryAfterSeconds: number };
 
-/**
- * A fixed window per key: at most `limit` in each `windowMs`. The clock is the core's, so tests
- * are deterministic. Memory is bounded: expired windows are dropped when the map grows.
- */
-export class RateLimiter {
-  private readonly windows = new Map<string, { start: number; count: number }>();
+/** A limit: at most `limit` requests from one caller in each fixed window of `windowMs`. */
+export interface Limit {
+  /** Names the limit in the shared table, so two limits never share a count. */
+  name: string;
+  limit: number;
+  windowMs: number;
+}
 
+/** Where the counts are kept: the database, so that every instance shares one budget. */
+export type CountWindows = (windows: { bucket: string; windowEnd: number }[]) => Promise<number[]>;
+
+/**
+ * Fixed windows aligned to the clock (the core's, so tests are deterministic), counted in the
+ * database: several instances behind a load balancer share one budget instead of allowing the
+ * limit each. Callers are named by a keyed hash, so the table holds no token or address in clear.
+ * Every request is counted, refused or not: one upsert round trip for all the limits it meets.
+ */
+export class RateLimits {
   constructor(
-    readonly limit: number,
-    readonly windowMs: number,
+    private readonly countWindows: CountWindows,
     private readonly clock: Clock,
-    private readonly maxKeys = 50_000,
+    private readonly hashKey: Buffer,
   ) {}
 
-  take(key: string): Taken {
+  async take(takes: { limit: Limit; key: string }[]): Promise<Taken[]> {
     const now = this.clock.now().getTime();
-    let window = this.windows.get(key);
-    if (!window || now - window.start >= this.windowMs) {
-      if (!window && this.windows.size >= this.maxKeys) this.prune(now);
-      window = { start: now, count: 0 };
-      this.windows.set(key, window);
-    }
-    if (window.count >= this.limit) {
-      return {
-        ok: false,
-        retryAfterSeconds: Math.max(1, Math.ceil((window.start + this.windowMs - now) / 1000)),
-      };
-    }
-    window.count += 1;
-    return { ok: true, count: window.count };
-  }
-
-  private prune(now: number): void {
-    for (const [key, window] of this.windows)
-      if (now - window.start >= this.windowMs) this.windows.delete(key);
-    // Still full of live windows (a flood of addresses): start again rather than grow without bound.
-    if (this.windows.size >= this.maxKeys) this.windows.clear();
+    const windows = takes.map(({ limit, key }) => ({
+      bucket: `${limit.name}:${createHmac('sha256', this.hashKey).update(key).digest('base64url').slice(0, 22)}`,
+      windowEnd: (Math.floor(now / limit.windowMs) + 1) * limit.windowMs,
+    }));
+    const counts = await this.countWindows(windows);
+    return takes.map(({ limit }, i) => {
+      const count = counts[i]!;
+      if (count <= limit.limit) return { ok: true, count };
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((windows[i]!.windowEnd - now) / 1000)) };
+    });
   }
 }
 
@@ -82,18 +82,21 @@ export const refuseJson: Refuse = (res, seconds) => {
     .json({ error: 'too-many', message: `Too many requests. Please try again in ${seconds} seconds.` });
 };
 
-/** Applies each limiter whose key the request has; the first that is spent answers 429. */
+/** Counts the request against each limit whose key it has; the first that is spent answers 429. */
 export function rateLimit(
-  limits: { limiter: RateLimiter; key: (req: Request) => string | null }[],
+  limits: RateLimits,
+  rules: { limit: Limit; key: (req: Request) => string | null }[],
   refuse: Refuse = refuseJson,
 ): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    for (const { limiter, key } of limits) {
+    const takes = rules.flatMap(({ limit, key }) => {
       const k = key(req);
-      if (k === null) continue;
-      const taken = limiter.take(k);
-      if (!taken.ok) return void refuse(res, taken.retryAfterSeconds);
-    }
-    next();
+      return k === null ? [] : [{ limit, key: k }];
+    });
+    limits.take(takes).then((taken) => {
+      const spent = taken.find((t) => !t.ok);
+      if (spent && !spent.ok) return void refuse(res, spent.retryAfterSeconds);
+      next();
+    }, next);
   };
 }

@@ -10,7 +10,7 @@ import type { FieldCipher } from '../store/field-crypto';
 import { type Actor, auditAs } from './actor';
 import type { PeopleCache } from './people-cache';
 import { authorise, NotPossibleError } from './refusal';
-import { addRole, removeRole, rolesOf } from './users.service';
+import { addRole, pendingByEmail, removeRole, rolesOf } from './users.service';
 
 /** A place in a chat platform the bot can post to (a Slack channel, a Teams channel). */
 export interface Place {
@@ -91,6 +91,8 @@ export class AdminService {
     private readonly db: Db,
     private readonly provider: Provider,
     private readonly clock: Clock,
+    /** Seals the staff identities it keeps: a pending grant's email, who granted or proposed a role. */
+    private readonly cipher: FieldCipher,
     private readonly notices?: RoleNotices,
     /** The people UserService keeps for a few seconds: a changed role must count at once. */
     private readonly people?: PeopleCache,
@@ -128,7 +130,7 @@ export class AdminService {
         role,
         agencyName: agencyName ?? null,
         proposedById: actor.id,
-        proposedBy: actor.displayName,
+        proposedBy: this.cipher.seal('RoleProposal', 'proposedBy', user.id, actor.displayName),
         createdAt: at,
       };
       await this.db.$transaction(async (tx) => {
@@ -191,29 +193,33 @@ export class AdminService {
     const needsConfirmation = seesChildren(role) && !isOperator(actor);
     const at = this.clock.now();
     await this.db.$transaction(async (tx) => {
-      const identity = {
-        platform: who.platform!,
-        workspace: who.workspace!,
-        platformUserId: email ? null : who.platformUserId!,
-        email,
-      };
-      await tx.pendingGrant.deleteMany({ where: { ...identity, role } });
+      const place = { platform: who.platform!, workspace: who.workspace! };
+      const identity = email
+        ? pendingByEmail(this.cipher, email)
+        : { platformUserId: who.platformUserId!, emailHash: null };
+      await tx.pendingGrant.deleteMany({ where: { ...place, ...identity, role } });
+      const id = randomUUID();
       const grant = await tx.pendingGrant.create({
         data: {
-          ...identity,
+          id,
+          ...place,
+          platformUserId: email ? null : who.platformUserId!,
+          email: email ? this.cipher.seal('PendingGrant', 'email', id, email) : null,
+          emailHash: email ? this.cipher.exactHash(email) : null,
           role,
           agencyName: agencyName ?? null,
           grantedById: actor.id,
-          grantedBy: actor.displayName,
+          grantedBy: this.cipher.seal('PendingGrant', 'grantedBy', id, actor.displayName),
           needsConfirmation,
           createdAt: at,
         },
       });
+      // The email is sealed in the grant: the audit trail names it by the grant's id only.
       await auditAs(tx, this.provider, actor, {
         action: 'update',
         recordType: 'pending-grant',
         recordId: grant.id,
-        detail: `${needsConfirmation ? 'proposed' : 'granted'} role ${role} for ${who.platform} ${email ? 'email' : 'user'} ${email ?? who.platformUserId}, not met yet`,
+        detail: `${needsConfirmation ? 'proposed' : 'granted'} role ${role} for ${who.platform} ${email ? 'email address' : `user ${who.platformUserId}`}, not met yet`,
         at,
       });
       if (!needsConfirmation) {
@@ -255,7 +261,7 @@ export class AdminService {
                 platform: who.platform,
                 workspace: who.workspace,
                 role,
-                ...(email ? { email } : { platformUserId: who.platformUserId }),
+                ...(email ? pendingByEmail(this.cipher, email) : { platformUserId: who.platformUserId }),
               },
             })
           : { count: 0 };
@@ -348,6 +354,7 @@ export class AdminService {
       throw new NotPossibleError('You cannot confirm a role for yourself, nor one you proposed.');
     this.refuseExpired(proposal.createdAt, this.clock.now());
     const role = proposal.role;
+    const proposedBy = this.cipher.open('RoleProposal', 'proposedBy', proposal.userId, proposal.proposedBy);
     const held = await rolesOf(this.db, user.id, user.role);
     await this.db.$transaction(async (tx) => {
       // Only one confirmation wins: the one whose delete still finds the proposal as it was read.
@@ -365,10 +372,10 @@ export class AdminService {
       await this.changeRole(tx, actor, user, role, proposal.agencyName ?? undefined, {
         detail: `role ${role} added (held ${held.join(', ')}), proposed by user ${proposal.proposedById}`,
         at: this.clock.now(),
-        by: `${proposal.proposedBy}, confirmed by ${actor.displayName}`,
+        by: `${proposedBy}, confirmed by ${actor.displayName}`,
       });
     });
-    return { name: user.displayName, role, proposedBy: proposal.proposedBy };
+    return { name: user.displayName, role, proposedBy };
   }
 
   /** A proposal waits ROLE_PROPOSAL_DAYS for its confirmation, then must be made again. */
@@ -389,8 +396,8 @@ export class AdminService {
         platform: who.platform,
         workspace: who.workspace,
         needsConfirmation: true,
-        confirmedBy: null,
-        ...(email ? { email } : { platformUserId: who.platformUserId }),
+        confirmedById: null,
+        ...(email ? pendingByEmail(this.cipher, email) : { platformUserId: who.platformUserId }),
       },
     });
     if (!grant || !isRole(grant.role))
@@ -400,11 +407,15 @@ export class AdminService {
     const at = this.clock.now();
     this.refuseExpired(grant.createdAt, at);
     const role = grant.role;
+    const grantedBy = this.cipher.open('PendingGrant', 'grantedBy', grant.id, grant.grantedBy);
     await this.db.$transaction(async (tx) => {
       // As for a proposal: only the first of two confirmations at once finds it unconfirmed.
       const claimed = await tx.pendingGrant.updateMany({
         where: { id: grant.id, confirmedById: null },
-        data: { confirmedById: actor.id, confirmedBy: actor.displayName },
+        data: {
+          confirmedById: actor.id,
+          confirmedBy: this.cipher.seal('PendingGrant', 'confirmedBy', grant.id, actor.displayName),
+        },
       });
       if (claimed.count !== 1)
         throw new NotPossibleError('That proposal has just been confirmed or changed: look again.');
@@ -412,7 +423,7 @@ export class AdminService {
         action: 'update',
         recordType: 'pending-grant',
         recordId: grant.id,
-        detail: `confirmed role ${role}, proposed by ${grant.grantedBy}, for someone not met yet`,
+        detail: `confirmed role ${role}, proposed by user ${grant.grantedById}, for someone not met yet`,
         at,
       });
       await this.tellCoordinator(tx, actor, {
@@ -421,13 +432,13 @@ export class AdminService {
         to: role,
         agency: grant.agencyName,
         at,
-        by: `${grant.grantedBy}, confirmed by ${actor.displayName}`,
+        by: `${grantedBy}, confirmed by ${actor.displayName}`,
       });
     });
     return {
       name: who.label ?? email ?? who.platformUserId ?? '',
       role,
-      proposedBy: grant.grantedBy,
+      proposedBy: grantedBy,
       pending: true,
     };
   }

@@ -146,7 +146,10 @@ export class AlertService {
     await this.db.$transaction(async (tx) => {
       const { count } = await tx.alert.updateMany({
         where: { id: alertId, acknowledgedAt: null },
-        data: { acknowledgedAt: now, acknowledgedBy: actor.displayName },
+        data: {
+          acknowledgedAt: now,
+          acknowledgedBy: this.cipher.seal('Alert', 'acknowledgedBy', alertId, actor.displayName),
+        },
       });
       if (count === 0) {
         if (!(await tx.alert.findUnique({ where: { id: alertId } })))
@@ -298,7 +301,9 @@ export class AlertService {
       since: ago(alert.createdAt, now),
       audience: alert.audience as Audience,
       escalated: alert.escalatedAt !== null,
-      acknowledged: alert.acknowledgedAt ? `Acknowledged by ${alert.acknowledgedBy} at ${time}` : null,
+      acknowledged: alert.acknowledgedAt
+        ? `Acknowledged by ${this.cipher.openOptional('Alert', 'acknowledgedBy', alert.id, alert.acknowledgedBy)} at ${time}`
+        : null,
     };
   }
 

@@ -4,6 +4,7 @@ import { identityKey } from '../domain/identity-key';
 import { notIndependent } from '../domain/independence';
 import { maySeeRecord } from '../domain/policy';
 import type { Db, Provider, Tx } from '../store/database';
+import type { AssignedBefore } from '../store/due-interviews';
 import type { FieldCipher } from '../store/field-crypto';
 import { type Actor, auditAs } from './actor';
 import { authorise, NotPossibleError } from './refusal';
@@ -54,8 +55,7 @@ export class InterviewService {
         data: {
           interviewerId: userId,
           interviewerName: this.cipher.sealOptional('MissingEpisode', 'interviewerName', episode.id, name),
-          interviewerEmail: email,
-          interviewerHandle: 'handle' in who ? who.handle : null,
+          ...sealedAssignee(this.cipher, episode.id, { email, handle: 'handle' in who ? who.handle : null }),
         },
       });
       await this.pointRemindersAt(tx, record.id, userId);
@@ -132,11 +132,8 @@ function pointRemindersAt(tx: Tx, recordId: string, userId: string | null) {
   });
 }
 
-/** Who an assignment made before someone used the bot names: their identity key, and any email. */
-export interface AssignedAs {
-  handle: string;
-  emails: string[];
-}
+/** Who an assignment made before someone used the bot names (see AssignedBefore). */
+export type AssignedAs = AssignedBefore;
 
 /**
  * How assignments made before this person used the bot name them. Their platform id comes with
@@ -145,6 +142,7 @@ export interface AssignedAs {
  */
 export async function assignedAs(
   db: Db,
+  cipher: FieldCipher,
   actor: Actor & { email?: string | null },
 ): Promise<AssignedAs | null> {
   const user = actor.platformUserId
@@ -154,7 +152,30 @@ export async function assignedAs(
   const emails = [actor.email, user.platformUserId]
     .filter((e): e is string => !!e && Email.safeParse(e).success)
     .map((e) => e.toLowerCase());
-  return { handle: identityKey(user), emails };
+  const handle = identityKey(user);
+  return {
+    handleHashes: cipher.exactHashes(`handle:${handle}`),
+    emailHashes: emails.flatMap((email) => cipher.exactHashes(`email:${email}`)),
+    // Assignments written in clear before issue 17 are matched in clear until keys rotate seals them.
+    ...(cipher.legacy === 'accept' && { clear: { handle, emails } }),
+  };
+}
+
+/**
+ * An interviewer not met yet, as stored: the email and identity key sealed, bound to the episode,
+ * and beside each its keyed exact hash, which is what is matched.
+ */
+export function sealedAssignee(
+  cipher: FieldCipher,
+  episodeId: string,
+  { email, handle }: { email: string | null; handle: string | null },
+) {
+  return {
+    interviewerEmail: email && cipher.seal('MissingEpisode', 'interviewerEmail', episodeId, email),
+    interviewerEmailHash: email && cipher.exactHash(`email:${email}`),
+    interviewerHandle: handle && cipher.seal('MissingEpisode', 'interviewerHandle', episodeId, handle),
+    interviewerHandleHash: handle && cipher.exactHash(`handle:${handle}`),
+  };
 }
 
 /** True for an episode assigned to this person before they used the bot and not yet claimed. */
@@ -164,12 +185,20 @@ export function isAssignedTo(
     interviewerId: string | null;
     interviewerHandle: string | null;
     interviewerEmail: string | null;
+    interviewerHandleHash: string | null;
+    interviewerEmailHash: string | null;
   },
 ): boolean {
+  if (episode.interviewerId !== null) return false;
+  const { handleHashes, emailHashes, clear } = who;
   return (
-    episode.interviewerId === null &&
-    (episode.interviewerHandle === who.handle ||
-      (episode.interviewerEmail !== null && who.emails.includes(episode.interviewerEmail)))
+    (episode.interviewerHandleHash !== null && handleHashes.includes(episode.interviewerHandleHash)) ||
+    (episode.interviewerEmailHash !== null && emailHashes.includes(episode.interviewerEmailHash)) ||
+    (clear !== undefined &&
+      ((episode.interviewerHandleHash === null && episode.interviewerHandle === clear.handle) ||
+        (episode.interviewerEmailHash === null &&
+          episode.interviewerEmail !== null &&
+          clear.emails.includes(episode.interviewerEmail))))
   );
 }
 
@@ -185,14 +214,23 @@ export async function claimAssignedInterviews(
   deps: ClaimDeps,
   actor: Actor & { email?: string | null },
 ): Promise<number> {
-  const who = await assignedAs(deps.db, actor);
+  const who = await assignedAs(deps.db, deps.cipher, actor);
   if (!who) return 0;
+  const { handleHashes, emailHashes, clear } = who;
   const pending = await deps.db.missingEpisode.findMany({
     where: {
       interviewerId: null,
       OR: [
-        { interviewerHandle: who.handle },
-        ...(who.emails.length ? [{ interviewerEmail: { in: who.emails } }] : []),
+        { interviewerHandleHash: { in: handleHashes } },
+        ...(emailHashes.length ? [{ interviewerEmailHash: { in: emailHashes } }] : []),
+        ...(clear
+          ? [
+              { interviewerHandleHash: null, interviewerHandle: clear.handle },
+              ...(clear.emails.length
+                ? [{ interviewerEmailHash: null, interviewerEmail: { in: clear.emails } }]
+                : []),
+            ]
+          : []),
       ],
     },
   });

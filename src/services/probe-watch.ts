@@ -1,6 +1,6 @@
 import type { Clock } from '../domain/clock';
 import type { Logger } from '../logger';
-import { RateLimiter } from '../ops/rate-limit';
+import type { Limit, RateLimits } from '../ops/rate-limit';
 import { appendAudit } from '../store/audit';
 import type { Db, Provider } from '../store/database';
 import type { AlertService } from './alerts.service';
@@ -22,7 +22,7 @@ export interface Prober {
  * coordinator, if nobody acknowledges it) and the audit trail records it.
  */
 export class ProbeWatch {
-  private readonly misses: RateLimiter;
+  private readonly misses: Limit;
 
   constructor(
     private readonly db: Db,
@@ -31,16 +31,19 @@ export class ProbeWatch {
     private readonly clock: Clock,
     private readonly threshold: number,
     private readonly log: Logger,
+    private readonly limits: RateLimits,
   ) {
-    // Counting never refuses below the threshold: the limiter only counts here.
-    this.misses = new RateLimiter(Number.MAX_SAFE_INTEGER, PROBE_WINDOW_MS, clock);
+    // Counted in the database, so look-ups spread over several instances add up; it never refuses.
+    this.misses = { name: 'probe', limit: Number.MAX_SAFE_INTEGER, windowMs: PROBE_WINDOW_MS };
   }
 
   async notFound(prober: Prober): Promise<void> {
     const keys = [`address:${prober.address}`, ...(prober.token ? [`token:${prober.token}`] : [])];
-    for (const key of keys) {
-      const taken = this.misses.take(key);
-      if (taken.ok && taken.count === this.threshold) await this.raise(key, prober);
+    const taken = await this.limits.take(keys.map((key) => ({ limit: this.misses, key })));
+    for (const [i, key] of keys.entries()) {
+      const count = taken[i];
+      // The upsert is atomic: exactly one look-up, on whichever instance, sees the threshold.
+      if (count?.ok && count.count === this.threshold) await this.raise(key, prober);
     }
   }
 

@@ -62,7 +62,7 @@ export class QuestionService {
     audience: Audience,
   ): Promise<{ mine: ListItem[]; due: ListItem[] | null }> {
     const everyone = decide(actor.roles, 'ask-due').allowed;
-    const who = await assignedAs(this.db, actor);
+    const who = await assignedAs(this.db, this.cipher, actor);
     const scope = { everyone, interviewerId: actor.id, ...(who && { assignedAs: who }) };
     const rows = await readDueInterviews(this.db, scope, LIST_LIMIT + 1);
     const { mine, due } =

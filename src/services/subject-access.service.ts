@@ -115,6 +115,7 @@ export class SubjectAccessService {
         where: { recordId: { in: recordIds } },
         orderBy: { createdAt: 'asc' },
         select: {
+          id: true,
           rule: true,
           reference: true,
           level: true,
@@ -188,7 +189,10 @@ export class SubjectAccessService {
               history: history.map((change) => openSealed(this.cipher, 'MetLevelChange', change)),
             }
           : null,
-        alerts,
+        alerts: alerts.map(({ id, acknowledgedBy, ...alert }) => ({
+          ...alert,
+          acknowledgedBy: this.cipher.openOptional('Alert', 'acknowledgedBy', id, acknowledgedBy),
+        })),
         audit: audit.map((event) => ({
           at: event.at.toISOString(),
           actor: event.actor,

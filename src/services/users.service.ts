@@ -31,8 +31,11 @@ export interface UserOptions {
   enrolment?: Enrolment;
   /** Identity keys (`platform:workspace:user`) of the people who are admins (METBOT_ADMINS). */
   admins?: ReadonlySet<string>;
-  /** Opens and reseals the interviewer's name on episodes assigned while the user was unnamed. */
-  cipher?: FieldCipher;
+  /**
+   * Opens and reseals the interviewer's name on episodes assigned while the user was unnamed, and
+   * finds and opens the roles granted before someone first spoke (their email is sealed).
+   */
+  cipher: FieldCipher;
   /** The people resolved in the last few seconds (shared with AdminService, which drops changed roles). */
   cache?: PeopleCache;
 }
@@ -41,7 +44,7 @@ export class UserService {
   private readonly clock: Clock;
   private readonly enrolment: Enrolment;
   private readonly admins: ReadonlySet<string>;
-  private readonly cipher: FieldCipher | undefined;
+  private readonly cipher: FieldCipher;
   readonly cache: PeopleCache;
 
   constructor(
@@ -83,7 +86,7 @@ export class UserService {
       const pending = await this.pendingFor(identity);
       const listed = this.admins.has(identityKey(key));
       // The first role granted and ready; a person whose only grant awaits confirmation starts as a practitioner.
-      const ready = pending.find((grant) => !grant.needsConfirmation || grant.confirmedBy)?.role;
+      const ready = pending.find((grant) => !grant.needsConfirmation || grant.confirmedById)?.role;
       const granted = ready && isRole(ready) ? ready : pending.length ? 'practitioner' : null;
       const role = listed ? 'admin' : (granted ?? this.enrolAs(identity));
       if (!role) return null;
@@ -117,7 +120,10 @@ export class UserService {
       where: {
         platform: identity.platform,
         workspace: identity.workspace,
-        OR: [{ platformUserId: identity.platformUserId }, ...(email ? [{ email }] : [])],
+        OR: [
+          { platformUserId: identity.platformUserId },
+          ...(email ? [pendingByEmail(this.cipher, email)] : []),
+        ],
       },
       orderBy: { createdAt: 'asc' },
     });
@@ -135,6 +141,7 @@ export class UserService {
     const at = this.clock.now();
     for (const grant of pending) {
       if (!isRole(grant.role)) continue;
+      const grantedBy = this.cipher.open('PendingGrant', 'grantedBy', grant.id, grant.grantedBy);
       const agency = grant.agencyName
         ? await tx.agency.upsert({
             where: { name: grant.agencyName },
@@ -143,12 +150,12 @@ export class UserService {
           })
         : null;
       if (agency) await tx.user.update({ where: { id: user.id }, data: { agencyId: agency.id } });
-      if (grant.needsConfirmation && !grant.confirmedBy) {
+      if (grant.needsConfirmation && !grant.confirmedById) {
         const proposal = {
           role: grant.role,
           agencyName: grant.agencyName,
           proposedById: grant.grantedById,
-          proposedBy: grant.grantedBy,
+          proposedBy: this.cipher.seal('RoleProposal', 'proposedBy', user.id, grantedBy),
           createdAt: grant.createdAt,
         };
         await tx.roleProposal.upsert({
@@ -162,12 +169,12 @@ export class UserService {
       await addRole(tx, current, grant.role, at);
       await appendAudit(tx, this.provider, {
         actorId: grant.grantedById,
-        actor: grant.grantedBy,
+        actor: grantedBy,
         surface: 'platform',
         action: 'update',
         recordType: 'user',
         recordId: user.id,
-        detail: `role ${grant.role} added when they first spoke, granted by ${grant.grantedBy}${grant.confirmedBy ? `, confirmed by ${grant.confirmedBy}` : ''}`,
+        detail: `role ${grant.role} added when they first spoke, granted by user ${grant.grantedById}${grant.confirmedById ? `, confirmed by user ${grant.confirmedById}` : ''}`,
         at,
       });
     }
@@ -187,21 +194,19 @@ export class UserService {
       if (count === 0) return; // Another request learned it first.
       // The name is sealed in each row, so it is compared once opened, not in the query.
       const cipher = this.cipher;
-      const assigned = cipher
-        ? await tx.missingEpisode.findMany({
-            where: { interviewerId: userId, interviewerName: { not: null } },
-            select: { id: true, interviewerName: true },
-          })
-        : [];
+      const assigned = await tx.missingEpisode.findMany({
+        where: { interviewerId: userId, interviewerName: { not: null } },
+        select: { id: true, interviewerName: true },
+      });
       for (const episode of assigned) {
         if (
-          cipher!.open('MissingEpisode', 'interviewerName', episode.id, episode.interviewerName!) !==
+          cipher.open('MissingEpisode', 'interviewerName', episode.id, episode.interviewerName!) !==
           placeholder
         )
           continue;
         await tx.missingEpisode.update({
           where: { id: episode.id },
-          data: { interviewerName: cipher!.seal('MissingEpisode', 'interviewerName', episode.id, name) },
+          data: { interviewerName: cipher.seal('MissingEpisode', 'interviewerName', episode.id, name) },
         });
       }
       await appendAudit(tx, this.provider, {
@@ -307,6 +312,16 @@ export class UserService {
     }
     return changed;
   }
+}
+
+/**
+ * Pending grants waiting for this email (lower case): found by its keyed hash under any data key,
+ * since the email itself is sealed. One written in clear before (no hash yet, until `keys rotate`)
+ * is found by its email as long as SEALED_LEGACY accepts values from before.
+ */
+export function pendingByEmail(cipher: FieldCipher, email: string) {
+  const hashed = { emailHash: { in: cipher.exactHashes(email) } };
+  return cipher.legacy === 'refuse' ? hashed : { OR: [hashed, { emailHash: null, email }] };
 }
 
 /**

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import type { Config } from '../config';
 import { ConfigError } from '../config';
 import type { Logger } from '../logger';
-import { FieldCipher } from './field-crypto';
+import { FieldCipher, type SealedLegacy } from './field-crypto';
 
 /**
  * Where a development data key is kept: the user's configuration directory, never the data
@@ -26,9 +26,11 @@ export function loadFieldCipher(
   config: Config,
   log: Logger,
   env: NodeJS.ProcessEnv = process.env,
+  /** `keys rotate` opens what it seals again, whatever SEALED_LEGACY says. */
+  legacy: SealedLegacy = config.SEALED_LEGACY,
 ): FieldCipher {
   const retired = config.DATA_KEYS_RETIRED.map((key) => Buffer.from(key, 'base64'));
-  if (config.DATA_KEY) return new FieldCipher(Buffer.from(config.DATA_KEY, 'base64'), retired);
+  if (config.DATA_KEY) return new FieldCipher(Buffer.from(config.DATA_KEY, 'base64'), retired, { legacy });
   if (config.NODE_ENV !== 'development') {
     throw new ConfigError(
       `Invalid setting: DATA_KEY must be set when NODE_ENV=${config.NODE_ENV} (openssl rand -base64 32); ` +
@@ -53,5 +55,5 @@ export function loadFieldCipher(
   } else {
     log.warn({ file }, 'DATA_KEY is not set: using the development data key made earlier on this machine.');
   }
-  return new FieldCipher(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64'), retired);
+  return new FieldCipher(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64'), retired, { legacy });
 }

@@ -18,6 +18,8 @@ export interface DueInterviewRow {
   interviewerName: string | null;
   interviewerHandle: string | null;
   interviewerEmail: string | null;
+  interviewerHandleHash: string | null;
+  interviewerEmailHash: string | null;
   /** Still to do (interviewOpen() in src/services/interviews.service.ts, in SQL). */
   open: boolean;
 }
@@ -31,7 +33,7 @@ export interface DueScope {
    * Also the episodes, open or not, assigned before the person used the bot and not yet
    * claimed: by their identity key, or by an email they go by.
    */
-  assignedAs?: { handle: string; emails: string[] };
+  assignedAs?: AssignedBefore;
 }
 
 /** interviewOpen(): returned, and no interview completed (a decline or "not yet" keeps it open). */
@@ -49,7 +51,7 @@ export async function readDueInterviews(db: Db, scope: DueScope, limit: number):
     SELECT e."id", e."missingRecordId", r."reference", e."childId", c."initials" AS "childInitials",
            c."nameEnc" AS "childNameEnc", e."returnedAt", e."interviewDueAt", e."interviewOfferedAt",
            e."interviewOutcome", e."interviewerId", e."interviewerName", e."interviewerHandle",
-           e."interviewerEmail", CASE WHEN ${open} THEN 1 ELSE 0 END AS "open"
+           e."interviewerEmail", e."interviewerHandleHash", e."interviewerEmailHash", CASE WHEN ${open} THEN 1 ELSE 0 END AS "open"
     FROM "MissingEpisode" e
     JOIN "Person" c ON c."id" = e."childId"
     LEFT JOIN "Record" r ON r."id" = e."missingRecordId"
@@ -59,9 +61,26 @@ export async function readDueInterviews(db: Db, scope: DueScope, limit: number):
   return rows.map((row) => ({ ...row, open: Number(row.open) === 1 }));
 }
 
-function assignedBefore({ handle, emails }: { handle: string; emails: string[] }): Prisma.Sql {
-  const byEmail = emails.length
-    ? Prisma.sql`OR e."interviewerEmail" IN (${Prisma.join(emails)})`
-    : Prisma.empty;
-  return Prisma.sql`(e."interviewerId" IS NULL AND (e."interviewerHandle" = ${handle} ${byEmail}))`;
+/**
+ * Who an assignment made before someone used the bot names: the keyed exact hashes (under every
+ * data key) of their identity key and of any email, and, while values from before are accepted
+ * (SEALED_LEGACY), both in clear for assignments written before they were sealed.
+ */
+export interface AssignedBefore {
+  handleHashes: string[];
+  emailHashes: string[];
+  clear?: { handle: string; emails: string[] };
+}
+
+function assignedBefore({ handleHashes, emailHashes, clear }: AssignedBefore): Prisma.Sql {
+  const ways = [Prisma.sql`e."interviewerHandleHash" IN (${Prisma.join(handleHashes)})`];
+  if (emailHashes.length) ways.push(Prisma.sql`e."interviewerEmailHash" IN (${Prisma.join(emailHashes)})`);
+  if (clear) {
+    ways.push(Prisma.sql`(e."interviewerHandleHash" IS NULL AND e."interviewerHandle" = ${clear.handle})`);
+    if (clear.emails.length)
+      ways.push(
+        Prisma.sql`(e."interviewerEmailHash" IS NULL AND e."interviewerEmail" IN (${Prisma.join(clear.emails)}))`,
+      );
+  }
+  return Prisma.sql`(e."interviewerId" IS NULL AND (${Prisma.join(ways, ' OR ')}))`;
 }

@@ -33,8 +33,11 @@ interface DataKey {
 export class FieldCipher {
   private readonly current: DataKey;
   private readonly keys: Map<string, DataKey>;
+  /** `refuse` (SEALED_LEGACY): after `keys rotate`, only values sealed (v2) under the current key open. */
+  readonly legacy: SealedLegacy;
 
-  constructor(currentKey: Buffer, retiredKeys: Buffer[] = []) {
+  constructor(currentKey: Buffer, retiredKeys: Buffer[] = [], options: { legacy?: SealedLegacy } = {}) {
+    this.legacy = options.legacy ?? 'accept';
     for (const key of [currentKey, ...retiredKeys]) {
       if (key.length !== 32) throw new Error('A data key must be 32 bytes');
     }
@@ -69,11 +72,19 @@ export class FieldCipher {
   }
 
   open(table: string, column: string, id: string, stored: string): string {
+    const refuse = this.legacy === 'refuse';
     // Held in clear before v2: read as it is until `keys rotate` seals it.
-    if (!isSealed(stored) && wasPlain.has(`${table}.${column}`)) return stored;
+    if (!isSealed(stored) && wasPlain.has(`${table}.${column}`)) {
+      if (refuse) throw new SealedValueError(table, column, id, `it is in clear, and ${REFUSED}`);
+      return stored;
+    }
     const [version, keyId, iv, tag, body] = stored.split('.');
     if ((version !== 'v1' && version !== 'v2') || !keyId || iv === undefined || !tag || body === undefined) {
       throw new SealedValueError(table, column, id, 'it is not a sealed value');
+    }
+    if (refuse && (version !== 'v2' || keyId !== this.current.id)) {
+      const form = version === 'v1' ? 'in the unbound v1 form' : `under retired key ${keyId}`;
+      throw new SealedValueError(table, column, id, `it is ${form}, and ${REFUSED}`);
     }
     const key = this.keys.get(keyId);
     if (!key) {
@@ -146,6 +157,7 @@ export class FieldCipher {
     if (version !== 'v1' || !id || iv === undefined || tag === undefined || body === undefined) {
       throw new Error('Not an encrypted value');
     }
+    if (this.legacy === 'refuse') throw new Error(`An unbound (v1) value, and ${REFUSED}`);
     const key = this.keys.get(id);
     if (!key) throw new Error(`No data key with id ${id}: was a retired key removed from DATA_KEYS_RETIRED?`);
     const decipher = createDecipheriv('aes-256-gcm', key.raw, Buffer.from(iv, 'base64url'));
@@ -185,7 +197,25 @@ export class FieldCipher {
   lookupHash(value: string): string {
     return hmac(this.current.lookup, normalise(value));
   }
+
+  /**
+   * A keyed hash of the value exactly as given (a lower-case email): unlike `lookupHash` nothing
+   * is normalised away, so `jo.smith@` and `jo-smith@` never meet. Under the current key.
+   */
+  exactHash(value: string): string {
+    return exactHmac(this.current.lookup, value);
+  }
+
+  /** The same under every data key, to find a row hashed before a rotation finished. */
+  exactHashes(value: string): string[] {
+    return [...this.keys.values()].map((key) => exactHmac(key.lookup, value));
+  }
 }
+
+/** Whether values from before the last `keys rotate` still open (SEALED_LEGACY in src/config.ts). */
+export type SealedLegacy = 'accept' | 'refuse';
+
+const REFUSED = 'SEALED_LEGACY=refuse accepts only values sealed under the current key: run keys rotate';
 
 /** Columns that held plain text before they were sealed (v2): their old values still read. */
 export const wasPlain: ReadonlySet<string> = new Set([
@@ -200,6 +230,15 @@ export const wasPlain: ReadonlySet<string> = new Set([
   'Person.initials',
   'Person.ethnicity',
   'Alert.initials',
+  // Staff identities (issue 17).
+  'Alert.acknowledgedBy',
+  'Link.decidedBy',
+  'MissingEpisode.interviewerEmail',
+  'MissingEpisode.interviewerHandle',
+  'PendingGrant.email',
+  'PendingGrant.grantedBy',
+  'PendingGrant.confirmedBy',
+  'RoleProposal.proposedBy',
 ]);
 
 /** Whether a stored value has the shape of a sealed one (`v1.` or `v2.` and a key id). */
@@ -226,6 +265,10 @@ function normalise(value: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();
+}
+
+function exactHmac(key: Buffer, value: string): string {
+  return createHmac('sha256', key).update(`exact:${value}`).digest('hex');
 }
 
 function hmac(key: Buffer, normal: string): string {

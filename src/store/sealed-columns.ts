@@ -18,7 +18,10 @@ export const sealedTables: readonly SealedTable[] = [
     columns: ['nameEnc', 'dateOfBirthEnc', 'detailsEnc', 'initials', 'yearOfBirthEnc', 'ethnicity'],
   },
   { table: 'Record', columns: ['dataEnc'] },
-  { table: 'MissingEpisode', columns: ['policeReference', 'interviewerName', 'carerNameEnc'] },
+  {
+    table: 'MissingEpisode',
+    columns: ['policeReference', 'interviewerName', 'carerNameEnc', 'interviewerEmail', 'interviewerHandle'],
+  },
   { table: 'NrmReferral', columns: ['nrmReferenceEnc'] },
   { table: 'Disruption', columns: ['perpetratorEnc'] },
   { table: 'RiskCheck', columns: ['chosenReason'] },
@@ -32,7 +35,16 @@ export const sealedTables: readonly SealedTable[] = [
     bind: { fields: ['userId', 'channel'], of: (row) => `${row.userId}|${row.channel}` },
   },
   { table: 'LinkMention', columns: ['valueEnc'] },
-  { table: 'Alert', columns: ['initials'] },
+  { table: 'Link', columns: ['decidedBy'] },
+  { table: 'Alert', columns: ['initials', 'acknowledgedBy'] },
+  // Staff identities: an email a role waits for, and who granted, proposed or confirmed it.
+  { table: 'PendingGrant', columns: ['email', 'grantedBy', 'confirmedBy'] },
+  {
+    table: 'RoleProposal',
+    columns: ['proposedBy'],
+    // Upserted by the person it is for (one proposal each), so bound to them.
+    bind: { fields: ['userId'], of: (row) => String(row.userId) },
+  },
 ];
 
 /**

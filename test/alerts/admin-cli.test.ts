@@ -9,12 +9,14 @@ import { providers, type TestDatabase } from '../support/databases';
 describe.each(providers)('npm run admin on %s', (provider) => {
   let core: TestCore;
   let database: TestDatabase;
-
-  /** The data key the server has: the command line wires its core with the same settings. */
+  /**
+   * The data key the server has: the command line wires its core with the same settings, and
+   * seals and opens the staff identities a grant keeps.
+   */
   const dataKey = randomBytes(32);
 
   async function admin(...argv: string[]) {
-    return adminWith({}, ...argv);
+    return adminWith({ NODE_ENV: 'test' }, ...argv);
   }
 
   async function adminWith(env: Record<string, string>, ...argv: string[]) {
@@ -75,14 +77,11 @@ describe.each(providers)('npm run admin on %s', (provider) => {
         ...['--role', 'met-member'],
       ),
     ).toEqual({ code: 0, text: 'U-LATER will be a MET group member when they first speak to me.' });
-    expect(
-      await database.db.pendingGrant.findFirstOrThrow({ where: { platformUserId: 'U-LATER' } }),
-    ).toMatchObject({
-      workspace: 'test',
-      role: 'met-member',
-      needsConfirmation: false,
-      grantedBy: 'admin command line',
-    });
+    const grant = await database.db.pendingGrant.findFirstOrThrow({ where: { platformUserId: 'U-LATER' } });
+    expect(grant).toMatchObject({ workspace: 'test', role: 'met-member', needsConfirmation: false });
+    expect(new FieldCipher(dataKey).open('PendingGrant', 'grantedBy', grant.id, grant.grantedBy)).toBe(
+      'admin command line',
+    );
   });
 
   it("gives a role that sees children's details at once, and tells the MET coordinator when one is configured", async () => {

@@ -3,17 +3,18 @@ import { fixedClock } from '../../src/domain/clock';
 import { destinations } from '../../src/outbox/transport';
 import { AdminService, type RoleChangeNotice } from '../../src/services/admin.service';
 import { UserService } from '../../src/services/users.service';
+import type { FieldCipher } from '../../src/store/field-crypto';
 import { chatWith, missingScript } from '../support/chat';
 import { createTestCore, type TestCore, testActor } from '../support/core';
 import { providers, type TestDatabase } from '../support/databases';
-import { testCipher } from '../support/keys';
 
 describe.each(providers)('running the bot from chat on %s', (provider) => {
   let core: TestCore;
   let database: TestDatabase;
+  let coreCipher: FieldCipher;
 
   beforeAll(async () => {
-    ({ core, database } = await createTestCore(provider));
+    ({ core, database, cipher: coreCipher } = await createTestCore(provider));
   });
   afterAll(async () => {
     await database.destroy();
@@ -80,9 +81,9 @@ describe.each(providers)('running the bot from chat on %s', (provider) => {
   });
 
   it('queues each role change for the MET coordinator, with who, whose, from and to, and audits it', async () => {
-    const cipher = testCipher();
+    const cipher = coreCipher;
     const routes = { 'met-list-change': [destinations.metCoordinator] };
-    const service = new AdminService(database.db, provider, core.clock, { cipher, routes });
+    const service = new AdminService(database.db, provider, core.clock, cipher, { cipher, routes });
     const admin = await testActor(core, 'adm-tell', 'admin', 'Tia Teller');
     const person = await testActor(core, 'p-told', 'practitioner', 'Ned Noticed');
     const member = await testActor(core, 'm-tell', 'met-member', 'Mo Confirmer');
@@ -127,7 +128,7 @@ describe.each(providers)('running the bot from chat on %s', (provider) => {
       detail: `role duty-officer added (held practitioner), proposed by user ${admin.id}`,
     });
     // No coordinator routed: nothing queued.
-    const quiet = new AdminService(database.db, provider, core.clock, { cipher, routes: {} });
+    const quiet = new AdminService(database.db, provider, core.clock, cipher, { cipher, routes: {} });
     await quiet.grant(admin, { userId: person.id }, 'admin');
     expect(
       await database.db.outboxMessage.count({ where: { destination: destinations.metCoordinator } }),
@@ -254,9 +255,10 @@ describe.each(providers)('the MET list in chat on %s', (provider) => {
 describe.each(providers)('people and roles on %s', (provider) => {
   let core: TestCore;
   let database: TestDatabase;
+  let cipher: FieldCipher;
 
   beforeAll(async () => {
-    ({ core, database } = await createTestCore(provider));
+    ({ core, database, cipher } = await createTestCore(provider));
   });
   afterAll(async () => {
     await database.destroy();
@@ -337,7 +339,7 @@ describe.each(providers)('people and roles on %s', (provider) => {
 
   it('grants a role to someone not met yet, by id or email, taking effect when they first speak, even with enrolment off', async () => {
     const bo = (await resolveAgain('r-bo'))!;
-    const closed = new UserService(database.db, provider, { clock: core.clock });
+    const closed = new UserService(database.db, provider, { clock: core.clock, cipher });
     const lee = { platform: 'console', workspace: 'test', platformUserId: 'u-lee', displayName: 'Lee Later' };
     const kim = {
       platform: 'console',
@@ -391,9 +393,11 @@ describe.each(providers)('people and roles on %s', (provider) => {
       where: { detail: { contains: 'first spoke' } },
       orderBy: { seq: 'asc' },
     });
+    // Ids, never names: the names are sealed in the grant (issue 17).
+    const mo = (await resolveAgain('r-met'))!;
     expect(audit.map((event) => event.detail)).toEqual([
-      'role met-member added when they first spoke, granted by Bo Admin, confirmed by Mo Member',
-      'role admin added when they first spoke, granted by Bo Admin',
+      `role met-member added when they first spoke, granted by user ${bo.id}, confirmed by user ${mo.id}`,
+      `role admin added when they first spoke, granted by user ${bo.id}`,
     ]);
   });
 

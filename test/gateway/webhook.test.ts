@@ -82,7 +82,7 @@ describe.each(providers)('police gateway webhook on %s', (provider) => {
     });
 
     // The admins' list and one-step retry (AdminService: `admin deadletters`, `admin retry <id>`).
-    const admin = new AdminService(world.database.db, provider, clock);
+    const admin = new AdminService(world.database.db, provider, clock, world.cipher);
     await expect(admin.deadLetters(actor)).rejects.toBeInstanceOf(RefusedError);
     const adminActor = await world.actor('webhook-admin', 'admin');
     const listed = await admin.deadLetters(adminActor);

@@ -224,10 +224,11 @@ describe.each(providers)('possible links between reports on %s', (provider) => {
       headers: { cookie, origin: base, 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect(response.status).toBe(303);
-    expect(await database.db.link.findUniqueOrThrow({ where: { id: link!.id } })).toMatchObject({
-      status: 'dismissed',
-      decidedBy: 'Mo Example',
-    });
+    const decided = await database.db.link.findUniqueOrThrow({ where: { id: link!.id } });
+    expect(decided.status).toBe('dismissed');
+    // Who decided is sealed, bound to the link (issue 17).
+    expect(decided.decidedBy).not.toContain('Mo Example');
+    expect(cipher.open('Link', 'decidedBy', link!.id, decided.decidedBy!)).toBe('Mo Example');
     expect(
       await database.db.auditEvent.count({
         where: { recordType: 'link', recordId: link!.id, detail: 'dismissed' },

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY, fixedClock } from '../../src/domain/clock';
 import { AdminService } from '../../src/services/admin.service';
 import { rolesOf } from '../../src/services/users.service';
+import type { FieldCipher } from '../../src/store/field-crypto';
 import { createTestCore, type TestCore, testActor } from '../support/core';
 import { providers, type TestDatabase } from '../support/databases';
 
@@ -9,10 +10,11 @@ import { providers, type TestDatabase } from '../support/databases';
 describe.each(providers)('role proposals on %s', (provider) => {
   let core: TestCore;
   let database: TestDatabase;
+  let cipher: FieldCipher;
   const clock = fixedClock('2026-11-28T10:00:00Z');
 
   beforeAll(async () => {
-    ({ core, database } = await createTestCore(provider, { clock }));
+    ({ core, database, cipher } = await createTestCore(provider, { clock }));
   });
   const held = async (userId: string) => {
     const user = await database.db.user.findUniqueOrThrow({ where: { id: userId } });
@@ -27,7 +29,9 @@ describe.each(providers)('role proposals on %s', (provider) => {
     const admin = await testActor(core, 'rp-adm', 'admin', 'Ava Proposer');
     const person = await testActor(core, 'rp-late', 'practitioner', 'Lia Later');
     const member = await testActor(core, 'rp-met', 'met-member', 'Max Member');
-    const service = new AdminService(database.db, provider, clock, undefined, undefined, { proposalDays: 7 });
+    const service = new AdminService(database.db, provider, clock, cipher, undefined, undefined, {
+      proposalDays: 7,
+    });
     expect(await service.grant(admin, { userId: person.id }, 'met-member')).toMatchObject({ proposed: true });
     clock.advance(7 * DAY);
     await expect(service.confirmRole(member, person.id)).rejects.toThrow('That proposal has expired');

@@ -81,7 +81,11 @@ describe('Teams names', () => {
     expect(said).toContain('Acknowledged by Sam Example');
     expect(said).not.toContain('Teams user');
     const acknowledged = await teams.database.db.alert.findUniqueOrThrow({ where: { id: alert.id } });
-    expect(acknowledged.acknowledgedBy).toBe('Sam Example');
+    // Sealed, bound to the alert (issue 17): opened, it is the name learned.
+    expect(acknowledged.acknowledgedBy).not.toContain('Sam Example');
+    expect(teams.cipher.open('Alert', 'acknowledgedBy', alert.id, acknowledged.acknowledgedBy!)).toBe(
+      'Sam Example',
+    );
   });
 
   it('names a person from the roster when the install carries no name', async () => {
@@ -142,9 +146,11 @@ describe('Teams names', () => {
     const said = connector.calls.slice(before).map(textOf).join('\n');
     expect(said).toContain('Nia Example will be an admin when they first speak to me.');
     expect(said).not.toContain('Admin commands:');
-    expect(
-      await teams.database.db.pendingGrant.findFirstOrThrow({ where: { platformUserId: nia.aadObjectId } }),
-    ).toMatchObject({ platform: 'teams', role: 'admin', grantedBy: 'Sam Example' });
+    const grant = await teams.database.db.pendingGrant.findFirstOrThrow({
+      where: { platformUserId: nia.aadObjectId },
+    });
+    expect(grant).toMatchObject({ platform: 'teams', role: 'admin' });
+    expect(teams.cipher.open('PendingGrant', 'grantedBy', grant.id, grant.grantedBy)).toBe('Sam Example');
     const next = connector.calls.length;
     await post(teams.url, activity(connector.url, nia, personalChat(nia), { text: 'admin deadletters' }));
     // The answer is a card: read its JSON.
