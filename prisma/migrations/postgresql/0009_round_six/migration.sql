@@ -4,6 +4,28 @@ DROP INDEX "MetListEntry_status_level_idx";
 -- DropIndex
 DROP INDEX "MetLevelChange_changedAt_idx";
 
+-- DropIndex
+DROP INDEX "PendingGrant_email_idx";
+
+-- AlterTable
+ALTER TABLE "MissingEpisode" ADD COLUMN     "interviewerEmailHash" TEXT,
+ADD COLUMN     "interviewerHandleHash" TEXT;
+
+-- AlterTable
+ALTER TABLE "PendingGrant" ADD COLUMN     "emailHash" TEXT;
+
+-- AlterTable
+ALTER TABLE "LinkMember" ALTER COLUMN "childId" DROP NOT NULL;
+
+-- CreateTable
+CREATE TABLE "RateWindow" (
+    "bucket" TEXT NOT NULL,
+    "windowEnd" BIGINT NOT NULL,
+    "count" INTEGER NOT NULL,
+
+    CONSTRAINT "RateWindow_pkey" PRIMARY KEY ("bucket","windowEnd")
+);
+
 -- CreateIndex
 CREATE INDEX "Person_profile_idx" ON "Person"("ageBand", "gender", "ethnicGroup", "accommodation", "id");
 
@@ -18,4 +40,7 @@ CREATE INDEX "MetListEntry_childId_nominatedAt_status_idx" ON "MetListEntry"("ch
 
 -- CreateIndex
 CREATE INDEX "MetLevelChange_changedAt_entryId_toStatus_toLevel_idx" ON "MetLevelChange"("changedAt", "entryId", "toStatus", "toLevel");
+
+-- CreateIndex
+CREATE INDEX "PendingGrant_emailHash_idx" ON "PendingGrant"("emailHash");
 

@@ -1,3 +1,0 @@
--- AlterTable
-ALTER TABLE "LinkMember" ALTER COLUMN "childId" DROP NOT NULL;
-
