@@ -157,7 +157,8 @@ function startInstance(instance: Instance): void {
       let msg = line.slice(0, 120);
       try {
         const entry = JSON.parse(line) as { msg?: string; err?: { message?: string } };
-        const why = entry.err?.message?.replace(/\s+/g, ' ').slice(0, 100);
+        // The end of the message: Prisma's begins with where it was called, and ends with why.
+        const why = entry.err?.message?.replace(/\s+/g, ' ').slice(-100);
         msg = `${entry.msg ?? msg}${why ? ` (${why})` : ''}`;
       } catch {
         // Not a log line.
@@ -630,6 +631,16 @@ const twiceRows = twice.length
       createdAt: Date;
     }[])
   : [];
+// The window a kill can hit: from the gateway's 250 (its last copy) to the mark, stamped
+// (deliveredAt) as the mark's transaction starts, so the commit's own round trips come on top.
+const marks = (await database.db.$queryRawUnsafe(
+  `SELECT r.reference, o."deliveredAt" FROM "OutboxMessage" o JOIN "Record" r ON r.id = o."recordId"
+    WHERE o.destination = 'gateway-email' AND o.status = 'delivered'`,
+)) as { reference: string; deliveredAt: Date }[];
+const windows = marks.flatMap((mark) => {
+  const last = arrivals.get(mark.reference)?.at(-1);
+  return last ? [mark.deliveredAt.getTime() - last.at] : [];
+});
 const twiceLines = twiceRows.map((row) => {
   const copies = (arrivals.get(row.reference) ?? [])
     .map((copy) => {
@@ -690,6 +701,7 @@ const lines = [
   `forms: ${forms.started} started, ${forms.finished} finished, ${forms.abandoned} abandoned; answers not seen within 8 s: ${lostAnswers.count}; "could not save, try again": ${lostAnswers.saveFailed}`,
   `reports saved (intelligence, missing, return): ${records.length}; delivered to the SMTP gateway: ${records.length - notDelivered}; not delivered ${notDelivered}; delivered twice ${deliveredTwice}; repeated Message-IDs ${duplicateMessageIds}`,
   ...twiceLines,
+  `from the gateway's 250 to the mark's start: p50 ${percentile(windows, 50)} ms, p99 ${percentile(windows, 99)} ms, max ${Math.max(...windows)} ms (${windows.length} reports)`,
   `receipts told to reporters: ${receipts.count}`,
   `duty alerts raised: ${alerts.length}; posted to the duty channel: ${[...posts.values()].reduce((a, b) => a + b, 0)}; lost ${alertsLost}; doubled ${alertsDoubled}`,
   `interview timers due: ${timers!.due}; fired ${timers!.fired}; missed ${timers!.missed}; fired twice ${reminders!.doubled}`,
