@@ -61,4 +61,9 @@ EXPOSE 3978
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["/nodejs/bin/node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3978)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["/nodejs/bin/node"]
-CMD ["--enable-source-maps", "dist/src/main.js"]
+# The same flags as `npm run start:built` (test/deploy/image.test.ts holds them equal). V8's heap is
+# capped to fit the deployment's 384 MiB: old space 160 MB and 8 MB semi-spaces, plus about 100 MB
+# that is not heap (Node itself, Prisma's query compiler, buffers) keeps a busy instance under 250 MB.
+# Without a cap V8 sizes the heap from the machine's memory, lets it grow to several times what is
+# live before collecting, and a busy instance reached 455 MB in the soak test (docs/operations.md).
+CMD ["--enable-source-maps", "--max-old-space-size=160", "--max-semi-space-size=8", "dist/src/main.js"]

@@ -163,7 +163,7 @@ async function outboxWorker(provider: Provider) {
     );
     const saved = [first.recordId, ...copies.map((c) => c.id)];
     const worker = new OutboxWorker({
-      db: database.db,
+      db: database.outbox,
       provider,
       cipher,
       transports: new Map([[destinations.gatewayEmail, emailTransport(mailer, core.prompts)]]),

@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import pino from 'pino';
@@ -84,12 +84,26 @@ const env: Record<string, string> = {
   ENROL_SLACK_TEAMS: 'T1',
   ENROL_TEAMS_TENANTS: tenant,
   METBOT_ADMINS: `slack:T1:${ADMIN}`,
-  GATEWAY_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
   GATEWAY_EMAIL_TO: 'intel-gateway@police.example',
   GATEWAY_EMAIL_FROM: 'metbot@example.org',
   GATEWAY_SEND_MISSING: 'true',
   MET_COORDINATOR_EMAIL: 'met-coordinator@example.org',
+  // The soak reads each instance's memory (heap, external) from /metrics, as Prometheus would.
+  METRICS_TOKEN: randomBytes(24).toString('hex'),
+  ...(process.env.SOAK_NODE_OPTIONS && { NODE_OPTIONS: process.env.SOAK_NODE_OPTIONS }),
 };
+
+/**
+ * Each instance starts as in production: `npm run start:built`'s command, which the image's CMD
+ * repeats (test/deploy/image.test.ts), V8's heap limits included. Run by node itself, not npm, so
+ * that SIGKILL reaches it.
+ */
+const startBuilt = (
+  JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  }
+).scripts['start:built']!;
+const [startCommand = 'node', ...startArgs] = startBuilt.split(/\s+/);
 
 interface Instance {
   slot: number;
@@ -98,20 +112,62 @@ interface Instance {
   up: boolean;
   /** The highest resident set (VmHWM) of any process in this slot, in MB. */
   peakMb: number;
+  /** The scrape of /metrics with the highest resident set, in MB. */
+  memory?: Memory;
+  /** The most queries seen waiting for one of the instance's database connections. */
+  poolWaiting: number;
   starts: number;
 }
+interface Memory {
+  rss: number;
+  heapTotal: number;
+  heapUsed: number;
+  external: number;
+}
+/** Which slot and start each process was, by pid (an outbox lease names its owner's pid). */
+const pids = new Map<number, string>();
+const soakStart = Date.now();
+const since = (at: number) => `${((at - soakStart) / 1000).toFixed(1)} s`;
+const kills: { slot: number; at: number }[] = [];
+const warnings = new Map<string, number>();
 const instances: Instance[] = [];
 for (let slot = 0; slot < INSTANCES; slot += 1)
-  instances.push({ slot, port: await freePort(), up: false, peakMb: 0, starts: 0 });
+  instances.push({ slot, port: await freePort(), up: false, peakMb: 0, starts: 0, poolWaiting: 0 });
 
 function startInstance(instance: Instance): void {
-  const child = spawn('node', ['--enable-source-maps', 'dist/src/main.js'], {
+  instance.starts += 1;
+  const name = `soak-slot${instance.slot}-start${instance.starts}`;
+  const child = spawn(startCommand, startArgs, {
     cwd: root,
-    env: { ...env, PORT: String(instance.port), PUBLIC_URL: `http://127.0.0.1:${proxyPort}` },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...env,
+      PORT: String(instance.port),
+      PUBLIC_URL: `http://127.0.0.1:${proxyPort}`,
+      // The name given in EHLO tells the SMTP peer which instance sent each mail.
+      GATEWAY_SMTP_URL: `smtp://127.0.0.1:${smtp.port}?name=${name}`,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  // The instances log warnings and errors only (LOG_LEVEL=warn): the report counts them by message.
+  let partial = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString('utf8')).split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) {
+      let msg = line.slice(0, 120);
+      try {
+        const entry = JSON.parse(line) as { msg?: string; err?: { message?: string } };
+        // The end of the message: Prisma's begins with where it was called, and ends with why.
+        const why = entry.err?.message?.replace(/\s+/g, ' ').slice(-100);
+        msg = `${entry.msg ?? msg}${why ? ` (${why})` : ''}`;
+      } catch {
+        // Not a log line.
+      }
+      warnings.set(msg, (warnings.get(msg) ?? 0) + 1);
+    }
   });
   instance.child = child;
-  instance.starts += 1;
+  if (child.pid) pids.set(child.pid, name);
   child.on('exit', () => {
     if (instance.child === child) instance.up = false;
   });
@@ -144,6 +200,41 @@ function sampleRss(): void {
       // The process has just gone.
     }
   }
+}
+
+const memoryMetrics = {
+  rss: 'metbot_process_resident_memory_bytes',
+  heapTotal: 'metbot_nodejs_heap_size_total_bytes',
+  heapUsed: 'metbot_nodejs_heap_size_used_bytes',
+  external: 'metbot_nodejs_external_memory_bytes',
+} as const;
+
+/** Reads each live instance's memory from its /metrics; keeps the reading with the highest RSS. */
+async function scrapeMemory(): Promise<void> {
+  await Promise.all(
+    instances.map(async (instance) => {
+      if (!instance.up) return;
+      try {
+        const response = await fetch(`http://127.0.0.1:${instance.port}/metrics`, {
+          headers: { authorization: `Bearer ${env.METRICS_TOKEN}` },
+          signal: AbortSignal.timeout(4000),
+        });
+        const text = await response.text();
+        const read = (name: string) =>
+          Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? Number.NaN) / 1024 / 1024;
+        const memory = Object.fromEntries(
+          Object.entries(memoryMetrics).map(([key, name]) => [key, read(name)]),
+        ) as unknown as Memory;
+        if (!(memory.rss <= (instance.memory?.rss ?? 0))) instance.memory = memory;
+        const waiting = Number(
+          /^metbot_database_pool_connections\{state="waiting"\} (\d+)/m.exec(text)?.[1] ?? 0,
+        );
+        instance.poolWaiting = Math.max(instance.poolWaiting, waiting);
+      } catch {
+        // Killed, or too busy to answer in time: the next scrape will do.
+      }
+    }),
+  );
 }
 
 // --- the load balancer ----------------------------------------------------------------------
@@ -461,6 +552,7 @@ const forward = setInterval(() => {
 }, 15_000);
 
 const rss = setInterval(sampleRss, 500);
+const scrapes = setInterval(() => void scrapeMemory(), 5000);
 let killed = 0;
 const killer = setInterval(async () => {
   const victim = instances[killed % INSTANCES]!;
@@ -468,6 +560,7 @@ const killer = setInterval(async () => {
   sampleRss();
   victim.up = false;
   victim.child?.kill('SIGKILL');
+  kills.push({ slot: victim.slot, at: Date.now() });
   await sleep(200);
   startInstance(victim);
   await waitReady(victim).catch(() => undefined);
@@ -497,6 +590,7 @@ for (;;) {
 }
 await sleep(500);
 clearInterval(rss);
+clearInterval(scrapes);
 sampleRss();
 clearInterval(sorter);
 
@@ -504,6 +598,8 @@ const records = (await database.db.$queryRawUnsafe(
   `SELECT reference, type FROM "Record" WHERE type IN ('intelligence', 'missing', 'return')`,
 )) as { reference: string; type: string }[];
 const mailsBySubject = new Map<string, number>();
+/** Each gateway mail's arrival and sender, by reference, to explain any delivered twice. */
+const arrivals = new Map<string, { at: number; client: string }[]>();
 const messageIds = new Set<string>();
 let duplicateMessageIds = 0;
 for (const mail of smtp.received) {
@@ -512,11 +608,49 @@ for (const mail of smtp.received) {
   if (messageIds.has(id)) duplicateMessageIds += 1;
   messageIds.add(id);
   const reference = /[A-Z]{2,3}-\d{4}-\d{6}/.exec(headers.get('subject') ?? '')?.[0];
-  if (reference && headers.get('to')?.includes('intel-gateway'))
+  if (reference && headers.get('to')?.includes('intel-gateway')) {
     mailsBySubject.set(reference, (mailsBySubject.get(reference) ?? 0) + 1);
+    arrivals.set(reference, [...(arrivals.get(reference) ?? []), { at: mail.at, client: mail.client }]);
+  }
 }
 const notDelivered = records.filter((record) => !mailsBySubject.get(record.reference)).length;
-const deliveredTwice = records.filter((record) => (mailsBySubject.get(record.reference) ?? 0) > 1).length;
+const twice = records.filter((record) => (mailsBySubject.get(record.reference) ?? 0) > 1);
+const deliveredTwice = twice.length;
+// Why each was sent again: who sent each copy and when, against the kills and the outbox row.
+const twiceRows = twice.length
+  ? ((await database.db.$queryRawUnsafe(
+      `SELECT r.reference, o.attempts, o."leaseOwner", o."deliveredAt", o."createdAt"
+         FROM "OutboxMessage" o JOIN "Record" r ON r.id = o."recordId"
+        WHERE o.destination = 'gateway-email' AND r.reference = ANY($1)`,
+      twice.map((record) => record.reference),
+    )) as {
+      reference: string;
+      attempts: number;
+      leaseOwner: string | null;
+      deliveredAt: Date | null;
+      createdAt: Date;
+    }[])
+  : [];
+// The window a kill can hit: from the gateway's 250 (its last copy) to the mark, stamped
+// (deliveredAt) as the mark's transaction starts, so the commit's own round trips come on top.
+const marks = (await database.db.$queryRawUnsafe(
+  `SELECT r.reference, o."deliveredAt" FROM "OutboxMessage" o JOIN "Record" r ON r.id = o."recordId"
+    WHERE o.destination = 'gateway-email' AND o.status = 'delivered'`,
+)) as { reference: string; deliveredAt: Date }[];
+const windows = marks.flatMap((mark) => {
+  const last = arrivals.get(mark.reference)?.at(-1);
+  return last ? [mark.deliveredAt.getTime() - last.at] : [];
+});
+const twiceLines = twiceRows.map((row) => {
+  const copies = (arrivals.get(row.reference) ?? [])
+    .map((copy) => {
+      const killed = kills.filter((kill) => kill.at <= copy.at).at(-1);
+      return `${copy.client} at ${since(copy.at)}${killed ? ` (last kill: slot ${killed.slot} at ${since(killed.at)})` : ''}`;
+    })
+    .join('; ');
+  const owner = pids.get(Number(row.leaseOwner?.split(':')[1])) ?? row.leaseOwner;
+  return `  ${row.reference}: queued at ${since(row.createdAt.getTime())}; copies: ${copies}; marked delivered by ${owner} at ${row.deliveredAt ? since(row.deliveredAt.getTime()) : 'never'} after ${row.attempts} attempts`;
+});
 
 // Every alert whose first audience is the duty place is posted there once (escalations go on).
 const dutyRules = Object.entries(core.prompts.alerts.rules)
@@ -566,12 +700,25 @@ const lines = [
   `statuses: ${[...requests.statuses].map(([status, count]) => `${status}×${count}`).join(', ')}`,
   `forms: ${forms.started} started, ${forms.finished} finished, ${forms.abandoned} abandoned; answers not seen within 8 s: ${lostAnswers.count}; "could not save, try again": ${lostAnswers.saveFailed}`,
   `reports saved (intelligence, missing, return): ${records.length}; delivered to the SMTP gateway: ${records.length - notDelivered}; not delivered ${notDelivered}; delivered twice ${deliveredTwice}; repeated Message-IDs ${duplicateMessageIds}`,
+  ...twiceLines,
+  `from the gateway's 250 to the mark's start: mean ${(windows.reduce((a, b) => a + b, 0) / windows.length).toFixed(0)} ms, p50 ${percentile(windows, 50)} ms, p99 ${percentile(windows, 99)} ms, max ${Math.max(...windows)} ms (${windows.length} reports)`,
   `receipts told to reporters: ${receipts.count}`,
   `duty alerts raised: ${alerts.length}; posted to the duty channel: ${[...posts.values()].reduce((a, b) => a + b, 0)}; lost ${alertsLost}; doubled ${alertsDoubled}`,
   `interview timers due: ${timers!.due}; fired ${timers!.fired}; missed ${timers!.missed}; fired twice ${reminders!.doubled}`,
   `timers by kind: ${timerKinds.map((t) => `${t.kind} ${t.status} ${t.n}`).join(', ')}`,
   `latency: slack ${fmt(latency.slack)}; teams ${fmt(latency.teams)}; api ${fmt(latency.api)}`,
-  `instances killed: ${killed}; peak RSS per slot: ${instances.map((i) => `${i.peakMb.toFixed(0)} MB (${i.starts} starts)`).join(', ')}`,
+  `instances killed: ${killed} (at ${kills.map((kill) => `${since(kill.at)} slot ${kill.slot}`).join(', ')}); peak RSS per slot: ${instances.map((i) => `${i.peakMb.toFixed(0)} MB (${i.starts} starts)`).join(', ')}`,
+  `memory at each slot's highest scraped RSS: ${instances
+    .map((i) =>
+      i.memory
+        ? `slot ${i.slot}: RSS ${i.memory.rss.toFixed(0)} MB, heap ${i.memory.heapUsed.toFixed(0)} of ${i.memory.heapTotal.toFixed(0)} MB, external ${i.memory.external.toFixed(0)} MB, at most ${i.poolWaiting} queries waiting for a connection`
+        : `slot ${i.slot}: not read`,
+    )
+    .join('; ')}`,
+  `instances' warnings and errors: ${[...warnings].map(([msg, count]) => `${msg} ×${count}`).join('; ') || 'none'}`,
+  `instances ran: ${startBuilt}${env.NODE_OPTIONS ? ` with NODE_OPTIONS=${env.NODE_OPTIONS}` : ''}; load average at the end: ${loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' ')}`,
 ];
 for (const line of lines) console.log(line);
 

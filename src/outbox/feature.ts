@@ -22,7 +22,8 @@ export function outboxFeature(
   const factory: FeatureFactory = ({ env, core, database, cipher, log }) => {
     const settings = parseSettings(OutboxSettingsSchema, env);
     worker = new OutboxWorker({
-      db: database.db,
+      // Its own connections on PostgreSQL: a delivery is marked the moment the receiver has it.
+      db: database.outbox,
       provider: database.provider,
       cipher,
       transports,

@@ -184,6 +184,15 @@ export class OutboxRepository {
     });
   }
 
+  /** Extends a lease this owner still holds; false if it holds it no longer (another worker took it). */
+  async renew(message: OutboxRow, owner: string, leaseUntil: Date): Promise<boolean> {
+    const { count } = await this.db.outboxMessage.updateMany({
+      where: { id: message.id, leaseOwner: owner, status: 'pending' },
+      data: { leaseUntil },
+    });
+    return count === 1;
+  }
+
   async retryLater(message: OutboxRow, owner: string, nextAttemptAt: Date, error: string): Promise<boolean> {
     const { count } = await this.db.outboxMessage.updateMany({
       where: { id: message.id, leaseOwner: owner, status: 'pending' },

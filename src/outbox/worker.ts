@@ -20,18 +20,25 @@ export interface OutboxWorkerOptions {
   /** How long to wait when there was nothing to send. */
   pollMs: number;
   /**
-   * How long a claimed message stays this worker's. Longer than the slowest send (the email
-   * transport gives up after 30 s, the webhook after 30 s), so a live worker never loses its lease;
-   * after a crash, another worker resends once the lease has run out.
+   * How long a claimed message stays this worker's; after a crash, another worker resends once it
+   * has run out. Longer than `sendTimeoutMs`: a message is sent only while its lease outlasts the
+   * slowest send (it is renewed first if it would not), so a live worker never loses its lease
+   * mid-send and no other worker sends the same message beside it.
    */
   leaseMs?: number;
+  /**
+   * The longest a send may take before the attempt counts as failed and is retried (nodemailer's
+   * own timeouts bound each step of a send, not the whole of it; the webhook gives up after 30 s).
+   */
+  sendTimeoutMs?: number;
   batchSize?: number;
   /** Sends in flight at once. */
   concurrency?: number;
   /**
    * How long a finished send waits for others to be marked delivered in the same transaction.
-   * Longer groups more (less database work per message) but widens the window in which a crash
-   * causes a resend.
+   * None by default: sends that finish while a mark is being written are still grouped into the
+   * next, and every millisecond between the receiver's acceptance and the mark is a window in
+   * which a crash causes a resend.
    */
   markLingerMs?: number;
   clock?: Clock;
@@ -40,6 +47,9 @@ export interface OutboxWorkerOptions {
   owner?: string;
   random?: () => number;
 }
+
+/** Time for the mark after the slowest send, within a lease. */
+const LEASE_SPARE_MS = 5_000;
 
 /** Errors are kept to help an admin; they never hold a payload, and are kept short. */
 function describe(error: unknown): string {
@@ -57,6 +67,7 @@ export class OutboxWorker {
   private readonly repository: OutboxRepository;
   private readonly clock: Clock;
   private readonly leaseMs: number;
+  private readonly sendTimeoutMs: number;
   private readonly batchSize: number;
   private readonly concurrency: number;
   private loop: Promise<void> | undefined;
@@ -77,12 +88,12 @@ export class OutboxWorker {
     this.repository = new OutboxRepository(options.db, options.provider, options.cipher);
     this.clock = options.clock ?? systemClock;
     this.leaseMs = options.leaseMs ?? 2 * 60_000;
+    this.sendTimeoutMs = options.sendTimeoutMs ?? 45_000;
+    if (this.leaseMs <= this.sendTimeoutMs + LEASE_SPARE_MS)
+      throw new Error('the outbox lease must outlast the send timeout by more than 5 s');
     this.batchSize = options.batchSize ?? 20;
     this.concurrency = options.concurrency ?? 5;
-    this.deliveries = new GroupCommit(
-      (messages) => this.markDelivered(messages),
-      options.markLingerMs ?? 200,
-    );
+    this.deliveries = new GroupCommit((messages) => this.markDelivered(messages), options.markLingerMs ?? 0);
   }
 
   /** True from start() until stop() is called. */
@@ -226,9 +237,23 @@ export class OutboxWorker {
       await this.repository.release([message], this.owner);
       return;
     }
+    // A message that waited in the claimed queue is sent only while its lease outlasts the send.
+    const startAt = this.clock.now().getTime();
+    if ((message.leaseUntil?.getTime() ?? 0) - startAt < this.sendTimeoutMs + LEASE_SPARE_MS) {
+      const leaseUntil = new Date(startAt + this.leaseMs);
+      if (!(await this.repository.renew(message, this.owner, leaseUntil))) return;
+      message.leaseUntil = leaseUntil;
+    }
     let result: DeliveryResult;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      result = await transport.send({
+      const timedOut = new Promise<DeliveryResult>((resolve) => {
+        timer = setTimeout(
+          () => resolve({ ok: false, retry: true, error: `no answer within ${this.sendTimeoutMs / 1000} s` }),
+          this.sendTimeoutMs,
+        );
+      });
+      const send = transport.send({
         id: message.id,
         destination: message.destination,
         recordId: message.recordId,
@@ -236,8 +261,11 @@ export class OutboxWorker {
         attempt: message.attempts,
         payload: cipher.openJson('OutboxMessage', 'payloadEnc', message.id, message.payloadEnc),
       });
+      result = await Promise.race([send, timedOut]);
     } catch (error) {
       result = { ok: false, retry: true, error: describe(error) };
+    } finally {
+      clearTimeout(timer);
     }
     const about = {
       outboxId: message.id,

@@ -20,6 +20,12 @@ export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
 export interface Database {
   db: Db;
+  /**
+   * The outbox worker's client: on PostgreSQL it has connections of its own, so that a send the
+   * receiver has accepted is marked delivered at once, never queued behind requests waiting for
+   * one of `db`'s (the longer that wait, the more a crash resends). On SQLite, `db`.
+   */
+  outbox: Db;
   provider: Provider;
   /** Answers true when the database answers a trivial query. */
   ping(): Promise<boolean>;
@@ -40,7 +46,9 @@ export function providerOf(url: string): Provider {
   return /^postgres(ql)?:\/\//.test(url) ? 'postgresql' : 'sqlite';
 }
 
-const POOL_MAX = 10;
+/** Each instance opens at most 10 connections: 8 for requests and timers, 2 for the outbox worker. */
+const POOL_MAX = 8;
+const OUTBOX_POOL_MAX = 2;
 
 /**
  * Prisma's defaults (2 s to get a connection, 5 s to finish) failed saves under load in the soak
@@ -51,12 +59,12 @@ const transactionOptions = { maxWait: 10_000, timeout: 15_000 };
 /** Each PostgreSQL connection's settings (the dashboard bench's direct arm uses the same). */
 export const postgresOptions = '-c jit=off -c random_page_cost=1.1';
 
-function postgresPool(url: string): pg.Pool {
+function postgresPool(url: string, max: number): pg.Pool {
   // JIT compiling costs more than it saves on the dashboard's month queries (0.6 s against 0.08 s).
   // random_page_cost 1.1, as for a database on SSD and mostly in memory: at the default (4, for
   // spinning disks) the planner reads and hashes a whole table of 10,000 children rather than look
   // up the few hundred rows a figure needs (the MET list's figures: 59 against 38 ms of CPU).
-  const pool = new pg.Pool({ connectionString: url, max: POOL_MAX, options: postgresOptions });
+  const pool = new pg.Pool({ connectionString: url, max, options: postgresOptions });
   // An idle connection the server closes emits 'error'; unhandled, it would end the process.
   // The next query opens a new connection, and /healthz reports if that fails.
   pool.on('error', () => undefined);
@@ -67,17 +75,10 @@ export async function openDatabase(url: string): Promise<Database> {
   const provider = providerOf(url);
   if (provider === 'sqlite') mkdirSync(dirname(sqliteFile(url)), { recursive: true });
   await migrate(provider, url);
-  const pool = provider === 'postgresql' ? postgresPool(url) : undefined;
-  // Each statement is reported as an event, so that round trips can be counted per request.
-  const log = [{ emit: 'event' as const, level: 'query' as const }];
-  const client = pool
-    ? new PostgresClient({ adapter: new PrismaPg(pool), log, transactionOptions })
-    : new SqliteClient({ adapter: new SqliteWithPreparedStatements({ url }), log, transactionOptions });
-  // A transaction's BEGIN is sent but not reported: it is counted with its COMMIT or ROLLBACK.
-  (client as SqliteClient<'query'>).$on('query', (event) =>
-    countRoundTrips(event.query === 'COMMIT' || event.query === 'ROLLBACK' ? 2 : 1),
-  );
-  const db = client as unknown as Db;
+  const pool = provider === 'postgresql' ? postgresPool(url, POOL_MAX) : undefined;
+  const outboxPool = provider === 'postgresql' ? postgresPool(url, OUTBOX_POOL_MAX) : undefined;
+  const db = clientFor(url, pool);
+  const outbox = outboxPool ? clientFor(url, outboxPool) : db;
   if (provider === 'sqlite') {
     // WAL lets readers run beside the writer; the busy timeout waits out a brief lock instead of failing.
     await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
@@ -87,6 +88,7 @@ export async function openDatabase(url: string): Promise<Database> {
   }
   return {
     db,
+    outbox,
     provider,
     async ping() {
       try {
@@ -96,9 +98,31 @@ export async function openDatabase(url: string): Promise<Database> {
         return false;
       }
     },
-    pool: pool
-      ? () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: POOL_MAX })
-      : undefined,
-    close: () => db.$disconnect(),
+    pool:
+      pool && outboxPool
+        ? () => ({
+            total: pool.totalCount + outboxPool.totalCount,
+            idle: pool.idleCount + outboxPool.idleCount,
+            waiting: pool.waitingCount + outboxPool.waitingCount,
+            max: POOL_MAX + OUTBOX_POOL_MAX,
+          })
+        : undefined,
+    close: async () => {
+      await db.$disconnect();
+      if (outbox !== db) await outbox.$disconnect();
+    },
   };
+}
+
+function clientFor(url: string, pool: pg.Pool | undefined): Db {
+  // Each statement is reported as an event, so that round trips can be counted per request.
+  const log = [{ emit: 'event' as const, level: 'query' as const }];
+  const client = pool
+    ? new PostgresClient({ adapter: new PrismaPg(pool), log, transactionOptions })
+    : new SqliteClient({ adapter: new SqliteWithPreparedStatements({ url }), log, transactionOptions });
+  // A transaction's BEGIN is sent but not reported: it is counted with its COMMIT or ROLLBACK.
+  (client as SqliteClient<'query'>).$on('query', (event) =>
+    countRoundTrips(event.query === 'COMMIT' || event.query === 'ROLLBACK' ? 2 : 1),
+  );
+  return client as unknown as Db;
 }

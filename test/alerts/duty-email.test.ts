@@ -38,7 +38,7 @@ describe.each(providers)('DUTY_EMAIL on %s', (provider) => {
     smtp = await startSmtpServer();
     transports.set(ALERT_DESTINATION, new AlertDeliveryTransport(database.db, core.alerts, log));
     worker = new OutboxWorker({
-      db: database.db,
+      db: database.outbox,
       provider: database.provider,
       cipher,
       transports,

@@ -33,6 +33,18 @@ describe('the Dockerfile', () => {
     expect(final.some((line) => /^RUN /.test(line))).toBe(false);
   });
 
+  it('starts the server as `npm run start:built` does, V8 heap limits included', () => {
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+    const [node, ...args] = scripts['start:built']!.split(/\s+/);
+    expect(node).toBe('node');
+    expect(final).toContain('ENTRYPOINT ["/nodejs/bin/node"]');
+    expect(final.find((line) => line.startsWith('CMD '))).toBe(
+      `CMD ${JSON.stringify(args).replace(/","/g, '", "')}`,
+    );
+    expect(args).toEqual(expect.arrayContaining([expect.stringMatching(/^--max-old-space-size=\d+$/)]));
+    expect(args).toEqual(expect.arrayContaining([expect.stringMatching(/^--max-semi-space-size=\d+$/)]));
+  });
+
   it('leaves secrets, data and the working tree out of the build context', () => {
     const ignored = read('.dockerignore').split('\n');
     for (const entry of ['.env', 'data', '**/node_modules', 'dist', '.git']) expect(ignored).toContain(entry);

@@ -86,6 +86,20 @@ describe(`deploy/k8s (${binary ? `rendered by ${binary} kustomize` : 'read witho
     expect(container.resources.limits.memory).toEqual(expect.any(String));
   });
 
+  it("runs the image's command, whose heap cap leaves room within the memory limit", () => {
+    const [container] = one('Deployment').spec.template.spec.containers;
+    // The V8 flags are in the image's CMD: nothing here replaces or adds to them.
+    expect(container.command).toBeUndefined();
+    expect(container.args).toBeUndefined();
+    expect(container.env.map((e: { name: string }) => e.name)).not.toContain('NODE_OPTIONS');
+    const mib = Number(/^(\d+)Mi$/.exec(container.resources.limits.memory)?.[1]);
+    const cmd = /^CMD (.+)$/m.exec(readFileSync(join(root, 'Dockerfile'), 'utf8'))![1]!;
+    const flag = (name: string) => Number(new RegExp(`--${name}=(\\d+)`).exec(cmd)?.[1]);
+    // Old space, three semi-spaces (two in use, one for large new objects), and ~100 MB not heap.
+    const heap = flag('max-old-space-size') + 3 * flag('max-semi-space-size');
+    expect(heap + 100).toBeLessThanOrEqual(mib * 0.8);
+  });
+
   it('runs restricted: not root, read-only root, no capabilities, RuntimeDefault seccomp', () => {
     const pod = one('Deployment').spec.template.spec;
     expect(pod.securityContext).toMatchObject({

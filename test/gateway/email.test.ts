@@ -58,6 +58,9 @@ describe.each(providers)('police gateway email on %s', (provider) => {
         `OFFICIAL-SENSITIVE: Intelligence ${saved.reference} (Example Agency)`,
       );
       expect(message.headers.get('message-id')).toBe(`<${saved.recordId}@metbot>`);
+      // What a mailbox rule de-duplicates a resend by (docs/gateway.md, "Sent twice").
+      expect(message.headers.get('x-metbot-record-id')).toBe(saved.recordId);
+      expect(message.headers.get('x-metbot-reference')).toBe(saved.reference);
 
       // Reads like the form: the form's own labels, option labels not codes, UK time.
       expect(text).toContain('OFFICIAL-SENSITIVE');

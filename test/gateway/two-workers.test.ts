@@ -46,7 +46,7 @@ describe.each(providers)('two workers on one %s database', (provider) => {
             }),
           ],
         ]),
-        { db: database.db, owner: `worker-${i}`, batchSize: 4, concurrency: 2 },
+        { db: database.outbox, owner: `worker-${i}`, batchSize: 4, concurrency: 2 },
       ),
     );
     try {

@@ -81,6 +81,73 @@ describe.each(providers)('the outbox worker on %s', (provider) => {
     ]);
   });
 
+  it('has connections of its own on PostgreSQL, so that no request stands between a send and its mark', () => {
+    if (provider === 'postgresql') expect(world.database.outbox).not.toBe(world.database.db);
+    else expect(world.database.outbox).toBe(world.database.db);
+  });
+
+  it('sends only while the lease outlasts the send: renews one that waited, skips one taken meanwhile', async () => {
+    await queue('waited', 3);
+    const before = world.clock.now();
+    // A second on, all three are due.
+    const start = before.getTime() + 1000;
+    world.clock.set(new Date(start));
+    const sent: { n: number; leaseUntil: number }[] = [];
+    const worker = world.worker(
+      new Map([
+        [
+          'waited',
+          {
+            async send(message: OutboxDelivery) {
+              const row = await world.database.db.outboxMessage.findUniqueOrThrow({
+                where: { id: message.id },
+              });
+              sent.push({ n: (message.payload as { n: number }).n, leaseUntil: row.leaseUntil!.getTime() });
+              if (sent.length === 1) {
+                // The first send is slow: 80 s pass, leaving the others 40 s of their 120 s lease.
+                world.clock.set(new Date(start + 80_000));
+                // Meanwhile the third's lease is taken by another worker (as if it had run out).
+                const [, , third] = await rows('waited');
+                await world.database.db.outboxMessage.update({
+                  where: { id: third!.id },
+                  data: { leaseOwner: 'another-worker' },
+                });
+              }
+              return { ok: true };
+            },
+          },
+        ],
+      ]),
+      { concurrency: 1, leaseMs: 120_000, sendTimeoutMs: 45_000, clock: world.clock },
+    );
+    try {
+      expect(await worker.runOnce()).toBe(3);
+    } finally {
+      world.clock.set(before);
+    }
+    expect(sent).toEqual([
+      { n: 0, leaseUntil: start + 120_000 },
+      { n: 1, leaseUntil: start + 80_000 + 120_000 },
+    ]);
+    expect((await rows('waited')).map((row) => [row.status, row.leaseOwner])).toEqual([
+      ['delivered', worker.owner],
+      ['delivered', worker.owner],
+      ['pending', 'another-worker'],
+    ]);
+  });
+
+  it('counts a send with no answer within the send timeout as failed, and tries again later', async () => {
+    await queue('silent', 1);
+    const worker = world.worker(new Map([['silent', { send: () => new Promise<never>(() => undefined) }]]), {
+      leaseMs: 6000,
+      sendTimeoutMs: 50,
+    });
+    expect(await worker.runOnce()).toBe(1);
+    expect(await rows('silent')).toMatchObject([
+      { status: 'pending', attempts: 1, lastError: 'no answer within 0.05 s', leaseOwner: null },
+    ]);
+  });
+
   it('on stop, finishes the send in hand and hands back what it had claimed but not tried', async () => {
     await queue('slow', 5);
     let release!: () => void;

@@ -32,7 +32,7 @@ const sendThenHang: Transport = {
   },
 };
 new OutboxWorker({
-  db: database.db,
+  db: database.outbox,
   provider: database.provider,
   cipher: new FieldCipher(Buffer.from(env('DATA_KEY'), 'base64')),
   transports: new Map([[destinations.gatewayEmail, sendThenHang]]),

@@ -4,6 +4,10 @@ export interface ReceivedMail {
   from: string;
   to: string[];
   raw: string;
+  /** When the server had it all, before answering 250 (ms since the epoch). */
+  at: number;
+  /** The name the client gave in EHLO (nodemailer's `name`). */
+  client: string;
 }
 
 export interface TestSmtpServer {
@@ -39,6 +43,8 @@ export function startSmtpServer(
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
           raw: Buffer.concat(chunks).toString('utf8'),
+          at: Date.now(),
+          client: session.hostNameAppearsAs ?? '',
         };
         await options.onMessage?.(mail);
         received.push(mail);

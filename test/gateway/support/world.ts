@@ -40,7 +40,7 @@ export async function createWorld(
     );
   const worker = (transports: Transports, overrides: Partial<OutboxWorkerOptions> = {}) =>
     new OutboxWorker({
-      db: database.db,
+      db: database.outbox,
       provider,
       cipher,
       transports,
