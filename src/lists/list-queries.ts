@@ -3,7 +3,7 @@ import { type Chronology, readChronology } from '../dashboard/chronology';
 import { type Clock, DAY } from '../domain/clock';
 import { timeLeft } from '../domain/deadlines';
 import type { RepeatMissingSettings } from '../domain/missing-history';
-import { type Actor, auditAs } from '../services/actor';
+import { type Actor, auditManyAs } from '../services/actor';
 import { authorise } from '../services/refusal';
 import type { Db, Provider } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
@@ -452,15 +452,18 @@ export class ListQueries {
     });
     const at = this.clock.now();
     await this.db.$transaction(async (tx) => {
-      for (const child of children) {
-        await auditAs(tx, this.provider, actor, {
-          action: 'read',
+      await auditManyAs(
+        tx,
+        this.provider,
+        actor,
+        children.map((child) => ({
+          action: 'read' as const,
           recordType: 'person',
           recordId: child.id,
           detail: 'name in a list',
           at,
-        });
-      }
+        })),
+      );
     });
     return new Map(children.map((c) => [c.id, this.cipher.open('Person', 'nameEnc', c.id, c.nameEnc)]));
   }
@@ -478,22 +481,22 @@ export class ListQueries {
   private async auditView(actor: Actor, list: string, page: number, childIds: string[]): Promise<void> {
     const at = this.clock.now();
     await this.db.$transaction(async (tx) => {
-      await auditAs(tx, this.provider, actor, {
-        action: 'read',
-        recordType: 'dashboard-list',
-        recordId: list,
-        detail: `page ${page}: ${childIds.length} children`,
-        at,
-      });
-      for (const childId of new Set(childIds)) {
-        await auditAs(tx, this.provider, actor, {
+      await auditManyAs(tx, this.provider, actor, [
+        {
           action: 'read',
+          recordType: 'dashboard-list',
+          recordId: list,
+          detail: `page ${page}: ${childIds.length} children`,
+          at,
+        },
+        ...[...new Set(childIds)].map((childId) => ({
+          action: 'read' as const,
           recordType: 'person',
           recordId: childId,
           detail: list,
           at,
-        });
-      }
+        })),
+      ]);
     });
   }
 }

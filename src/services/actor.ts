@@ -1,5 +1,5 @@
 import type { Role } from '../domain/policy';
-import { type AuditEntry, appendAudit } from '../store/audit';
+import { type AuditEntry, appendAudit, appendAuditMany } from '../store/audit';
 import type { Provider, Tx } from '../store/database';
 
 /** Who is asking: a known user, on a surface. */
@@ -46,6 +46,21 @@ export interface Identity {
 }
 
 /** Appends an audit event done by this actor, inside the caller's transaction. */
+/** Several events by one actor, appended in one statement (appendAuditMany). */
+export function auditManyAs(
+  tx: Tx,
+  provider: Provider,
+  actor: Actor,
+  entries: Omit<AuditEntry, 'actorId' | 'actor' | 'surface'>[],
+): Promise<void> {
+  const who = { actorId: actor.id, actor: actor.displayName, surface: actor.surface };
+  return appendAuditMany(
+    tx,
+    provider,
+    entries.map((entry) => ({ ...who, ...entry })),
+  );
+}
+
 export function auditAs(
   tx: Tx,
   provider: Provider,

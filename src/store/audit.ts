@@ -70,6 +70,31 @@ export async function appendAudit(
   });
 }
 
+/**
+ * Appends several events in one statement, chained in the order given: a list's view and each
+ * child it showed cost three round trips, not two for every child.
+ */
+export async function appendAuditMany(
+  tx: Tx,
+  provider: Provider,
+  entries: AuditEntry[],
+  keyring: AuditKeyring = installedAuditKeyring(),
+): Promise<void> {
+  if (entries.length === 0) return;
+  if (provider === 'postgresql') await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(727275)');
+  const last = await tx.auditEvent.findFirst({ orderBy: { seq: 'desc' }, select: { hash: true } });
+  let prevHash = last?.hash ?? GENESIS;
+  const { id, key } = keyring.current;
+  const rows = entries.map((entry) => {
+    const hash = sealOf(key, id, prevHash, entry);
+    const row = { ...entry, detail: entry.detail ?? null, prevHash, keyId: id, hash };
+    prevHash = hash;
+    return row;
+  });
+  // One INSERT of many rows: each gets its sequence number in the order of the rows.
+  await tx.auditEvent.createMany({ data: rows });
+}
+
 export type ChainCheck =
   | { ok: true; events: number }
   | { ok: false; events: number; brokenAt: number; reason: string };

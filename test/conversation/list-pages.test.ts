@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../../src/store/audit';
 import { missingAnswers } from '../gateway/support/fixtures';
 import { chatWith } from '../support/chat';
 import { createTestCore, type TestCore, testActor } from '../support/core';
@@ -63,5 +64,7 @@ describe.each(providers)('a long list in chat, on %s', (provider) => {
       where: { actorId: officer.id, action: 'read', recordType: 'person', detail: 'missing now' },
     });
     expect(reads).toBe(20);
+    // Appended in one statement, each still sealed in order after the one before it.
+    expect(await verifyAuditChain(database.db)).toEqual({ ok: true, events: expect.any(Number) });
   });
 });
