@@ -5,7 +5,7 @@ import { timeLeft } from '../domain/deadlines';
 import type { RepeatMissingSettings } from '../domain/missing-history';
 import { type Actor, auditManyAs } from '../services/actor';
 import { authorise } from '../services/refusal';
-import type { Db, Provider } from '../store/database';
+import { type Db, type Provider, sqlPart } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 
 /**
@@ -198,6 +198,14 @@ export class ListQueries {
     const now = this.clock.now();
     const soon = new Date(now.getTime() + 14 * DAY);
     const { level, agency, review } = filters;
+    // The entries the filters choose: the page and its count read the same ones.
+    const chosen = sqlPart`l."status" IN ('nominated', 'active')
+      AND (CAST(${level} AS TEXT) = '' OR l."level" = ${level})
+      AND (CAST(${agency} AS TEXT) = ''
+           OR l."nominatedById" IN (SELECT u."id" FROM "User" u WHERE u."agencyId" = ${agency}))
+      AND (CAST(${review} AS TEXT) <> 'overdue' OR l."reviewDate" < ${now})
+      AND (CAST(${review} AS TEXT) <> 'soon' OR (l."reviewDate" >= ${now} AND l."reviewDate" < ${soon}))
+      AND (CAST(${review} AS TEXT) <> 'none' OR l."reviewDate" IS NULL)`;
     const [rows, [summary]] = await Promise.all([
       // The page of entries first (sorted on the entry's own columns); then the rows' details.
       this.db.$queryRaw<Record<string, unknown>[]>`
@@ -213,13 +221,7 @@ export class ListQueries {
                  CASE l."level" WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END AS rank,
                  CASE WHEN l."reviewDate" IS NULL THEN 1 ELSE 0 END AS unset
           FROM "MetListEntry" l
-          WHERE l."status" IN ('nominated', 'active')
-            AND (CAST(${level} AS TEXT) = '' OR l."level" = ${level})
-            AND (CAST(${agency} AS TEXT) = ''
-                 OR l."nominatedById" IN (SELECT u."id" FROM "User" u WHERE u."agencyId" = ${agency}))
-            AND (CAST(${review} AS TEXT) <> 'overdue' OR l."reviewDate" < ${now})
-            AND (CAST(${review} AS TEXT) <> 'soon' OR (l."reviewDate" >= ${now} AND l."reviewDate" < ${soon}))
-            AND (CAST(${review} AS TEXT) <> 'none' OR l."reviewDate" IS NULL)
+          WHERE ${chosen}
           ORDER BY rank, unset, l."reviewDate", l."id"
           LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}
         ) m
@@ -231,13 +233,7 @@ export class ListQueries {
       this.db.$queryRaw<{ total: unknown }[]>`
         SELECT COUNT(*) AS total
         FROM "MetListEntry" l
-        WHERE l."status" IN ('nominated', 'active')
-          AND (CAST(${level} AS TEXT) = '' OR l."level" = ${level})
-          AND (CAST(${agency} AS TEXT) = ''
-               OR l."nominatedById" IN (SELECT u."id" FROM "User" u WHERE u."agencyId" = ${agency}))
-          AND (CAST(${review} AS TEXT) <> 'overdue' OR l."reviewDate" < ${now})
-          AND (CAST(${review} AS TEXT) <> 'soon' OR (l."reviewDate" >= ${now} AND l."reviewDate" < ${soon}))
-          AND (CAST(${review} AS TEXT) <> 'none' OR l."reviewDate" IS NULL)
+        WHERE ${chosen}
       `,
     ]);
     const changes = await this.db.metLevelChange.findMany({
@@ -390,6 +386,11 @@ export class ListQueries {
     authorise(actor, 'ask-repeat-missing');
     const since = new Date(this.clock.now().getTime() - this.repeatSettings.days * DAY);
     const threshold = this.repeatSettings.threshold;
+    // The children missing often enough: the page and its count read the same ones.
+    const repeated = sqlPart`FROM "MissingEpisode" e
+      WHERE e."lastSeenAt" >= ${since}
+      GROUP BY e."childId"
+      HAVING COUNT(*) >= ${threshold} OR MAX(COALESCE(e."reportedTimesBefore", 0) + 1) >= ${threshold}`;
     const [rows, [summary]] = await Promise.all([
       this.db.$queryRaw<Record<string, unknown>[]>`
         SELECT t."childId" AS "childId", t.times AS times, t.last AS last, p."initials" AS initials,
@@ -400,10 +401,7 @@ export class ListQueries {
           SELECT e."childId" AS "childId", MAX(e."lastSeenAt") AS last,
                  CASE WHEN COUNT(*) > MAX(COALESCE(e."reportedTimesBefore", 0) + 1) THEN COUNT(*)
                       ELSE MAX(COALESCE(e."reportedTimesBefore", 0) + 1) END AS times
-          FROM "MissingEpisode" e
-          WHERE e."lastSeenAt" >= ${since}
-          GROUP BY e."childId"
-          HAVING COUNT(*) >= ${threshold} OR MAX(COALESCE(e."reportedTimesBefore", 0) + 1) >= ${threshold}
+          ${repeated}
         ) t
         JOIN "Person" p ON p."id" = t."childId"
         LEFT JOIN "MetListEntry" m ON m."childId" = t."childId"
@@ -412,10 +410,7 @@ export class ListQueries {
       `,
       this.db.$queryRaw<{ total: unknown }[]>`
         SELECT COUNT(*) AS total FROM (
-          SELECT e."childId" FROM "MissingEpisode" e
-          WHERE e."lastSeenAt" >= ${since}
-          GROUP BY e."childId"
-          HAVING COUNT(*) >= ${threshold} OR MAX(COALESCE(e."reportedTimesBefore", 0) + 1) >= ${threshold}
+          SELECT e."childId" ${repeated}
         ) t
       `,
     ]);

@@ -33,7 +33,7 @@ import { figuresReply } from './figures-reply';
 import type { FormCatalogue } from './form-catalogue';
 import { confirmation, formCommands, riskCheckCommands } from './form-words';
 import type { InterviewService } from './interviews.service';
-import { LIST_PAGE, type ListPageState, listPage } from './list-pages';
+import { LIST_PAGE, type ListPageState, listPage, listReply } from './list-pages';
 import type { MetListService } from './met-list.service';
 import { metListCommand } from './met-list-chat';
 import { peopleCommand } from './people-chat';
@@ -472,13 +472,7 @@ export class ChatService {
     items: ListReply['items'],
     vars: Record<string, string | number> = {},
   ): ListReply {
-    const lists = this.deps.messages.lists;
-    return {
-      kind: 'list',
-      title: fill(lists[titleKey] ?? titleKey, vars),
-      items,
-      empty: lists[emptyKey] ?? '',
-    };
+    return listReply(this.deps.messages, titleKey, emptyKey, items, vars);
   }
 
   private title(formId: string, actor: Actor): string {

@@ -61,14 +61,14 @@ export async function listPage(
         { label: 'Review', value: row.reviewDate ? formatLondon(new Date(row.reviewDate)) : 'Not set' },
       ],
     }));
-    replies.push(list(messages, 'metListTitle', 'metListEmpty', items));
+    replies.push(listReply(messages, 'metListTitle', 'metListEmpty', items));
     if (page === 1) {
       const proposed = (await lists.proposals(actor)).filter(
         (row) => !state.level || row.proposedLevel === state.level,
       );
       if (proposed.length) {
         replies.push(
-          list(
+          listReply(
             messages,
             'metListProposedTitle',
             'metListEmpty',
@@ -93,7 +93,7 @@ export async function listPage(
         { label: 'Missing for', value: row.missingFor },
       ],
     }));
-    replies.push(list(messages, 'missingNowTitle', 'missingNowEmpty', items));
+    replies.push(listReply(messages, 'missingNowTitle', 'missingNowEmpty', items));
   } else {
     const result = await lists.repeatMissing(actor, page, CHAT_PAGE_SIZE);
     const { threshold, days } = lists.repeatSettings;
@@ -102,7 +102,7 @@ export async function listPage(
       title: titled(row.initials, row.reference),
       fields: [{ label: `Times in ${days} days`, value: String(row.times) }],
     }));
-    replies.push(list(messages, 'repeatTitle', 'repeatEmpty', items, { threshold, days }));
+    replies.push(listReply(messages, 'repeatTitle', 'repeatEmpty', items, { threshold, days }));
   }
   if (audience.private && decide(actor.roles, 'view-child-details').allowed && items.length) {
     const names = await lists.namesOf(
@@ -129,7 +129,8 @@ export async function listPage(
 const titled = (initials: string, reference: string | null) =>
   reference ? `${initials} · ${reference}` : initials;
 
-function list(
+/** A list titled and with its empty words from prompts/messages.yaml `lists:`. */
+export function listReply(
   messages: Messages,
   titleKey: string,
   emptyKey: string,

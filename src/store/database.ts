@@ -4,7 +4,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { countRoundTrips } from '../ops/request-context';
 import { PrismaClient as PostgresClient } from './generated/postgresql/client';
-import { PrismaClient as SqliteClient } from './generated/sqlite/client';
+import { Prisma, PrismaClient as SqliteClient } from './generated/sqlite/client';
 import { migrate, sqliteFile } from './migrate';
 import type { Provider } from './provider';
 import { SqliteWithPreparedStatements } from './sqlite-statements';
@@ -17,6 +17,9 @@ export type { Provider } from './provider';
  */
 export type Db = SqliteClient;
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+
+/** A piece of SQL with its values bound, for a WHERE clause two statements share (a page and its count). */
+export const sqlPart = Prisma.sql;
 
 export interface Database {
   db: Db;
