@@ -4,7 +4,15 @@ import type { ChildDetails } from '../store/children';
 import type { Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { type ChildFacts, type ChildKeyKind, childKeys, childKeysToFind, nameParts } from './child-keys';
-import { demographicColumns, openInitials, openYearOfBirth, yearOfBirthFields } from './demographics';
+import {
+  ageBandOf,
+  type Demographics,
+  demographicColumns,
+  openEthnicity,
+  openInitials,
+  openYearOfBirth,
+  yearOfBirthFields,
+} from './demographics';
 
 export interface ResolvedChild {
   id: string;
@@ -122,17 +130,41 @@ async function joined(tx: Tx, cipher: FieldCipher, id: string, child: ChildDetai
   return { id, initials: openInitials(cipher, person), created: false, candidates: [] };
 }
 
-/** What this report newly tells about a known child: a date of birth, gender, care, a nickname. */
+/**
+ * What this report newly tells about a known child: a date of birth, gender, care, a nickname.
+ * Nothing new, nothing written: the child's row stays unlocked for other reports about them.
+ */
 async function addKnownFacts(tx: Tx, cipher: FieldCipher, id: string, child: ChildDetails, now: Date) {
   const person = await tx.person.findUniqueOrThrow({
     where: { id },
-    select: { ...yearOfBirthFields, dateOfBirthEnc: true },
+    select: {
+      ...yearOfBirthFields,
+      dateOfBirthEnc: true,
+      ageBand: true,
+      ethnicity: true,
+      gender: true,
+      accommodation: true,
+      inCare: true,
+    },
   });
+  const knownYear = openYearOfBirth(cipher, person);
   const yearOfBirth = child.dateOfBirth
     ? Number(child.dateOfBirth.slice(0, 4))
-    : (openYearOfBirth(cipher, person) ?? factsOf(child, now).yearsOfBirth[0]);
+    : (knownYear ?? factsOf(child, now).yearsOfBirth[0]);
+  const newYear =
+    yearOfBirth !== undefined &&
+    (yearOfBirth !== knownYear || !person.yearOfBirthEnc || person.ageBand !== ageBandOf(yearOfBirth, now));
+  const changed: Demographics = {
+    ...(newYear && { yearOfBirth }),
+    ...(child.ethnicity &&
+      child.ethnicity !== openEthnicity(cipher, person) && { ethnicity: child.ethnicity }),
+    ...(child.gender && child.gender !== person.gender && { gender: child.gender }),
+    ...(child.accommodation &&
+      child.accommodation !== person.accommodation && { accommodation: child.accommodation }),
+    ...(child.inCare !== undefined && child.inCare !== person.inCare && { inCare: child.inCare }),
+  };
   const data = {
-    ...demographicColumns(cipher, id, { ...child, yearOfBirth }, now),
+    ...demographicColumns(cipher, id, changed, now),
     ...(child.dateOfBirth &&
       !person.dateOfBirthEnc && {
         dateOfBirthEnc: cipher.seal('Person', 'dateOfBirthEnc', id, child.dateOfBirth),

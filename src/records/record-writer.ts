@@ -8,13 +8,9 @@ import type { Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { nextReference } from '../store/references';
 
-/** A record's id and reference, taken before its contents are known (a form's effects name it). */
-export interface ReservedRecord {
+export interface NewRecord {
   id: string;
   reference: string;
-}
-
-export interface NewRecord extends ReservedRecord {
   type: RecordType;
   answers: Record<string, unknown>;
   derived?: Record<string, unknown>;
@@ -35,8 +31,16 @@ export class RecordWriter {
     readonly routes: DeliveryRoutes = {},
   ) {}
 
-  async reserve(tx: Tx, type: RecordType, now: Date): Promise<ReservedRecord> {
-    return { id: randomUUID(), reference: await nextReference(tx, type, now) };
+  newId(): string {
+    return randomUUID();
+  }
+
+  /**
+   * The record's reference, with no gaps: its counter row stays locked until the transaction
+   * commits, so take it as late as the record allows.
+   */
+  nextReference(tx: Tx, type: RecordType, now: Date): Promise<string> {
+    return nextReference(tx, type, now);
   }
 
   /** The destinations a record of this type is queued for; empty when it is only kept. */

@@ -560,7 +560,8 @@ export class MetListService {
         changedAt: now,
       },
     });
-    const { id, reference } = await this.records.reserve(tx, 'met-list-change', now);
+    const id = this.records.newId();
+    const reference = await this.records.nextReference(tx, 'met-list-change', now);
     await this.records.write(tx, actor, {
       id,
       reference,

@@ -54,7 +54,6 @@ export interface Submission {
 interface Saving {
   tx: Tx;
   id: string;
-  reference: string;
   now: Date;
 }
 
@@ -481,14 +480,18 @@ export class SubmissionService {
     authorise(actor, 'submit');
     const now = this.clock.now();
     return this.db.$transaction(async (tx) => {
-      const { id, reference } = await this.records.reserve(tx, type, now);
+      const id = this.records.newId();
       const {
         childId,
         initials = null,
         immediateDanger = false,
         facts,
         derived,
-      } = await effects({ tx, id, reference, now });
+      } = await effects({ tx, id, now });
+      // The reference is taken once the child and the checks are done: its counter stays locked
+      // until the commit, and every report of this type waits for it (taken first, saves under
+      // load timed out in that queue).
+      const reference = await this.records.nextReference(tx, type, now);
       await this.records.write(tx, actor, {
         id,
         reference,

@@ -3,20 +3,16 @@ import { dirname } from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { countRoundTrips } from '../ops/request-context';
+import { withAuditAtEnd } from './audit';
+import type { Db, Tx } from './client';
 import { PrismaClient as PostgresClient } from './generated/postgresql/client';
 import { Prisma, PrismaClient as SqliteClient } from './generated/sqlite/client';
 import { migrate, sqliteFile } from './migrate';
 import type { Provider } from './provider';
 import { SqliteWithPreparedStatements } from './sqlite-statements';
 
+export type { Db, Tx } from './client';
 export type { Provider } from './provider';
-
-/**
- * The store is typed against the SQLite client; the PostgreSQL client has the same model API
- * but TypeScript will not call through a union of the two, so it is cast here, once.
- */
-export type Db = SqliteClient;
-export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
 /** A piece of SQL with its values bound, for a WHERE clause two statements share (a page and its count). */
 export const sqlPart = Prisma.sql;
@@ -127,5 +123,15 @@ function clientFor(url: string, pool: pg.Pool | undefined): Db {
   (client as SqliteClient<'query'>).$on('query', (event) =>
     countRoundTrips(event.query === 'COMMIT' || event.query === 'ROLLBACK' ? 2 : 1),
   );
-  return client as unknown as Db;
+  return auditAtEnd(client as unknown as Db, pool ? 'postgresql' : 'sqlite');
+}
+
+/** Every interactive transaction appends its audit events last (src/store/audit.ts says why). */
+function auditAtEnd(db: Db, provider: Provider): Db {
+  const begin = db.$transaction.bind(db) as (...args: unknown[]) => Promise<unknown>;
+  const transaction = (work: unknown, options?: unknown) =>
+    typeof work === 'function'
+      ? begin((tx: Tx) => withAuditAtEnd(tx, provider, () => work(tx)), options)
+      : begin(work, options);
+  return Object.assign(db, { $transaction: transaction as Db['$transaction'] });
 }
