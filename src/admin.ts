@@ -32,6 +32,7 @@ import { loadFieldCipher } from './store/data-key';
 import { type Database, openDatabase, providerOf } from './store/database';
 import type { FieldCipher, SealedLegacy } from './store/field-crypto';
 import { sqliteFile } from './store/migrate';
+import { withDisplayName } from './store/staff-names';
 
 /**
  * `npm run admin -- <group> <command> [--option value …]`: set-up tasks run on the server, next
@@ -73,7 +74,7 @@ interface Command {
  * The person a command acts for (`export-child --for`): found by metbot or platform user id; the
  * policy then decides as for them, and the audit trail names them, on the admin surface.
  */
-async function actorFor(db: Database['db'], user: string): Promise<Actor> {
+async function actorFor(db: Database['db'], cipher: FieldCipher, user: string): Promise<Actor> {
   const matches = await db.user.findMany({
     where: { OR: [{ id: user }, { platformUserId: user }] },
     include: { agency: true },
@@ -86,7 +87,7 @@ async function actorFor(db: Database['db'], user: string): Promise<Actor> {
         : `No user has the id ${user}.`,
     );
   }
-  const found = matches[0]!;
+  const found = withDisplayName(cipher, matches[0]!);
   if (!isRole(found.role)) throw new NotPossibleError(`${found.displayName} has no role metbot knows.`);
   return {
     id: found.id,
@@ -181,7 +182,7 @@ const commands: Record<string, Record<string, Command>> = {
         if (out && existsSync(out))
           throw new NotPossibleError(`${out} already exists: choose a new file name.`);
         const { db } = await context.database();
-        const requester = await actorFor(db, user);
+        const requester = await actorFor(db, context.cipher(), user);
         const exported = await (await context.core()).subjectAccess.exportChild(requester, reference);
         const json = `${JSON.stringify(exported, null, 2)}\n`;
         if (!out) {

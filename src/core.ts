@@ -151,7 +151,7 @@ export function createCore({
   const figures = new FiguresService(db, clock, repeat, {
     cacheSeconds: settings.figuresCacheSeconds,
   });
-  const dashboardLinks = new DashboardLinks(db, provider, clock, {
+  const dashboardLinks = new DashboardLinks(db, provider, cipher, clock, {
     idleMinutes: settings.dashboardIdleMinutes,
   });
   const picture = new PictureService(db, provider, cipher, BlindIndex.fromCipher(cipher), clock);

@@ -45,7 +45,15 @@ export interface Identity {
   email?: string;
 }
 
-/** Appends an audit event done by this actor, inside the caller's transaction. */
+/**
+ * How the audit trail names an actor: their metbot id, never their name (names are sealed in the
+ * User row and opened where the trail is shown: auditActorNames in src/store/staff-names.ts). The operator at the
+ * server's command line is `admin-cli`.
+ */
+export function auditLabel(actor: Pick<Actor, 'id'>): string {
+  return actor.id;
+}
+
 /** Several events by one actor, appended in one statement (appendAuditMany). */
 export function auditManyAs(
   tx: Tx,
@@ -53,7 +61,7 @@ export function auditManyAs(
   actor: Actor,
   entries: Omit<AuditEntry, 'actorId' | 'actor' | 'surface'>[],
 ): Promise<void> {
-  const who = { actorId: actor.id, actor: actor.displayName, surface: actor.surface };
+  const who = { actorId: actor.id, actor: auditLabel(actor), surface: actor.surface };
   return appendAuditMany(
     tx,
     provider,
@@ -61,6 +69,7 @@ export function auditManyAs(
   );
 }
 
+/** Appends an audit event done by this actor, inside the caller's transaction. */
 export function auditAs(
   tx: Tx,
   provider: Provider,
@@ -69,7 +78,7 @@ export function auditAs(
 ): Promise<void> {
   return appendAudit(tx, provider, {
     actorId: actor.id,
-    actor: actor.displayName,
+    actor: auditLabel(actor),
     surface: actor.surface,
     ...entry,
   });

@@ -7,6 +7,7 @@ import { type DeliveryRoutes, enqueueMessage } from '../outbox/enqueue';
 import { destinations } from '../outbox/transport';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
+import { auditActorNames, openDisplayName, withDisplayName } from '../store/staff-names';
 import { type Actor, auditAs } from './actor';
 import type { PeopleCache } from './people-cache';
 import { authorise, NotPossibleError } from './refusal';
@@ -160,7 +161,10 @@ export class AdminService {
 
   /** The user `who` names, or null if the bot has not met them. */
   private async findUser(who: Who) {
-    if (who.userId) return this.db.user.findUnique({ where: { id: who.userId } });
+    if (who.userId) {
+      const user = await this.db.user.findUnique({ where: { id: who.userId } });
+      return user && withDisplayName(this.cipher, user);
+    }
     if (!who.platformUserId) return null;
     const found = await this.db.user.findMany({
       where: { platform: who.platform, workspace: who.workspace, platformUserId: who.platformUserId },
@@ -171,7 +175,7 @@ export class AdminService {
         `More than one workspace has a ${who.platform} user ${who.platformUserId}: give --workspace as well.`,
       );
     }
-    return found[0] ?? null;
+    return found[0] ? withDisplayName(this.cipher, found[0]) : null;
   }
 
   /** A grant to someone not met yet, kept until they first speak (UserService.resolve). */
@@ -314,7 +318,8 @@ export class AdminService {
 
   /**
    * Who holds the admin role where the asker is (the same platform and workspace), the asker
-   * excepted: the people a refusal tells them to ask. At most three, by name.
+   * excepted: the people a refusal tells them to ask. At most three, by name (sorted once opened:
+   * names are sealed).
    */
   async adminNames(actor: Actor): Promise<string[]> {
     const extra = await this.db.userRole.findMany({ where: { role: 'admin' }, select: { userId: true } });
@@ -325,11 +330,10 @@ export class AdminService {
         id: { not: actor.id },
         OR: [{ role: 'admin' }, { id: { in: extra.map((r) => r.userId) } }],
       },
-      orderBy: { displayName: 'asc' },
-      take: 3,
-      select: { displayName: true },
+      select: { platform: true, workspace: true, platformUserId: true, displayName: true },
     });
-    return admins.map((a) => a.displayName);
+    const names = admins.map((admin) => openDisplayName(this.cipher, admin));
+    return names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).slice(0, 3);
   }
 
   /**
@@ -347,7 +351,8 @@ export class AdminService {
       throw new NotPossibleError('Only a MET group member can confirm a role.');
     if (!userId && who) return this.confirmPending(actor, who);
     const proposal = await this.db.roleProposal.findUnique({ where: { userId } });
-    const user = await this.db.user.findUnique({ where: { id: userId } });
+    const row = await this.db.user.findUnique({ where: { id: userId } });
+    const user = row && withDisplayName(this.cipher, row);
     if (!proposal || !user || !isRole(proposal.role))
       throw new NotPossibleError('There is no role waiting to be confirmed for that person.');
     if (user.id === actor.id || proposal.proposedById === actor.id)
@@ -569,8 +574,9 @@ export class AdminService {
       where: { recordId: { in: ids } },
       orderBy: { seq: 'asc' },
     });
+    const who = await auditActorNames(this.db, this.cipher, events);
     return events.map((event) => ({
-      title: `${formatLondon(event.at)} · ${event.actor}`,
+      title: `${formatLondon(event.at)} · ${who(event)}`,
       fields: [
         {
           label: 'Did',

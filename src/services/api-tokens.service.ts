@@ -163,16 +163,7 @@ export class ApiTokenService {
     if (!found || found.revokedAt || !isRole(found.role)) return null;
     if (this.expiryOf(found) <= this.clock.now()) return null;
     const identity = apiIdentity(found.name);
-    const user = await this.db.user.findUnique({
-      where: {
-        platform_workspace_platformUserId: {
-          platform: identity.platform,
-          workspace: identity.workspace,
-          platformUserId: identity.platformUserId,
-        },
-      },
-      include: { agency: true },
-    });
+    const user = await this.users.known(identity);
     if (!user) {
       const agency = found.agencyId
         ? await this.db.agency.findUnique({ where: { id: found.agencyId } })

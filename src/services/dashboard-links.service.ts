@@ -5,6 +5,8 @@ import { formatLondon } from '../domain/london-time';
 import { decide, isRole, roleNames } from '../domain/policy';
 import { appendAudit } from '../store/audit';
 import type { Db, Provider } from '../store/database';
+import type { FieldCipher } from '../store/field-crypto';
+import { withDisplayName } from '../store/staff-names';
 import type { Actor } from './actor';
 import { authorise, NotPossibleError } from './refusal';
 import { rolesOf } from './users.service';
@@ -73,6 +75,8 @@ export class DashboardLinks {
   constructor(
     private readonly db: Db,
     private readonly provider: Provider,
+    /** Opens the name of the person a link is made for (User.displayName is sealed). */
+    private readonly cipher: FieldCipher,
     private readonly clock: Clock = systemClock,
     options: { idleMinutes?: number } = {},
   ) {
@@ -194,7 +198,7 @@ export class DashboardLinks {
     if (matches.length > 1) {
       throw new NotPossibleError(`More than one user has the id ${user}: give their metbot id instead.`);
     }
-    const found = matches[0]!;
+    const found = withDisplayName(this.cipher, matches[0]!);
     if (!mayUseDashboard(await rolesOf(this.db, found.id, found.role))) {
       const role = isRole(found.role) ? roleNames[found.role].replace(/s$/, '') : found.role;
       const article = /^[aeiou]/i.test(role) ? 'an' : 'a';

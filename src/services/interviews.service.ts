@@ -6,6 +6,7 @@ import { maySeeRecord } from '../domain/policy';
 import type { Db, Provider, Tx } from '../store/database';
 import type { AssignedBefore } from '../store/due-interviews';
 import type { FieldCipher } from '../store/field-crypto';
+import { openDisplayName } from '../store/staff-names';
 import { type Actor, auditAs } from './actor';
 import { authorise, NotPossibleError } from './refusal';
 
@@ -108,7 +109,7 @@ export class InterviewService {
         },
       },
     });
-    return user ? { id: user.id, name: user.displayName } : null;
+    return user ? { id: user.id, name: openDisplayName(this.cipher, user) } : null;
   }
 
   private pointRemindersAt(tx: Tx, recordId: string, userId: string | null): Promise<unknown> {

@@ -12,6 +12,7 @@ import type { RecordWriter } from '../records/record-writer';
 import { type ChildDetails, findOrCreateChild } from '../store/children';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
+import { displayNames } from '../store/staff-names';
 import { type Actor, auditAs } from './actor';
 import { authorise, NotPossibleError } from './refusal';
 
@@ -307,11 +308,11 @@ export class MetListService {
       where: { entryId: entry.id },
       orderBy: { changedAt: 'asc' },
     });
-    const users = await this.db.user.findMany({
-      where: { id: { in: [...new Set(changes.map((c) => c.changedById))] } },
-      select: { id: true, displayName: true },
-    });
-    const names = new Map(users.map((u) => [u.id, u.displayName]));
+    const names = await displayNames(
+      this.db,
+      this.cipher,
+      changes.map((c) => c.changedById),
+    );
     await this.auditReads(actor, [childId], 'MET list history');
     return changes.map((c) => ({
       at: c.changedAt,

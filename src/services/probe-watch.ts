@@ -54,7 +54,8 @@ export class ProbeWatch {
       await this.alerts.raise(tx, { rule: 'access-probing' }, now);
       await appendAudit(tx, this.provider, {
         actorId: prober.actorId,
-        actor: prober.token ?? 'unknown caller',
+        // The token's user by id (its name is opened where the trail is shown), or the label.
+        actor: prober.actorId ?? 'unknown caller',
         surface: 'api',
         action: 'refuse',
         recordType: 'api-caller',

@@ -3,6 +3,7 @@ import type { Clock } from '../domain/clock';
 import type { Db, Provider } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { openSealed } from '../store/sealed-columns';
+import { auditActorNames, displayNames } from '../store/staff-names';
 import { type Actor, auditAs } from './actor';
 import { authorise, NotPossibleError } from './refusal';
 
@@ -83,13 +84,10 @@ export class SubjectAccessService {
       const person = await tx.person.findUniqueOrThrow({ where: { id: childId } });
       const records = await tx.record.findMany({ where: { childId }, orderBy: { createdAt: 'asc' } });
       const recordIds = records.map((record) => record.id);
-      const senders = new Map(
-        (
-          await tx.user.findMany({
-            where: { id: { in: records.map((record) => record.submittedById) } },
-            select: { id: true, displayName: true },
-          })
-        ).map((user) => [user.id, user.displayName]),
+      const senders = await displayNames(
+        tx,
+        this.cipher,
+        records.map((record) => record.submittedById),
       );
       const episodes = await tx.missingEpisode.findMany({
         where: { childId },
@@ -135,6 +133,7 @@ export class SubjectAccessService {
         where: { recordId: { in: [...about.keys()] } },
         orderBy: { seq: 'asc' },
       });
+      const who = await auditActorNames(tx, this.cipher, audit);
       const { history, ...metEntry } = entry ?? { history: [] };
       return {
         exportedAt: now.toISOString(),
@@ -195,7 +194,7 @@ export class SubjectAccessService {
         })),
         audit: audit.map((event) => ({
           at: event.at.toISOString(),
-          actor: event.actor,
+          actor: who(event),
           surface: event.surface,
           action: event.action,
           about: about.get(event.recordId) ?? event.recordId,

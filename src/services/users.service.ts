@@ -6,6 +6,7 @@ import { appendAudit } from '../store/audit';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { readKnownUser } from '../store/known-users';
+import { openDisplayName, sealDisplayName, type UserKey, withDisplayName } from '../store/staff-names';
 import type { Actor, Identity } from './actor';
 import { type KnownUser, PeopleCache } from './people-cache';
 
@@ -80,7 +81,7 @@ export class UserService {
     if (cached && !(name && name !== cached.displayName && replaceable(cached.displayName))) {
       return toActor(cached, cached.roles ?? [cached.role as Role], surface);
     }
-    const found = await readKnownUser(this.db, key);
+    const found = await readKnownUser(this.db, this.cipher, key);
     let user: KnownUser | null = found;
     if (!user) {
       const pending = await this.pendingFor(identity);
@@ -94,16 +95,17 @@ export class UserService {
       user = await this.db.$transaction(async (tx) => {
         const created = await tx.user.upsert({
           where: { platform_workspace_platformUserId: key },
-          create: { ...key, displayName, role },
+          create: { ...key, displayName: sealDisplayName(this.cipher, key, displayName), role },
           update: {},
           include: { agency: true },
         });
         if (pending.length) await this.applyPending(tx, created, pending);
-        return tx.user.findUniqueOrThrow({ where: { id: created.id }, include: { agency: true } });
+        const row = await tx.user.findUniqueOrThrow({ where: { id: created.id }, include: { agency: true } });
+        return withDisplayName(this.cipher, row);
       });
     }
     if (name && name !== user.displayName && replaceable(user.displayName)) {
-      await this.learnName(user.id, user.displayName, name);
+      await this.learnName(user, user.displayName, name);
       user = { ...user, displayName: name };
     }
     const roles = found
@@ -169,7 +171,7 @@ export class UserService {
       await addRole(tx, current, grant.role, at);
       await appendAudit(tx, this.provider, {
         actorId: grant.grantedById,
-        actor: grantedBy,
+        actor: grant.grantedById,
         surface: 'platform',
         action: 'update',
         recordType: 'user',
@@ -185,15 +187,20 @@ export class UserService {
    * The first name a platform gives replaces the placeholder wherever it is stored: the user, and
    * the return interviews they were assigned while unnamed. The audit trail keeps what it said.
    */
-  private async learnName(userId: string, placeholder: string, name: string): Promise<void> {
+  private async learnName(user: UserKey & { id: string }, placeholder: string, name: string): Promise<void> {
+    const userId = user.id;
+    const cipher = this.cipher;
     await this.db.$transaction(async (tx) => {
+      // The name is sealed, so it is compared once opened, and written only if the row still
+      // holds what was read: another request may have learned it first.
+      const stored = await tx.user.findUnique({ where: { id: userId }, select: { displayName: true } });
+      if (!stored || openDisplayName(cipher, { ...user, displayName: stored.displayName }) !== placeholder)
+        return;
       const { count } = await tx.user.updateMany({
-        where: { id: userId, displayName: placeholder },
-        data: { displayName: name },
+        where: { id: userId, displayName: stored.displayName },
+        data: { displayName: sealDisplayName(cipher, user, name) },
       });
       if (count === 0) return; // Another request learned it first.
-      // The name is sealed in each row, so it is compared once opened, not in the query.
-      const cipher = this.cipher;
       const assigned = await tx.missingEpisode.findMany({
         where: { interviewerId: userId, interviewerName: { not: null } },
         select: { id: true, interviewerName: true },
@@ -211,7 +218,7 @@ export class UserService {
       }
       await appendAudit(tx, this.provider, {
         actorId: userId,
-        actor: name,
+        actor: userId,
         surface: 'platform',
         action: 'update',
         recordType: 'user',
@@ -244,13 +251,17 @@ export class UserService {
       ? await this.db.agency.upsert({ where: { name: agencyName }, create: { name: agencyName }, update: {} })
       : null;
     const name = givenName(identity);
-    const data = { role, agencyId: agency?.id ?? null, ...(name && { displayName: name }) };
-    const user = await this.db.user.upsert({
-      where: { platform_workspace_platformUserId: key },
-      create: { ...key, ...data, displayName: name ?? placeholderName(identity) },
-      update: data,
-      include: { agency: true },
-    });
+    const sealed = (shown: string) => sealDisplayName(this.cipher, key, shown);
+    const data = { role, agencyId: agency?.id ?? null, ...(name && { displayName: sealed(name) }) };
+    const user = withDisplayName(
+      this.cipher,
+      await this.db.user.upsert({
+        where: { platform_workspace_platformUserId: key },
+        create: { ...key, ...data, displayName: sealed(name ?? placeholderName(identity)) },
+        update: data,
+        include: { agency: true },
+      }),
+    );
     this.cache.forgetUser(user.id);
     if (listed && asked !== 'admin') {
       await this.db.userRole.upsert({
@@ -274,7 +285,12 @@ export class UserService {
   async signedIn(userId: string, surface: string): Promise<Actor | null> {
     const user = await this.db.user.findUnique({ where: { id: userId }, include: { agency: true } });
     if (!user || !isRole(user.role)) return null;
-    return toActor(user, await rolesOf(this.db, user.id, user.role), surface);
+    return toActor(withDisplayName(this.cipher, user), await rolesOf(this.db, user.id, user.role), surface);
+  }
+
+  /** The user with this platform identity, their name opened, or null if the bot has not met them. */
+  known(key: UserKey): Promise<KnownUser | null> {
+    return readKnownUser(this.db, this.cipher, key);
   }
 
   /** The metbot id of someone the platform names, if the bot has met them. */

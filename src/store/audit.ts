@@ -8,7 +8,11 @@ export type AuditAction = 'create' | 'read' | 'update' | 'delete' | 'refuse';
 
 export interface AuditEntry {
   actorId: string | null;
-  /** A readable name for the actor: a user's display name, "system", an API token's name. */
+  /**
+   * A label that names nobody: a user's metbot id (their name is sealed in the User row and
+   * opened where the trail is shown), "system", "admin command line", an API token's name. Events
+   * written before issue 17's last round hold a display name here, kept as the chain sealed it.
+   */
   actor: string;
   surface: string;
   action: AuditAction;

@@ -239,6 +239,7 @@ export const wasPlain: ReadonlySet<string> = new Set([
   'PendingGrant.grantedBy',
   'PendingGrant.confirmedBy',
   'RoleProposal.proposedBy',
+  'User.displayName',
 ]);
 
 /** Whether a stored value has the shape of a sealed one (`v1.` or `v2.` and a key id). */

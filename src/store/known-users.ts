@@ -1,6 +1,8 @@
 import type { Db } from './database';
+import type { FieldCipher } from './field-crypto';
+import { openDisplayName } from './staff-names';
 
-/** A user as the hot path reads them: their row, their agency's name and every extra role. */
+/** A user as the hot path reads them: their row (name opened), their agency's name and every extra role. */
 export interface KnownUserRow {
   id: string;
   displayName: string;
@@ -21,6 +23,7 @@ export interface KnownUserRow {
  */
 export async function readKnownUser(
   db: Db,
+  cipher: FieldCipher,
   key: { platform: string; workspace: string; platformUserId: string },
 ): Promise<KnownUserRow | null> {
   const rows = await db.$queryRaw<(Omit<KnownUserRow, 'agency' | 'moreRoles'> & Joined)[]>`
@@ -36,6 +39,7 @@ export async function readKnownUser(
   const { agencyName, moreRole: _, ...user } = first;
   return {
     ...user,
+    displayName: openDisplayName(cipher, user),
     agency: agencyName === null ? null : { name: agencyName },
     moreRoles: rows.flatMap((row) => (row.moreRole === null ? [] : [row.moreRole])),
   };

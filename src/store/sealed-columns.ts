@@ -1,4 +1,5 @@
 import type { FieldCipher } from './field-crypto';
+import { type UserKey, userBinding } from './staff-names';
 
 /**
  * Every column that holds a sealed value (src/store/field-crypto.ts), and what each is bound to.
@@ -44,6 +45,15 @@ export const sealedTables: readonly SealedTable[] = [
     columns: ['proposedBy'],
     // Upserted by the person it is for (one proposal each), so bound to them.
     bind: { fields: ['userId'], of: (row) => String(row.userId) },
+  },
+  {
+    table: 'User',
+    columns: ['displayName'],
+    // Upserted by the platform identity, so bound to it: see src/store/staff-names.ts.
+    bind: {
+      fields: ['platform', 'workspace', 'platformUserId'],
+      of: (row) => userBinding(row as unknown as UserKey),
+    },
   },
 ];
 

@@ -9,6 +9,7 @@ import { runAdmin } from '../../src/admin';
 import { createLogger } from '../../src/logger';
 import { createApp, listen, type RunningServer } from '../../src/server';
 import { ApiTokenService } from '../../src/services/api-tokens.service';
+import { FieldCipher } from '../../src/store/field-crypto';
 import { intelligenceAnswers, missingAnswers } from '../gateway/support/fixtures';
 import { createWorld, type World } from '../gateway/support/world';
 import { providers } from '../support/databases';
@@ -23,9 +24,11 @@ describe.each(providers)('the partner API on %s', (provider) => {
   let base: string;
   let tokens: ApiTokenService;
   let practitionerToken: string;
+  // The server's data key: the command line must have it too (it seals the token's user name).
+  const dataKey = randomBytes(32).toString('base64');
 
   beforeAll(async () => {
-    world = await createWorld(provider, {});
+    world = await createWorld(provider, {}, { cipher: new FieldCipher(Buffer.from(dataKey, 'base64')) });
     const result = await createApiFeature({
       env: {},
       config: {} as never,
@@ -250,7 +253,6 @@ describe.each(providers)('the partner API on %s', (provider) => {
   it('makes and revokes tokens with npm run admin', { timeout: 90_000 }, async () => {
     // The command line as `npm run admin` runs it, once; the other commands in this process. It
     // wires its core as the server does, so it needs the server's data key.
-    const dataKey = randomBytes(32).toString('base64');
     const made = await run(
       process.execPath,
       [

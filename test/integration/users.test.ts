@@ -29,11 +29,13 @@ describe.each(providers)('who the bot knows, on %s', (provider) => {
     database = undefined;
   });
 
+  // One data key, as one installation has: a new core on the same database opens what was sealed.
+  const cipher = testCipher();
   async function users(settings: Partial<Config>) {
     database = await createTestDatabase(provider);
     const config = { ...testConfig, ENROL_NEW_USERS: 'off' as const, ...settings };
     const clock = fixedClock('2026-11-28T10:00:00Z');
-    return createCore({ config, database, cipher: testCipher(), log: createLogger('silent'), clock }).users;
+    return createCore({ config, database, cipher, log: createLogger('silent'), clock }).users;
   }
 
   it('enrols people only from the listed Slack teams and Teams tenants, and never a guest', async () => {
@@ -88,7 +90,7 @@ describe.each(providers)('who the bot knows, on %s', (provider) => {
     const after = createCore({
       config,
       database: database!,
-      cipher: testCipher(),
+      cipher,
       log: createLogger('silent'),
       clock: fixedClock('2026-11-28T10:00:00Z'),
     }).users;

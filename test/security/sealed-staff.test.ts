@@ -56,7 +56,8 @@ describe.each(providers)('sealed staff identities on %s', (provider) => {
       await database.db.$queryRawUnsafe(
         'SELECT "interviewerEmail", "interviewerHandle", "interviewerEmailHash", "interviewerHandleHash" FROM "MissingEpisode"',
       ),
-      await database.db.$queryRawUnsafe('SELECT "detail" FROM "AuditEvent"'),
+      await database.db.$queryRawUnsafe('SELECT "actor", "detail" FROM "AuditEvent"'),
+      await database.db.$queryRawUnsafe('SELECT "displayName" FROM "User"'),
     ]);
     const parts: Buffer[] = [];
     if (provider === 'sqlite') {
@@ -99,12 +100,13 @@ describe.each(providers)('sealed staff identities on %s', (provider) => {
   });
   afterAll(() => database.destroy());
 
-  it('keeps no email in clear anywhere, and no grantor, proposer, confirmer or acknowledger in these rows', async () => {
+  it('keeps no email in clear anywhere, and no grantor, proposer, confirmer, acknowledger or actor by name in these rows', async () => {
     const { rows, file } = await stored();
     for (const secret of [...Object.values(emails), ...Object.values(names), handle])
       expect(rows).not.toContain(secret);
-    // The audit trail's details name people by user id (its `actor` column still holds names, as
-    // User.displayName does: see docs/field-encryption.md). An email is nowhere in the file.
+    // The audit trail names people by user id, in its actor column and its details, and their
+    // names are sealed in the User rows (test/security/sealed-staff-names.test.ts). An email is
+    // nowhere in the file.
     for (const email of Object.values(emails)) expect(file.includes(Buffer.from(email))).toBe(false);
 
     const cipher = new FieldCipher(key);

@@ -7,7 +7,6 @@ import { loadConfig } from '../../src/config';
 import type { Clock } from '../../src/domain/clock';
 import { createLogger } from '../../src/logger';
 import { type Bot, startBot } from '../../src/main';
-import { DashboardLinks } from '../../src/services/dashboard-links.service';
 import type { Provider } from '../../src/store/database';
 import { SIGNING_SECRET } from '../slack/slack-requests';
 import { SlackWebApiStandIn } from '../slack/web-api-stand-in';
@@ -66,7 +65,7 @@ export async function startWholeBot(
       'Example Agency',
       'console',
     );
-    const links = new DashboardLinks(bot.database.db, bot.database.provider, bot.core.clock);
+    const links = bot.core.dashboardLinks;
     const { token } = await links.issueLink(member.id);
     const response = await fetch(`${base}/dashboard/sign-in`, {
       method: 'POST',

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDisplayName } from '../../src/store/staff-names';
 import { providers } from '../support/databases';
 import { SlackHarness } from './harness';
 import { commandBody, eventBody, send, signature } from './slack-requests';
@@ -234,7 +235,10 @@ describe.each(providers)('Slack, end to end over HTTP (%s)', (provider) => {
     );
     const user = await h.database.db.user.findFirstOrThrow({ where: { platformUserId: 'UNEWADMIN' } });
     // The stand-in's users.info: display name "Tester", real name "Tester Example".
-    expect(user).toMatchObject({ workspace: 'T1', role: 'admin', displayName: 'Tester' });
+    expect(user).toMatchObject({ workspace: 'T1', role: 'admin' });
+    // The name is sealed in the row (issue 17): opened, it is the profile's.
+    expect(user.displayName).not.toContain('Tester');
+    expect(openDisplayName(h.cipher, user)).toBe('Tester');
     expect(await h.database.db.pendingGrant.count()).toBe(0);
   });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDisplayName } from '../../src/store/staff-names';
 import { chatWith } from '../support/chat';
 import { testActor } from '../support/core';
 import {
@@ -35,9 +36,14 @@ describe('Teams names', () => {
     const sent = activity(connector.url, who, personalChat(who), fields);
     return { ...sent, from: { id: who.id, aadObjectId: who.aadObjectId } };
   };
-  const stored = async (who: Person) =>
-    (await teams.database.db.user.findFirstOrThrow({ where: { platformUserId: who.aadObjectId } }))
-      .displayName;
+  /** The name stored for them: sealed in the row (issue 17), so opened here. */
+  const stored = async (who: Person) => {
+    const user = await teams.database.db.user.findFirstOrThrow({
+      where: { platformUserId: who.aadObjectId },
+    });
+    expect(user.displayName).not.toContain(who.name);
+    return openDisplayName(teams.cipher, user);
+  };
 
   it('keeps a placeholder for an install with no name, and the first name given replaces it', async () => {
     expect(

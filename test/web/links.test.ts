@@ -12,6 +12,7 @@ import { DashboardLinks, dashboardLinkReply, LINK_MINUTES } from '../../src/serv
 import { NotPossibleError, RefusedError } from '../../src/services/refusal';
 import { createTestCore } from '../support/core';
 import { createTestDatabase, providers, type TestDatabase } from '../support/databases';
+import { testCipher } from '../support/keys';
 import { makeActor } from './support';
 
 const messages = loadPrompts().messages;
@@ -25,7 +26,9 @@ describe.each(providers)('sign-in links and sessions (%s)', (provider) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(provider);
-    links = new DashboardLinks(database.db, database.provider, clock, { idleMinutes: 30 });
+    links = new DashboardLinks(database.db, database.provider, testCipher(), clock, {
+      idleMinutes: 30,
+    });
     member = await makeActor(database.db, 'met-1', 'met-member');
     practitioner = await makeActor(database.db, 'prac-1', 'practitioner');
   });
