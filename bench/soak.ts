@@ -156,10 +156,23 @@ function startInstance(instance: Instance): void {
     for (const line of lines) {
       let msg = line.slice(0, 120);
       try {
-        const entry = JSON.parse(line) as { msg?: string; err?: { message?: string } };
+        const entry = JSON.parse(line) as {
+          msg?: string;
+          path?: string;
+          formId?: string;
+          err?: { message?: string; stack?: string };
+        };
         // The end of the message: Prisma's begins with where it was called, and ends with why.
         const why = entry.err?.message?.replace(/\s+/g, ' ').slice(-100);
-        msg = `${entry.msg ?? msg}${why ? ` (${why})` : ''}`;
+        // Where in metbot it failed: the first frame of its own (source-mapped) code.
+        const frame = entry.err?.stack
+          ?.split('\n')
+          .find((at) => /\/(src|adapters)\//.test(at) && !at.includes('node_modules'))
+          ?.trim()
+          .replace(/^at /, '')
+          .replace(/\(?\/.*\/(src|adapters)\//, '$1/');
+        const what = entry.path ?? (entry.formId && `form ${entry.formId}`);
+        msg = `${entry.msg ?? msg}${what ? ` [${what}]` : ''}${why ? ` (${why})` : ''}${frame ? ` at ${frame}` : ''}`;
       } catch {
         // Not a log line.
       }
@@ -299,6 +312,8 @@ const core = createCore({ config, database, cipher: loadFieldCipher(config, log)
 type Surface = 'slack' | 'teams' | 'api';
 const latency: Record<Surface, number[]> = { slack: [], teams: [], api: [] };
 const requests = { total: 0, fiveHundreds: 0, cut: 0, statuses: new Map<number, number>() };
+/** Each 5xx answer, to tell those a kill cut from those an instance gave. */
+const serverErrors: { at: number; status: number; surface: Surface }[] = [];
 
 async function timed(surface: Surface, send: () => Promise<Response>): Promise<Response | undefined> {
   const started = performance.now();
@@ -307,7 +322,10 @@ async function timed(surface: Surface, send: () => Promise<Response>): Promise<R
     const response = await send();
     latency[surface].push(performance.now() - started);
     requests.statuses.set(response.status, (requests.statuses.get(response.status) ?? 0) + 1);
-    if (response.status >= 500) requests.fiveHundreds += 1;
+    if (response.status >= 500) {
+      requests.fiveHundreds += 1;
+      serverErrors.push({ at: Date.now(), status: response.status, surface });
+    }
     return response;
   } catch {
     requests.cut += 1;
@@ -697,6 +715,15 @@ const fmt = (values: number[]) =>
   `p50 ${percentile(values, 50).toFixed(0)} ms, p99 ${percentile(values, 99).toFixed(0)} ms (${values.length})`;
 const lines = [
   `requests: ${requests.total}, 5xx ${requests.fiveHundreds} (${((100 * requests.fiveHundreds) / requests.total).toFixed(2)}%), cut before an answer ${requests.cut}`,
+  `5xx against the kills: ${
+    serverErrors
+      .map((error) => {
+        const kill = kills.filter((k) => k.at <= error.at).at(-1);
+        const after = kill ? `${((error.at - kill.at) / 1000).toFixed(1)} s after a kill` : 'before any kill';
+        return `${error.status} ${error.surface} at ${since(error.at)} (${after})`;
+      })
+      .join('; ') || 'none'
+  }`,
   `statuses: ${[...requests.statuses].map(([status, count]) => `${status}×${count}`).join(', ')}`,
   `forms: ${forms.started} started, ${forms.finished} finished, ${forms.abandoned} abandoned; answers not seen within 8 s: ${lostAnswers.count}; "could not save, try again": ${lostAnswers.saveFailed}`,
   `reports saved (intelligence, missing, return): ${records.length}; delivered to the SMTP gateway: ${records.length - notDelivered}; not delivered ${notDelivered}; delivered twice ${deliveredTwice}; repeated Message-IDs ${duplicateMessageIds}`,
