@@ -4,7 +4,7 @@ import { RECORD_SCHEMA_VERSION } from '../domain/record-schemas';
 import type { RecordType } from '../domain/references';
 import { type DeliveryRoutes, enqueueRecordDeliveries } from '../outbox/enqueue';
 import { type Actor, auditAs } from '../services/actor';
-import type { Provider, Tx } from '../store/database';
+import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { nextReference } from '../store/references';
 
@@ -36,11 +36,11 @@ export class RecordWriter {
   }
 
   /**
-   * The record's reference, with no gaps: its counter row stays locked until the transaction
-   * commits, so take it as late as the record allows.
+   * The record's reference. Taken inside a transaction, the counter stays locked until it commits;
+   * taken on its own, it commits at once and a failed save leaves a gap.
    */
-  nextReference(tx: Tx, type: RecordType, now: Date): Promise<string> {
-    return nextReference(tx, type, now);
+  nextReference(db: Db | Tx, type: RecordType, now: Date): Promise<string> {
+    return nextReference(db, type, now);
   }
 
   /** The destinations a record of this type is queued for; empty when it is only kept. */

@@ -479,6 +479,10 @@ export class SubmissionService {
   ): Promise<Submission> {
     authorise(actor, 'submit');
     const now = this.clock.now();
+    // The reference is taken in a statement of its own: taken inside the transaction, its counter
+    // stayed locked until the commit, and under load every report of its type queued behind it
+    // until saves timed out (the soak). A save that fails leaves its number unused.
+    const reference = await this.records.nextReference(this.db, type, now);
     return this.db.$transaction(async (tx) => {
       const id = this.records.newId();
       const {
@@ -488,10 +492,6 @@ export class SubmissionService {
         facts,
         derived,
       } = await effects({ tx, id, now });
-      // The reference is taken once the child and the checks are done: its counter stays locked
-      // until the commit, and every report of this type waits for it (taken first, saves under
-      // load timed out in that queue).
-      const reference = await this.records.nextReference(tx, type, now);
       await this.records.write(tx, actor, {
         id,
         reference,

@@ -1,8 +1,8 @@
 import { formatReference, type RecordType, referencePrefixes } from '../domain/references';
-import type { Tx } from './database';
+import type { Db, Tx } from './database';
 
-/** The next reference for a record type this year, taken inside the record's transaction. */
-export async function nextReference(tx: Tx, type: RecordType, now: Date): Promise<string> {
+/** The next reference for a record type this year. */
+export async function nextReference(tx: Db | Tx, type: RecordType, now: Date): Promise<string> {
   const year = now.getUTCFullYear();
   const key = `${referencePrefixes[type]}-${year}`;
   const counter = await tx.referenceCounter.upsert({
