@@ -425,38 +425,45 @@ export class FiguresService {
     // MetListEntry: SQLite then walks Person's profile index.
     return q.$queryRaw<ListRow[]>`
       WITH ch AS MATERIALIZED (
-        SELECT x."entryId" AS "entryId", MAX(x."changedAt") AS "lastAt",
+        SELECT x."entryId" || '' AS "entryId", MAX(x."changedAt") AS "lastAt",
+          MAX(CASE WHEN x."changedAt" < ${asOf} THEN x."changedAt" END) AS "lastIn",
           MIN(CASE WHEN x."changedAt" < ${asOf} AND x."toLevel" = 'high'
                     AND x."toStatus" IN ('nominated', 'active') THEN x."changedAt" END) AS "firstHigh",
           MAX(CASE WHEN x."changedAt" < ${asOf} AND x."toLevel" = 'low'
                     AND x."toStatus" IN ('nominated', 'active') THEN x."changedAt" END) AS "lastLow"
         FROM "MetLevelChange" x
         WHERE x."changedAt" >= ${start}
-        GROUP BY x."entryId"
+        GROUP BY x."entryId" || ''
       ),
-      t AS MATERIALIZED (
-        SELECT
+      t0 AS MATERIALIZED (
+        SELECT m."childId" AS "childId", m."status" AS status, m."level" AS level, m."nominatedAt" AS "nominatedAt",
+          ch."lastAt" AS "lastAt", ch."firstHigh" AS "firstHigh", ch."lastLow" AS "lastLow",
           COALESCE(
             (SELECT c."toStatus" || ':' || COALESCE(c."toLevel", '') FROM "MetLevelChange" c
               WHERE c."entryId" = m."id" AND c."changedAt" < ${start}
               ORDER BY c."changedAt" DESC, c."id" DESC LIMIT 1),
             'none') AS s,
-          CASE
-            WHEN ch."lastAt" >= ${asOf}
-              THEN COALESCE(
-                (SELECT c."toStatus" || ':' || COALESCE(c."toLevel", '') FROM "MetLevelChange" c
-                  WHERE c."entryId" = m."id" AND c."changedAt" < ${asOf}
-                  ORDER BY c."changedAt" DESC, c."id" DESC LIMIT 1),
-                'none')
-            WHEN m."nominatedAt" < ${asOf} THEN m."status" || ':' || COALESCE(m."level", '')
-            ELSE 'none' END AS e,
-          CASE WHEN m."nominatedAt" < ${start} THEN m."status" || ':' || COALESCE(m."level", '') ELSE 'none' END AS "sNow",
-          CASE WHEN m."nominatedAt" < ${asOf} THEN m."status" || ':' || COALESCE(m."level", '') ELSE 'none' END AS "eNow",
-          CASE WHEN ch."lastAt" >= ${asOf} THEN m."childId" END AS "lateChild",
-          CASE WHEN ch."firstHigh" IS NOT NULL THEN 1 ELSE 0 END AS hf,
-          CASE WHEN ch."lastLow" IS NOT NULL THEN 1 ELSE 0 END AS "anyLow",
-          CASE WHEN ch."lastLow" > ch."firstHigh" THEN 1 ELSE 0 END AS "lowAfterHigh"
+          CASE WHEN ch."lastAt" >= ${asOf} AND ch."lastIn" IS NOT NULL
+            THEN COALESCE(
+              (SELECT c."toStatus" || ':' || COALESCE(c."toLevel", '') FROM "MetLevelChange" c
+                WHERE c."entryId" = m."id" AND c."changedAt" < ${asOf}
+                ORDER BY c."changedAt" DESC, c."id" DESC LIMIT 1),
+              'none') END AS "eLate"
         FROM ch JOIN "MetListEntry" m ON m."id" = ch."entryId"
+      ),
+      t AS MATERIALIZED (
+        SELECT t0.s AS s,
+          CASE
+            WHEN t0."lastAt" >= ${asOf} THEN COALESCE(t0."eLate", t0.s)
+            WHEN t0."nominatedAt" < ${asOf} THEN t0.status || ':' || COALESCE(t0.level, '')
+            ELSE 'none' END AS e,
+          CASE WHEN t0."nominatedAt" < ${start} THEN t0.status || ':' || COALESCE(t0.level, '') ELSE 'none' END AS "sNow",
+          CASE WHEN t0."nominatedAt" < ${asOf} THEN t0.status || ':' || COALESCE(t0.level, '') ELSE 'none' END AS "eNow",
+          CASE WHEN t0."lastAt" >= ${asOf} THEN t0."childId" END AS "lateChild",
+          CASE WHEN t0."firstHigh" IS NOT NULL THEN 1 ELSE 0 END AS hf,
+          CASE WHEN t0."lastLow" IS NOT NULL THEN 1 ELSE 0 END AS "anyLow",
+          CASE WHEN t0."lastLow" > t0."firstHigh" THEN 1 ELSE 0 END AS "lowAfterHigh"
+        FROM t0
       ),
       cur AS MATERIALIZED (
         SELECT m."status" || ':' || COALESCE(m."level", '') AS now,
@@ -635,24 +642,31 @@ export class FiguresService {
    * interviewed by a named interviewer.
    */
   private async returnFigures(q: Queryable, start: Date, end: Date) {
+    // Grouped by child first: one grouping gives both counts of children, where two COUNT(DISTINCT)
+    // sorted the month's returns twice.
     const [row] = await q.$queryRaw<Record<string, unknown>[]>`
-      SELECT COUNT(*) AS returned,
-        SUM(CASE WHEN e."interviewOfferedAt" IS NOT NULL OR e."interviewCompletedAt" IS NOT NULL
-                   OR e."interviewOutcome" IN ('completed', 'declined') THEN 1 ELSE 0 END) AS offered,
-        SUM(CASE WHEN COALESCE(e."interviewOfferedAt", e."interviewCompletedAt") <= e."interviewDueAt"
-                 THEN 1 ELSE 0 END) AS "offeredWithin",
-        SUM(CASE WHEN e."interviewCompletedAt" IS NOT NULL OR e."interviewOutcome" = 'completed'
-                 THEN 1 ELSE 0 END) AS completed,
-        SUM(CASE WHEN e."interviewCompletedAt" <= e."interviewDueAt" THEN 1 ELSE 0 END) AS "completedWithin",
-        SUM(CASE WHEN e."interviewOutcome" = 'declined' THEN 1 ELSE 0 END) AS declined,
-        SUM(CASE WHEN e."interviewCompletedAt" IS NULL AND e."interviewOutcome" IS NULL
-                 THEN 1 ELSE 0 END) AS outstanding,
-        COUNT(DISTINCT e."childId") AS "childrenReturned",
-        COUNT(DISTINCT CASE WHEN (e."interviewCompletedAt" IS NOT NULL OR e."interviewOutcome" = 'completed')
-                             AND (e."interviewerName" IS NOT NULL OR e."interviewerId" IS NOT NULL)
-                            THEN e."childId" END) AS "childrenInterviewed"
-      FROM "MissingEpisode" e
-      WHERE e."returnedAt" >= ${start} AND e."returnedAt" < ${end}
+      SELECT SUM(g.returned) AS returned, SUM(g.offered) AS offered, SUM(g."offeredWithin") AS "offeredWithin",
+        SUM(g.completed) AS completed, SUM(g."completedWithin") AS "completedWithin", SUM(g.declined) AS declined,
+        SUM(g.outstanding) AS outstanding, COUNT(*) AS "childrenReturned", SUM(g.interviewed) AS "childrenInterviewed"
+      FROM (
+        SELECT e."childId" AS "childId", COUNT(*) AS returned,
+          SUM(CASE WHEN e."interviewOfferedAt" IS NOT NULL OR e."interviewCompletedAt" IS NOT NULL
+                     OR e."interviewOutcome" IN ('completed', 'declined') THEN 1 ELSE 0 END) AS offered,
+          SUM(CASE WHEN COALESCE(e."interviewOfferedAt", e."interviewCompletedAt") <= e."interviewDueAt"
+                   THEN 1 ELSE 0 END) AS "offeredWithin",
+          SUM(CASE WHEN e."interviewCompletedAt" IS NOT NULL OR e."interviewOutcome" = 'completed'
+                   THEN 1 ELSE 0 END) AS completed,
+          SUM(CASE WHEN e."interviewCompletedAt" <= e."interviewDueAt" THEN 1 ELSE 0 END) AS "completedWithin",
+          SUM(CASE WHEN e."interviewOutcome" = 'declined' THEN 1 ELSE 0 END) AS declined,
+          SUM(CASE WHEN e."interviewCompletedAt" IS NULL AND e."interviewOutcome" IS NULL
+                   THEN 1 ELSE 0 END) AS outstanding,
+          MAX(CASE WHEN (e."interviewCompletedAt" IS NOT NULL OR e."interviewOutcome" = 'completed')
+                     AND (e."interviewerName" IS NOT NULL OR e."interviewerId" IS NOT NULL)
+                   THEN 1 ELSE 0 END) AS interviewed
+        FROM "MissingEpisode" e
+        WHERE e."returnedAt" >= ${start} AND e."returnedAt" < ${end}
+        GROUP BY e."childId"
+      ) g
     `;
     const returned = num(row?.returned);
     const completed = num(row?.completed);
