@@ -412,17 +412,54 @@ export class FiguresService {
    * order, so nothing is sorted). Only the entries changed since the period began (ch, read over
    * the changedAt index) pay for a look back into their history (t): each adds its true states
    * and takes away what the straight count gave it (a negative count), and the profiles are put
-   * right the same way for the entries changed since the end (late). One statement gives the
-   * period's transitions, section K's high-to-low cohort and the profiles: a few dozen rows,
-   * however long the list.
+   * right the same way for the entries changed since the end (late). Two statements, the list as
+   * it stands and the changes since the period began, give the period's transitions, section K's
+   * high-to-low cohort and the profiles: a few dozen rows, however long the list. They share
+   * nothing, so PostgreSQL runs them side by side on two connections.
    */
   private async listFigures(q: Queryable, start: Date, asOf: Date) {
-    return this.listFromRows(await this.listRows(q, start, asOf));
+    const [now, changes] = await Promise.all([
+      this.listNow(q, start, asOf),
+      this.listChanges(q, start, asOf),
+    ]);
+    return this.listFromRows([...now, ...changes]);
   }
 
-  private listRows(q: Queryable, start: Date, asOf: Date) {
+  /** The list as it stands: by status and level, and the children on it by profile. */
+  private listNow(q: Queryable, start: Date, asOf: Date) {
     // MATERIALIZED: SQLite would otherwise work each one out again at each use. Person CROSS JOIN
     // MetListEntry: SQLite then walks Person's profile index.
+    return q.$queryRaw<ListRow[]>`
+      WITH cur AS MATERIALIZED (
+        SELECT m."status" || ':' || COALESCE(m."level", '') AS now,
+          SUM(CASE WHEN m."nominatedAt" < ${start} THEN 1 ELSE 0 END) AS "bothEnds",
+          SUM(CASE WHEN m."nominatedAt" >= ${start} AND m."nominatedAt" < ${asOf} THEN 1 ELSE 0 END) AS "endOnly"
+        FROM "MetListEntry" m GROUP BY m."status", m."level"
+      ),
+      prof AS MATERIALIZED (
+        SELECT p."ageBand" AS band, p."gender" AS gender, p."ethnicGroup" AS ethnicity,
+               p."accommodation" AS accommodation, COUNT(*) AS n
+        FROM "Person" p CROSS JOIN "MetListEntry" m
+        WHERE m."childId" = p."id" AND m."status" IN ('nominated', 'active') AND m."nominatedAt" < ${asOf}
+        GROUP BY p."ageBand", p."gender", p."ethnicGroup", p."accommodation"
+      )
+      SELECT 'state' AS k, cur.now AS s, cur.now AS e, 0 AS hf, 0 AS "anyLow", 0 AS "lowAfterHigh",
+             NULL AS v, cur."bothEnds" AS n FROM cur
+      UNION ALL SELECT 'state', 'none', cur.now, 0, 0, 0, NULL, cur."endOnly" FROM cur
+      UNION ALL SELECT 'age', NULL, NULL, 0, 0, 0, CAST(COALESCE(prof.band, 5) AS TEXT), SUM(prof.n)
+        FROM prof GROUP BY prof.band
+      UNION ALL SELECT 'gender', NULL, NULL, 0, 0, 0, prof.gender, SUM(prof.n) FROM prof GROUP BY prof.gender
+      UNION ALL SELECT 'ethnicity', NULL, NULL, 0, 0, 0, prof.ethnicity, SUM(prof.n) FROM prof GROUP BY prof.ethnicity
+      UNION ALL SELECT 'accommodation', NULL, NULL, 0, 0, 0, prof.accommodation, SUM(prof.n)
+        FROM prof GROUP BY prof.accommodation
+    `;
+  }
+
+  /** The entries changed since the period began: their true states, less what the list as it stands gave them. */
+  private listChanges(q: Queryable, start: Date, asOf: Date) {
+    // MATERIALIZED, as above. Each entry's state at the period's end is looked up only if it
+    // changed both within the period and since its end: otherwise it is the state at its start or
+    // the entry as it stands.
     return q.$queryRaw<ListRow[]>`
       WITH ch AS MATERIALIZED (
         SELECT x."entryId" || '' AS "entryId", MAX(x."changedAt") AS "lastAt",
@@ -465,12 +502,6 @@ export class FiguresService {
           CASE WHEN t0."lastLow" > t0."firstHigh" THEN 1 ELSE 0 END AS "lowAfterHigh"
         FROM t0
       ),
-      cur AS MATERIALIZED (
-        SELECT m."status" || ':' || COALESCE(m."level", '') AS now,
-          SUM(CASE WHEN m."nominatedAt" < ${start} THEN 1 ELSE 0 END) AS "bothEnds",
-          SUM(CASE WHEN m."nominatedAt" >= ${start} AND m."nominatedAt" < ${asOf} THEN 1 ELSE 0 END) AS "endOnly"
-        FROM "MetListEntry" m GROUP BY m."status", m."level"
-      ),
       late AS MATERIALIZED (
         SELECT t."lateChild" AS "childId",
           CASE WHEN t.e LIKE 'nominated:%' OR t.e LIKE 'active:%' THEN 1 ELSE 0 END
@@ -479,12 +510,7 @@ export class FiguresService {
       ),
       prof AS MATERIALIZED (
         SELECT p."ageBand" AS band, p."gender" AS gender, p."ethnicGroup" AS ethnicity,
-               p."accommodation" AS accommodation, COUNT(*) AS n
-        FROM "Person" p CROSS JOIN "MetListEntry" m
-        WHERE m."childId" = p."id" AND m."status" IN ('nominated', 'active') AND m."nominatedAt" < ${asOf}
-        GROUP BY p."ageBand", p."gender", p."ethnicGroup", p."accommodation"
-        UNION ALL
-        SELECT p."ageBand", p."gender", p."ethnicGroup", p."accommodation", late.n
+               p."accommodation" AS accommodation, late.n AS n
         FROM late JOIN "Person" p ON p."id" = late."childId"
         WHERE late.n <> 0
       )
@@ -492,16 +518,12 @@ export class FiguresService {
              t."lowAfterHigh" AS "lowAfterHigh", NULL AS v, COUNT(*) AS n
         FROM t GROUP BY t.s, t.e, t.hf, t."anyLow", t."lowAfterHigh"
       UNION ALL SELECT 'state', t."sNow", t."eNow", 0, 0, 0, NULL, -COUNT(*) FROM t GROUP BY t."sNow", t."eNow"
-      UNION ALL SELECT 'state', cur.now, cur.now, 0, 0, 0, NULL, cur."bothEnds" FROM cur
-      UNION ALL SELECT 'state', 'none', cur.now, 0, 0, 0, NULL, cur."endOnly" FROM cur
       UNION ALL SELECT 'age', NULL, NULL, 0, 0, 0, CAST(COALESCE(prof.band, 5) AS TEXT), SUM(prof.n)
-        FROM prof GROUP BY prof.band HAVING SUM(prof.n) <> 0
-      UNION ALL SELECT 'gender', NULL, NULL, 0, 0, 0, prof.gender, SUM(prof.n)
-        FROM prof GROUP BY prof.gender HAVING SUM(prof.n) <> 0
-      UNION ALL SELECT 'ethnicity', NULL, NULL, 0, 0, 0, prof.ethnicity, SUM(prof.n)
-        FROM prof GROUP BY prof.ethnicity HAVING SUM(prof.n) <> 0
+        FROM prof GROUP BY prof.band
+      UNION ALL SELECT 'gender', NULL, NULL, 0, 0, 0, prof.gender, SUM(prof.n) FROM prof GROUP BY prof.gender
+      UNION ALL SELECT 'ethnicity', NULL, NULL, 0, 0, 0, prof.ethnicity, SUM(prof.n) FROM prof GROUP BY prof.ethnicity
       UNION ALL SELECT 'accommodation', NULL, NULL, 0, 0, 0, prof.accommodation, SUM(prof.n)
-        FROM prof GROUP BY prof.accommodation HAVING SUM(prof.n) <> 0
+        FROM prof GROUP BY prof.accommodation
     `;
   }
 
@@ -522,10 +544,15 @@ export class FiguresService {
       ethnicity: new Map(),
       accommodation: new Map(),
     };
+    // A profile's value is counted from the list as it stands and put right by the changes: its
+    // sum per value as recorded, and a value whose counts cancel out is not shown.
+    const recorded = new Map<string, { k: Exclude<ListRow['k'], 'state'>; v: string | null; n: number }>();
     for (const row of rows) {
       const n = num(row.n);
       if (row.k !== 'state') {
-        add(profiles[row.k], row.k === 'age' ? (ageBands[num(row.v)] ?? 'Not known') : tidy(row.v), n);
+        const key = `${row.k}:${row.v === null ? '' : `=${row.v}`}`;
+        const sum = recorded.get(key) ?? { k: row.k, v: row.v, n: 0 };
+        recorded.set(key, { ...sum, n: sum.n + n });
         continue;
       }
       const before = stateOf(row.s ?? 'none');
@@ -549,6 +576,9 @@ export class FiguresService {
         highAtStart += n;
         if (after.on && after.level === 'low') highToLow += n;
       }
+    }
+    for (const { k, v, n } of recorded.values()) {
+      if (n !== 0) add(profiles[k], k === 'age' ? (ageBands[num(v)] ?? 'Not known') : tidy(v), n);
     }
     const levelRows = LIST_LEVELS.map((level) => {
       const { start, end } = levels.get(level)!;
