@@ -412,57 +412,95 @@ export class FiguresService {
    * order, so nothing is sorted). Only the entries changed since the period began (ch, read over
    * the changedAt index) pay for a look back into their history (t): each adds its true states
    * and takes away what the straight count gave it (a negative count), and the profiles are put
-   * right the same way for the entries changed since the end (late). One statement gives the
-   * period's transitions, section K's high-to-low cohort and the profiles: a few dozen rows,
-   * however long the list.
+   * right the same way for the entries changed since the end (late). Two statements, the list as
+   * it stands and the changes since the period began, give the period's transitions, section K's
+   * high-to-low cohort and the profiles: a few dozen rows, however long the list. They share
+   * nothing, so PostgreSQL runs them side by side on two connections.
    */
   private async listFigures(q: Queryable, start: Date, asOf: Date) {
-    return this.listFromRows(await this.listRows(q, start, asOf));
+    const [now, changes] = await Promise.all([
+      this.listNow(q, start, asOf),
+      this.listChanges(q, start, asOf),
+    ]);
+    return this.listFromRows([...now, ...changes]);
   }
 
-  private listRows(q: Queryable, start: Date, asOf: Date) {
+  /** The list as it stands: by status and level, and the children on it by profile. */
+  private listNow(q: Queryable, start: Date, asOf: Date) {
     // MATERIALIZED: SQLite would otherwise work each one out again at each use. Person CROSS JOIN
     // MetListEntry: SQLite then walks Person's profile index.
     return q.$queryRaw<ListRow[]>`
+      WITH cur AS MATERIALIZED (
+        SELECT m."status" || ':' || COALESCE(m."level", '') AS now,
+          SUM(CASE WHEN m."nominatedAt" < ${start} THEN 1 ELSE 0 END) AS "bothEnds",
+          SUM(CASE WHEN m."nominatedAt" >= ${start} AND m."nominatedAt" < ${asOf} THEN 1 ELSE 0 END) AS "endOnly"
+        FROM "MetListEntry" m GROUP BY m."status", m."level"
+      ),
+      prof AS MATERIALIZED (
+        SELECT p."ageBand" AS band, p."gender" AS gender, p."ethnicGroup" AS ethnicity,
+               p."accommodation" AS accommodation, COUNT(*) AS n
+        FROM "Person" p CROSS JOIN "MetListEntry" m
+        WHERE m."childId" = p."id" AND m."status" IN ('nominated', 'active') AND m."nominatedAt" < ${asOf}
+        GROUP BY p."ageBand", p."gender", p."ethnicGroup", p."accommodation"
+      )
+      SELECT 'state' AS k, cur.now AS s, cur.now AS e, 0 AS hf, 0 AS "anyLow", 0 AS "lowAfterHigh",
+             NULL AS v, cur."bothEnds" AS n FROM cur
+      UNION ALL SELECT 'state', 'none', cur.now, 0, 0, 0, NULL, cur."endOnly" FROM cur
+      UNION ALL SELECT 'age', NULL, NULL, 0, 0, 0, CAST(COALESCE(prof.band, 5) AS TEXT), SUM(prof.n)
+        FROM prof GROUP BY prof.band
+      UNION ALL SELECT 'gender', NULL, NULL, 0, 0, 0, prof.gender, SUM(prof.n) FROM prof GROUP BY prof.gender
+      UNION ALL SELECT 'ethnicity', NULL, NULL, 0, 0, 0, prof.ethnicity, SUM(prof.n) FROM prof GROUP BY prof.ethnicity
+      UNION ALL SELECT 'accommodation', NULL, NULL, 0, 0, 0, prof.accommodation, SUM(prof.n)
+        FROM prof GROUP BY prof.accommodation
+    `;
+  }
+
+  /** The entries changed since the period began: their true states, less what the list as it stands gave them. */
+  private listChanges(q: Queryable, start: Date, asOf: Date) {
+    // MATERIALIZED, as above. Each entry's state at the period's end is looked up only if it
+    // changed both within the period and since its end: otherwise it is the state at its start or
+    // the entry as it stands.
+    return q.$queryRaw<ListRow[]>`
       WITH ch AS MATERIALIZED (
-        SELECT x."entryId" AS "entryId", MAX(x."changedAt") AS "lastAt",
+        SELECT x."entryId" || '' AS "entryId", MAX(x."changedAt") AS "lastAt",
+          MAX(CASE WHEN x."changedAt" < ${asOf} THEN x."changedAt" END) AS "lastIn",
           MIN(CASE WHEN x."changedAt" < ${asOf} AND x."toLevel" = 'high'
                     AND x."toStatus" IN ('nominated', 'active') THEN x."changedAt" END) AS "firstHigh",
           MAX(CASE WHEN x."changedAt" < ${asOf} AND x."toLevel" = 'low'
                     AND x."toStatus" IN ('nominated', 'active') THEN x."changedAt" END) AS "lastLow"
         FROM "MetLevelChange" x
         WHERE x."changedAt" >= ${start}
-        GROUP BY x."entryId"
+        GROUP BY x."entryId" || ''
       ),
-      t AS MATERIALIZED (
-        SELECT
+      t0 AS MATERIALIZED (
+        SELECT m."childId" AS "childId", m."status" AS status, m."level" AS level, m."nominatedAt" AS "nominatedAt",
+          ch."lastAt" AS "lastAt", ch."firstHigh" AS "firstHigh", ch."lastLow" AS "lastLow",
           COALESCE(
             (SELECT c."toStatus" || ':' || COALESCE(c."toLevel", '') FROM "MetLevelChange" c
               WHERE c."entryId" = m."id" AND c."changedAt" < ${start}
               ORDER BY c."changedAt" DESC, c."id" DESC LIMIT 1),
             'none') AS s,
-          CASE
-            WHEN ch."lastAt" >= ${asOf}
-              THEN COALESCE(
-                (SELECT c."toStatus" || ':' || COALESCE(c."toLevel", '') FROM "MetLevelChange" c
-                  WHERE c."entryId" = m."id" AND c."changedAt" < ${asOf}
-                  ORDER BY c."changedAt" DESC, c."id" DESC LIMIT 1),
-                'none')
-            WHEN m."nominatedAt" < ${asOf} THEN m."status" || ':' || COALESCE(m."level", '')
-            ELSE 'none' END AS e,
-          CASE WHEN m."nominatedAt" < ${start} THEN m."status" || ':' || COALESCE(m."level", '') ELSE 'none' END AS "sNow",
-          CASE WHEN m."nominatedAt" < ${asOf} THEN m."status" || ':' || COALESCE(m."level", '') ELSE 'none' END AS "eNow",
-          CASE WHEN ch."lastAt" >= ${asOf} THEN m."childId" END AS "lateChild",
-          CASE WHEN ch."firstHigh" IS NOT NULL THEN 1 ELSE 0 END AS hf,
-          CASE WHEN ch."lastLow" IS NOT NULL THEN 1 ELSE 0 END AS "anyLow",
-          CASE WHEN ch."lastLow" > ch."firstHigh" THEN 1 ELSE 0 END AS "lowAfterHigh"
+          CASE WHEN ch."lastAt" >= ${asOf} AND ch."lastIn" IS NOT NULL
+            THEN COALESCE(
+              (SELECT c."toStatus" || ':' || COALESCE(c."toLevel", '') FROM "MetLevelChange" c
+                WHERE c."entryId" = m."id" AND c."changedAt" < ${asOf}
+                ORDER BY c."changedAt" DESC, c."id" DESC LIMIT 1),
+              'none') END AS "eLate"
         FROM ch JOIN "MetListEntry" m ON m."id" = ch."entryId"
       ),
-      cur AS MATERIALIZED (
-        SELECT m."status" || ':' || COALESCE(m."level", '') AS now,
-          SUM(CASE WHEN m."nominatedAt" < ${start} THEN 1 ELSE 0 END) AS "bothEnds",
-          SUM(CASE WHEN m."nominatedAt" >= ${start} AND m."nominatedAt" < ${asOf} THEN 1 ELSE 0 END) AS "endOnly"
-        FROM "MetListEntry" m GROUP BY m."status", m."level"
+      t AS MATERIALIZED (
+        SELECT t0.s AS s,
+          CASE
+            WHEN t0."lastAt" >= ${asOf} THEN COALESCE(t0."eLate", t0.s)
+            WHEN t0."nominatedAt" < ${asOf} THEN t0.status || ':' || COALESCE(t0.level, '')
+            ELSE 'none' END AS e,
+          CASE WHEN t0."nominatedAt" < ${start} THEN t0.status || ':' || COALESCE(t0.level, '') ELSE 'none' END AS "sNow",
+          CASE WHEN t0."nominatedAt" < ${asOf} THEN t0.status || ':' || COALESCE(t0.level, '') ELSE 'none' END AS "eNow",
+          CASE WHEN t0."lastAt" >= ${asOf} THEN t0."childId" END AS "lateChild",
+          CASE WHEN t0."firstHigh" IS NOT NULL THEN 1 ELSE 0 END AS hf,
+          CASE WHEN t0."lastLow" IS NOT NULL THEN 1 ELSE 0 END AS "anyLow",
+          CASE WHEN t0."lastLow" > t0."firstHigh" THEN 1 ELSE 0 END AS "lowAfterHigh"
+        FROM t0
       ),
       late AS MATERIALIZED (
         SELECT t."lateChild" AS "childId",
@@ -472,12 +510,7 @@ export class FiguresService {
       ),
       prof AS MATERIALIZED (
         SELECT p."ageBand" AS band, p."gender" AS gender, p."ethnicGroup" AS ethnicity,
-               p."accommodation" AS accommodation, COUNT(*) AS n
-        FROM "Person" p CROSS JOIN "MetListEntry" m
-        WHERE m."childId" = p."id" AND m."status" IN ('nominated', 'active') AND m."nominatedAt" < ${asOf}
-        GROUP BY p."ageBand", p."gender", p."ethnicGroup", p."accommodation"
-        UNION ALL
-        SELECT p."ageBand", p."gender", p."ethnicGroup", p."accommodation", late.n
+               p."accommodation" AS accommodation, late.n AS n
         FROM late JOIN "Person" p ON p."id" = late."childId"
         WHERE late.n <> 0
       )
@@ -485,16 +518,12 @@ export class FiguresService {
              t."lowAfterHigh" AS "lowAfterHigh", NULL AS v, COUNT(*) AS n
         FROM t GROUP BY t.s, t.e, t.hf, t."anyLow", t."lowAfterHigh"
       UNION ALL SELECT 'state', t."sNow", t."eNow", 0, 0, 0, NULL, -COUNT(*) FROM t GROUP BY t."sNow", t."eNow"
-      UNION ALL SELECT 'state', cur.now, cur.now, 0, 0, 0, NULL, cur."bothEnds" FROM cur
-      UNION ALL SELECT 'state', 'none', cur.now, 0, 0, 0, NULL, cur."endOnly" FROM cur
       UNION ALL SELECT 'age', NULL, NULL, 0, 0, 0, CAST(COALESCE(prof.band, 5) AS TEXT), SUM(prof.n)
-        FROM prof GROUP BY prof.band HAVING SUM(prof.n) <> 0
-      UNION ALL SELECT 'gender', NULL, NULL, 0, 0, 0, prof.gender, SUM(prof.n)
-        FROM prof GROUP BY prof.gender HAVING SUM(prof.n) <> 0
-      UNION ALL SELECT 'ethnicity', NULL, NULL, 0, 0, 0, prof.ethnicity, SUM(prof.n)
-        FROM prof GROUP BY prof.ethnicity HAVING SUM(prof.n) <> 0
+        FROM prof GROUP BY prof.band
+      UNION ALL SELECT 'gender', NULL, NULL, 0, 0, 0, prof.gender, SUM(prof.n) FROM prof GROUP BY prof.gender
+      UNION ALL SELECT 'ethnicity', NULL, NULL, 0, 0, 0, prof.ethnicity, SUM(prof.n) FROM prof GROUP BY prof.ethnicity
       UNION ALL SELECT 'accommodation', NULL, NULL, 0, 0, 0, prof.accommodation, SUM(prof.n)
-        FROM prof GROUP BY prof.accommodation HAVING SUM(prof.n) <> 0
+        FROM prof GROUP BY prof.accommodation
     `;
   }
 
@@ -515,10 +544,15 @@ export class FiguresService {
       ethnicity: new Map(),
       accommodation: new Map(),
     };
+    // A profile's value is counted from the list as it stands and put right by the changes: its
+    // sum per value as recorded, and a value whose counts cancel out is not shown.
+    const recorded = new Map<string, { k: Exclude<ListRow['k'], 'state'>; v: string | null; n: number }>();
     for (const row of rows) {
       const n = num(row.n);
       if (row.k !== 'state') {
-        add(profiles[row.k], row.k === 'age' ? (ageBands[num(row.v)] ?? 'Not known') : tidy(row.v), n);
+        const key = `${row.k}:${row.v === null ? '' : `=${row.v}`}`;
+        const sum = recorded.get(key) ?? { k: row.k, v: row.v, n: 0 };
+        recorded.set(key, { ...sum, n: sum.n + n });
         continue;
       }
       const before = stateOf(row.s ?? 'none');
@@ -542,6 +576,9 @@ export class FiguresService {
         highAtStart += n;
         if (after.on && after.level === 'low') highToLow += n;
       }
+    }
+    for (const { k, v, n } of recorded.values()) {
+      if (n !== 0) add(profiles[k], k === 'age' ? (ageBands[num(v)] ?? 'Not known') : tidy(v), n);
     }
     const levelRows = LIST_LEVELS.map((level) => {
       const { start, end } = levels.get(level)!;
@@ -635,24 +672,31 @@ export class FiguresService {
    * interviewed by a named interviewer.
    */
   private async returnFigures(q: Queryable, start: Date, end: Date) {
+    // Grouped by child first: one grouping gives both counts of children, where two COUNT(DISTINCT)
+    // sorted the month's returns twice.
     const [row] = await q.$queryRaw<Record<string, unknown>[]>`
-      SELECT COUNT(*) AS returned,
-        SUM(CASE WHEN e."interviewOfferedAt" IS NOT NULL OR e."interviewCompletedAt" IS NOT NULL
-                   OR e."interviewOutcome" IN ('completed', 'declined') THEN 1 ELSE 0 END) AS offered,
-        SUM(CASE WHEN COALESCE(e."interviewOfferedAt", e."interviewCompletedAt") <= e."interviewDueAt"
-                 THEN 1 ELSE 0 END) AS "offeredWithin",
-        SUM(CASE WHEN e."interviewCompletedAt" IS NOT NULL OR e."interviewOutcome" = 'completed'
-                 THEN 1 ELSE 0 END) AS completed,
-        SUM(CASE WHEN e."interviewCompletedAt" <= e."interviewDueAt" THEN 1 ELSE 0 END) AS "completedWithin",
-        SUM(CASE WHEN e."interviewOutcome" = 'declined' THEN 1 ELSE 0 END) AS declined,
-        SUM(CASE WHEN e."interviewCompletedAt" IS NULL AND e."interviewOutcome" IS NULL
-                 THEN 1 ELSE 0 END) AS outstanding,
-        COUNT(DISTINCT e."childId") AS "childrenReturned",
-        COUNT(DISTINCT CASE WHEN (e."interviewCompletedAt" IS NOT NULL OR e."interviewOutcome" = 'completed')
-                             AND (e."interviewerName" IS NOT NULL OR e."interviewerId" IS NOT NULL)
-                            THEN e."childId" END) AS "childrenInterviewed"
-      FROM "MissingEpisode" e
-      WHERE e."returnedAt" >= ${start} AND e."returnedAt" < ${end}
+      SELECT SUM(g.returned) AS returned, SUM(g.offered) AS offered, SUM(g."offeredWithin") AS "offeredWithin",
+        SUM(g.completed) AS completed, SUM(g."completedWithin") AS "completedWithin", SUM(g.declined) AS declined,
+        SUM(g.outstanding) AS outstanding, COUNT(*) AS "childrenReturned", SUM(g.interviewed) AS "childrenInterviewed"
+      FROM (
+        SELECT e."childId" AS "childId", COUNT(*) AS returned,
+          SUM(CASE WHEN e."interviewOfferedAt" IS NOT NULL OR e."interviewCompletedAt" IS NOT NULL
+                     OR e."interviewOutcome" IN ('completed', 'declined') THEN 1 ELSE 0 END) AS offered,
+          SUM(CASE WHEN COALESCE(e."interviewOfferedAt", e."interviewCompletedAt") <= e."interviewDueAt"
+                   THEN 1 ELSE 0 END) AS "offeredWithin",
+          SUM(CASE WHEN e."interviewCompletedAt" IS NOT NULL OR e."interviewOutcome" = 'completed'
+                   THEN 1 ELSE 0 END) AS completed,
+          SUM(CASE WHEN e."interviewCompletedAt" <= e."interviewDueAt" THEN 1 ELSE 0 END) AS "completedWithin",
+          SUM(CASE WHEN e."interviewOutcome" = 'declined' THEN 1 ELSE 0 END) AS declined,
+          SUM(CASE WHEN e."interviewCompletedAt" IS NULL AND e."interviewOutcome" IS NULL
+                   THEN 1 ELSE 0 END) AS outstanding,
+          MAX(CASE WHEN (e."interviewCompletedAt" IS NOT NULL OR e."interviewOutcome" = 'completed')
+                     AND (e."interviewerName" IS NOT NULL OR e."interviewerId" IS NOT NULL)
+                   THEN 1 ELSE 0 END) AS interviewed
+        FROM "MissingEpisode" e
+        WHERE e."returnedAt" >= ${start} AND e."returnedAt" < ${end}
+        GROUP BY e."childId"
+      ) g
     `;
     const returned = num(row?.returned);
     const completed = num(row?.completed);
