@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
+import { formCommands, riskCheckCommands } from '../../src/chat/form-words';
 import { text } from '../../src/conversation/reply';
-import { formCommands, riskCheckCommands } from '../../src/services/form-words';
 import { replyMessage } from './blocks';
 import type { SlackParts } from './parts';
 import { slackPlace } from './place';

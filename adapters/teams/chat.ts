@@ -1,11 +1,11 @@
+import type { StoredConversation } from '../../src/chat/chat.service';
+import { commandForForm } from '../../src/chat/form-words';
 import type { FormState } from '../../src/conversation/form-engine';
 import { fill } from '../../src/conversation/prompts';
 import type { Reply } from '../../src/conversation/reply';
 import type { Core } from '../../src/core';
 import type { Actor } from '../../src/services/actor';
 import type { Place } from '../../src/services/admin.service';
-import type { StoredConversation } from '../../src/services/chat.service';
-import { commandForForm } from '../../src/services/form-words';
 import { type CardDraft, type CardForms, cardChannel, typedChannel } from './card-forms';
 import { fromReplies, type Outgoing, say } from './render';
 import { teamsWords } from './words';

@@ -94,7 +94,7 @@ export const MessagesSchema = z.object({
     unknownPerson: Line,
   }),
   riskCheck: z.record(z.string(), Line),
-  /** The section K records MET members add in chat (src/services/section-k-chat.ts). */
+  /** The section K records MET members add in chat (src/chat/section-k-chat.ts). */
   sectionK: z.object({
     usage: z.object({ nrm: Line, disruption: Line, trained: Line, awareness: Line }),
     nrmReferred: Line,

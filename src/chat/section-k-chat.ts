@@ -4,9 +4,9 @@ import { fill, type Messages } from '../conversation/prompts';
 import { type Reply, text } from '../conversation/reply';
 import type { Clock } from '../domain/clock';
 import { fromLondon } from '../domain/london-time';
-import type { Actor } from './actor';
-import { NotPossibleError } from './refusal';
-import type { SectionKRecordsService } from './section-k-records.service';
+import type { Actor } from '../services/actor';
+import { NotPossibleError } from '../services/refusal';
+import type { SectionKRecordsService } from '../services/section-k-records.service';
 
 /**
  * The section K records in chat, for MET group members in a private chat:

@@ -1,5 +1,5 @@
 import type { ListItem } from '../conversation/reply';
-import type { OpenAlert } from './alerts.service';
+import type { OpenAlert } from '../services/alerts.service';
 
 /** An open alert as a chat list shows it. */
 export function openAlertItem({ view, code, reached }: OpenAlert): ListItem {

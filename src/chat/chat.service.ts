@@ -23,26 +23,26 @@ import type { ConversationRepository, StoredConversation } from '../store/conver
 export type { ClaimedTurn, StoredConversation } from '../store/conversations.repository';
 
 import type { ListQueries } from '../lists/list-queries';
-import type { Actor } from './actor';
-import type { AdminService, Place } from './admin.service';
-import type { AlertService } from './alerts.service';
+import type { Actor } from '../services/actor';
+import type { AdminService, Place } from '../services/admin.service';
+import type { AlertService } from '../services/alerts.service';
+import { type DashboardLinks, dashboardLinkReply } from '../services/dashboard-links.service';
+import type { FiguresService } from '../services/figures.service';
+import { figuresReply } from '../services/figures-reply';
+import type { FormCatalogue } from '../services/form-catalogue';
+import type { InterviewService } from '../services/interviews.service';
+import type { MetListService } from '../services/met-list.service';
+import type { QuestionService } from '../services/questions.service';
+import { authorise, NotPossibleError, RefusedError, refusalText } from '../services/refusal';
+import type { SectionKRecordsService } from '../services/section-k-records.service';
+import type { Submission, SubmissionService } from '../services/submissions.service';
 import { openAlertItem } from './alerts-reply';
-import { type DashboardLinks, dashboardLinkReply } from './dashboard-links.service';
-import type { FiguresService } from './figures.service';
-import { figuresReply } from './figures-reply';
-import type { FormCatalogue } from './form-catalogue';
 import { confirmation, formCommands, riskCheckCommands } from './form-words';
-import type { InterviewService } from './interviews.service';
 import { LIST_PAGE, type ListPageState, listPage, listReply } from './list-pages';
-import type { MetListService } from './met-list.service';
 import { metListCommand } from './met-list-chat';
 import { peopleCommand } from './people-chat';
 import { commandForQuestion } from './plain-questions';
-import type { QuestionService } from './questions.service';
-import { authorise, NotPossibleError, RefusedError, refusalText } from './refusal';
 import { sectionKCommand, sectionKWords } from './section-k-chat';
-import type { SectionKRecordsService } from './section-k-records.service';
-import type { Submission, SubmissionService } from './submissions.service';
 
 /**
  * Commands whose answers name people, give free-text reasons or show audit entries: answered

@@ -2,8 +2,8 @@ import { fill, type Messages } from '../conversation/prompts';
 import { type Reply, text } from '../conversation/reply';
 import type { RiskCheckId } from '../domain/risk';
 import { destinations, isGatewayDestination } from '../outbox/transport';
-import type { NextStep } from './next-steps';
-import type { Submission } from './submissions.service';
+import type { NextStep } from '../services/next-steps';
+import type { Submission } from '../services/submissions.service';
 
 /** The words that open each form, on every surface (`missing`, `/met found`, `@metbot intel`). */
 export const formCommands: Record<string, string> = {
