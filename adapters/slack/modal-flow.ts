@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { types, ViewOutput, ViewResponseAction, webApi } from '@slack/bolt';
-import { confirmation } from '../../src/chat/form-words';
+import { confirmation } from '../../src/chat/confirmation';
 import type { Option } from '../../src/conversation/form-definition';
 import type { FormSpec, FormState, RawAnswers, Validation } from '../../src/conversation/form-engine';
 import { pruneAnswers } from '../../src/conversation/form-engine';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { StoredConversation } from '../../src/chat/chat.service';
-import { confirmation } from '../../src/chat/form-words';
+import { confirmation } from '../../src/chat/confirmation';
 import type { FormSpec, FormState, Validation } from '../../src/conversation/form-engine';
 import { fill } from '../../src/conversation/prompts';
 import type { Core } from '../../src/core';

@@ -1,5 +1,5 @@
 import type { StoredConversation } from '../../src/chat/chat.service';
-import { commandForForm } from '../../src/chat/form-words';
+import { commandForForm } from '../../src/chat/commands';
 import type { FormState } from '../../src/conversation/form-engine';
 import { fill } from '../../src/conversation/prompts';
 import type { Reply } from '../../src/conversation/reply';

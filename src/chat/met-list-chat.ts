@@ -7,17 +7,7 @@ import type { RiskLevel } from '../domain/risk';
 import type { Actor } from '../services/actor';
 import { type MetListChange, type MetListService, turned18 } from '../services/met-list.service';
 import { NotPossibleError } from '../services/refusal';
-import { whereItWent } from './form-words';
-
-export const metListWords = [
-  'nominate',
-  'accept',
-  'decline',
-  'level',
-  'review',
-  'remove',
-  'history',
-] as const;
+import { whereItWent } from './confirmation';
 
 const usage =
   'MET list commands (MET members): *nominate <reference> <high|medium|low> <reason>*, *accept <reference> [high|medium|low]*, ' +

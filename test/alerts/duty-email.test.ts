@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayFeature } from '../../adapters/gateway/index';
-import { confirmation } from '../../src/chat/form-words';
+import { confirmation } from '../../src/chat/confirmation';
 import { loadConfig } from '../../src/config';
 import { fixedClock, HOUR } from '../../src/domain/clock';
 import type { Feature } from '../../src/feature';

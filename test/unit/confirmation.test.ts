@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { confirmation } from '../../src/chat/form-words';
+import { confirmation } from '../../src/chat/confirmation';
 import { loadPrompts } from '../../src/conversation/prompts';
 import type { ListReply, Reply } from '../../src/conversation/reply';
 import { scoreRiskCheck } from '../../src/domain/risk';
