@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import {
   type Command,
   type CommandName,
@@ -106,5 +108,22 @@ describe('the command table', () => {
       expect(found.name, question).not.toBe('help');
       expect(findCommand(question).name).toBe(found.name);
     }
+  });
+
+  it('is what the platforms suggest: every command in the Teams and Slack manifests is in the table', () => {
+    const teams = JSON.parse(readFileSync(resolve(root, 'manifest/teams/manifest.json'), 'utf8'));
+    for (const list of teams.bots[0].commandLists as { scopes: string[]; commands: { title: string }[] }[]) {
+      const shared = !list.scopes.includes('personal');
+      for (const { title } of list.commands) {
+        const found = findCommand(title, forms);
+        expect(found.name, title).toBeDefined();
+        // Where others read, a command is never one answered only in private, nor a form.
+        if (shared) expect(found.command?.privateOnly || found.form, title).toBeFalsy();
+      }
+    }
+    const slack = parse(readFileSync(resolve(root, 'manifest/slack/manifest.yml'), 'utf8'));
+    const hint: string = slack.features.slash_commands[0].usage_hint;
+    for (const words of hint.split('·').map((part) => part.trim()))
+      expect(findCommand(words, forms).name, words).toBeDefined();
   });
 });
