@@ -40,6 +40,8 @@ export interface ChatMessage {
 export interface Turn {
   replies: Reply[];
   started?: string;
+  /** Of the replies, the one that introduces the started form (a card that shows the intro drops it). */
+  intro?: Reply;
 }
 
 /** What the chat and its commands are given: the core's services, the words and the clock. */

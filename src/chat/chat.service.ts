@@ -18,6 +18,12 @@ import { LIST_PAGE, type ListPageState, listPage } from './list-pages';
 export type { ClaimedTurn, StoredConversation } from '../store/conversations.repository';
 export type { ChatDeps, ChatMessage, Turn } from './chat-message';
 
+/** The form a message started, and the reply that introduced it. */
+interface Started {
+  formId?: string;
+  intro?: Reply;
+}
+
 /**
  * The conversation every surface shares: commands, forms step by step, and the group's
  * questions. Adapters hand it a message and render what it returns.
@@ -34,10 +40,14 @@ export class ChatService {
 
   /** As handle, and says which form the message started, if any (Teams then offers it as cards). */
   async converse(message: ChatMessage): Promise<Turn> {
-    const started: { formId?: string } = {};
+    const started: Started = {};
     try {
       const replies = await this.route(message, started);
-      return { replies, ...(started.formId && { started: started.formId }) };
+      return {
+        replies,
+        ...(started.formId && { started: started.formId }),
+        ...(started.intro && { intro: started.intro }),
+      };
     } catch (error) {
       if (error instanceof RefusedError) {
         // Names who holds the admin role here, so nobody is sent round in a circle.
@@ -57,7 +67,7 @@ export class ChatService {
     message: ChatMessage,
     formId: string,
     prefill: Record<string, unknown> = {},
-    started: { formId?: string } = {},
+    started: Started = {},
   ): Promise<Reply[]> {
     const { engine, catalogue, conversations, clock, messages } = this.deps;
     const spec = catalogue.spec(formId, message.actor);
@@ -76,10 +86,12 @@ export class ChatService {
     const { state, replies } = await engine.start(spec, prefill);
     await conversations.save(message.actor.id, message.channel, formId, state, clock.now());
     started.formId = formId;
+    // The form's intro comes first: a surface showing the form another way may leave it out.
+    started.intro = replies[0];
     return replies;
   }
 
-  private async route(message: ChatMessage, started: { formId?: string }): Promise<Reply[]> {
+  private async route(message: ChatMessage, started: Started): Promise<Reply[]> {
     const { conversations, clock, messages } = this.deps;
     const draft =
       message.draft !== undefined
@@ -114,7 +126,7 @@ export class ChatService {
   }
 
   /** Words that are not an answer to an open form: a command from the table (src/chat/commands.ts). */
-  private async command(message: ChatMessage, started: { formId?: string }): Promise<Reply[]> {
+  private async command(message: ChatMessage, started: Started): Promise<Reply[]> {
     const { messages } = this.deps;
     const found = findCommand(message.text, this.deps.catalogue.ids());
     const startForm = (formId: string) => this.startForm(message, formId, {}, started);
