@@ -99,12 +99,8 @@ export class ChatService {
         : await conversations.find<FormState>(message.actor.id, message.channel, clock.now());
     const notes: Reply[] = [];
     if (draft?.formId === LIST_PAGE) {
-      const asked = message.text
-        .trim()
-        .toLowerCase()
-        .replace(/^\/?met\s+/, '');
       const state = draft.state as unknown as ListPageState;
-      if (asked === 'more' && !draft.expired)
+      if (findCommand(message.text).name === 'more' && !draft.expired)
         return this.showList(message, { ...state, page: state.page + 1 });
       // Anything else ends the list: the words are a command of their own.
       await conversations.remove(message.actor.id, message.channel);
