@@ -1,3 +1,4 @@
+import { ChatService } from './chat/chat.service';
 import { DuplicatesService } from './children/duplicates.service';
 import type { Config } from './config';
 import { FormEngine } from './conversation/form-engine';
@@ -16,7 +17,6 @@ import { RecordWriter } from './records/record-writer';
 import { AdminService } from './services/admin.service';
 import { AlertService } from './services/alerts.service';
 import { ApiTokenService } from './services/api-tokens.service';
-import { ChatService } from './services/chat.service';
 import { DashboardLinks } from './services/dashboard-links.service';
 import { FiguresService } from './services/figures.service';
 import { FormCatalogue } from './services/form-catalogue';

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
+import { findCommand, helpText } from '../../src/chat/commands';
 import { text } from '../../src/conversation/reply';
-import { formCommands, riskCheckCommands } from '../../src/services/form-words';
 import { replyMessage } from './blocks';
 import type { SlackParts } from './parts';
 import { slackPlace } from './place';
@@ -9,19 +9,15 @@ import { tellEphemeral } from './send';
 export type Route = { form: string } | { chat: string };
 
 /**
- * `/met <text>`: a form to open as a modal, or words for the chat to answer. A form's own id
- * (e.g. `/met interview`) opens it too, so a form added in prompts/ needs no change here. Every
- * other command is the chat's (its one command table), as typed: MET-list reasons keep their case.
+ * `/met <text>`: a form to open as a modal, or words for the chat to answer, as the one command
+ * table (src/chat/commands.ts) reads them. A form's own id (e.g. `/met interview`) opens it too, so
+ * a form added in prompts/ needs no change here. The chat gets the words as typed: MET-list
+ * reasons keep their case.
  */
 export function routeCommand(said: string, formIds: readonly string[] = []): Route {
-  const words = said.trim().toLowerCase().split(/\s+/).filter(Boolean);
-  const [first = 'help', second = ''] = words;
-  if (first === 'missing' && second === 'now') return { chat: 'missing now' };
-  const form =
-    formCommands[first] ?? (formIds.includes(first) && !first.startsWith('check-') ? first : undefined);
-  if (form) return { form };
-  if (first === 'check' && riskCheckCommands[second]) return { form: `check-${riskCheckCommands[second]}` };
-  return { chat: words.length ? said.trim().replace(/\s+/g, ' ') : 'help' };
+  const found = findCommand(said, formIds);
+  if (found.form) return { form: found.form };
+  return { chat: found.words.length ? said.trim().replace(/\s+/g, ' ') : 'help' };
 }
 
 /** `/met`: acknowledged at once (Slack allows 3 s); the answer follows as an ephemeral message. */
@@ -30,10 +26,10 @@ export function registerCommand(app: App, parts: SlackParts): void {
   const messages = core.prompts.messages;
   // Help is the same for everyone and names no one: it goes back in the acknowledgement itself
   // (ephemeral), with no lookup and no Web API call, and arrives even where the bot is not a member.
-  const help = { response_type: 'ephemeral' as const, ...replyMessage([text(messages.help)], messages) };
+  const help = { response_type: 'ephemeral' as const, ...replyMessage([text(helpText(messages))], messages) };
   app.command('/met', async ({ command, ack, client, respond }) => {
     const route = routeCommand(command.text ?? '', core.catalogue.ids());
-    if ('chat' in route && route.chat.toLowerCase() === 'help') return ack(help);
+    if ('chat' in route && findCommand(route.chat).name === 'help') return ack(help);
     await ack();
     const where = { channel: command.channel_id, user: command.user_id, respond };
     const actor = await people.actor(client, {

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
+import type { ChatMessage } from '../../src/chat/chat.service';
 import { text } from '../../src/conversation/reply';
-import type { ChatMessage } from '../../src/services/chat.service';
 import { repliesText } from './blocks';
 import { unescapeSlack } from './escape';
 import { deliveryKey } from './inbound';

@@ -1,9 +1,9 @@
 import type { App, types } from '@slack/bolt';
+import { listPage } from '../../src/chat/list-pages';
 import type { ListReply, Reply } from '../../src/conversation/reply';
 import { text } from '../../src/conversation/reply';
 import type { Core } from '../../src/core';
 import type { Actor } from '../../src/services/actor';
-import { listPage } from '../../src/services/list-pages';
 import { RefusedError } from '../../src/services/refusal';
 import { type Block, fitBlocks, header, limits, replyBlocks, section } from './blocks';
 import type { SlackParts } from './parts';

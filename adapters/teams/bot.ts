@@ -7,6 +7,7 @@ import {
   TeamsInfo,
   TurnContext,
 } from 'botbuilder';
+import { helpText } from '../../src/chat/commands';
 import type { Core } from '../../src/core';
 import type { Logger } from '../../src/logger';
 import type { Actor } from '../../src/services/actor';
@@ -129,7 +130,7 @@ export class MetbotTeamsBot extends TeamsActivityHandler {
   private async installed(context: TurnContext): Promise<void> {
     const actor = isPersonal(context.activity) ? await this.actor(context) : null;
     await this.remember(context.activity, actor);
-    await send(context, [say(this.deps.core.prompts.messages.help)]);
+    await send(context, [say(helpText(this.deps.core.prompts.messages))]);
   }
 
   private async message(context: TurnContext): Promise<void> {

@@ -1,11 +1,11 @@
+import type { StoredConversation } from '../../src/chat/chat.service';
+import { commandForForm } from '../../src/chat/commands';
 import type { FormState } from '../../src/conversation/form-engine';
 import { fill } from '../../src/conversation/prompts';
 import type { Reply } from '../../src/conversation/reply';
 import type { Core } from '../../src/core';
 import type { Actor } from '../../src/services/actor';
 import type { Place } from '../../src/services/admin.service';
-import type { StoredConversation } from '../../src/services/chat.service';
-import { commandForForm } from '../../src/services/form-words';
 import { type CardDraft, type CardForms, cardChannel, typedChannel } from './card-forms';
 import { fromReplies, type Outgoing, say } from './render';
 import { teamsWords } from './words';
@@ -49,7 +49,7 @@ export class TeamsChat {
       );
     }
     const draft = drafts && ((drafts.get(channel) ?? null) as StoredConversation<FormState> | null);
-    const { replies, started } = await chat.converse({
+    const { replies, started, intro } = await chat.converse({
       actor,
       channel,
       private: personal,
@@ -62,9 +62,9 @@ export class TeamsChat {
       await conversations.remove(actor.id, channel);
       return [say(fill(teamsWords.formsArePrivate, { command: commandForForm(started) }))];
     }
-    const intro = this.core.catalogue.spec(started, actor).form.intro;
     const card = await this.cards.start(actor, conversationId, started);
-    const typed: Reply[] = replies.filter((reply) => !(reply.kind === 'text' && reply.text === intro));
+    // The card shows the form's intro: the typed conversation beside it goes on without it.
+    const typed: Reply[] = replies.filter((reply) => reply !== intro);
     return [
       card,
       ...fromReplies([{ kind: 'text', text: teamsWords.orTypeHere }, ...typed], prompts.messages),

@@ -6,8 +6,6 @@ import type { Actor } from '../services/actor';
 import { NotPossibleError } from '../services/refusal';
 import type { ChildSide, DuplicatesService, SameChildQuestion } from './duplicates.service';
 
-export const duplicatesWords = ['duplicates', 'merge', 'keep-apart', 'unmerge'] as const;
-
 /** The draft id the reporter's open "same child?" question is kept under, one per place. */
 export const SAME_CHILD = 'same-child';
 

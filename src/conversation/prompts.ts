@@ -8,7 +8,8 @@ import { type Form, FormSchema } from './form-definition';
 
 const Line = z.string().min(1);
 export const MessagesSchema = z.object({
-  help: Line,
+  /** `help`: made from the command table's help keys (src/chat/commands.ts), a line for each. */
+  help: z.object({ intro: Line, lines: z.record(z.string(), Line), outro: Line }),
   unknown: Line,
   formControls: Line,
   optionalHint: Line,
@@ -94,7 +95,7 @@ export const MessagesSchema = z.object({
     unknownPerson: Line,
   }),
   riskCheck: z.record(z.string(), Line),
-  /** The section K records MET members add in chat (src/services/section-k-chat.ts). */
+  /** The section K records MET members add in chat (src/chat/section-k-chat.ts). */
   sectionK: z.object({
     usage: z.object({ nrm: Line, disruption: Line, trained: Line, awareness: Line }),
     nrmReferred: Line,

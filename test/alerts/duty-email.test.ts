@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayFeature } from '../../adapters/gateway/index';
+import { confirmation } from '../../src/chat/confirmation';
 import { loadConfig } from '../../src/config';
 import { fixedClock, HOUR } from '../../src/domain/clock';
 import type { Feature } from '../../src/feature';
@@ -9,7 +10,6 @@ import { OutboxWorker } from '../../src/outbox/worker';
 import type { Actor } from '../../src/services/actor';
 import { AlertDeliveryTransport } from '../../src/services/alert-delivery';
 import { ALERT_DESTINATION } from '../../src/services/alerts.service';
-import { confirmation } from '../../src/services/form-words';
 import type { FieldCipher } from '../../src/store/field-crypto';
 import { parseMime } from '../gateway/support/mime';
 import { startSmtpServer, type TestSmtpServer } from '../gateway/support/smtp';

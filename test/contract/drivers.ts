@@ -154,12 +154,16 @@ export function teamsDriver(whole: WholeBot): SurfaceDriver {
   });
   const textOf = (calls: ConnectorCall[]) =>
     calls.flatMap((call) => textsIn({ text: call.body.text, attachments: call.body.attachments })).join('\n');
-  const deliver = async (body: Record<string, unknown>) => {
+  /**
+   * The bot's answers in the place the words were said. Only that place counts: a receipt the
+   * outbox sends someone else meanwhile ("MIS-… has reached the police") is not an answer.
+   */
+  const deliver = async (body: Record<string, unknown>, place: Place) => {
     const before = connector.calls.length;
     const response = await post(`${base}/api/messages`, body);
     if (response.status !== 200) throw new Error(`/api/messages answered ${response.status}`);
     await bot.idle();
-    return connector.calls.slice(before);
+    return connector.calls.slice(before).filter((call) => call.conversationId.startsWith(place.id));
   };
   return {
     name: 'teams',
@@ -172,16 +176,20 @@ export function teamsDriver(whole: WholeBot): SurfaceDriver {
       ),
     async say(person, text) {
       const who = teamsPerson(person);
-      return textOf(await deliver(activity(connector.url, who, personalChat(who), { text })));
+      const place = personalChat(who);
+      return textOf(await deliver(activity(connector.url, who, place, { text }), place));
     },
     async inChannel(person, text) {
       const who = teamsPerson(person);
-      return textOf(await deliver(activity(connector.url, who, teamsChannel, mentionText(text))));
+      return textOf(
+        await deliver(activity(connector.url, who, teamsChannel, mentionText(text)), teamsChannel),
+      );
     },
     async deliveredTwice(person, text) {
       const who = teamsPerson(person);
-      const once = activity(connector.url, who, personalChat(who), { text });
-      return (await deliver(once)).length + (await deliver(once)).length;
+      const place = personalChat(who);
+      const once = activity(connector.url, who, place, { text });
+      return (await deliver(once, place)).length + (await deliver(once, place)).length;
     },
   };
 }

@@ -4,7 +4,13 @@ import type { Actor } from '../../src/services/actor';
 import type { Person, SurfaceDriver } from './drivers';
 
 /** Surfaces mark words up differently (*bold* in Slack, **bold** in Teams, none in the terminal). */
-export const plain = (text: string) => text.replace(/\*/g, '').replace(/&#39;|’/g, "'");
+export const plain = (text: string) =>
+  text
+    .replace(/\*/g, '')
+    .replace(/&#39;|’/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 export const referenceIn = (text: string) => /Saved as ([A-Z]{2,3}-\d{4}-\d{6})/.exec(plain(text))?.[1];
 

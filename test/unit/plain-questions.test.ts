@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandForQuestion } from '../../src/services/plain-questions';
+import { commandForQuestion } from '../../src/chat/plain-questions';
 
 describe('the MET group’s questions in plain words', () => {
   it.each([

@@ -1,10 +1,10 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { confirmation } from '../../src/chat/confirmation';
 import { loadPrompts } from '../../src/conversation/prompts';
 import type { ListReply, Reply } from '../../src/conversation/reply';
 import { scoreRiskCheck } from '../../src/domain/risk';
-import { confirmation } from '../../src/services/form-words';
 import type { Submission } from '../../src/services/submissions.service';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

@@ -1,7 +1,8 @@
 /**
  * The MET group's questions as people ask them ("who is due a return interview?", "who's missing?"),
- * turned into the command that answers them. Only a question counts: a message that starts with a
- * question word or ends with "?". So "missing" on its own still opens the missing form.
+ * turned into the words of the command that answers them, which the command table
+ * (src/chat/commands.ts) then reads like any typed command. Only a question counts: a message that
+ * starts with a question word or ends with "?". So "missing" on its own still opens the missing form.
  */
 const questionStart = /^(who|whos|who's|what|which|how many|show me|any|are there|is there)\b/;
 

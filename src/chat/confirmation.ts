@@ -1,37 +1,8 @@
 import { fill, type Messages } from '../conversation/prompts';
 import { type Reply, text } from '../conversation/reply';
-import type { RiskCheckId } from '../domain/risk';
 import { destinations, isGatewayDestination } from '../outbox/transport';
-import type { NextStep } from './next-steps';
-import type { Submission } from './submissions.service';
-
-/** The words that open each form, on every surface (`missing`, `/met found`, `@metbot intel`). */
-export const formCommands: Record<string, string> = {
-  intel: 'intelligence',
-  intelligence: 'intelligence',
-  fib1: 'intelligence',
-  cpi: 'intelligence',
-  missing: 'missing',
-  found: 'return',
-  return: 'return',
-  returned: 'return',
-  interview: 'interview',
-};
-
-/** The first word that opens a form (`intel`, `found`, `check cse`): for telling someone what to type. */
-export function commandForForm(formId: string): string {
-  if (formId.startsWith('check-')) return `check ${formId.slice(6)}`;
-  return Object.keys(formCommands).find((word) => formCommands[word] === formId) ?? formId;
-}
-
-/** `check <word>`: which risk check it means. */
-export const riskCheckCommands: Record<string, RiskCheckId> = {
-  cse: 'cse',
-  cce: 'cse',
-  exploitation: 'cse',
-  missing: 'missing',
-  trafficking: 'trafficking',
-};
+import type { NextStep } from '../services/next-steps';
+import type { Submission } from '../services/submissions.service';
 
 /** Where the record was queued, in words: "sent" is said only when a real destination has it queued. */
 function sentTo(submission: Pick<Submission, 'sentTo'>, messages: Messages): string {

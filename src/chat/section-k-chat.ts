@@ -4,21 +4,9 @@ import { fill, type Messages } from '../conversation/prompts';
 import { type Reply, text } from '../conversation/reply';
 import type { Clock } from '../domain/clock';
 import { fromLondon } from '../domain/london-time';
-import type { Actor } from './actor';
-import { NotPossibleError } from './refusal';
-import type { SectionKRecordsService } from './section-k-records.service';
-
-/**
- * The section K records in chat, for MET group members in a private chat:
- *   nrm <reference> referred <date> by <who> [ref <NRM reference>]
- *   nrm <reference> reasonable-grounds|conclusive-grounds <positive|negative> [date]
- *   nrm <reference> guardian|smuggled <yes|no|dont-know>
- *   disruption <reference> <cawn|order|prosecution|conviction|other> [date] [perpetrator <name or reference>]
- *   trained <number> [of <frontline staff>] [date]
- *   awareness <people reached> [date]
- * Every answer is checked by the service's zod schemas; a wrong one is explained and can be sent again.
- */
-export const sectionKWords = ['nrm', 'disruption', 'trained', 'awareness'] as const;
+import type { Actor } from '../services/actor';
+import { NotPossibleError } from '../services/refusal';
+import type { SectionKRecordsService } from '../services/section-k-records.service';
 
 type Deps = { sectionK: SectionKRecordsService; clock: Clock; messages: Messages };
 
@@ -45,6 +33,16 @@ const decisionWords: Record<string, 'reasonable' | 'conclusive'> = {
   cg: 'conclusive',
 };
 
+/**
+ * The section K records in chat, for MET group members in a private chat:
+ *   nrm <reference> referred <date> by <who> [ref <NRM reference>]
+ *   nrm <reference> reasonable-grounds|conclusive-grounds <positive|negative> [date]
+ *   nrm <reference> guardian|smuggled <yes|no|dont-know>
+ *   disruption <reference> <cawn|order|prosecution|conviction|other> [date] [perpetrator <name or reference>]
+ *   trained <number> [of <frontline staff>] [date]
+ *   awareness <people reached> [date]
+ * Every answer is checked by the service's zod schemas; a wrong one is explained and can be sent again.
+ */
 export async function sectionKCommand(deps: Deps, actor: Actor, raw: string[]): Promise<Reply[]> {
   const [command = '', ...rest] = raw;
   const verb = command.toLowerCase();

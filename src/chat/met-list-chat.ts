@@ -4,20 +4,10 @@ import { type ListReply, type Reply, text } from '../conversation/reply';
 import type { Clock } from '../domain/clock';
 import { formatLondon } from '../domain/london-time';
 import type { RiskLevel } from '../domain/risk';
-import type { Actor } from './actor';
-import { whereItWent } from './form-words';
-import { type MetListChange, type MetListService, turned18 } from './met-list.service';
-import { NotPossibleError } from './refusal';
-
-export const metListWords = [
-  'nominate',
-  'accept',
-  'decline',
-  'level',
-  'review',
-  'remove',
-  'history',
-] as const;
+import type { Actor } from '../services/actor';
+import { type MetListChange, type MetListService, turned18 } from '../services/met-list.service';
+import { NotPossibleError } from '../services/refusal';
+import { whereItWent } from './confirmation';
 
 const usage =
   'MET list commands (MET members): *nominate <reference> <high|medium|low> <reason>*, *accept <reference> [high|medium|low]*, ' +

@@ -3,7 +3,7 @@ import { type ListItem, type ListReply, type Reply, text } from '../conversation
 import { formatLondon } from '../domain/london-time';
 import { decide } from '../domain/policy';
 import type { ListQueries, Paged } from '../lists/list-queries';
-import type { Actor } from './actor';
+import type { Actor } from '../services/actor';
 
 /**
  * The MET list, missing now and repeat missing in chat: a page of the same query the dashboard

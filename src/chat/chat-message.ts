@@ -1,0 +1,87 @@
+import type { DuplicatesService } from '../children/duplicates.service';
+import type { FormEngine, FormState } from '../conversation/form-engine';
+import type { Messages } from '../conversation/prompts';
+import type { Reply } from '../conversation/reply';
+import type { Clock } from '../domain/clock';
+import type { LinkService } from '../links/links.service';
+import type { ListQueries } from '../lists/list-queries';
+import type { Logger } from '../logger';
+import type { Actor } from '../services/actor';
+import type { AdminService, Place } from '../services/admin.service';
+import type { AlertService } from '../services/alerts.service';
+import type { DashboardLinks } from '../services/dashboard-links.service';
+import type { FiguresService } from '../services/figures.service';
+import type { FormCatalogue } from '../services/form-catalogue';
+import type { InterviewService } from '../services/interviews.service';
+import type { MetListService } from '../services/met-list.service';
+import type { QuestionService } from '../services/questions.service';
+import type { SectionKRecordsService } from '../services/section-k-records.service';
+import type { SubmissionService } from '../services/submissions.service';
+import type { ConversationRepository, StoredConversation } from '../store/conversations.repository';
+import type { ListPageState } from './list-pages';
+
+export interface ChatMessage {
+  actor: Actor;
+  /** Where the conversation happens (a DM, a channel, the terminal): one draft per user per place. */
+  channel: string;
+  /** Whether only the asker can read the answer. */
+  private: boolean;
+  text: string;
+  /** The channel or chat as the platform addresses it, for "setup duty here". */
+  place?: Place;
+  /**
+   * The draft in this place, when the surface has read it already (with the delivery's claim, in
+   * one round trip); null when there is none. Absent: the chat reads it.
+   */
+  draft?: StoredConversation<FormState> | null;
+}
+
+/** What a message did besides its replies: the form it started, if any. */
+export interface Turn {
+  replies: Reply[];
+  started?: string;
+  /** Of the replies, the one that introduces the started form (a card that shows the intro drops it). */
+  intro?: Reply;
+}
+
+/** What the chat and its commands are given: the core's services, the words and the clock. */
+export interface ChatDeps {
+  engine: FormEngine;
+  conversations: ConversationRepository;
+  catalogue: FormCatalogue;
+  submissions: SubmissionService;
+  questions: QuestionService;
+  interviews: InterviewService;
+  admin: AdminService;
+  alerts: AlertService;
+  figures: FiguresService;
+  metList: MetListService;
+  dashboardLinks: DashboardLinks;
+  /** The lists, paged: the same queries the dashboard and the API read. */
+  lists: ListQueries;
+  /** Possible links between reports (src/links/). */
+  links: LinkService;
+  /** NRM, disruption, training and awareness records for the section K figures. */
+  sectionK: SectionKRecordsService;
+  /** One child, one record: the possible duplicates queue and the reporter's question. */
+  duplicates?: DuplicatesService;
+  publicUrl?: string;
+  messages: Messages;
+  clock: Clock;
+  draftHours: number;
+  log: Logger;
+}
+
+/** One command as the chat calls it: the message, its words, and what a command may do. */
+export interface CommandCall {
+  message: ChatMessage;
+  /** The words, in lower case, without a leading `/met`: the command's own first. */
+  words: string[];
+  /** The same words in the case they were typed: mentions, names and reasons keep their case. */
+  typed: string[];
+  deps: ChatDeps;
+  /** Starts a form in this conversation. */
+  startForm(formId: string): Promise<Reply[]>;
+  /** Shows a page of a list; when more follow, `more` goes on with it. */
+  showList(state: ListPageState): Promise<Reply[]>;
+}
