@@ -22,13 +22,18 @@ import { FieldCipher } from '../src/store/field-crypto';
  * database driver with no Prisma and no HTTP. The SQL is captured from the service itself, so the
  * baseline is exactly the statements the API runs. SQLite always; PostgreSQL too when
  * BENCH_POSTGRES_URL names a database the bench may fill and empty.
- * Target: p95 under 50 ms and at most 2× the direct SQL.
+ * Target: p95 under 50 ms and at most 2× the direct SQL. BENCH_DASHBOARD_ONLY=due (or figures)
+ * measures only that call, after the same seeding.
  */
 const CHILDREN = 10_000;
 const EPISODES = 100_000;
 const BATCH = 1000;
 const MEASURE_MS = 6_000;
 const MEASURE_MAX = 200;
+const ONLY = process.env.BENCH_DASHBOARD_ONLY;
+if (ONLY !== undefined && ONLY !== 'due' && ONLY !== 'figures') {
+  throw new Error('BENCH_DASHBOARD_ONLY is due or figures');
+}
 
 // A small fixed-seed generator: the same data every run.
 function generator(seed: number) {
@@ -486,19 +491,23 @@ async function benchProvider(provider: Provider, url: string, file?: string): Pr
     lines.push(
       `${provider} floor, ${schema}: GET /readyz (one SELECT 1) p95 ${floor.p95.toFixed(1)} ms (p50 ${floor.p50.toFixed(1)}); load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`,
     );
-    line(
-      `figures counted at each call, ${schema}`,
-      await api(cold.base, figuresPath),
-      figuresSql,
-      await timeIt(() => direct.run(figuresSql)),
-    );
-    line(`figures as served (60 s in memory), ${schema}`, await api(served.base, figuresPath));
-    line(
-      `due list, ${schema}`,
-      await api(cold.base, '/api/v1/dashboard/due'),
-      dueSql,
-      await timeIt(() => direct.run(dueSql)),
-    );
+    if (ONLY !== 'due') {
+      line(
+        `figures counted at each call, ${schema}`,
+        await api(cold.base, figuresPath),
+        figuresSql,
+        await timeIt(() => direct.run(figuresSql)),
+      );
+      line(`figures as served (60 s in memory), ${schema}`, await api(served.base, figuresPath));
+    }
+    if (ONLY !== 'figures') {
+      line(
+        `due list, ${schema}`,
+        await api(cold.base, '/api/v1/dashboard/due'),
+        dueSql,
+        await timeIt(() => direct.run(dueSql)),
+      );
+    }
   };
   try {
     // The indexes this bench once proposed are in the schema since migration 0004, and the

@@ -63,6 +63,15 @@ export const ConfigSchema = z
       .int('a whole number of years')
       .min(0, 'at least 0')
       .default(6),
+    /**
+     * Whole years a report naming no child (a place, vehicle or person of concern) is kept after it
+     * was made, then deleted by the same timer (docs/operations.md says why 6).
+     */
+    RETENTION_NO_CHILD_YEARS: z.coerce
+      .number({ error: 'a whole number of years' })
+      .int('a whole number of years')
+      .min(1, 'at least 1')
+      .default(6),
     PUBLIC_URL: z.url({ error: 'a URL such as https://metbot.example.org' }).optional(),
     /** Open for every workspace (practitioner), or only the lists below (off); open in development. */
     ENROL_NEW_USERS: oneOf(['practitioner', 'off']).optional(),

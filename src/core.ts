@@ -52,7 +52,11 @@ export type CoreConfig = Pick<
   Partial<
     Pick<
       Config,
-      'LINK_WINDOW_DAYS' | 'INTERVIEW_REOFFER_DAYS' | 'ROLE_PROPOSAL_DAYS' | 'RETENTION_RECORD_YEARS_AFTER_18'
+      | 'LINK_WINDOW_DAYS'
+      | 'INTERVIEW_REOFFER_DAYS'
+      | 'ROLE_PROPOSAL_DAYS'
+      | 'RETENTION_RECORD_YEARS_AFTER_18'
+      | 'RETENTION_NO_CHILD_YEARS'
     >
   >;
 
@@ -160,7 +164,10 @@ export function createCore({
   const sectionK = new SectionKRecordsService(db, provider, cipher, clock);
   const retention = new RetentionService(
     provider,
-    { yearsAfter18: config.RETENTION_RECORD_YEARS_AFTER_18 ?? 6 },
+    {
+      yearsAfter18: config.RETENTION_RECORD_YEARS_AFTER_18 ?? 6,
+      noChildYears: config.RETENTION_NO_CHILD_YEARS ?? 6,
+    },
     cipher,
   );
   const engine = new FormEngine(prompts.messages, () => clock.now());

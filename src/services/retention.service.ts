@@ -5,6 +5,7 @@ import { schedule } from '../scheduler/scheduler';
 import { appendAudit } from '../store/audit';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
+import { ALERT_DESTINATION } from './alerts.service';
 
 export const RETENTION_TIMER = 'retention';
 /** One retention timer for the whole installation: the sweep reschedules itself a day on. */
@@ -14,11 +15,16 @@ const DAY = 24 * 60 * 60 * 1000;
 export interface RetentionSettings {
   /** Whole years after the child's 18th birthday that their records are kept. */
   yearsAfter18: number;
+  /** Whole years after it was made that a report naming no child (a place, vehicle or person) is kept. */
+  noChildYears: number;
 }
 
 export interface RetentionSwept {
   children: number;
+  /** Every record deleted: the children's and the reports naming no child. */
   records: number;
+  /** Of those, the reports naming no child. */
+  noChildReports: number;
   drafts: number;
 }
 
@@ -30,6 +36,16 @@ export interface RetentionSwept {
  */
 export function retainedUntil(yearOfBirth: number, settings: RetentionSettings): Date {
   return new Date(Date.UTC(yearOfBirth + 18 + settings.yearsAfter18 + 1, 0, 1));
+}
+
+/**
+ * The moment a report naming no child stops being kept: the same date and time, `noChildYears`
+ * later (a report made on 29 February is kept until 1 March).
+ */
+export function noChildRetainedUntil(createdAt: Date, settings: RetentionSettings): Date {
+  const until = new Date(createdAt.getTime());
+  until.setUTCFullYear(createdAt.getUTCFullYear() + settings.noChildYears);
+  return until;
 }
 
 /**
@@ -70,8 +86,43 @@ export class RetentionService {
     await this.moveAgeBands(tx, bands, now);
     let records = 0;
     for (const child of children) records += await this.eraseChild(tx, child.id, now);
+    const noChildReports = await this.eraseNoChildReports(tx, now);
     const drafts = (await tx.conversation.deleteMany({ where: { expiresAt: { lte: now } } })).count;
-    return { children: children.length, records, drafts };
+    return { children: children.length, records: records + noChildReports, noChildReports, drafts };
+  }
+
+  /**
+   * Reports naming no child (issue 16: a place, vehicle or person of concern), once `noChildYears`
+   * have passed since each was made: each with what hangs off it, and one audit event each.
+   */
+  private async eraseNoChildReports(tx: Tx, now: Date): Promise<number> {
+    // Made on or before this moment: noChildRetainedUntil() is now or earlier.
+    const madeBy = new Date(now.getTime());
+    madeBy.setUTCFullYear(now.getUTCFullYear() - this.settings.noChildYears);
+    const reports = await tx.record.findMany({
+      where: { childId: null, createdAt: { lte: madeBy } },
+      select: { id: true, reference: true, createdAt: true },
+    });
+    // The day-by-day arithmetic of setUTCFullYear (29 February) decides, not the look-up's bound.
+    const past = reports.filter((report) => noChildRetainedUntil(report.createdAt, this.settings) <= now);
+    if (past.length === 0) return 0;
+    await eraseRecords(
+      tx,
+      past.map((report) => report.id),
+    );
+    for (const report of past) {
+      await appendAudit(tx, this.provider, {
+        actorId: null,
+        actor: 'system',
+        surface: 'retention',
+        action: 'delete',
+        recordType: 'record',
+        recordId: report.id,
+        detail: `past retention (${this.settings.noChildYears} years after the report, no child named): ${report.reference}`,
+        at: now,
+      });
+    }
+    return past.length;
   }
 
   /** Children whose age band changed with the year (or was never set): one update per band, audited. */
@@ -100,28 +151,23 @@ export class RetentionService {
       mergedRecords += await this.eraseChild(tx, merged, now);
     }
     const records = await tx.record.findMany({ where: { childId }, select: { id: true, reference: true } });
-    const recordIds = records.map((record) => record.id);
     const episodes = await tx.missingEpisode.findMany({ where: { childId }, select: { id: true } });
-    const alerts = await tx.alert.findMany({ where: { recordId: { in: recordIds } }, select: { id: true } });
     const entry = await tx.metListEntry.findUnique({ where: { childId }, select: { id: true } });
-    const subjects = [...episodes, ...alerts, ...(entry ? [entry] : [])].map((row) => row.id);
+    const subjects = [...episodes, ...(entry ? [entry] : [])].map((row) => row.id);
     await tx.timer.deleteMany({ where: { subjectId: { in: subjects } } });
-    await tx.outboxMessage.deleteMany({ where: { recordId: { in: recordIds } } });
-    await tx.alert.deleteMany({ where: { recordId: { in: recordIds } } });
     if (entry) {
       await tx.metLevelChange.deleteMany({ where: { entryId: entry.id } });
       await tx.metListEntry.delete({ where: { id: entry.id } });
     }
-    await tx.riskCheck.deleteMany({ where: { OR: [{ childId }, { recordId: { in: recordIds } }] } });
+    await tx.riskCheck.deleteMany({ where: { childId } });
     await tx.missingEpisode.deleteMany({ where: { childId } });
     // Section K's records about the child (NRM referral, disruption) go with them.
     await tx.nrmReferral.deleteMany({ where: { childId } });
     await tx.disruption.deleteMany({ where: { childId } });
-    // The intelligence picture's mentions, index terms and link memberships of these reports.
-    await tx.linkTerm.deleteMany({ where: { recordId: { in: recordIds } } });
-    await tx.linkMention.deleteMany({ where: { recordId: { in: recordIds } } });
-    await tx.linkMember.deleteMany({ where: { recordId: { in: recordIds } } });
-    await tx.record.deleteMany({ where: { childId } });
+    await eraseRecords(
+      tx,
+      records.map((record) => record.id),
+    );
     await tx.person.delete({ where: { id: childId } });
     const references = records.map((record) => record.reference).sort();
     await appendAudit(tx, this.provider, {
@@ -155,4 +201,51 @@ export class RetentionService {
       if ((error as { code?: string }).code !== 'P2002') throw error;
     }
   }
+}
+
+/**
+ * Deletes records with everything hung on a record: their alerts (with the alerts' timers and
+ * deliveries), queued deliveries, risk checks, and the intelligence picture's mentions, index
+ * terms and link memberships. A link left with one report (or none) links nothing: it goes too,
+ * with its alert.
+ */
+async function eraseRecords(tx: Tx, recordIds: string[]): Promise<void> {
+  if (recordIds.length === 0) return;
+  const memberships = await tx.linkMember.findMany({
+    where: { recordId: { in: recordIds } },
+    select: { linkId: true },
+  });
+  await tx.linkTerm.deleteMany({ where: { recordId: { in: recordIds } } });
+  await tx.linkMention.deleteMany({ where: { recordId: { in: recordIds } } });
+  await tx.linkMember.deleteMany({ where: { recordId: { in: recordIds } } });
+  const touched = [...new Set(memberships.map((m) => m.linkId))];
+  const left = await tx.linkMember.groupBy({
+    by: ['linkId'],
+    where: { linkId: { in: touched } },
+    _count: { _all: true },
+  });
+  const kept = new Set(left.filter((l) => l._count._all >= 2).map((l) => l.linkId));
+  const unlinked = touched.filter((id) => !kept.has(id));
+  await tx.linkMember.deleteMany({ where: { linkId: { in: unlinked } } });
+  await tx.link.deleteMany({ where: { id: { in: unlinked } } });
+  // A link's alert has the link's id; a record's alerts name the record.
+  const alerts = await tx.alert.findMany({
+    where: { OR: [{ recordId: { in: recordIds } }, { id: { in: unlinked } }] },
+    select: { id: true },
+  });
+  const alertIds = alerts.map((alert) => alert.id);
+  await tx.timer.deleteMany({ where: { subjectId: { in: alertIds } } });
+  // An alert's deliveries carry its id in their key (`<alert id>:post:<audience>`), not a record id.
+  if (alertIds.length) {
+    await tx.outboxMessage.deleteMany({
+      where: {
+        destination: ALERT_DESTINATION,
+        OR: alertIds.map((id) => ({ idempotencyKey: { startsWith: `${id}:` } })),
+      },
+    });
+  }
+  await tx.outboxMessage.deleteMany({ where: { recordId: { in: recordIds } } });
+  await tx.alert.deleteMany({ where: { id: { in: alertIds } } });
+  await tx.riskCheck.deleteMany({ where: { recordId: { in: recordIds } } });
+  await tx.record.deleteMany({ where: { id: { in: recordIds } } });
 }

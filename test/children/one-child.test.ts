@@ -280,7 +280,7 @@ describe.each(providers)('one child, one record, on %s', (provider) => {
     expect(await chatWith(core, member).say(`merge ${check.reference} ${known.reference}`)).toContain(
       'Merged',
     );
-    const retention = new RetentionService(provider, { yearsAfter18: 6 }, cipher);
+    const retention = new RetentionService(provider, { yearsAfter18: 6, noChildYears: 6 }, cipher);
     await database.db.$transaction((tx) => retention.sweep(tx, new Date('2040-01-01T00:00:00Z')));
     expect(await database.db.person.count({ where: { id: { in: [a, b] } } })).toBe(0);
     expect(await database.db.childKey.count({ where: { childId: { in: [a, b] } } })).toBe(0);

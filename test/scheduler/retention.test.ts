@@ -13,8 +13,12 @@ import { providers } from '../support/databases';
 
 describe('retention rule', () => {
   it('keeps records until 1 January after the latest possible 18th birthday plus the years kept', () => {
-    expect(retainedUntil(2009, { yearsAfter18: 6 }).toISOString()).toBe('2034-01-01T00:00:00.000Z');
-    expect(retainedUntil(2009, { yearsAfter18: 0 }).toISOString()).toBe('2028-01-01T00:00:00.000Z');
+    expect(retainedUntil(2009, { yearsAfter18: 6, noChildYears: 6 }).toISOString()).toBe(
+      '2034-01-01T00:00:00.000Z',
+    );
+    expect(retainedUntil(2009, { yearsAfter18: 0, noChildYears: 6 }).toISOString()).toBe(
+      '2028-01-01T00:00:00.000Z',
+    );
   });
 });
 
@@ -59,7 +63,7 @@ describe.each(providers)('the daily retention timer on %s', (provider) => {
       });
       await core.sectionK.recordDisruption(member, { ...about, kind: 'cawn', occurredAt: clock.now() });
 
-      const retention = new RetentionService(database.provider, { yearsAfter18: 6 }, cipher);
+      const retention = new RetentionService(database.provider, { yearsAfter18: 6, noChildYears: 6 }, cipher);
       const scheduler = new Scheduler(
         database.db,
         database.provider,

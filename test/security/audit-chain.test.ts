@@ -10,7 +10,13 @@ import { loadConfig } from '../../src/config';
 import { fixedClock } from '../../src/domain/clock';
 import { createLogger } from '../../src/logger';
 import { startBot } from '../../src/main';
-import { type AuditAction, appendAudit, GENESIS, verifyAuditChain } from '../../src/store/audit';
+import {
+  type AuditAction,
+  appendAudit,
+  appendAuditMany,
+  GENESIS,
+  verifyAuditChain,
+} from '../../src/store/audit';
 import { AUDIT_KEY_INFO, auditKeyring, deriveKey } from '../../src/store/audit-key';
 import { openDatabase, type Provider } from '../../src/store/database';
 import {
@@ -149,6 +155,41 @@ describe.each(providers)('the keyed audit chain on %s', (provider) => {
     expect(await verify(database)).toEqual({
       code: 0,
       text: 'The audit chain verifies: 6 events, each sealed and in order.',
+    });
+  });
+
+  it('keeps many events appended in one statement in their order, each field as given', async () => {
+    await fresh(2);
+    // A list view and the 60 children it showed (issue 14), with a time to the millisecond,
+    // quotes and no actor id or detail on some.
+    const at = new Date('2026-11-28T23:59:59.987Z');
+    const entries = Array.from({ length: 61 }, (_, i) => ({
+      actorId: i % 7 === 0 ? null : `user-${i}`,
+      actor: i % 7 === 0 ? 'system' : `user-${i}`,
+      surface: 'dashboard',
+      action: 'read' as const,
+      recordType: i === 0 ? 'dashboard-list' : 'person',
+      recordId: i === 0 ? 'due list' : `child-${i}`,
+      ...(i % 5 === 0 ? {} : { detail: `due list "page" ${i}` }),
+      at: new Date(at.getTime() + i),
+    }));
+    await database.db.$transaction((tx) => appendAuditMany(tx, provider, entries, keyring));
+    const stored = await database.db.auditEvent.findMany({ orderBy: { seq: 'asc' }, skip: 2 });
+    expect(
+      stored.map(({ actorId, actor, surface, action, recordType, recordId, detail, at }) => ({
+        actorId,
+        actor,
+        surface,
+        action,
+        recordType,
+        recordId,
+        ...(detail === null ? {} : { detail }),
+        at,
+      })),
+    ).toEqual(entries);
+    expect(await verify(database)).toEqual({
+      code: 0,
+      text: 'The audit chain verifies: 63 events, each sealed and in order.',
     });
   });
 
