@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import type { AlertService } from '../../src/alerts/alerts.service';
 import type { Messages } from '../../src/conversation/prompts';
 import type { Clock } from '../../src/domain/clock';
 import type { LinkService } from '../../src/links/links.service';
@@ -6,7 +7,6 @@ import type { PictureService } from '../../src/links/picture.service';
 import type { ListFilters, ListQueries } from '../../src/lists/list-queries';
 import type { Logger } from '../../src/logger';
 import type { RateLimits } from '../../src/ops/rate-limit';
-import type { AlertService } from '../../src/services/alerts.service';
 import type { DashboardLinks } from '../../src/services/dashboard-links.service';
 import {
   currentMonth,

@@ -1,6 +1,6 @@
+import type { OpenAlert } from '../alerts/alerts.service';
 import { fill } from '../conversation/prompts';
 import { type ListItem, type Reply, text } from '../conversation/reply';
-import type { OpenAlert } from '../services/alerts.service';
 import { NotPossibleError } from '../services/refusal';
 import type { CommandCall } from './chat-message';
 import { listReply } from './list-pages';

@@ -1,3 +1,4 @@
+import type { AlertService } from '../alerts/alerts.service';
 import type { DuplicatesService } from '../children/duplicates.service';
 import type { FormEngine, FormState } from '../conversation/form-engine';
 import type { Messages } from '../conversation/prompts';
@@ -8,7 +9,6 @@ import type { ListQueries } from '../lists/list-queries';
 import type { Logger } from '../logger';
 import type { Actor } from '../services/actor';
 import type { AdminService, Place } from '../services/admin.service';
-import type { AlertService } from '../services/alerts.service';
 import type { DashboardLinks } from '../services/dashboard-links.service';
 import type { FiguresService } from '../services/figures.service';
 import type { FormCatalogue } from '../services/form-catalogue';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Alerted, AlertService } from '../alerts/alerts.service';
 import { openInitials } from '../children/demographics';
 import { recordPossibleDuplicates } from '../children/duplicates';
 import { resolveChild } from '../children/resolve-child';
@@ -26,7 +27,6 @@ import type { ChildDetails } from '../store/children';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { type Actor, auditAs } from './actor';
-import type { Alerted, AlertService } from './alerts.service';
 import { claimAssignedInterviews, interviewOpen } from './interviews.service';
 import type { MetListService } from './met-list.service';
 import { afterIntelligence, afterInterview, type NextStep } from './next-steps';

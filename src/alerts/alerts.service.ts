@@ -13,11 +13,11 @@ import type { Clock } from '../domain/clock';
 import { formatLondon } from '../domain/london-time';
 import { enqueueMessage } from '../outbox/enqueue';
 import { cancelTimers, schedule } from '../scheduler/scheduler';
+import { type Actor, auditAs } from '../services/actor';
+import type { Place } from '../services/admin.service';
+import { authorise, NotPossibleError } from '../services/refusal';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
-import { type Actor, auditAs } from './actor';
-import type { Place } from './admin.service';
-import { authorise, NotPossibleError } from './refusal';
 import { type AlertPost, audienceTargets, type Surfaces, type SurfaceTarget } from './surfaces';
 
 export const ALERT_DESTINATION = 'alert';
