@@ -22,10 +22,10 @@ import {
 } from './ops/backup';
 import { copyToPostgres } from './ops/copy-to-postgres';
 import { keyStatus, legacyLeft, rotateKeys } from './ops/key-rotation';
+import { DEFAULT_TOKEN_ROLE } from './people/api-tokens.service';
+import { rolesOf } from './people/users.service';
 import type { Actor } from './services/actor';
-import { DEFAULT_TOKEN_ROLE } from './services/api-tokens.service';
 import { NotPossibleError, RefusedError } from './services/refusal';
-import { rolesOf } from './services/users.service';
 import { verifyAuditChain } from './store/audit';
 import { type AuditKeyring, installedAuditKeyring, useAuditKeyring } from './store/audit-key';
 import { loadFieldCipher } from './store/data-key';

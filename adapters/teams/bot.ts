@@ -10,8 +10,8 @@ import {
 import { helpText } from '../../src/chat/commands';
 import type { Core } from '../../src/core';
 import type { Logger } from '../../src/logger';
+import type { Place } from '../../src/people/admin.service';
 import type { Actor } from '../../src/services/actor';
-import type { Place } from '../../src/services/admin.service';
 import { RefusedError, refusalText } from '../../src/services/refusal';
 import { addressOf, identityOf, isCardSubmit, isPersonal } from './activity';
 import type { ChatAddresses } from './addresses';

@@ -7,7 +7,7 @@ import type { PictureService } from '../../src/links/picture.service';
 import type { ListFilters, ListQueries } from '../../src/lists/list-queries';
 import type { Logger } from '../../src/logger';
 import type { RateLimits } from '../../src/ops/rate-limit';
-import type { DashboardLinks } from '../../src/services/dashboard-links.service';
+import type { DashboardLinks } from '../../src/people/dashboard-links.service';
 import {
   currentMonth,
   type FiguresService,

@@ -3,7 +3,7 @@ import type { Messages } from '../conversation/prompts';
 import { type Reply, text } from '../conversation/reply';
 import type { RiskCheckId } from '../domain/risk';
 import { linksCommand } from '../links/links-chat';
-import { dashboardLinkReply } from '../services/dashboard-links.service';
+import { dashboardLinkReply } from '../people/dashboard-links.service';
 import { figuresReply } from '../services/figures-reply';
 import { adminCommand } from './admin-chat';
 import { ackCommand, alertsCommand, setupCommand } from './alerts-reply';

@@ -1,8 +1,8 @@
 import { fill, type Messages } from '../conversation/prompts';
 import { type Reply, text } from '../conversation/reply';
 import { aRole, type Role } from '../domain/policy';
+import type { AdminService, GrantResult, RevokeResult, Who } from '../people/admin.service';
 import type { Actor } from '../services/actor';
-import type { AdminService, GrantResult, RevokeResult, Who } from '../services/admin.service';
 import type { InterviewService } from '../services/interviews.service';
 
 /**

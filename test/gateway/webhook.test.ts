@@ -3,7 +3,7 @@ import { createWebhookTransport, retryAfterMs } from '../../adapters/gateway/web
 import { fixedClock } from '../../src/domain/clock';
 import { recordSchemas } from '../../src/domain/record-schemas';
 import { destinations } from '../../src/outbox/transport';
-import { AdminService } from '../../src/services/admin.service';
+import { AdminService } from '../../src/people/admin.service';
 import { RefusedError } from '../../src/services/refusal';
 import { providers } from '../support/databases';
 import { withOpenedError } from '../support/keys';

@@ -5,12 +5,12 @@ import { formatLondon } from '../domain/london-time';
 import { decide, isRole, type Role, roles } from '../domain/policy';
 import { type DeliveryRoutes, enqueueMessage } from '../outbox/enqueue';
 import { destinations } from '../outbox/transport';
+import { type Actor, auditAs } from '../services/actor';
+import { authorise, NotPossibleError } from '../services/refusal';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { auditActorNames, openDisplayName, withDisplayName } from '../store/staff-names';
-import { type Actor, auditAs } from './actor';
 import type { PeopleCache } from './people-cache';
-import { authorise, NotPossibleError } from './refusal';
 import { addRole, pendingByEmail, removeRole, rolesOf } from './users.service';
 
 /** A place in a chat platform the bot can post to (a Slack channel, a Teams channel). */

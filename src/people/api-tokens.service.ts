@@ -2,10 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { type Clock, DAY, systemClock } from '../domain/clock';
 import { isRole, type Role, roles } from '../domain/policy';
+import type { Actor, Identity } from '../services/actor';
+import { NotPossibleError } from '../services/refusal';
 import { appendAudit } from '../store/audit';
 import type { Db, Provider } from '../store/database';
-import type { Actor, Identity } from './actor';
-import { NotPossibleError } from './refusal';
 import type { UserService } from './users.service';
 
 /** Tokens read `mbt_` and 43 base64url characters (32 random bytes). */

@@ -2,12 +2,12 @@ import type { Clock } from '../domain/clock';
 import { identityKey, parseIdentityKey, workspaceKey } from '../domain/identity-key';
 import type { Role } from '../domain/policy';
 import { roles as allRoles, isRole } from '../domain/policy';
+import type { Actor, Identity } from '../services/actor';
 import { appendAudit } from '../store/audit';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { readKnownUser } from '../store/known-users';
 import { openDisplayName, sealDisplayName, type UserKey, withDisplayName } from '../store/staff-names';
-import type { Actor, Identity } from './actor';
 import { type KnownUser, PeopleCache } from './people-cache';
 
 /** Who becomes a practitioner the first time the bot meets them. */
