@@ -2,12 +2,6 @@ import type { Request, Response } from 'express';
 import type { AlertService } from '../../src/alerts/alerts.service';
 import type { Messages } from '../../src/conversation/prompts';
 import type { Clock } from '../../src/domain/clock';
-import type { LinkService } from '../../src/links/links.service';
-import type { PictureService } from '../../src/links/picture.service';
-import type { ListFilters, ListQueries } from '../../src/lists/list-queries';
-import type { Logger } from '../../src/logger';
-import type { RateLimits } from '../../src/ops/rate-limit';
-import type { DashboardLinks } from '../../src/people/dashboard-links.service';
 import {
   currentMonth,
   type FiguresService,
@@ -15,7 +9,13 @@ import {
   parsePeriod,
   periodBegun,
   periodLabel,
-} from '../../src/services/figures.service';
+} from '../../src/figures/figures.service';
+import type { LinkService } from '../../src/links/links.service';
+import type { PictureService } from '../../src/links/picture.service';
+import type { ListFilters, ListQueries } from '../../src/lists/list-queries';
+import type { Logger } from '../../src/logger';
+import type { RateLimits } from '../../src/ops/rate-limit';
+import type { DashboardLinks } from '../../src/people/dashboard-links.service';
 import type { MetListService } from '../../src/services/met-list.service';
 import { BadRequestError, internalProblem, type Problem, problemOf } from '../../src/services/problems';
 import { RefusedError } from '../../src/services/refusal';

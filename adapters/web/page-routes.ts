@@ -1,7 +1,7 @@
 import express, { type Express, type Request } from 'express';
 import { referencePattern } from '../../src/domain/references';
 import type { RiskLevel } from '../../src/domain/risk';
-import { recentPeriods } from '../../src/services/figures.service';
+import { recentPeriods } from '../../src/figures/figures.service';
 import { BadRequestError } from '../../src/services/problems';
 import { authorise, NotPossibleError } from '../../src/services/refusal';
 import { htmlRoute, listFilters, pageNumber, requestedMonth, type WebContext } from './context';

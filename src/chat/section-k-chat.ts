@@ -4,9 +4,9 @@ import { fill, type Messages } from '../conversation/prompts';
 import { type Reply, text } from '../conversation/reply';
 import type { Clock } from '../domain/clock';
 import { fromLondon } from '../domain/london-time';
+import type { SectionKRecordsService } from '../figures/section-k-records.service';
 import type { Actor } from '../services/actor';
 import { NotPossibleError } from '../services/refusal';
-import type { SectionKRecordsService } from '../services/section-k-records.service';
 
 type Deps = { sectionK: SectionKRecordsService; clock: Clock; messages: Messages };
 

@@ -4,16 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/domain/clock';
 import type { SectionKId } from '../../src/domain/section-k';
 import { MISSING_BAND_DAYS, sectionK, sectionKIds } from '../../src/domain/section-k';
-import type { Actor } from '../../src/services/actor';
 import {
   type MonthlyFigures,
   parsePeriod,
   periodBounds,
   periodLabel,
   shiftPeriod,
-} from '../../src/services/figures.service';
+} from '../../src/figures/figures.service';
+import type { SectionKFigure } from '../../src/figures/section-k-figures';
+import type { Actor } from '../../src/services/actor';
 import { RefusedError } from '../../src/services/refusal';
-import type { SectionKFigure } from '../../src/services/section-k-figures';
 import { chatWith } from '../support/chat';
 import { createTestCore, type TestCore } from '../support/core';
 import { providers, type TestDatabase } from '../support/databases';

@@ -1,7 +1,8 @@
 import type { ListItem, Reply } from '../conversation/reply';
 import { text } from '../conversation/reply';
 import type { Clock } from '../domain/clock';
-import type { Actor } from './actor';
+import type { Actor } from '../services/actor';
+import { authorise } from '../services/refusal';
 import {
   currentMonth,
   type FiguresService,
@@ -11,7 +12,6 @@ import {
   periodLabel,
   tidy,
 } from './figures.service';
-import { authorise } from './refusal';
 import type { SectionKFigure } from './section-k-figures';
 
 /** The monthly figures in chat: `figures` and `figures <month>`, counted by the same service as the page. */

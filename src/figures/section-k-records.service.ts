@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { openInitials } from '../children/demographics';
 import type { Clock } from '../domain/clock';
+import { type Actor, auditAs } from '../services/actor';
+import { authorise, NotPossibleError } from '../services/refusal';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
-import { type Actor, auditAs } from './actor';
-import { authorise, NotPossibleError } from './refusal';
 
 /**
  * The records section K counts that no form makes (MET Strategy, section K): NRM referrals and
