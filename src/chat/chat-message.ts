@@ -9,12 +9,12 @@ import type { SectionKRecordsService } from '../figures/section-k-records.servic
 import type { LinkService } from '../links/links.service';
 import type { ListQueries } from '../lists/list-queries';
 import type { Logger } from '../logger';
+import type { MetListService } from '../met-list/met-list.service';
 import type { AdminService, Place } from '../people/admin.service';
 import type { DashboardLinks } from '../people/dashboard-links.service';
 import type { Actor } from '../services/actor';
 import type { FormCatalogue } from '../services/form-catalogue';
 import type { InterviewService } from '../services/interviews.service';
-import type { MetListService } from '../services/met-list.service';
 import type { QuestionService } from '../services/questions.service';
 import type { SubmissionService } from '../services/submissions.service';
 import type { ConversationRepository, StoredConversation } from '../store/conversations.repository';

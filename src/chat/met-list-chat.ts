@@ -4,8 +4,8 @@ import { type ListReply, type Reply, text } from '../conversation/reply';
 import type { Clock } from '../domain/clock';
 import { formatLondon } from '../domain/london-time';
 import type { RiskLevel } from '../domain/risk';
+import { type MetListChange, type MetListService, turned18 } from '../met-list/met-list.service';
 import type { Actor } from '../services/actor';
-import { type MetListChange, type MetListService, turned18 } from '../services/met-list.service';
 import { NotPossibleError } from '../services/refusal';
 import { whereItWent } from './confirmation';
 

@@ -9,12 +9,12 @@ import { decide } from '../domain/policy';
 import { LONGTEXT_MAX_CHARS } from '../domain/records';
 import type { RiskLevel } from '../domain/risk';
 import type { RecordWriter } from '../records/record-writer';
+import { type Actor, auditAs } from '../services/actor';
+import { authorise, NotPossibleError } from '../services/refusal';
 import { type ChildDetails, findOrCreateChild } from '../store/children';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { displayNames } from '../store/staff-names';
-import { type Actor, auditAs } from './actor';
-import { authorise, NotPossibleError } from './refusal';
 
 export type MetListStatus = 'proposed' | 'nominated' | 'active' | 'declined' | 'removed';
 type Action =
