@@ -22,13 +22,13 @@ import { type RiskCheckId, type RiskResult, type RiskRules, scoreRiskCheck } fro
 import { type RiskCheckAnswers, selectedIndicators, unknownAnswers } from '../domain/risk-answers';
 import type { EntityRecorder } from '../links/ports';
 import type { MetListService } from '../met-list/met-list.service';
+import { claimAssignedInterviews, interviewOpen } from '../missing/interviews.service';
 import type { RecordWriter } from '../records/record-writer';
 import { cancelTimers, schedule } from '../scheduler/scheduler';
 import type { ChildDetails } from '../store/children';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { type Actor, auditAs } from './actor';
-import { claimAssignedInterviews, interviewOpen } from './interviews.service';
 import { afterIntelligence, afterInterview, type NextStep } from './next-steps';
 import { authorise, NotPossibleError } from './refusal';
 

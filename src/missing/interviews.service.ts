@@ -3,12 +3,12 @@ import type { Clock } from '../domain/clock';
 import { identityKey } from '../domain/identity-key';
 import { notIndependent } from '../domain/independence';
 import { maySeeRecord } from '../domain/policy';
+import { type Actor, auditAs } from '../services/actor';
+import { authorise, NotPossibleError } from '../services/refusal';
 import type { Db, Provider, Tx } from '../store/database';
 import type { AssignedBefore } from '../store/due-interviews';
 import type { FieldCipher } from '../store/field-crypto';
 import { openDisplayName } from '../store/staff-names';
-import { type Actor, auditAs } from './actor';
-import { authorise, NotPossibleError } from './refusal';
 
 /** Who an `assign` names: a user of the bot, someone not met yet (by platform id or email), or a name. */
 export type Assignee =

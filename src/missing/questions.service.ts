@@ -6,10 +6,11 @@ import { formatLondon } from '../domain/london-time';
 import type { RepeatMissingSettings } from '../domain/missing-history';
 import { decide } from '../domain/policy';
 import { deliveryState } from '../outbox/delivery-state';
+import { type Actor, auditAs } from '../services/actor';
+import { authorise } from '../services/refusal';
 import type { Db, Provider } from '../store/database';
 import { type DueInterviewRow, readDueInterviews } from '../store/due-interviews';
 import type { FieldCipher } from '../store/field-crypto';
-import { type Actor, auditAs } from './actor';
 import {
   type AssignedAs,
   assignedAs,
@@ -17,7 +18,6 @@ import {
   claimEpisodes,
   isAssignedTo,
 } from './interviews.service';
-import { authorise } from './refusal';
 
 export interface Audience {
   /** True in a direct message or modal to the asker; false in a channel others can read. */
