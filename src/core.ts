@@ -27,16 +27,16 @@ import { DashboardLinks } from './people/dashboard-links.service';
 import { PeopleCache } from './people/people-cache';
 import { UserService } from './people/users.service';
 import { RecordWriter } from './records/record-writer';
-import { FormCatalogue } from './services/form-catalogue';
 import { RetentionService } from './services/retention.service';
 import { SubjectAccessService } from './services/subject-access.service';
-import { SubmissionService } from './services/submissions.service';
 import { ChatAddresses } from './store/chat-addresses';
 import { ConversationRepository } from './store/conversations.repository';
 import type { Database } from './store/database';
 import type { FieldCipher } from './store/field-crypto';
 import { claimInbound } from './store/inbound-events';
 import { countInWindows } from './store/rate-windows';
+import { FormCatalogue } from './submissions/form-catalogue';
+import { SubmissionService } from './submissions/submissions.service';
 
 export type CoreConfig = Pick<
   Config,

@@ -5,7 +5,7 @@ import { answerSchemas, type MissingAnswersT, type ReturnAnswersT } from '../../
 import { addressOf, type RateLimitSettings, rateLimit } from '../../src/ops/rate-limit';
 import type { Actor } from '../../src/services/actor';
 import { BadRequestError, NotFoundError, problemOf } from '../../src/services/problems';
-import type { Submission } from '../../src/services/submissions.service';
+import type { Submission } from '../../src/submissions/submissions.service';
 import { actorOf, bearerOf, requireToken } from './auth';
 import { checkRecord } from './validate';
 

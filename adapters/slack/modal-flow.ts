@@ -9,7 +9,7 @@ import type { Core } from '../../src/core';
 import type { Logger } from '../../src/logger';
 import type { Actor } from '../../src/services/actor';
 import { NotPossibleError, RefusedError, refusalText } from '../../src/services/refusal';
-import type { Submission } from '../../src/services/submissions.service';
+import type { Submission } from '../../src/submissions/submissions.service';
 import { repliesText } from './blocks';
 import {
   nextStep,

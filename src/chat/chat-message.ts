@@ -15,9 +15,9 @@ import type { QuestionService } from '../missing/questions.service';
 import type { AdminService, Place } from '../people/admin.service';
 import type { DashboardLinks } from '../people/dashboard-links.service';
 import type { Actor } from '../services/actor';
-import type { FormCatalogue } from '../services/form-catalogue';
-import type { SubmissionService } from '../services/submissions.service';
 import type { ConversationRepository, StoredConversation } from '../store/conversations.repository';
+import type { FormCatalogue } from '../submissions/form-catalogue';
+import type { SubmissionService } from '../submissions/submissions.service';
 import type { ListPageState } from './list-pages';
 
 export interface ChatMessage {

@@ -9,7 +9,7 @@ import type { RiskCheckAnswers } from '../domain/risk-answers';
 import { SealedValueError } from '../domain/sealed-value-error';
 import type { Actor } from '../services/actor';
 import { NotPossibleError, RefusedError, refusalText } from '../services/refusal';
-import type { Submission } from '../services/submissions.service';
+import type { Submission } from '../submissions/submissions.service';
 import type { ChatDeps, ChatMessage, Turn } from './chat-message';
 import { findCommand, helpProblems } from './commands';
 import { confirmation } from './confirmation';

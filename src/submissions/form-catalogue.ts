@@ -5,7 +5,7 @@ import { formatLondon } from '../domain/london-time';
 import { answerSchemas, crossFieldIssues } from '../domain/records';
 import { type RiskCheckId, scoreRiskCheck } from '../domain/risk';
 import { type RiskCheckAnswers, riskCheckAnswersSchema, selectedIndicators } from '../domain/risk-answers';
-import type { Actor } from './actor';
+import type { Actor } from '../services/actor';
 import type { SubmissionService } from './submissions.service';
 
 export const riskChecks: RiskCheckId[] = ['cse', 'missing', 'trafficking'];

@@ -25,12 +25,12 @@ import type { MetListService } from '../met-list/met-list.service';
 import { claimAssignedInterviews, interviewOpen } from '../missing/interviews.service';
 import type { RecordWriter } from '../records/record-writer';
 import { cancelTimers, schedule } from '../scheduler/scheduler';
+import { type Actor, auditAs } from '../services/actor';
+import { authorise, NotPossibleError } from '../services/refusal';
 import type { ChildDetails } from '../store/children';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
-import { type Actor, auditAs } from './actor';
 import { afterIntelligence, afterInterview, type NextStep } from './next-steps';
-import { authorise, NotPossibleError } from './refusal';
 
 export interface Submission {
   recordId: string;
@@ -43,7 +43,7 @@ export interface Submission {
   risk?: RiskResult;
   /** Whether the alerts this record raised can reach anyone, for the reporter's confirmation. */
   alerted?: Alerted;
-  /** What the reporter is offered next (src/services/next-steps.ts). */
+  /** What the reporter is offered next (src/submissions/next-steps.ts). */
   nextSteps?: NextStep[];
   /** A missing report: the times missing in the repeat window, and the earlier reports on record. */
   history?: { times: number; days: number; earlier: string[] };
