@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Actor } from './access/actor';
+import { NotPossibleError, RefusedError } from './access/refusal';
 import { checkAgainstCheckpoint, makeCheckpoint } from './audit/checkpoint';
 import { loadAuditKeyring } from './audit/settings';
 import { grantedText, revokedText } from './chat/people-chat';
@@ -24,8 +26,6 @@ import { copyToPostgres } from './ops/copy-to-postgres';
 import { keyStatus, legacyLeft, rotateKeys } from './ops/key-rotation';
 import { DEFAULT_TOKEN_ROLE } from './people/api-tokens.service';
 import { rolesOf } from './people/users.service';
-import type { Actor } from './services/actor';
-import { NotPossibleError, RefusedError } from './services/refusal';
 import { verifyAuditChain } from './store/audit';
 import { type AuditKeyring, installedAuditKeyring, useAuditKeyring } from './store/audit-key';
 import { loadFieldCipher } from './store/data-key';

@@ -1,4 +1,6 @@
 import type { Request, Response } from 'express';
+import { BadRequestError, internalProblem, type Problem, problemOf } from '../../src/access/problems';
+import { RefusedError } from '../../src/access/refusal';
 import type { AlertService } from '../../src/alerts/alerts.service';
 import type { Messages } from '../../src/conversation/prompts';
 import type { Clock } from '../../src/domain/clock';
@@ -17,8 +19,6 @@ import type { Logger } from '../../src/logger';
 import type { MetListService } from '../../src/met-list/met-list.service';
 import type { RateLimits } from '../../src/ops/rate-limit';
 import type { DashboardLinks } from '../../src/people/dashboard-links.service';
-import { BadRequestError, internalProblem, type Problem, problemOf } from '../../src/services/problems';
-import { RefusedError } from '../../src/services/refusal';
 import { messagePage } from './pages/layout';
 import { notFoundPage, notSignedInPage, refusedPage } from './pages/sign-in';
 import { isHttps, type SignedInUsers, secureHeaders, type Viewer, viewerOf } from './session';

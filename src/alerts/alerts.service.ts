@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { type Actor, auditAs } from '../access/actor';
+import { authorise, NotPossibleError } from '../access/refusal';
 import { openInitials } from '../children/demographics';
 import {
   type AlertRuleId,
@@ -14,8 +16,6 @@ import { formatLondon } from '../domain/london-time';
 import { enqueueMessage } from '../outbox/enqueue';
 import type { Place } from '../people/admin.service';
 import { cancelTimers, schedule } from '../scheduler/scheduler';
-import { type Actor, auditAs } from '../services/actor';
-import { authorise, NotPossibleError } from '../services/refusal';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { type AlertPost, audienceTargets, type Surfaces, type SurfaceTarget } from './surfaces';

@@ -1,7 +1,7 @@
+import { NotPossibleError } from '../access/refusal';
 import type { OpenAlert } from '../alerts/alerts.service';
 import { fill } from '../conversation/prompts';
 import { type ListItem, type Reply, text } from '../conversation/reply';
-import { NotPossibleError } from '../services/refusal';
 import type { CommandCall } from './chat-message';
 import { listReply } from './list-pages';
 

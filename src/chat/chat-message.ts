@@ -1,3 +1,4 @@
+import type { Actor } from '../access/actor';
 import type { AlertService } from '../alerts/alerts.service';
 import type { DuplicatesService } from '../children/duplicates.service';
 import type { FormEngine, FormState } from '../conversation/form-engine';
@@ -14,7 +15,6 @@ import type { InterviewService } from '../missing/interviews.service';
 import type { QuestionService } from '../missing/questions.service';
 import type { AdminService, Place } from '../people/admin.service';
 import type { DashboardLinks } from '../people/dashboard-links.service';
-import type { Actor } from '../services/actor';
 import type { ConversationRepository, StoredConversation } from '../store/conversations.repository';
 import type { FormCatalogue } from '../submissions/form-catalogue';
 import type { SubmissionService } from '../submissions/submissions.service';

@@ -21,7 +21,7 @@ import { sectionKCommand } from './section-k-chat';
  * to type for a form. Plain questions (plain-questions.ts) are turned into its words.
  *
  * Refusals are not here: each service asks the policy (src/domain/policy.ts), and the refusal
- * names the roles that may (src/services/refusal.ts).
+ * names the roles that may (src/access/refusal.ts).
  */
 export interface Command {
   /** The words that call it (a phrase of two words, such as "missing now", comes before one). */

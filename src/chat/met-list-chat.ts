@@ -1,3 +1,5 @@
+import type { Actor } from '../access/actor';
+import { NotPossibleError } from '../access/refusal';
 import { parseAnswer } from '../conversation/answer-parsers';
 import type { Messages } from '../conversation/prompts';
 import { type ListReply, type Reply, text } from '../conversation/reply';
@@ -5,8 +7,6 @@ import type { Clock } from '../domain/clock';
 import { formatLondon } from '../domain/london-time';
 import type { RiskLevel } from '../domain/risk';
 import { type MetListChange, type MetListService, turned18 } from '../met-list/met-list.service';
-import type { Actor } from '../services/actor';
-import { NotPossibleError } from '../services/refusal';
 import { whereItWent } from './confirmation';
 
 const usage =

@@ -1,9 +1,9 @@
+import type { Actor } from '../access/actor';
 import { fill, type Messages } from '../conversation/prompts';
 import { type Reply, text } from '../conversation/reply';
 import { aRole, type Role } from '../domain/policy';
 import type { InterviewService } from '../missing/interviews.service';
 import type { AdminService, GrantResult, RevokeResult, Who } from '../people/admin.service';
-import type { Actor } from '../services/actor';
 
 /**
  * Whom a chat message names: a Slack mention (`<@U123>`, `<@U123|name>`), a Teams mention as the

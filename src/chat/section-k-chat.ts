@@ -1,12 +1,12 @@
 import { ZodError } from 'zod';
+import type { Actor } from '../access/actor';
+import { NotPossibleError } from '../access/refusal';
 import { parseAnswer } from '../conversation/answer-parsers';
 import { fill, type Messages } from '../conversation/prompts';
 import { type Reply, text } from '../conversation/reply';
 import type { Clock } from '../domain/clock';
 import { fromLondon } from '../domain/london-time';
 import type { SectionKRecordsService } from '../figures/section-k-records.service';
-import type { Actor } from '../services/actor';
-import { NotPossibleError } from '../services/refusal';
 
 type Deps = { sectionK: SectionKRecordsService; clock: Clock; messages: Messages };
 

@@ -1,9 +1,9 @@
+import type { Actor } from '../access/actor';
+import { NotPossibleError } from '../access/refusal';
 import { fill, type Messages } from '../conversation/prompts';
 import { type ListReply, type Reply, text } from '../conversation/reply';
 import { formatLondon } from '../domain/london-time';
 import { referencePattern } from '../domain/references';
-import type { Actor } from '../services/actor';
-import { NotPossibleError } from '../services/refusal';
 import type { ChildSide, DuplicatesService, SameChildQuestion } from './duplicates.service';
 
 /** The draft id the reporter's open "same child?" question is kept under, one per place. */

@@ -1,8 +1,8 @@
+import { type Actor, auditAs } from '../access/actor';
+import { authorise, NotPossibleError, RefusedError } from '../access/refusal';
 import type { Clock } from '../domain/clock';
 import { formatDay } from '../domain/london-time';
 import { decide } from '../domain/policy';
-import { type Actor, auditAs } from '../services/actor';
-import { authorise, NotPossibleError, RefusedError } from '../services/refusal';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { openInitials, openYearOfBirth } from './demographics';

@@ -1,8 +1,8 @@
+import type { Actor } from '../access/actor';
+import { authorise } from '../access/refusal';
 import type { ListItem, Reply } from '../conversation/reply';
 import { text } from '../conversation/reply';
 import type { Clock } from '../domain/clock';
-import type { Actor } from '../services/actor';
-import { authorise } from '../services/refusal';
 import {
   currentMonth,
   type FiguresService,

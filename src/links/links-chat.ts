@@ -1,8 +1,8 @@
+import type { Actor } from '../access/actor';
+import { NotPossibleError } from '../access/refusal';
 import { type Reply, text } from '../conversation/reply';
 import { formatLondon } from '../domain/london-time';
 import { referencePattern } from '../domain/references';
-import type { Actor } from '../services/actor';
-import { NotPossibleError } from '../services/refusal';
 import type { LinkService, LinkView } from './links.service';
 
 const kindWords: Record<string, string> = {

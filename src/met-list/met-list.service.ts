@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { type Actor, auditAs } from '../access/actor';
+import { authorise, NotPossibleError } from '../access/refusal';
 import { openEthnicity, openInitials, openYearOfBirth } from '../children/demographics';
 import { survivor } from '../children/resolve-child';
 import { type Clock, DAY } from '../domain/clock';
@@ -9,8 +11,6 @@ import { decide } from '../domain/policy';
 import { LONGTEXT_MAX_CHARS } from '../domain/records';
 import type { RiskLevel } from '../domain/risk';
 import type { RecordWriter } from '../records/record-writer';
-import { type Actor, auditAs } from '../services/actor';
-import { authorise, NotPossibleError } from '../services/refusal';
 import { type ChildDetails, findOrCreateChild } from '../store/children';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';

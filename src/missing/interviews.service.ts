@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import { type Actor, auditAs } from '../access/actor';
+import { authorise, NotPossibleError } from '../access/refusal';
 import type { Clock } from '../domain/clock';
 import { identityKey } from '../domain/identity-key';
 import { notIndependent } from '../domain/independence';
 import { maySeeRecord } from '../domain/policy';
-import { type Actor, auditAs } from '../services/actor';
-import { authorise, NotPossibleError } from '../services/refusal';
 import type { Db, Provider, Tx } from '../store/database';
 import type { AssignedBefore } from '../store/due-interviews';
 import type { FieldCipher } from '../store/field-crypto';

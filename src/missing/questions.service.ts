@@ -1,3 +1,5 @@
+import { type Actor, auditAs } from '../access/actor';
+import { authorise } from '../access/refusal';
 import { openInitials } from '../children/demographics';
 import type { ListItem } from '../conversation/reply';
 import type { Clock } from '../domain/clock';
@@ -6,8 +8,6 @@ import { formatLondon } from '../domain/london-time';
 import type { RepeatMissingSettings } from '../domain/missing-history';
 import { decide } from '../domain/policy';
 import { deliveryState } from '../outbox/delivery-state';
-import { type Actor, auditAs } from '../services/actor';
-import { authorise } from '../services/refusal';
 import type { Db, Provider } from '../store/database';
 import { type DueInterviewRow, readDueInterviews } from '../store/due-interviews';
 import type { FieldCipher } from '../store/field-crypto';

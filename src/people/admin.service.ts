@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { type Actor, auditAs } from '../access/actor';
+import { authorise, NotPossibleError } from '../access/refusal';
 import type { ListItem } from '../conversation/reply';
 import { type Clock, DAY } from '../domain/clock';
 import { formatLondon } from '../domain/london-time';
 import { decide, isRole, type Role, roles } from '../domain/policy';
 import { type DeliveryRoutes, enqueueMessage } from '../outbox/enqueue';
 import { destinations } from '../outbox/transport';
-import { type Actor, auditAs } from '../services/actor';
-import { authorise, NotPossibleError } from '../services/refusal';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { auditActorNames, openDisplayName, withDisplayName } from '../store/staff-names';

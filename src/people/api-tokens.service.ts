@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import type { Actor, Identity } from '../access/actor';
+import { NotPossibleError } from '../access/refusal';
 import { type Clock, DAY, systemClock } from '../domain/clock';
 import { isRole, type Role, roles } from '../domain/policy';
-import type { Actor, Identity } from '../services/actor';
-import { NotPossibleError } from '../services/refusal';
 import { appendAudit } from '../store/audit';
 import type { Db, Provider } from '../store/database';
 import type { UserService } from './users.service';

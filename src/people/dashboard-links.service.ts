@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Actor } from '../access/actor';
+import { authorise, NotPossibleError } from '../access/refusal';
 import { type Reply, text } from '../conversation/reply';
 import { type Clock, HOUR, systemClock } from '../domain/clock';
 import { formatLondon } from '../domain/london-time';
 import { decide, isRole, roleNames } from '../domain/policy';
-import type { Actor } from '../services/actor';
-import { authorise, NotPossibleError } from '../services/refusal';
 import { appendAudit } from '../store/audit';
 import type { Db, Provider } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';

@@ -1,8 +1,8 @@
+import type { Actor, Identity } from '../access/actor';
 import type { Clock } from '../domain/clock';
 import { identityKey, parseIdentityKey, workspaceKey } from '../domain/identity-key';
 import type { Role } from '../domain/policy';
 import { roles as allRoles, isRole } from '../domain/policy';
-import type { Actor, Identity } from '../services/actor';
 import { appendAudit } from '../store/audit';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';

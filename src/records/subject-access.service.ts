@@ -1,7 +1,7 @@
+import { type Actor, auditAs } from '../access/actor';
+import { authorise, NotPossibleError } from '../access/refusal';
 import { openEthnicity, openInitials, openYearOfBirth } from '../children/demographics';
 import type { Clock } from '../domain/clock';
-import { type Actor, auditAs } from '../services/actor';
-import { authorise, NotPossibleError } from '../services/refusal';
 import type { Db, Provider } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { openSealed } from '../store/sealed-columns';

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { type Actor, auditAs } from '../access/actor';
+import { authorise, NotPossibleError } from '../access/refusal';
 import type { Alerted, AlertService } from '../alerts/alerts.service';
 import { openInitials } from '../children/demographics';
 import { recordPossibleDuplicates } from '../children/duplicates';
@@ -25,8 +27,6 @@ import type { MetListService } from '../met-list/met-list.service';
 import { claimAssignedInterviews, interviewOpen } from '../missing/interviews.service';
 import type { RecordWriter } from '../records/record-writer';
 import { cancelTimers, schedule } from '../scheduler/scheduler';
-import { type Actor, auditAs } from '../services/actor';
-import { authorise, NotPossibleError } from '../services/refusal';
 import type { ChildDetails } from '../store/children';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';

@@ -1,5 +1,6 @@
 import { createSlackSurface, type SlackSurface } from '../../adapters/slack/index';
 import { createTeamsFeatureWith, type TeamsFeature } from '../../adapters/teams/index';
+import type { Actor } from '../../src/access/actor';
 import { AlertDeliveryTransport } from '../../src/alerts/alert-delivery';
 import { loadConfig } from '../../src/config';
 import type { Clock } from '../../src/domain/clock';
@@ -7,7 +8,6 @@ import type { Role } from '../../src/domain/policy';
 import { createLogger } from '../../src/logger';
 import type { DeliveryResult } from '../../src/outbox/transport';
 import { createApp, listen } from '../../src/server';
-import type { Actor } from '../../src/services/actor';
 import type { Provider } from '../../src/store/database';
 import {
   commandBody,

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/access/actor';
+import { RefusedError } from '../../src/access/refusal';
 import { toPlainText } from '../../src/conversation/plain-text';
 import { loadPrompts } from '../../src/conversation/prompts';
 import { fixedClock } from '../../src/domain/clock';
@@ -10,8 +12,6 @@ import {
   parseMonth,
 } from '../../src/figures/figures.service';
 import { figuresReply } from '../../src/figures/figures-reply';
-import type { Actor } from '../../src/services/actor';
-import { RefusedError } from '../../src/services/refusal';
 import { createTestDatabase, providers, type TestDatabase } from '../support/databases';
 import { seedFixtureMonth } from './fixture-month';
 import { makeActor } from './support';

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDashboardFeature } from '../../adapters/web';
 import { readDashboardSettings } from '../../adapters/web/settings';
+import type { Actor } from '../../src/access/actor';
+import { NotPossibleError, RefusedError } from '../../src/access/refusal';
 import { ConfigError } from '../../src/config';
 import { toPlainText } from '../../src/conversation/plain-text';
 import { loadPrompts } from '../../src/conversation/prompts';
@@ -8,8 +10,6 @@ import { fixedClock } from '../../src/domain/clock';
 import type { FeatureDeps } from '../../src/feature';
 import { createLogger } from '../../src/logger';
 import { DashboardLinks, dashboardLinkReply, LINK_MINUTES } from '../../src/people/dashboard-links.service';
-import type { Actor } from '../../src/services/actor';
-import { NotPossibleError, RefusedError } from '../../src/services/refusal';
 import { createTestCore } from '../support/core';
 import { createTestDatabase, providers, type TestDatabase } from '../support/databases';
 import { testCipher } from '../support/keys';
