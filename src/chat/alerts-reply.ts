@@ -1,5 +1,5 @@
 import { NotPossibleError } from '../access/refusal';
-import type { OpenAlert } from '../alerts/alerts.service';
+import type { OpenAlert } from '../alerts/alert-types';
 import { fill } from '../conversation/prompts';
 import { type ListItem, type Reply, text } from '../conversation/reply';
 import type { CommandCall } from './chat-message';

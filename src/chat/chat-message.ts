@@ -1,24 +1,27 @@
 import type { Actor } from '../access/actor';
-import type { AlertService } from '../alerts/alerts.service';
-import type { DuplicatesService } from '../children/duplicates.service';
 import type { FormEngine, FormState } from '../conversation/form-engine';
 import type { Messages } from '../conversation/prompts';
 import type { Reply } from '../conversation/reply';
 import type { Clock } from '../domain/clock';
-import type { FiguresService } from '../figures/figures.service';
-import type { SectionKRecordsService } from '../figures/section-k-records.service';
-import type { LinkService } from '../links/links.service';
 import type { ListQueries } from '../lists/list-queries';
 import type { Logger } from '../logger';
-import type { MetListService } from '../met-list/met-list.service';
-import type { InterviewService } from '../missing/interviews.service';
-import type { QuestionService } from '../missing/questions.service';
-import type { AdminService, Place } from '../people/admin.service';
-import type { DashboardLinks } from '../people/dashboard-links.service';
+import type { Place } from '../people/admin-types';
 import type { ConversationRepository, StoredConversation } from '../store/conversations.repository';
 import type { FormCatalogue } from '../submissions/form-catalogue';
-import type { SubmissionService } from '../submissions/submissions.service';
 import type { ListPageState } from './list-pages';
+import type {
+  ChatAdmin,
+  ChatAlerts,
+  ChatDashboardLinks,
+  ChatDuplicates,
+  ChatFigures,
+  ChatInterviews,
+  ChatLinks,
+  ChatMetList,
+  ChatQuestions,
+  ChatSectionK,
+  ChatSubmissions,
+} from './ports';
 
 export interface ChatMessage {
   actor: Actor;
@@ -49,22 +52,22 @@ export interface ChatDeps {
   engine: FormEngine;
   conversations: ConversationRepository;
   catalogue: FormCatalogue;
-  submissions: SubmissionService;
-  questions: QuestionService;
-  interviews: InterviewService;
-  admin: AdminService;
-  alerts: AlertService;
-  figures: FiguresService;
-  metList: MetListService;
-  dashboardLinks: DashboardLinks;
+  submissions: ChatSubmissions;
+  questions: ChatQuestions;
+  interviews: ChatInterviews;
+  admin: ChatAdmin;
+  alerts: ChatAlerts;
+  figures: ChatFigures;
+  metList: ChatMetList;
+  dashboardLinks: ChatDashboardLinks;
   /** The lists, paged: the same queries the dashboard and the API read. */
   lists: ListQueries;
   /** Possible links between reports (src/links/). */
-  links: LinkService;
+  links: ChatLinks;
   /** NRM, disruption, training and awareness records for the section K figures. */
-  sectionK: SectionKRecordsService;
+  sectionK: ChatSectionK;
   /** One child, one record: the possible duplicates queue and the reporter's question. */
-  duplicates?: DuplicatesService;
+  duplicates?: ChatDuplicates;
   publicUrl?: string;
   messages: Messages;
   clock: Clock;

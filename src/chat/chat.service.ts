@@ -9,7 +9,7 @@ import type { InterviewAnswersT, MissingAnswersT, ReturnAnswersT } from '../doma
 import type { RiskCheckId } from '../domain/risk';
 import type { RiskCheckAnswers } from '../domain/risk-answers';
 import { SealedValueError } from '../domain/sealed-value-error';
-import type { Submission } from '../submissions/submissions.service';
+import type { Submission } from '../submissions/submission';
 import type { ChatDeps, ChatMessage, Turn } from './chat-message';
 import { findCommand, helpProblems } from './commands';
 import { confirmation } from './confirmation';

@@ -4,7 +4,7 @@ import { type Reply, text } from '../conversation/reply';
 import type { RiskCheckId } from '../domain/risk';
 import { figuresReply } from '../figures/figures-reply';
 import { linksCommand } from '../links/links-chat';
-import { dashboardLinkReply } from '../people/dashboard-links.service';
+import { dashboardLinkReply } from '../people/dashboard-link-reply';
 import { adminCommand } from './admin-chat';
 import { ackCommand, alertsCommand, setupCommand } from './alerts-reply';
 import type { CommandCall } from './chat-message';

@@ -6,9 +6,9 @@ import { fill, type Messages } from '../conversation/prompts';
 import { type Reply, text } from '../conversation/reply';
 import type { Clock } from '../domain/clock';
 import { fromLondon } from '../domain/london-time';
-import type { SectionKRecordsService } from '../figures/section-k-records.service';
+import type { ChatSectionK } from './ports';
 
-type Deps = { sectionK: SectionKRecordsService; clock: Clock; messages: Messages };
+type Deps = { sectionK: ChatSectionK; clock: Clock; messages: Messages };
 
 class Usage extends Error {}
 

@@ -6,7 +6,10 @@ import { appendAudit } from '../store/audit';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 
-export const RETENTION_TIMER = 'retention';
+import { RETENTION_TIMER } from './retention-timer';
+
+export { RETENTION_TIMER };
+
 /** One retention timer for the whole installation: the sweep reschedules itself a day on. */
 const RETENTION_SUBJECT = 'daily';
 const DAY = 24 * 60 * 60 * 1000;

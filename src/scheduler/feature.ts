@@ -3,7 +3,7 @@ import { CHECKPOINT_TIMER, CheckpointExporter } from '../audit/audit-checks';
 import { readAuditSettings } from '../audit/settings';
 import type { FeatureFactory } from '../feature';
 import { deliveryRoutesFrom } from '../outbox/settings';
-import { RETENTION_TIMER } from '../records/retention.service';
+import { RETENTION_TIMER } from '../records/retention-timer';
 import { installedAuditKeyring } from '../store/audit-key';
 import { Scheduler } from './scheduler';
 
