@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import type { Actor } from '../access/actor';
 import type { OpenAlert } from '../alerts/alert-types';
-import type { answerSameChild, duplicatesCommand } from '../children/duplicates-chat';
+import type { DuplicatesChatService } from '../children/duplicates-chat';
+import type { SameChildQuestion } from '../children/same-child-question';
 import type { ListItem } from '../conversation/reply';
 import type { Role } from '../domain/policy';
 import type { InterviewAnswersT, MissingAnswersT, ReturnAnswersT } from '../domain/records';
@@ -16,7 +17,7 @@ import type {
   NrmReferralInput,
   TrainingInput,
 } from '../figures/section-k-inputs';
-import type { linksCommand } from '../links/links-chat';
+import type { LinksChatService } from '../links/links-chat';
 import type {
   ChildByEntry,
   ChildByReference,
@@ -38,10 +39,13 @@ import type { Submission } from '../submissions/submission';
  */
 
 export type ChatFigures = Parameters<typeof figuresReply>[0]['figures'];
-export type ChatLinks = Parameters<typeof linksCommand>[0];
+export type ChatLinks = LinksChatService;
 export type ChatDashboardLinks = SignInLinks;
-/** The possible duplicates, as the children's own chat (src/children/duplicates-chat.ts) takes them. */
-export type ChatDuplicates = Parameters<typeof duplicatesCommand>[0] & Parameters<typeof answerSameChild>[0];
+/** The possible duplicates: what the children's own chat takes, and the reporter's question. */
+export interface ChatDuplicates extends DuplicatesChatService {
+  questionFor(actor: Actor, recordId: string, isPrivate: boolean): Promise<SameChildQuestion | null>;
+  isQueued(recordId: string): Promise<boolean>;
+}
 
 export interface ChatAlerts {
   setupDuty(actor: Actor, place: Place, purpose?: 'duty' | 'met-coordinator'): Promise<number>;

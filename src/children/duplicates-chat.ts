@@ -17,7 +17,7 @@ type Words = Messages['children'];
 
 /** `duplicates`, `merge <ref> <ref>`, `keep-apart <ref> <ref>`, `unmerge <ref>`: MET members, in private. */
 export async function duplicatesCommand(
-  duplicates: DuplicatesService,
+  duplicates: DuplicatesChatService,
   messages: Messages,
   actor: Actor,
   words: string[],
@@ -54,6 +54,12 @@ export async function duplicatesCommand(
     throw error;
   }
 }
+
+/** What the duplicates' chat needs of the DuplicatesService. */
+export type DuplicatesChatService = Pick<
+  DuplicatesService,
+  'open' | 'merge' | 'unmerge' | 'keepApart' | 'answer'
+>;
 
 function queue(say: Words, pairs: Awaited<ReturnType<DuplicatesService['open']>>): ListReply {
   const side = (s: ChildSide) =>
@@ -93,7 +99,7 @@ export function sameChildQuestion(messages: Messages, question: SameChildQuestio
 
 /** The reporter's answer to "Is this the same child as …?": yes, no, or not sure. */
 export async function answerSameChild(
-  duplicates: DuplicatesService,
+  duplicates: DuplicatesChatService,
   messages: Messages,
   actor: Actor,
   state: SameChildState,

@@ -111,7 +111,7 @@ function signed(value: number): string {
  * Refusals are thrown as RefusedError, which the chat already turns into its plain answer.
  */
 export async function figuresReply(
-  deps: { figures: FiguresService; clock: Clock },
+  deps: { figures: Pick<FiguresService, 'monthly'>; clock: Clock },
   actor: Actor,
   monthText = '',
 ): Promise<Reply> {
