@@ -44,9 +44,10 @@ for (const file of readdirSync(runtime)) {
   if (!needed.test(file) || file.endsWith('.map')) rmSync(join(runtime, file), { force: true });
 }
 
-// Source maps and TypeScript declarations are not read at run time.
+// Source maps, TypeScript (sources shipped beside the JavaScript, and declarations) and Markdown
+// are not read at run time: the image's Node loads no .ts file.
 for (const entry of readdirSync(modules, { recursive: true, withFileTypes: true })) {
-  if (entry.isFile() && /\.(d\.[cm]?ts|map)$/.test(entry.name)) {
+  if (entry.isFile() && /\.([cm]?ts|map|md|markdown)$/i.test(entry.name)) {
     rmSync(join(entry.parentPath, entry.name), { force: true });
   }
 }

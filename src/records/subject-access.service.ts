@@ -2,6 +2,7 @@ import { type Actor, auditAs } from '../access/actor';
 import { authorise, NotPossibleError } from '../access/refusal';
 import { openEthnicity, openInitials, openYearOfBirth } from '../children/demographics';
 import type { Clock } from '../domain/clock';
+import { appendHeldAudit } from '../store/audit';
 import type { Db, Provider } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { openSealed } from '../store/sealed-columns';
@@ -129,6 +130,8 @@ export class SubjectAccessService {
         ...records.map((record) => [record.id, record.reference] as [string, string]),
         ...episodes.map((episode) => [episode.id, 'a missing episode'] as [string, string]),
       ]);
+      // The trail read below ends with this export's own event.
+      await appendHeldAudit(tx, this.provider);
       const audit = await tx.auditEvent.findMany({
         where: { recordId: { in: [...about.keys()] } },
         orderBy: { seq: 'asc' },

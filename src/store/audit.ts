@@ -66,10 +66,23 @@ export async function withAuditAtEnd<T>(tx: Tx, provider: Provider, work: () => 
   try {
     const result = await work();
     pendingAudit.delete(tx);
-    await appendAuditMany(tx, provider, entries);
+    if (entries.length) await appendAuditMany(tx, provider, entries);
     return result;
   } finally {
     pendingAudit.delete(tx);
+  }
+}
+
+/** Appends what the transaction has held back so far, for one that goes on to read the trail itself. */
+export async function appendHeldAudit(tx: Tx, provider: Provider): Promise<void> {
+  const pending = pendingAudit.get(tx);
+  if (!pending?.length) return;
+  const entries = pending.splice(0);
+  pendingAudit.delete(tx);
+  try {
+    await appendAuditMany(tx, provider, entries);
+  } finally {
+    pendingAudit.set(tx, pending);
   }
 }
 
