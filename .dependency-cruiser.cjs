@@ -45,6 +45,14 @@ module.exports = {
       },
     },
     {
+      name: 'modules-meet-through-ports',
+      comment:
+        "A capability module reaches another through a port (its own ports.ts), never by importing the other's service: only the composition root (src/core.ts, src/main.ts, src/admin.ts) wires services together.",
+      severity: 'error',
+      from: { path: '^src/([^/]+)/', pathNot: '^src/(core|main|admin)\\.ts$' },
+      to: { path: '^src/[^/]+/[^/]+\\.service\\.ts$', pathNot: '^src/$1/' },
+    },
+    {
       name: 'no-circles',
       comment: 'An import circle makes two modules one; break it with a port.',
       severity: 'error',

@@ -6,13 +6,13 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { createDashboard } from '../adapters/web';
 import { cookieNames } from '../adapters/web/session';
+import type { Actor } from '../src/access/actor';
 import { createCore } from '../src/core';
 import { DAY, HOUR, systemClock } from '../src/domain/clock';
+import { currentMonth, FiguresService, shiftMonth } from '../src/figures/figures.service';
 import { ListQueries } from '../src/lists/list-queries';
 import { createLogger } from '../src/logger';
 import { createApp, listen } from '../src/server';
-import type { Actor } from '../src/services/actor';
-import { currentMonth, FiguresService, shiftMonth } from '../src/services/figures.service';
 import { openDatabase, type Provider, postgresOptions } from '../src/store/database';
 import { FieldCipher } from '../src/store/field-crypto';
 

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Actor } from './access/actor';
+import { NotPossibleError, RefusedError } from './access/refusal';
 import { checkAgainstCheckpoint, makeCheckpoint } from './audit/checkpoint';
 import { loadAuditKeyring } from './audit/settings';
 import { grantedText, revokedText } from './chat/people-chat';
@@ -22,10 +24,8 @@ import {
 } from './ops/backup';
 import { copyToPostgres } from './ops/copy-to-postgres';
 import { keyStatus, legacyLeft, rotateKeys } from './ops/key-rotation';
-import type { Actor } from './services/actor';
-import { DEFAULT_TOKEN_ROLE } from './services/api-tokens.service';
-import { NotPossibleError, RefusedError } from './services/refusal';
-import { rolesOf } from './services/users.service';
+import { DEFAULT_TOKEN_ROLE } from './people/api-tokens.service';
+import { rolesOf } from './people/users.service';
 import { verifyAuditChain } from './store/audit';
 import { type AuditKeyring, installedAuditKeyring, useAuditKeyring } from './store/audit-key';
 import { loadFieldCipher } from './store/data-key';

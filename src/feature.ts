@@ -1,8 +1,8 @@
 import type { Express } from 'express';
+import type { Surface } from './alerts/surfaces';
 import type { Config } from './config';
 import type { Core } from './core';
 import type { Logger } from './logger';
-import type { Surface } from './services/surfaces';
 import type { Database } from './store/database';
 import type { FieldCipher } from './store/field-crypto';
 

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { Actor } from '../../src/services/actor';
-import type { ApiTokenService } from '../../src/services/api-tokens.service';
+import type { Actor } from '../../src/access/actor';
+import type { ApiTokenService } from '../../src/people/api-tokens.service';
 
 /** The caller, once `requireToken` has let them in. */
 export function actorOf(res: Response): Actor {

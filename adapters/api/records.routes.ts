@@ -1,11 +1,11 @@
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import type { z } from 'zod';
+import type { Actor } from '../../src/access/actor';
+import { BadRequestError, NotFoundError, problemOf } from '../../src/access/problems';
 import type { Core } from '../../src/core';
 import { answerSchemas, type MissingAnswersT, type ReturnAnswersT } from '../../src/domain/records';
 import { addressOf, type RateLimitSettings, rateLimit } from '../../src/ops/rate-limit';
-import type { Actor } from '../../src/services/actor';
-import { BadRequestError, NotFoundError, problemOf } from '../../src/services/problems';
-import type { Submission } from '../../src/services/submissions.service';
+import type { Submission } from '../../src/submissions/submissions.service';
 import { actorOf, bearerOf, requireToken } from './auth';
 import { checkRecord } from './validate';
 

@@ -1,6 +1,6 @@
+import type { Actor } from '../../src/access/actor';
 import { toPlainText } from '../../src/conversation/plain-text';
 import type { Core } from '../../src/core';
-import type { Actor } from '../../src/services/actor';
 
 /** The terminal's own conversation: a private place, each line typed answered as plain text. */
 export function terminalSession(core: Core, actor: Actor) {

@@ -1,8 +1,8 @@
 import type { Transporter } from 'nodemailer';
+import type { AlertView } from '../../src/alerts/alerts.service';
+import type { AlertPost, Surface, SurfaceTarget } from '../../src/alerts/surfaces';
 import { formatLondon } from '../../src/domain/london-time';
-import type { Place } from '../../src/services/admin.service';
-import type { AlertView } from '../../src/services/alerts.service';
-import type { AlertPost, Surface, SurfaceTarget } from '../../src/services/surfaces';
+import type { Place } from '../../src/people/admin.service';
 
 /** DUTY_EMAIL as a duty place: one place, whatever the addresses are set to today. */
 export const dutyMailbox: Place = { platform: 'email', key: 'duty-email', kind: 'channel', address: '{}' };

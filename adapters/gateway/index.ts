@@ -1,8 +1,8 @@
+import type { Surface } from '../../src/alerts/surfaces';
 import { parseSettings } from '../../src/config';
 import type { FeatureFactory } from '../../src/feature';
 import { deliveryRoutes, GatewaySettingsSchema } from '../../src/outbox/settings';
 import { destinations, type Transports } from '../../src/outbox/transport';
-import type { Surface } from '../../src/services/surfaces';
 import { DutyEmailSurface, dutyMailbox } from './duty-email';
 import { createEmailTransport, createMailer } from './email';
 import { createWebhookTransport } from './webhook';

@@ -8,7 +8,7 @@ import type { RecordEnvelope } from '../../src/domain/record-envelope';
 import { namesChild } from '../../src/domain/records';
 import type { RecordType } from '../../src/domain/references';
 import type { RiskCheckId } from '../../src/domain/risk';
-import type { RoleChangeNotice } from '../../src/services/admin.service';
+import type { RoleChangeNotice } from '../../src/people/admin.service';
 
 /**
  * The record as a police researcher reads it: laid out like the FIB1 / CPI form they know, in

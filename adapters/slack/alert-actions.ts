@@ -1,8 +1,8 @@
 import type { App, BlockAction, ButtonAction, types } from '@slack/bolt';
+import { NotPossibleError, RefusedError, refusalText } from '../../src/access/refusal';
+import { recordDetails } from '../../src/alerts/record-details';
 import { text } from '../../src/conversation/reply';
 import type { RecordEnvelope } from '../../src/domain/record-envelope';
-import { recordDetails } from '../../src/services/record-details';
-import { NotPossibleError, RefusedError, refusalText } from '../../src/services/refusal';
 import { ALERT_ACK, ALERT_VIEW, alertMessage, detailsModal, loadingModal, noticeModal } from './alert-blocks';
 import { userOf } from './interactions';
 import type { SlackParts } from './parts';

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
+import type { AlertView } from '../../src/alerts/alerts.service';
+import { alertFacts, type RecordDetails } from '../../src/alerts/record-details';
 import { fill } from '../../src/conversation/prompts';
-import type { AlertView } from '../../src/services/alerts.service';
-import { alertFacts, type RecordDetails } from '../../src/services/record-details';
 import { type Block, fieldSections, fitBlocks, header, limits, mrkdwn, plain, safe, section } from './blocks';
 import { modalLimits } from './modals';
 import { words } from './words';

@@ -1,6 +1,6 @@
 import type { webApi } from '@slack/bolt';
-import type { AlertView } from '../../src/services/alerts.service';
-import type { AlertPost, Surface, SurfaceTarget } from '../../src/services/surfaces';
+import type { AlertView } from '../../src/alerts/alerts.service';
+import type { AlertPost, Surface, SurfaceTarget } from '../../src/alerts/surfaces';
 import { alertMessage } from './alert-blocks';
 import { escapeMrkdwn } from './escape';
 

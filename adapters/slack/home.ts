@@ -1,10 +1,10 @@
 import type { App, types } from '@slack/bolt';
+import type { Actor } from '../../src/access/actor';
+import { RefusedError } from '../../src/access/refusal';
 import { listPage } from '../../src/chat/list-pages';
 import type { ListReply, Reply } from '../../src/conversation/reply';
 import { text } from '../../src/conversation/reply';
 import type { Core } from '../../src/core';
-import type { Actor } from '../../src/services/actor';
-import { RefusedError } from '../../src/services/refusal';
 import { type Block, fitBlocks, header, limits, replyBlocks, section } from './blocks';
 import type { SlackParts } from './parts';
 import { eventTeamOf } from './people';

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { types, ViewOutput, ViewResponseAction, webApi } from '@slack/bolt';
+import type { Actor } from '../../src/access/actor';
+import { NotPossibleError, RefusedError, refusalText } from '../../src/access/refusal';
 import { confirmation } from '../../src/chat/confirmation';
 import type { Option } from '../../src/conversation/form-definition';
 import type { FormSpec, FormState, RawAnswers, Validation } from '../../src/conversation/form-engine';
@@ -7,9 +9,7 @@ import { pruneAnswers } from '../../src/conversation/form-engine';
 import { type Reply, text } from '../../src/conversation/reply';
 import type { Core } from '../../src/core';
 import type { Logger } from '../../src/logger';
-import type { Actor } from '../../src/services/actor';
-import { NotPossibleError, RefusedError, refusalText } from '../../src/services/refusal';
-import type { Submission } from '../../src/services/submissions.service';
+import type { Submission } from '../../src/submissions/submissions.service';
 import { repliesText } from './blocks';
 import {
   nextStep,

@@ -1,7 +1,7 @@
 import type { webApi } from '@slack/bolt';
+import type { Actor } from '../../src/access/actor';
 import type { Core } from '../../src/core';
 import type { Logger } from '../../src/logger';
-import type { Actor } from '../../src/services/actor';
 
 type WebClient = webApi.WebClient;
 

@@ -1,4 +1,4 @@
-import type { Place } from '../../src/services/admin.service';
+import type { Place } from '../../src/people/admin.service';
 
 /**
  * Where a message was said, as the core keeps it for "setup duty here": a DM (D…) is personal,

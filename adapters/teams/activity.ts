@@ -1,6 +1,6 @@
 import { type Activity, type ConversationReference, TurnContext } from 'botbuilder';
+import type { Identity } from '../../src/access/actor';
 import type { AddressKind } from '../../src/domain/chat-address';
-import type { Identity } from '../../src/services/actor';
 
 /** The tenant an activity comes from (http.ts refuses an activity without one). */
 export function tenantOf(activity: Partial<Activity>): string | undefined {

@@ -1,10 +1,10 @@
 import type { TurnContext } from 'botbuilder';
+import type { Actor } from '../../src/access/actor';
+import { NotPossibleError, RefusedError, refusalText } from '../../src/access/refusal';
+import { recordDetails } from '../../src/alerts/record-details';
 import type { Core } from '../../src/core';
 import type { RecordEnvelope } from '../../src/domain/record-envelope';
 import type { Logger } from '../../src/logger';
-import type { Actor } from '../../src/services/actor';
-import { recordDetails } from '../../src/services/record-details';
-import { NotPossibleError, RefusedError, refusalText } from '../../src/services/refusal';
 import type { ChatAddresses } from './addresses';
 import { type AlertSubmit, alertActivity, detailsCard } from './alert-cards';
 import type { Proactive } from './proactive';

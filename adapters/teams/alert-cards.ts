@@ -1,7 +1,7 @@
 import { type Activity, CardFactory } from 'botbuilder';
+import type { AlertView } from '../../src/alerts/alerts.service';
+import { alertFacts, type RecordDetails } from '../../src/alerts/record-details';
 import { fill } from '../../src/conversation/prompts';
-import type { AlertView } from '../../src/services/alerts.service';
-import { alertFacts, type RecordDetails } from '../../src/services/record-details';
 import { type AdaptiveCard, type CardElement, card, textBlock } from './cards';
 import { teamsWords } from './words';
 

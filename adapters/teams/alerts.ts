@@ -1,7 +1,7 @@
+import type { AlertView } from '../../src/alerts/alerts.service';
+import type { AlertPost, Surface, SurfaceTarget } from '../../src/alerts/surfaces';
 import { text } from '../../src/conversation/reply';
 import type { Logger } from '../../src/logger';
-import type { AlertView } from '../../src/services/alerts.service';
-import type { AlertPost, Surface, SurfaceTarget } from '../../src/services/surfaces';
 import { alertActivity } from './alert-cards';
 import type { Proactive, ProactiveResult } from './proactive';
 

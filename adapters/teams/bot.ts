@@ -7,12 +7,12 @@ import {
   TeamsInfo,
   TurnContext,
 } from 'botbuilder';
+import type { Actor } from '../../src/access/actor';
+import { RefusedError, refusalText } from '../../src/access/refusal';
 import { helpText } from '../../src/chat/commands';
 import type { Core } from '../../src/core';
 import type { Logger } from '../../src/logger';
-import type { Actor } from '../../src/services/actor';
-import type { Place } from '../../src/services/admin.service';
-import { RefusedError, refusalText } from '../../src/services/refusal';
+import type { Place } from '../../src/people/admin.service';
 import { addressOf, identityOf, isCardSubmit, isPersonal } from './activity';
 import type { ChatAddresses } from './addresses';
 import type { TeamsAlertActions } from './alert-actions';

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import type { Actor } from '../../src/access/actor';
+import { NotPossibleError, RefusedError, refusalText } from '../../src/access/refusal';
 import type { StoredConversation } from '../../src/chat/chat.service';
 import { confirmation } from '../../src/chat/confirmation';
 import type { FormSpec, FormState, Validation } from '../../src/conversation/form-engine';
 import { fill } from '../../src/conversation/prompts';
 import type { Core } from '../../src/core';
 import type { Logger } from '../../src/logger';
-import type { Actor } from '../../src/services/actor';
-import { NotPossibleError, RefusedError, refusalText } from '../../src/services/refusal';
 import { type CardInputs, readInputs } from './card-inputs';
 import { formCard, type SubmitData, stepActions, summaryCard } from './cards';
 import { assess, noticesFor, shownQuestions, stepOf } from './form-questions';

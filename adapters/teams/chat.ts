@@ -1,11 +1,11 @@
+import type { Actor } from '../../src/access/actor';
 import type { StoredConversation } from '../../src/chat/chat.service';
 import { commandForForm } from '../../src/chat/commands';
 import type { FormState } from '../../src/conversation/form-engine';
 import { fill } from '../../src/conversation/prompts';
 import type { Reply } from '../../src/conversation/reply';
 import type { Core } from '../../src/core';
-import type { Actor } from '../../src/services/actor';
-import type { Place } from '../../src/services/admin.service';
+import type { Place } from '../../src/people/admin.service';
 import { type CardDraft, type CardForms, cardChannel, typedChannel } from './card-forms';
 import { fromReplies, type Outgoing, say } from './render';
 import { teamsWords } from './words';

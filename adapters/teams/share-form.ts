@@ -1,7 +1,7 @@
+import type { Actor } from '../../src/access/actor';
 import { questionsOf } from '../../src/conversation/form-definition';
 import { fill } from '../../src/conversation/prompts';
 import type { Core } from '../../src/core';
-import type { Actor } from '../../src/services/actor';
 import { type CardInputs, readInputs } from './card-inputs';
 import { type AdaptiveCard, formCard } from './cards';
 import { allQuestions, assess, noticesFor } from './form-questions';

@@ -1,6 +1,6 @@
 import express, { type Express, type Request, type Response } from 'express';
 import { addressOf, rateLimit, refuseJson } from '../../src/ops/rate-limit';
-import type { SessionKind } from '../../src/services/dashboard-links.service';
+import type { SessionKind } from '../../src/people/dashboard-links.service';
 import type { WebContext } from './context';
 import { errorPage } from './context';
 import { messagePage } from './pages/layout';

@@ -1,13 +1,9 @@
 import type { Request, Response } from 'express';
+import { BadRequestError, internalProblem, type Problem, problemOf } from '../../src/access/problems';
+import { RefusedError } from '../../src/access/refusal';
+import type { AlertService } from '../../src/alerts/alerts.service';
 import type { Messages } from '../../src/conversation/prompts';
 import type { Clock } from '../../src/domain/clock';
-import type { LinkService } from '../../src/links/links.service';
-import type { PictureService } from '../../src/links/picture.service';
-import type { ListFilters, ListQueries } from '../../src/lists/list-queries';
-import type { Logger } from '../../src/logger';
-import type { RateLimits } from '../../src/ops/rate-limit';
-import type { AlertService } from '../../src/services/alerts.service';
-import type { DashboardLinks } from '../../src/services/dashboard-links.service';
 import {
   currentMonth,
   type FiguresService,
@@ -15,10 +11,14 @@ import {
   parsePeriod,
   periodBegun,
   periodLabel,
-} from '../../src/services/figures.service';
-import type { MetListService } from '../../src/services/met-list.service';
-import { BadRequestError, internalProblem, type Problem, problemOf } from '../../src/services/problems';
-import { RefusedError } from '../../src/services/refusal';
+} from '../../src/figures/figures.service';
+import type { LinkService } from '../../src/links/links.service';
+import type { PictureService } from '../../src/links/picture.service';
+import type { ListFilters, ListQueries } from '../../src/lists/list-queries';
+import type { Logger } from '../../src/logger';
+import type { MetListService } from '../../src/met-list/met-list.service';
+import type { RateLimits } from '../../src/ops/rate-limit';
+import type { DashboardLinks } from '../../src/people/dashboard-links.service';
 import { messagePage } from './pages/layout';
 import { notFoundPage, notSignedInPage, refusedPage } from './pages/sign-in';
 import { isHttps, type SignedInUsers, secureHeaders, type Viewer, viewerOf } from './session';

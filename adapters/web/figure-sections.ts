@@ -1,5 +1,5 @@
-import type { MonthlyFigures } from '../../src/services/figures.service';
-import { sectionKValue } from '../../src/services/figures-reply';
+import type { MonthlyFigures } from '../../src/figures/figures.service';
+import { sectionKValue } from '../../src/figures/figures-reply';
 
 /**
  * The monthly figures as titled tables: one shape for the page, the printable pack and the

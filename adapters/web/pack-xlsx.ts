@@ -1,7 +1,7 @@
 import type ExcelJS from 'exceljs';
 import { formatLondon } from '../../src/domain/london-time';
+import type { MonthlyFigures } from '../../src/figures/figures.service';
 import type { DueRow, ListRow } from '../../src/lists/list-queries';
-import type { MonthlyFigures } from '../../src/services/figures.service';
 import { figureSections } from './figure-sections';
 
 /** The monthly pack as a workbook for the meeting's papers: the figures, the list, the due list. */

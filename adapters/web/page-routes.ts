@@ -1,9 +1,9 @@
 import express, { type Express, type Request } from 'express';
+import { BadRequestError } from '../../src/access/problems';
+import { authorise, NotPossibleError } from '../../src/access/refusal';
 import { referencePattern } from '../../src/domain/references';
 import type { RiskLevel } from '../../src/domain/risk';
-import { recentPeriods } from '../../src/services/figures.service';
-import { BadRequestError } from '../../src/services/problems';
-import { authorise, NotPossibleError } from '../../src/services/refusal';
+import { recentPeriods } from '../../src/figures/figures.service';
 import { htmlRoute, listFilters, pageNumber, requestedMonth, type WebContext } from './context';
 import { packWorkbook } from './pack-xlsx';
 import { alertsPage } from './pages/alerts';

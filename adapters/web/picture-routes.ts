@@ -1,8 +1,8 @@
 import type { Express, Request } from 'express';
+import { BadRequestError } from '../../src/access/problems';
+import { NotPossibleError } from '../../src/access/refusal';
 import { referencePattern } from '../../src/domain/references';
 import { dayPeriod, lastDays, quarterOf, recentQuarters } from '../../src/links/periods';
-import { BadRequestError } from '../../src/services/problems';
-import { NotPossibleError } from '../../src/services/refusal';
 import { htmlRoute, type WebContext } from './context';
 import { networkChooserPage, networkPage, placesPage, profilePage } from './pages/picture';
 import { profileWorkbook } from './profile-xlsx';

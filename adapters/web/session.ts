@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { Actor } from '../../src/services/actor';
-import type { DashboardLinks, SessionKind } from '../../src/services/dashboard-links.service';
-import type { UserService } from '../../src/services/users.service';
+import type { Actor } from '../../src/access/actor';
+import type { DashboardLinks, SessionKind } from '../../src/people/dashboard-links.service';
+import type { UserService } from '../../src/people/users.service';
 
 /**
  * The dashboard's session cookie. In a browser it is HttpOnly and SameSite=Strict (Secure

@@ -1,6 +1,6 @@
+import { NotPossibleError } from '../access/refusal';
 import { fill } from '../conversation/prompts';
 import { type Reply, text } from '../conversation/reply';
-import { NotPossibleError } from '../services/refusal';
 import type { CommandCall } from './chat-message';
 import { listReply } from './list-pages';
 import { peopleCommand } from './people-chat';

@@ -1,7 +1,7 @@
+import { NotPossibleError } from '../access/refusal';
+import type { OpenAlert } from '../alerts/alert-types';
 import { fill } from '../conversation/prompts';
 import { type ListItem, type Reply, text } from '../conversation/reply';
-import type { OpenAlert } from '../services/alerts.service';
-import { NotPossibleError } from '../services/refusal';
 import type { CommandCall } from './chat-message';
 import { listReply } from './list-pages';
 

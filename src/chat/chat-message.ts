@@ -1,24 +1,27 @@
-import type { DuplicatesService } from '../children/duplicates.service';
+import type { Actor } from '../access/actor';
 import type { FormEngine, FormState } from '../conversation/form-engine';
 import type { Messages } from '../conversation/prompts';
 import type { Reply } from '../conversation/reply';
 import type { Clock } from '../domain/clock';
-import type { LinkService } from '../links/links.service';
 import type { ListQueries } from '../lists/list-queries';
 import type { Logger } from '../logger';
-import type { Actor } from '../services/actor';
-import type { AdminService, Place } from '../services/admin.service';
-import type { AlertService } from '../services/alerts.service';
-import type { DashboardLinks } from '../services/dashboard-links.service';
-import type { FiguresService } from '../services/figures.service';
-import type { FormCatalogue } from '../services/form-catalogue';
-import type { InterviewService } from '../services/interviews.service';
-import type { MetListService } from '../services/met-list.service';
-import type { QuestionService } from '../services/questions.service';
-import type { SectionKRecordsService } from '../services/section-k-records.service';
-import type { SubmissionService } from '../services/submissions.service';
+import type { Place } from '../people/admin-types';
 import type { ConversationRepository, StoredConversation } from '../store/conversations.repository';
+import type { FormCatalogue } from '../submissions/form-catalogue';
 import type { ListPageState } from './list-pages';
+import type {
+  ChatAdmin,
+  ChatAlerts,
+  ChatDashboardLinks,
+  ChatDuplicates,
+  ChatFigures,
+  ChatInterviews,
+  ChatLinks,
+  ChatMetList,
+  ChatQuestions,
+  ChatSectionK,
+  ChatSubmissions,
+} from './ports';
 
 export interface ChatMessage {
   actor: Actor;
@@ -49,22 +52,22 @@ export interface ChatDeps {
   engine: FormEngine;
   conversations: ConversationRepository;
   catalogue: FormCatalogue;
-  submissions: SubmissionService;
-  questions: QuestionService;
-  interviews: InterviewService;
-  admin: AdminService;
-  alerts: AlertService;
-  figures: FiguresService;
-  metList: MetListService;
-  dashboardLinks: DashboardLinks;
+  submissions: ChatSubmissions;
+  questions: ChatQuestions;
+  interviews: ChatInterviews;
+  admin: ChatAdmin;
+  alerts: ChatAlerts;
+  figures: ChatFigures;
+  metList: ChatMetList;
+  dashboardLinks: ChatDashboardLinks;
   /** The lists, paged: the same queries the dashboard and the API read. */
   lists: ListQueries;
   /** Possible links between reports (src/links/). */
-  links: LinkService;
+  links: ChatLinks;
   /** NRM, disruption, training and awareness records for the section K figures. */
-  sectionK: SectionKRecordsService;
+  sectionK: ChatSectionK;
   /** One child, one record: the possible duplicates queue and the reporter's question. */
-  duplicates?: DuplicatesService;
+  duplicates?: ChatDuplicates;
   publicUrl?: string;
   messages: Messages;
   clock: Clock;

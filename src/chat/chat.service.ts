@@ -1,3 +1,5 @@
+import type { Actor } from '../access/actor';
+import { NotPossibleError, RefusedError, refusalText } from '../access/refusal';
 import type { SameChildState } from '../children/duplicates-chat';
 import { answerSameChild, SAME_CHILD, sameChildQuestion } from '../children/duplicates-chat';
 import type { FormState } from '../conversation/form-engine';
@@ -7,9 +9,7 @@ import type { InterviewAnswersT, MissingAnswersT, ReturnAnswersT } from '../doma
 import type { RiskCheckId } from '../domain/risk';
 import type { RiskCheckAnswers } from '../domain/risk-answers';
 import { SealedValueError } from '../domain/sealed-value-error';
-import type { Actor } from '../services/actor';
-import { NotPossibleError, RefusedError, refusalText } from '../services/refusal';
-import type { Submission } from '../services/submissions.service';
+import type { Submission } from '../submissions/submission';
 import type { ChatDeps, ChatMessage, Turn } from './chat-message';
 import { findCommand, helpProblems } from './commands';
 import { confirmation } from './confirmation';

@@ -2,9 +2,9 @@ import { duplicatesCommand } from '../children/duplicates-chat';
 import type { Messages } from '../conversation/prompts';
 import { type Reply, text } from '../conversation/reply';
 import type { RiskCheckId } from '../domain/risk';
+import { figuresReply } from '../figures/figures-reply';
 import { linksCommand } from '../links/links-chat';
-import { dashboardLinkReply } from '../services/dashboard-links.service';
-import { figuresReply } from '../services/figures-reply';
+import { dashboardLinkReply } from '../people/dashboard-link-reply';
 import { adminCommand } from './admin-chat';
 import { ackCommand, alertsCommand, setupCommand } from './alerts-reply';
 import type { CommandCall } from './chat-message';
@@ -21,7 +21,7 @@ import { sectionKCommand } from './section-k-chat';
  * to type for a form. Plain questions (plain-questions.ts) are turned into its words.
  *
  * Refusals are not here: each service asks the policy (src/domain/policy.ts), and the refusal
- * names the roles that may (src/services/refusal.ts).
+ * names the roles that may (src/access/refusal.ts).
  */
 export interface Command {
   /** The words that call it (a phrase of two words, such as "missing now", comes before one). */

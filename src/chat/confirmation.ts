@@ -1,8 +1,8 @@
 import { fill, type Messages } from '../conversation/prompts';
 import { type Reply, text } from '../conversation/reply';
 import { destinations, isGatewayDestination } from '../outbox/transport';
-import type { NextStep } from '../services/next-steps';
-import type { Submission } from '../services/submissions.service';
+import type { NextStep } from '../submissions/next-steps';
+import type { Submission } from '../submissions/submission';
 
 /** Where the record was queued, in words: "sent" is said only when a real destination has it queued. */
 function sentTo(submission: Pick<Submission, 'sentTo'>, messages: Messages): string {

@@ -1,9 +1,9 @@
+import type { Actor } from '../access/actor';
 import { fill, type Messages } from '../conversation/prompts';
 import { type ListItem, type ListReply, type Reply, text } from '../conversation/reply';
 import { formatLondon } from '../domain/london-time';
 import { decide } from '../domain/policy';
 import type { ListQueries, Paged } from '../lists/list-queries';
-import type { Actor } from '../services/actor';
 
 /**
  * The MET list, missing now and repeat missing in chat: a page of the same query the dashboard

@@ -1,13 +1,14 @@
+import type { Actor } from '../access/actor';
+import { NotPossibleError } from '../access/refusal';
 import { parseAnswer } from '../conversation/answer-parsers';
 import type { Messages } from '../conversation/prompts';
 import { type ListReply, type Reply, text } from '../conversation/reply';
 import type { Clock } from '../domain/clock';
 import { formatLondon } from '../domain/london-time';
 import type { RiskLevel } from '../domain/risk';
-import type { Actor } from '../services/actor';
-import { type MetListChange, type MetListService, turned18 } from '../services/met-list.service';
-import { NotPossibleError } from '../services/refusal';
+import { type MetListChange, turned18 } from '../met-list/met-list-change';
 import { whereItWent } from './confirmation';
+import type { ChatMetList } from './ports';
 
 const usage =
   'MET list commands (MET members): *nominate <reference> <high|medium|low> <reason>*, *accept <reference> [high|medium|low]*, ' +
@@ -42,7 +43,7 @@ function handoverFor(reason: string, messages: Messages): string | null {
 
 /** The MET group's list changes in chat: `level MIS-2026-000004 high Seen with older males again`. */
 export async function metListCommand(
-  deps: { metList: MetListService; clock: Clock; messages: Messages },
+  deps: { metList: ChatMetList; clock: Clock; messages: Messages },
   actor: Actor,
   words: string[],
 ): Promise<Reply[]> {

@@ -1,9 +1,9 @@
+import type { Actor } from '../access/actor';
 import { fill, type Messages } from '../conversation/prompts';
 import { type Reply, text } from '../conversation/reply';
 import { aRole, type Role } from '../domain/policy';
-import type { Actor } from '../services/actor';
-import type { AdminService, GrantResult, RevokeResult, Who } from '../services/admin.service';
-import type { InterviewService } from '../services/interviews.service';
+import type { GrantResult, RevokeResult, Who } from '../people/admin-types';
+import type { ChatAdmin, ChatInterviews } from './ports';
 
 /**
  * Whom a chat message names: a Slack mention (`<@U123>`, `<@U123|name>`), a Teams mention as the
@@ -12,7 +12,7 @@ import type { InterviewService } from '../services/interviews.service';
  * someone else.
  */
 export async function personNamed(
-  interviews: Pick<InterviewService, 'userByMention'>,
+  interviews: Pick<ChatInterviews, 'userByMention'>,
   actor: Pick<Actor, 'platform' | 'workspace'>,
   said: string,
 ): Promise<Who | null> {
@@ -61,7 +61,7 @@ export function grantedText(done: GrantResult, messages: Messages): string {
 
 /** `admin grant @person role [agency]`, `admin confirm @person`, `admin revoke @person role`. */
 export async function peopleCommand(
-  deps: { admin: AdminService; interviews: Pick<InterviewService, 'userByMention'>; messages: Messages },
+  deps: { admin: ChatAdmin; interviews: Pick<ChatInterviews, 'userByMention'>; messages: Messages },
   actor: Actor,
   verb: 'grant' | 'confirm' | 'revoke',
   raw: string[],

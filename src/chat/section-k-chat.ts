@@ -1,14 +1,14 @@
 import { ZodError } from 'zod';
+import type { Actor } from '../access/actor';
+import { NotPossibleError } from '../access/refusal';
 import { parseAnswer } from '../conversation/answer-parsers';
 import { fill, type Messages } from '../conversation/prompts';
 import { type Reply, text } from '../conversation/reply';
 import type { Clock } from '../domain/clock';
 import { fromLondon } from '../domain/london-time';
-import type { Actor } from '../services/actor';
-import { NotPossibleError } from '../services/refusal';
-import type { SectionKRecordsService } from '../services/section-k-records.service';
+import type { ChatSectionK } from './ports';
 
-type Deps = { sectionK: SectionKRecordsService; clock: Clock; messages: Messages };
+type Deps = { sectionK: ChatSectionK; clock: Clock; messages: Messages };
 
 class Usage extends Error {}
 

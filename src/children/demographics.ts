@@ -10,7 +10,7 @@ import type { FieldCipher } from '../store/field-crypto';
 
 /**
  * What `Person.ageBand` holds: the index of the figures' age bands (`ageBands` in
- * src/services/figures.service.ts: under 10, 10 to 12, 13 to 15, 16 to 17, 18 or over) for a child
+ * src/figures/figures.service.ts: under 10, 10 to 12, 13 to 15, 16 to 17, 18 or over) for a child
  * born in `yearOfBirth`, in the year of `now` (by years, as the figures count).
  */
 export function ageBandOf(yearOfBirth: number, now: Date): number {

@@ -1,9 +1,9 @@
+import type { Actor } from '../access/actor';
+import { NotPossibleError } from '../access/refusal';
 import { fill, type Messages } from '../conversation/prompts';
 import { type ListReply, type Reply, text } from '../conversation/reply';
 import { formatLondon } from '../domain/london-time';
 import { referencePattern } from '../domain/references';
-import type { Actor } from '../services/actor';
-import { NotPossibleError } from '../services/refusal';
 import type { ChildSide, DuplicatesService, SameChildQuestion } from './duplicates.service';
 
 /** The draft id the reporter's open "same child?" question is kept under, one per place. */
@@ -17,7 +17,7 @@ type Words = Messages['children'];
 
 /** `duplicates`, `merge <ref> <ref>`, `keep-apart <ref> <ref>`, `unmerge <ref>`: MET members, in private. */
 export async function duplicatesCommand(
-  duplicates: DuplicatesService,
+  duplicates: DuplicatesChatService,
   messages: Messages,
   actor: Actor,
   words: string[],
@@ -54,6 +54,12 @@ export async function duplicatesCommand(
     throw error;
   }
 }
+
+/** What the duplicates' chat needs of the DuplicatesService. */
+export type DuplicatesChatService = Pick<
+  DuplicatesService,
+  'open' | 'merge' | 'unmerge' | 'keepApart' | 'answer'
+>;
 
 function queue(say: Words, pairs: Awaited<ReturnType<DuplicatesService['open']>>): ListReply {
   const side = (s: ChildSide) =>
@@ -93,7 +99,7 @@ export function sameChildQuestion(messages: Messages, question: SameChildQuestio
 
 /** The reporter's answer to "Is this the same child as …?": yes, no, or not sure. */
 export async function answerSameChild(
-  duplicates: DuplicatesService,
+  duplicates: DuplicatesChatService,
   messages: Messages,
   actor: Actor,
   state: SameChildState,

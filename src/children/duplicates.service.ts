@@ -1,13 +1,16 @@
+import { type Actor, auditAs } from '../access/actor';
+import { authorise, NotPossibleError, RefusedError } from '../access/refusal';
 import type { Clock } from '../domain/clock';
 import { formatDay } from '../domain/london-time';
 import { decide } from '../domain/policy';
-import { type Actor, auditAs } from '../services/actor';
-import { authorise, NotPossibleError, RefusedError } from '../services/refusal';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { openInitials, openYearOfBirth } from './demographics';
 import { type Moved, mergeChildren, pairBetween, unmergeChildren } from './duplicates';
 import { survivor } from './resolve-child';
+import type { SameChildQuestion } from './same-child-question';
+
+export type { SameChildQuestion } from './same-child-question';
 
 /** One side of a possible duplicate, as much as the asker may see. */
 export interface ChildSide {
@@ -26,14 +29,6 @@ export interface PossibleDuplicate {
   raisedAt: Date;
   child: ChildSide;
   known: ChildSide;
-}
-
-/** The question put to the reporter who just sent a report: is this the same child as …? */
-export interface SameChildQuestion {
-  pairId: string;
-  /** Who the known child is, in words the reporter may see. */
-  known: string;
-  reasons: string[];
 }
 
 /** A merge done: the child's initials, the reference named, and a reference that undoes it. */

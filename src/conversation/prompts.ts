@@ -65,7 +65,7 @@ export const MessagesSchema = z.object({
   }),
   /** A sealed value that does not open where it was found (src/store/field-crypto.ts). */
   sealedMismatch: Line,
-  /** The words of the problems every door answers with a code (src/services/problems.ts). */
+  /** The words of the problems every door answers with a code (src/access/problems.ts). */
   problems: z.object({ notFoundReference: Line, notFoundChild: Line, internal: Line }),
   /** Where a saved record went: said on every surface, so that "sent" is said only when it is true. */
   sentTo: z.object({ police: Line, coordinator: Line, caseFile: Line, keptOnly: Line }),

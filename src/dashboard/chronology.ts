@@ -1,9 +1,9 @@
+import { type Actor, auditAs } from '../access/actor';
+import { NotFoundError } from '../access/problems';
+import { authorise } from '../access/refusal';
 import { openEthnicity, openInitials, openYearOfBirth } from '../children/demographics';
 import type { Clock } from '../domain/clock';
 import { formatLondon } from '../domain/london-time';
-import { type Actor, auditAs } from '../services/actor';
-import { NotFoundError } from '../services/problems';
-import { authorise } from '../services/refusal';
 import type { Db, Provider } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 

@@ -1,8 +1,8 @@
+import type { Actor } from '../access/actor';
+import { NotPossibleError } from '../access/refusal';
 import { type Reply, text } from '../conversation/reply';
 import { formatLondon } from '../domain/london-time';
 import { referencePattern } from '../domain/references';
-import type { Actor } from '../services/actor';
-import { NotPossibleError } from '../services/refusal';
 import type { LinkService, LinkView } from './links.service';
 
 const kindWords: Record<string, string> = {
@@ -17,7 +17,10 @@ const kindWords: Record<string, string> = {
  * `links`, `links <reference>`, `links confirm <code>`, `links dismiss <code>`: MET members only,
  * in a private chat (the answer names the vehicle, phone or nickname).
  */
-export async function linksCommand(links: LinkService, actor: Actor, words: string[]): Promise<Reply[]> {
+/** What the links' chat needs of the LinkService. */
+export type LinksChatService = Pick<LinkService, 'list' | 'decide'>;
+
+export async function linksCommand(links: LinksChatService, actor: Actor, words: string[]): Promise<Reply[]> {
   try {
     return await answer(links, actor, words);
   } catch (error) {
@@ -26,7 +29,7 @@ export async function linksCommand(links: LinkService, actor: Actor, words: stri
   }
 }
 
-async function answer(links: LinkService, actor: Actor, words: string[]): Promise<Reply[]> {
+async function answer(links: LinksChatService, actor: Actor, words: string[]): Promise<Reply[]> {
   const [verb, code] = words;
   if (verb === 'confirm' || verb === 'dismiss') {
     if (!code) return [text(`Which link? Type *links ${verb} <code>*, with the code *links* shows.`)];

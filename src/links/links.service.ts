@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { Actor } from '../access/actor';
+import { auditAs } from '../access/actor';
+import { authorise, NotPossibleError } from '../access/refusal';
 import { openInitials } from '../children/demographics';
 import type { Clock } from '../domain/clock';
 import { DAY } from '../domain/clock';
-import type { Actor } from '../services/actor';
-import { auditAs } from '../services/actor';
-import { authorise, NotPossibleError } from '../services/refusal';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import type { BlindIndex } from './blind-index';

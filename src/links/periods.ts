@@ -1,5 +1,5 @@
+import { NotPossibleError } from '../access/refusal';
 import { fromLondon, toLondon } from '../domain/london-time';
-import { NotPossibleError } from '../services/refusal';
 
 /** A span of London days: from its first midnight up to (not including) the midnight after. */
 export interface Period {

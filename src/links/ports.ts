@@ -1,5 +1,5 @@
+import type { Actor } from '../access/actor';
 import type { NewAlert } from '../domain/alert-view';
-import type { Actor } from '../services/actor';
 import type { Tx } from '../store/database';
 
 /**

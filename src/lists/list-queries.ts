@@ -1,10 +1,10 @@
+import { type Actor, auditManyAs } from '../access/actor';
+import { authorise } from '../access/refusal';
 import { openInitials, openYearOfBirth } from '../children/demographics';
 import { type Chronology, readChronology } from '../dashboard/chronology';
 import { type Clock, DAY } from '../domain/clock';
 import { timeLeft } from '../domain/deadlines';
 import type { RepeatMissingSettings } from '../domain/missing-history';
-import { type Actor, auditManyAs } from '../services/actor';
-import { authorise } from '../services/refusal';
 import { type Db, type Provider, sqlPart } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 

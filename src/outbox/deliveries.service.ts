@@ -1,7 +1,7 @@
+import { type Actor, auditAs } from '../access/actor';
 import type { Clock } from '../domain/clock';
 import { maySeeRecord } from '../domain/policy';
 import type { RecordEnvelope } from '../domain/record-envelope';
-import { type Actor, auditAs } from '../services/actor';
 import type { Db, Provider } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { deliveryState } from './delivery-state';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { type Actor, auditAs } from '../access/actor';
 import type { RecordEnvelope } from '../domain/record-envelope';
 import { RECORD_SCHEMA_VERSION } from '../domain/record-schemas';
 import type { RecordType } from '../domain/references';
 import { type DeliveryRoutes, enqueueRecordDeliveries } from '../outbox/enqueue';
-import { type Actor, auditAs } from '../services/actor';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { nextReference } from '../store/references';

@@ -1,9 +1,9 @@
+import { timerHandlers } from '../alerts/timer-handlers';
 import { CHECKPOINT_TIMER, CheckpointExporter } from '../audit/audit-checks';
 import { readAuditSettings } from '../audit/settings';
 import type { FeatureFactory } from '../feature';
 import { deliveryRoutesFrom } from '../outbox/settings';
-import { RETENTION_TIMER } from '../services/retention.service';
-import { timerHandlers } from '../services/timer-handlers';
+import { RETENTION_TIMER } from '../records/retention-timer';
 import { installedAuditKeyring } from '../store/audit-key';
 import { Scheduler } from './scheduler';
 

@@ -20,7 +20,7 @@ export interface DueInterviewRow {
   interviewerEmail: string | null;
   interviewerHandleHash: string | null;
   interviewerEmailHash: string | null;
-  /** Still to do (interviewOpen() in src/services/interviews.service.ts, in SQL). */
+  /** Still to do (interviewOpen() in src/missing/interviews.service.ts, in SQL). */
   open: boolean;
 }
 

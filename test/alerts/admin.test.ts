@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/domain/clock';
 import { destinations } from '../../src/outbox/transport';
-import { AdminService, type RoleChangeNotice } from '../../src/services/admin.service';
-import { UserService } from '../../src/services/users.service';
+import { AdminService, type RoleChangeNotice } from '../../src/people/admin.service';
+import { UserService } from '../../src/people/users.service';
 import type { FieldCipher } from '../../src/store/field-crypto';
 import { chatWith, missingScript } from '../support/chat';
 import { createTestCore, type TestCore, testActor } from '../support/core';

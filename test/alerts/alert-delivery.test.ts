@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AlertDeliveryTransport } from '../../src/alerts/alert-delivery';
+import type { AlertView } from '../../src/alerts/alerts.service';
+import type { AlertPost, Surface, SurfaceTarget } from '../../src/alerts/surfaces';
 import { createLogger } from '../../src/logger';
-import { AlertDeliveryTransport } from '../../src/services/alert-delivery';
-import type { AlertView } from '../../src/services/alerts.service';
-import type { AlertPost, Surface, SurfaceTarget } from '../../src/services/surfaces';
 import { chatWith } from '../support/chat';
 import { createTestCore, type TestCore, testActor } from '../support/core';
 import { providers, type TestDatabase } from '../support/databases';

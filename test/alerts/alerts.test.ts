@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Surface } from '../../src/alerts/surfaces';
+import { timerHandlers } from '../../src/alerts/timer-handlers';
 import { type RecordFacts, rulesRaisedBy } from '../../src/domain/alert-rules';
 import { fixedClock, HOUR } from '../../src/domain/clock';
 import { createLogger } from '../../src/logger';
 import { Scheduler } from '../../src/scheduler/scheduler';
-import type { Surface } from '../../src/services/surfaces';
-import { timerHandlers } from '../../src/services/timer-handlers';
 import { chatWith, missingScript } from '../support/chat';
 import { createTestCore, type TestCore, testActor } from '../support/core';
 import { providers, type TestDatabase } from '../support/databases';

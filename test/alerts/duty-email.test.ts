@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayFeature } from '../../adapters/gateway/index';
+import type { Actor } from '../../src/access/actor';
+import { AlertDeliveryTransport } from '../../src/alerts/alert-delivery';
+import { ALERT_DESTINATION } from '../../src/alerts/alerts.service';
 import { confirmation } from '../../src/chat/confirmation';
 import { loadConfig } from '../../src/config';
 import { fixedClock, HOUR } from '../../src/domain/clock';
@@ -7,9 +10,6 @@ import type { Feature } from '../../src/feature';
 import { createLogger } from '../../src/logger';
 import type { Transports } from '../../src/outbox/transport';
 import { OutboxWorker } from '../../src/outbox/worker';
-import type { Actor } from '../../src/services/actor';
-import { AlertDeliveryTransport } from '../../src/services/alert-delivery';
-import { ALERT_DESTINATION } from '../../src/services/alerts.service';
 import type { FieldCipher } from '../../src/store/field-crypto';
 import { parseMime } from '../gateway/support/mime';
 import { startSmtpServer, type TestSmtpServer } from '../gateway/support/smtp';

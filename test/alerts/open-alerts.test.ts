@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/access/actor';
+import { timerHandlers } from '../../src/alerts/timer-handlers';
 import { fixedClock, HOUR } from '../../src/domain/clock';
 import { createLogger } from '../../src/logger';
 import { Scheduler } from '../../src/scheduler/scheduler';
-import type { Actor } from '../../src/services/actor';
-import { timerHandlers } from '../../src/services/timer-handlers';
 import type { Person as SlackPerson } from '../slack/slack-requests';
 import { SlackWebApiStandIn } from '../slack/web-api-stand-in';
 import { chatWith } from '../support/chat';

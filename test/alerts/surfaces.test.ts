@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/access/actor';
+import { ReceiptTransport } from '../../src/alerts/receipt-delivery';
+import type { Surfaces } from '../../src/alerts/surfaces';
 import type { OutboxDelivery } from '../../src/outbox/transport';
-import type { Actor } from '../../src/services/actor';
-import { ReceiptTransport } from '../../src/services/receipt-delivery';
-import type { Surfaces } from '../../src/services/surfaces';
 import { messageButton, type Person as SlackPerson } from '../slack/slack-requests';
 import { SlackWebApiStandIn, type WebApiCall } from '../slack/web-api-stand-in';
 import type { TestCore } from '../support/core';

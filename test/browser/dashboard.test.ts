@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../../src/services/actor';
+import type { Actor } from '../../src/access/actor';
 import { type Dashboard, startDashboard } from '../web/harness';
 import { makeActor } from '../web/support';
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/access/actor';
 import { nameParts } from '../../src/children/child-keys';
 import type { MissingAnswersT } from '../../src/domain/records';
-import type { RiskCheckAnswers } from '../../src/services/../domain/risk-answers';
-import type { Actor } from '../../src/services/actor';
-import { RetentionService } from '../../src/services/retention.service';
+import type { RiskCheckAnswers } from '../../src/domain/risk-answers';
+import { RetentionService } from '../../src/records/retention.service';
 import type { FieldCipher } from '../../src/store/field-crypto';
 import { chatWith } from '../support/chat';
 import { createTestCore, type TestCore, testActor } from '../support/core';

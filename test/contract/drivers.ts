@@ -1,6 +1,6 @@
 import { terminalSession } from '../../adapters/console/session';
+import type { Actor } from '../../src/access/actor';
 import type { Role } from '../../src/domain/policy';
-import type { Actor } from '../../src/services/actor';
 import type { WholeBot } from '../security/whole-bot';
 import { commandBody, eventBody, send } from '../slack/slack-requests';
 import { SlackWebApiStandIn, type WebApiCall } from '../slack/web-api-stand-in';

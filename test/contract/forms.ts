@@ -1,6 +1,6 @@
+import type { Actor } from '../../src/access/actor';
 import type { Question } from '../../src/conversation/form-definition';
 import type { Core } from '../../src/core';
-import type { Actor } from '../../src/services/actor';
 import type { Person, SurfaceDriver } from './drivers';
 
 /** Surfaces mark words up differently (*bold* in Slack, **bold** in Teams, none in the terminal). */

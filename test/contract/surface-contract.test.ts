@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/access/actor';
 import { type Command, type CommandName, commands, helpKeys } from '../../src/chat/commands';
 import type { Clock } from '../../src/domain/clock';
-import type { Actor } from '../../src/services/actor';
-import { ApiTokenService } from '../../src/services/api-tokens.service';
+import { ApiTokenService } from '../../src/people/api-tokens.service';
 import { intelligenceAnswers, missingAnswers } from '../gateway/support/fixtures';
 import { leaves, parseMime } from '../gateway/support/mime';
 import { startSmtpServer, type TestSmtpServer } from '../gateway/support/smtp';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/access/actor';
 import type { Reply } from '../../src/conversation/reply';
 import { fixedClock } from '../../src/domain/clock';
-import type { Actor } from '../../src/services/actor';
 import { createTestCore, type TestCore, testActor } from '../support/core';
 import { providers, type TestDatabase } from '../support/databases';
 

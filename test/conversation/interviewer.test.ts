@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/access/actor';
 import { fixedClock } from '../../src/domain/clock';
-import type { Actor } from '../../src/services/actor';
 import { chatWith, missingScript } from '../support/chat';
 import { createTestCore, type TestCore, testActor } from '../support/core';
 import { providers, type TestDatabase } from '../support/databases';

@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createWebhookTransport, retryAfterMs } from '../../adapters/gateway/webhook';
+import { RefusedError } from '../../src/access/refusal';
 import { fixedClock } from '../../src/domain/clock';
 import { recordSchemas } from '../../src/domain/record-schemas';
 import { destinations } from '../../src/outbox/transport';
-import { AdminService } from '../../src/services/admin.service';
-import { RefusedError } from '../../src/services/refusal';
+import { AdminService } from '../../src/people/admin.service';
 import { providers } from '../support/databases';
 import { withOpenedError } from '../support/keys';
 import { documentedVerifier } from './support/doc-sample';

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Identity } from '../../src/access/actor';
 import type { Config } from '../../src/config';
 import { createCore } from '../../src/core';
 import { fixedClock } from '../../src/domain/clock';
 import { createLogger } from '../../src/logger';
-import type { Identity } from '../../src/services/actor';
 import { testConfig } from '../support/core';
 import { createTestDatabase, providers, type TestDatabase } from '../support/databases';
 import { testCipher } from '../support/keys';

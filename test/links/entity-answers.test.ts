@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/access/actor';
 import { FormEngine } from '../../src/conversation/form-engine';
 import { fixedClock } from '../../src/domain/clock';
 import { formatEntityAnswer, parseEntityAnswer, suggestEntities } from '../../src/links/entity-answers';
-import type { Actor } from '../../src/services/actor';
 import { questionAsked, summaryShown } from '../contract/forms';
 import { chatWith } from '../support/chat';
 import { createTestCore, type TestCore } from '../support/core';

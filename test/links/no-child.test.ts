@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/access/actor';
 import { fixedClock } from '../../src/domain/clock';
 import { dayPeriod } from '../../src/links/periods';
-import type { Actor } from '../../src/services/actor';
 import { createTestCore, type TestCore, testActor } from '../support/core';
 import { providers, type TestDatabase } from '../support/databases';
 

@@ -1,11 +1,11 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDashboard } from '../../adapters/web';
+import type { Actor } from '../../src/access/actor';
 import { DAY, fixedClock } from '../../src/domain/clock';
 import { dayPeriod, quarterPeriod, recentQuarters } from '../../src/links/periods';
 import { createLogger } from '../../src/logger';
 import { createApp, listen } from '../../src/server';
-import type { Actor } from '../../src/services/actor';
 import { createTestCore, type TestCore } from '../support/core';
 import { providers, type TestDatabase } from '../support/databases';
 

@@ -1,13 +1,13 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderText } from '../../adapters/gateway/render';
+import type { Actor } from '../../src/access/actor';
+import { NotPossibleError, RefusedError } from '../../src/access/refusal';
 import type { RecordEnvelope } from '../../src/domain/record-envelope';
 import { recordSchemas } from '../../src/domain/record-schemas';
+import { MetListService } from '../../src/met-list/met-list.service';
 import { destinations } from '../../src/outbox/transport';
 import { RecordWriter } from '../../src/records/record-writer';
-import type { Actor } from '../../src/services/actor';
-import { MetListService } from '../../src/services/met-list.service';
-import { NotPossibleError, RefusedError } from '../../src/services/refusal';
 import { missingAnswers } from '../gateway/support/fixtures';
 import { createWorld, type World } from '../gateway/support/world';
 import { providers } from '../support/databases';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdmin } from '../../src/admin';
-import type { ChildExport } from '../../src/services/subject-access.service';
+import type { ChildExport } from '../../src/records/subject-access.service';
 import { verifyAuditChain } from '../../src/store/audit';
 import { FieldCipher } from '../../src/store/field-crypto';
 import { intelligenceAnswers, missingAnswers } from '../gateway/support/fixtures';

@@ -1,10 +1,10 @@
 import { terminalSession } from '../../adapters/console/session';
+import type { Actor } from '../../src/access/actor';
+import { timerHandlers } from '../../src/alerts/timer-handlers';
 import { fixedClock, HOUR } from '../../src/domain/clock';
 import type { Role } from '../../src/domain/policy';
 import { createLogger } from '../../src/logger';
 import { Scheduler } from '../../src/scheduler/scheduler';
-import type { Actor } from '../../src/services/actor';
-import { timerHandlers } from '../../src/services/timer-handlers';
 import type { Provider } from '../../src/store/database';
 import { driversOf, type Person, type SurfaceDriver, textsIn } from '../contract/drivers';
 import { type AnswerBook, fillIn, plain } from '../contract/forms';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { timerHandlers } from '../../src/alerts/timer-handlers';
 import { fixedClock } from '../../src/domain/clock';
 import { createLogger } from '../../src/logger';
 import { Scheduler } from '../../src/scheduler/scheduler';
-import { timerHandlers } from '../../src/services/timer-handlers';
 import { driversOf, type Person, type SurfaceDriver } from '../contract/drivers';
 import { startWholeBot, type WholeBot } from '../security/whole-bot';
 import { providers } from '../support/databases';

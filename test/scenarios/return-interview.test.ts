@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/access/actor';
+import { timerHandlers } from '../../src/alerts/timer-handlers';
 import { fixedClock, HOUR } from '../../src/domain/clock';
 import type { RecordEnvelope } from '../../src/domain/record-envelope';
 import { createLogger } from '../../src/logger';
 import { Scheduler } from '../../src/scheduler/scheduler';
-import type { Actor } from '../../src/services/actor';
-import { timerHandlers } from '../../src/services/timer-handlers';
 import type { FieldCipher } from '../../src/store/field-crypto';
 import { chatWith } from '../support/chat';
 import { createTestCore, type TestCore, testActor } from '../support/core';

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/access/actor';
 import { runAdmin } from '../../src/admin';
 import { enqueueMessage } from '../../src/outbox/enqueue';
 import { OutboxRepository } from '../../src/outbox/outbox.repository';
-import type { Actor } from '../../src/services/actor';
-import { SubjectAccessService } from '../../src/services/subject-access.service';
+import { SubjectAccessService } from '../../src/records/subject-access.service';
 import { FieldCipher, SealedValueError } from '../../src/store/field-crypto';
 import { sqliteFile } from '../../src/store/migrate';
 import { intelligenceAnswers, missingAnswers } from '../gateway/support/fixtures';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerLimit, parseAnswer } from '../../src/conversation/answer-parsers';
 import { inputTypes } from '../../src/conversation/form-definition';
-import { ApiTokenService } from '../../src/services/api-tokens.service';
+import { ApiTokenService } from '../../src/people/api-tokens.service';
 import { signature } from '../slack/slack-requests';
 import { providers } from '../support/databases';
 import { parseTime } from '../support/timing';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY, fixedClock } from '../../src/domain/clock';
-import { ApiTokenService } from '../../src/services/api-tokens.service';
+import { ApiTokenService } from '../../src/people/api-tokens.service';
 import { intelligenceAnswers } from '../gateway/support/fixtures';
 import { commandBody, send } from '../slack/slack-requests';
 import { providers } from '../support/databases';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY, fixedClock } from '../../src/domain/clock';
-import { AdminService } from '../../src/services/admin.service';
-import { rolesOf } from '../../src/services/users.service';
+import { AdminService } from '../../src/people/admin.service';
+import { rolesOf } from '../../src/people/users.service';
 import type { FieldCipher } from '../../src/store/field-crypto';
 import { createTestCore, type TestCore, testActor } from '../support/core';
 import { providers, type TestDatabase } from '../support/databases';

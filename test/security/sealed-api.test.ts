@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiFeature } from '../../adapters/api';
 import { createLogger } from '../../src/logger';
+import { ApiTokenService } from '../../src/people/api-tokens.service';
 import { createApp, listen, type RunningServer } from '../../src/server';
-import { ApiTokenService } from '../../src/services/api-tokens.service';
 import { intelligenceAnswers } from '../gateway/support/fixtures';
 import { createWorld, type World } from '../gateway/support/world';
 import { providers } from '../support/databases';

@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/access/actor';
 import { runAdmin } from '../../src/admin';
 import { openInitials, openYearOfBirth } from '../../src/children/demographics';
 import { fixedClock } from '../../src/domain/clock';
-import type { Actor } from '../../src/services/actor';
 import { FieldCipher } from '../../src/store/field-crypto';
 import { sqliteFile } from '../../src/store/migrate';
 import { intelligenceAnswers, missingAnswers } from '../gateway/support/fixtures';

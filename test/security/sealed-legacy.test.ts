@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/access/actor';
 import { runAdmin } from '../../src/admin';
 import { ConfigError, loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startBot } from '../../src/main';
-import type { Actor } from '../../src/services/actor';
-import { SubjectAccessService } from '../../src/services/subject-access.service';
+import { SubjectAccessService } from '../../src/records/subject-access.service';
 import { FieldCipher, SealedValueError } from '../../src/store/field-crypto';
 import { missingAnswers } from '../gateway/support/fixtures';
 import { createTestCore, type TestCore, testActor } from '../support/core';

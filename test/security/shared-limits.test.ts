@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config';
 import { fixedClock } from '../../src/domain/clock';
 import { createLogger } from '../../src/logger';
 import { type Bot, startBot } from '../../src/main';
-import { ApiTokenService } from '../../src/services/api-tokens.service';
+import { ApiTokenService } from '../../src/people/api-tokens.service';
 import { forgetRateWindowsBefore } from '../../src/store/rate-windows';
 import { createTestDatabaseUrl, providers } from '../support/databases';
 

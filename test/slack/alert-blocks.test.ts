@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ALERT_ACK, ALERT_VIEW, alertMessage, detailsModal } from '../../adapters/slack/alert-blocks';
-import type { AlertView } from '../../src/services/alerts.service';
+import type { AlertView } from '../../src/alerts/alerts.service';
 
 const view: AlertView = {
   id: 'alert-1',

@@ -1,8 +1,8 @@
 import { createSlackSurface, type SlackSurface } from '../../adapters/slack/index';
+import type { Actor } from '../../src/access/actor';
 import type { Role } from '../../src/domain/policy';
 import { createLogger, type Logger } from '../../src/logger';
 import { createApp, listen, type RunningServer } from '../../src/server';
-import type { Actor } from '../../src/services/actor';
 import type { Provider } from '../../src/store/database';
 import type { FieldCipher } from '../../src/store/field-crypto';
 import { createTestCore, type TestCore } from '../support/core';

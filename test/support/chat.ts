@@ -1,6 +1,6 @@
+import type { Actor } from '../../src/access/actor';
 import { toPlainText } from '../../src/conversation/plain-text';
 import type { Reply } from '../../src/conversation/reply';
-import type { Actor } from '../../src/services/actor';
 import type { TestCore } from './core';
 
 /** Talks to the chat as a person would and returns what the bot said, as plain text. */

@@ -1,10 +1,10 @@
+import type { Actor } from '../../src/access/actor';
+import type { Surfaces } from '../../src/alerts/surfaces';
 import { type CoreSettings, createCore } from '../../src/core';
 import { type Clock, fixedClock } from '../../src/domain/clock';
 import type { Role } from '../../src/domain/policy';
 import { createLogger } from '../../src/logger';
 import type { DeliveryRoutes } from '../../src/outbox/enqueue';
-import type { Actor } from '../../src/services/actor';
-import type { Surfaces } from '../../src/services/surfaces';
 import type { Provider } from '../../src/store/database';
 import type { FieldCipher } from '../../src/store/field-crypto';
 import { createTestDatabase, type TestDatabase } from './databases';

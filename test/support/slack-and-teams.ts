@@ -1,13 +1,13 @@
 import { createSlackSurface, type SlackSurface } from '../../adapters/slack/index';
 import { createTeamsFeatureWith, type TeamsFeature } from '../../adapters/teams/index';
+import type { Actor } from '../../src/access/actor';
+import { AlertDeliveryTransport } from '../../src/alerts/alert-delivery';
 import { loadConfig } from '../../src/config';
 import type { Clock } from '../../src/domain/clock';
 import type { Role } from '../../src/domain/policy';
 import { createLogger } from '../../src/logger';
 import type { DeliveryResult } from '../../src/outbox/transport';
 import { createApp, listen } from '../../src/server';
-import type { Actor } from '../../src/services/actor';
-import { AlertDeliveryTransport } from '../../src/services/alert-delivery';
 import type { Provider } from '../../src/store/database';
 import {
   commandBody,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alertCard, alertSubmitOf, detailsCard } from '../../adapters/teams/alert-cards';
-import type { AlertView } from '../../src/services/alerts.service';
+import type { AlertView } from '../../src/alerts/alerts.service';
 import { microsoftCardProblems } from './microsoft-cards';
 import { elements } from './support';
 

@@ -4,11 +4,11 @@ import { type AdaptiveCard, formCard, listCard, stepActions, summaryCard } from 
 import { allQuestions, shownQuestions } from '../../adapters/teams/form-questions';
 import { teamsBold, toTeamsMarkdown } from '../../adapters/teams/markdown';
 import { ShareForm } from '../../adapters/teams/share-form';
+import type { Actor } from '../../src/access/actor';
 import { questionsOf } from '../../src/conversation/form-definition';
 import { createCore } from '../../src/core';
 import { fixedClock } from '../../src/domain/clock';
 import { createLogger } from '../../src/logger';
-import type { Actor } from '../../src/services/actor';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { testCipher } from '../support/keys';
 import { microsoftCardProblems } from './microsoft-cards';

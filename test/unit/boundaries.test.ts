@@ -42,13 +42,31 @@ describe('the boundaries of ARCHITECTURE.md (dependency-cruiser)', () => {
     write('adapters/web/page.ts', "import { db } from '../../src/store/database';\nexport const y = db;\n");
     write('src/a.ts', "import { b } from './b';\nexport const a = () => b;\n");
     write('src/b.ts', "import { a } from './a';\nexport const b = () => a;\n");
+    // A module calling another's service, not a port: refused. The same module, and the
+    // composition root, may import it.
+    write('src/alerts/alerts.service.ts', 'export class AlertService {}\n');
+    write(
+      'src/alerts/alert-delivery.ts',
+      "import { AlertService } from './alerts.service';\nexport const d = AlertService;\n",
+    );
+    write(
+      'src/chat/reply.ts',
+      "import { AlertService } from '../alerts/alerts.service';\nexport const r = AlertService;\n",
+    );
+    write(
+      'src/core.ts',
+      "import { AlertService } from './alerts/alerts.service';\nexport const c = new AlertService();\n",
+    );
     const found = await violations(tree);
     expect(found).toEqual(
       expect.arrayContaining([
         'core-imports-no-adapter: src/domain/rule.ts → adapters/slack/reply.ts',
         'adapters-do-not-import-the-store: adapters/web/page.ts → src/store/database.ts',
         expect.stringMatching(/^no-circles: src\/(a|b)\.ts → src\/(a|b)\.ts$/),
+        'modules-meet-through-ports: src/chat/reply.ts → src/alerts/alerts.service.ts',
       ]),
     );
+    const ports = found.filter((v) => v.startsWith('modules-meet-through-ports:'));
+    expect(ports).toEqual(['modules-meet-through-ports: src/chat/reply.ts → src/alerts/alerts.service.ts']);
   }, 60_000);
 });

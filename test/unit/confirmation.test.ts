@@ -5,7 +5,7 @@ import { confirmation } from '../../src/chat/confirmation';
 import { loadPrompts } from '../../src/conversation/prompts';
 import type { ListReply, Reply } from '../../src/conversation/reply';
 import { scoreRiskCheck } from '../../src/domain/risk';
-import type { Submission } from '../../src/services/submissions.service';
+import type { Submission } from '../../src/submissions/submissions.service';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const prompts = loadPrompts(resolve(root, 'prompts'));

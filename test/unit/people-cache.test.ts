@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PeopleCache } from '../../src/services/people-cache';
+import { PeopleCache } from '../../src/people/people-cache';
 
 const user = {
   id: 'u1',

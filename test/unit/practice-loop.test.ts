@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rulesRaisedBy } from '../../src/domain/alert-rules';
 import { namesMatch, notIndependent } from '../../src/domain/independence';
 import { isRepeatMissing, timesMissing } from '../../src/domain/missing-history';
-import { afterIntelligence, afterInterview } from '../../src/services/next-steps';
+import { afterIntelligence, afterInterview } from '../../src/submissions/next-steps';
 
 describe('missing history', () => {
   it('takes the larger of the episodes on record and the reporter’s count, never their sum', () => {

@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/access/actor';
+import { RefusedError } from '../../src/access/refusal';
 import { toPlainText } from '../../src/conversation/plain-text';
 import { loadPrompts } from '../../src/conversation/prompts';
 import { fixedClock } from '../../src/domain/clock';
-import type { Actor } from '../../src/services/actor';
 import {
   currentMonth,
   FiguresService,
   type MonthlyFigures,
   monthBounds,
   parseMonth,
-} from '../../src/services/figures.service';
-import { figuresReply } from '../../src/services/figures-reply';
-import { RefusedError } from '../../src/services/refusal';
+} from '../../src/figures/figures.service';
+import { figuresReply } from '../../src/figures/figures-reply';
 import { createTestDatabase, providers, type TestDatabase } from '../support/databases';
 import { seedFixtureMonth } from './fixture-month';
 import { makeActor } from './support';

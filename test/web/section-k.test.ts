@@ -1,19 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/access/actor';
+import { RefusedError } from '../../src/access/refusal';
 import { fixedClock } from '../../src/domain/clock';
 import type { SectionKId } from '../../src/domain/section-k';
 import { MISSING_BAND_DAYS, sectionK, sectionKIds } from '../../src/domain/section-k';
-import type { Actor } from '../../src/services/actor';
 import {
   type MonthlyFigures,
   parsePeriod,
   periodBounds,
   periodLabel,
   shiftPeriod,
-} from '../../src/services/figures.service';
-import { RefusedError } from '../../src/services/refusal';
-import type { SectionKFigure } from '../../src/services/section-k-figures';
+} from '../../src/figures/figures.service';
+import type { SectionKFigure } from '../../src/figures/section-k-figures';
 import { chatWith } from '../support/chat';
 import { createTestCore, type TestCore } from '../support/core';
 import { providers, type TestDatabase } from '../support/databases';

@@ -1,5 +1,5 @@
+import type { Actor } from '../../src/access/actor';
 import type { Role } from '../../src/domain/policy';
-import type { Actor } from '../../src/services/actor';
 import type { Db } from '../../src/store/database';
 
 /** A user with a role, made straight in the database (what `core.users.ensure` would make). */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../../src/services/actor';
+import type { Actor } from '../../src/access/actor';
 import { providers } from '../support/databases';
 import { type Dashboard, startDashboard } from './harness';
 import { makeActor } from './support';

@@ -1,4 +1,4 @@
-import type { OpenAlert } from '../../../src/services/alerts.service';
+import type { OpenAlert } from '../../../src/alerts/alerts.service';
 import { count, html, table } from '../html';
 import type { Viewer } from '../session';
 import { capital, page, when } from './layout';

@@ -1,6 +1,6 @@
 import { formatLondon } from '../../../src/domain/london-time';
+import { type MonthlyFigures, periodLabel, shiftPeriod } from '../../../src/figures/figures.service';
 import type { ListRow } from '../../../src/lists/list-queries';
-import { type MonthlyFigures, periodLabel, shiftPeriod } from '../../../src/services/figures.service';
 import type { FigureSection } from '../figure-sections';
 import { figureSections } from '../figure-sections';
 import { type Html, html, jsonBlock, table } from '../html';

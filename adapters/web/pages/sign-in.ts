@@ -1,4 +1,4 @@
-import { LINK_MINUTES } from '../../../src/services/dashboard-links.service';
+import { LINK_MINUTES } from '../../../src/people/dashboard-links.service';
 import { html } from '../html';
 import type { Viewer } from '../session';
 import { messagePage, page } from './layout';

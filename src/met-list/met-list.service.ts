@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { type Actor, auditAs } from '../access/actor';
+import { authorise, NotPossibleError } from '../access/refusal';
 import { openEthnicity, openInitials, openYearOfBirth } from '../children/demographics';
 import { survivor } from '../children/resolve-child';
 import { type Clock, DAY } from '../domain/clock';
@@ -13,10 +15,19 @@ import { type ChildDetails, findOrCreateChild } from '../store/children';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { displayNames } from '../store/staff-names';
-import { type Actor, auditAs } from './actor';
-import { authorise, NotPossibleError } from './refusal';
+import type { ChildByEntry, ChildByReference, MetListHistoryItem, NominateInput } from './met-list-change';
+import { type MetListChange, type MetListStatus, turned18 } from './met-list-change';
 
-export type MetListStatus = 'proposed' | 'nominated' | 'active' | 'declined' | 'removed';
+export type {
+  ChildByEntry,
+  ChildByReference,
+  MetListChange,
+  MetListHistoryItem,
+  MetListStatus,
+  NominateInput,
+} from './met-list-change';
+export { turned18 } from './met-list-change';
+
 type Action =
   | 'nominate'
   | 'accept'
@@ -28,50 +39,6 @@ type Action =
 
 /** Suggested reasons for taking a child off the list; any reason may be given. */
 export const removalReasons = ['Risk reduced', 'Moved out of the area', 'Turned 18', 'Other'] as const;
-
-/**
- * The child a change is about, named by the reference of any record about them (a risk check,
- * a missing report, an earlier MET list change).
- */
-export interface ChildByReference {
-  reference: string;
-}
-
-/** A child as the dashboard knows them, by their MET list entry (its Accept and Decline buttons). */
-export interface ChildByEntry {
-  entryId: string;
-}
-
-export interface NominateInput {
-  /** A record about the child, or the child's details for a nomination by hand. */
-  child: ChildByReference | ChildDetails;
-  level: RiskLevel;
-  reason: string;
-  leadProfessional?: string;
-}
-
-/** What a change did: its own record (told to the MET coordinator) and the entry as it now is. */
-export interface MetListChange {
-  reference: string;
-  recordId: string;
-  entryId: string;
-  initials: string;
-  status: MetListStatus;
-  level: RiskLevel | null;
-  reviewDate: Date | null;
-  /** The destinations its record was queued for, so the confirmation can say where it went. */
-  sentTo: readonly string[];
-}
-
-export interface MetListHistoryItem {
-  at: Date;
-  by: string;
-  fromStatus: string | null;
-  toStatus: string;
-  fromLevel: string | null;
-  toLevel: string | null;
-  reason: string;
-}
 
 /** One child on the list, with the fields the monthly MET Operational Group reviews. */
 export interface MetListRow {
@@ -638,11 +605,6 @@ function required(text: string | undefined, message: string): string {
   const value = text?.trim();
   if (!value) throw new NotPossibleError(message);
   return value;
-}
-
-/** A removal reason that says the child has turned 18 (checked against the date of birth). */
-export function turned18(reason: string): boolean {
-  return /\b(turned|turning|now|reached|is)\s+18\b|\b18th birthday\b|\badult(hood)?\b/i.test(reason);
 }
 
 function describeStatus(status: string): string {

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { type Actor, auditAs } from '../access/actor';
+import { authorise, NotPossibleError } from '../access/refusal';
 import { openInitials } from '../children/demographics';
 import {
   type AlertRuleId,
@@ -12,13 +14,15 @@ import type { AlertView, NewAlert } from '../domain/alert-view';
 import type { Clock } from '../domain/clock';
 import { formatLondon } from '../domain/london-time';
 import { enqueueMessage } from '../outbox/enqueue';
+import type { Place } from '../people/admin-types';
 import { cancelTimers, schedule } from '../scheduler/scheduler';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
-import { type Actor, auditAs } from './actor';
-import type { Place } from './admin.service';
-import { authorise, NotPossibleError } from './refusal';
 import { type AlertPost, audienceTargets, type Surfaces, type SurfaceTarget } from './surfaces';
+
+export type { Alerted, OpenAlert } from './alert-types';
+
+import type { Alerted, OpenAlert } from './alert-types';
 
 export const ALERT_DESTINATION = 'alert';
 export const ESCALATION_TIMER = 'alert-escalation';
@@ -38,16 +42,6 @@ function ago(from: Date, now: Date): string {
   if (hours < 48) return `${hours} hour${hours === 1 ? '' : 's'} ago`;
   return `${Math.floor(hours / 24)} days ago`;
 }
-
-/** An alert nobody has acknowledged: `code` is what `ack` takes; `reached`, how many places got it. */
-export interface OpenAlert {
-  view: AlertView;
-  code: string;
-  reached: number;
-}
-
-/** What a new record's alerts mean for its reporter: someone will be alerted, or nobody can be yet. */
-export type Alerted = 'queued' | 'kept-open';
 
 export class AlertService {
   constructor(

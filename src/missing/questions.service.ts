@@ -1,3 +1,5 @@
+import { type Actor, auditAs } from '../access/actor';
+import { authorise } from '../access/refusal';
 import { openInitials } from '../children/demographics';
 import type { ListItem } from '../conversation/reply';
 import type { Clock } from '../domain/clock';
@@ -9,7 +11,6 @@ import { deliveryState } from '../outbox/delivery-state';
 import type { Db, Provider } from '../store/database';
 import { type DueInterviewRow, readDueInterviews } from '../store/due-interviews';
 import type { FieldCipher } from '../store/field-crypto';
-import { type Actor, auditAs } from './actor';
 import {
   type AssignedAs,
   assignedAs,
@@ -17,7 +18,6 @@ import {
   claimEpisodes,
   isAssignedTo,
 } from './interviews.service';
-import { authorise } from './refusal';
 
 export interface Audience {
   /** True in a direct message or modal to the asker; false in a channel others can read. */

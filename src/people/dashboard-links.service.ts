@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Actor } from '../access/actor';
+import { authorise, NotPossibleError } from '../access/refusal';
 import { type Reply, text } from '../conversation/reply';
 import { type Clock, HOUR, systemClock } from '../domain/clock';
 import { formatLondon } from '../domain/london-time';
@@ -7,8 +9,6 @@ import { appendAudit } from '../store/audit';
 import type { Db, Provider } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { withDisplayName } from '../store/staff-names';
-import type { Actor } from './actor';
-import { authorise, NotPossibleError } from './refusal';
 import { rolesOf } from './users.service';
 
 /**
@@ -218,34 +218,4 @@ export class DashboardLinks {
 /** The sign-in address for a link token. */
 export function signInUrl(baseUrl: string, token: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/dashboard/sign-in?link=${encodeURIComponent(token)}`;
-}
-
-/**
- * What `dashboard` answers in chat (the lead wires it into chat.service.ts): a single-use link,
- * only in a private place, only to roles the dashboard is for. A refusal is thrown as
- * RefusedError, which the chat already turns into its plain answer.
- */
-export async function dashboardLinkReply(
-  deps: { links: DashboardLinks; publicUrl?: string },
-  actor: Actor,
-  audience: { private: boolean },
-): Promise<Reply> {
-  if (!mayUseDashboard(actor.roles)) authorise(actor, 'ask-met-list');
-  if (!audience.private) {
-    return text('I only send sign-in links in a private chat. Message me directly and type *dashboard*.');
-  }
-  if (!deps.publicUrl) {
-    return text(
-      "The dashboard's web address isn't set up yet. Please ask your admin to set PUBLIC_URL.",
-      'warning',
-    );
-  }
-  const { token, expiresAt } = await deps.links.issueLink(actor.id);
-  return text(
-    [
-      `Here is your link to the MET dashboard. It works once, until ${formatLondon(expiresAt)} (${LINK_MINUTES} minutes):`,
-      signInUrl(deps.publicUrl, token),
-      "Please don't forward it: it signs you in as you.",
-    ].join('\n'),
-  );
 }

@@ -1,7 +1,8 @@
+import type { Actor } from '../access/actor';
+import { authorise } from '../access/refusal';
 import type { ListItem, Reply } from '../conversation/reply';
 import { text } from '../conversation/reply';
 import type { Clock } from '../domain/clock';
-import type { Actor } from './actor';
 import {
   currentMonth,
   type FiguresService,
@@ -11,7 +12,6 @@ import {
   periodLabel,
   tidy,
 } from './figures.service';
-import { authorise } from './refusal';
 import type { SectionKFigure } from './section-k-figures';
 
 /** The monthly figures in chat: `figures` and `figures <month>`, counted by the same service as the page. */
@@ -111,7 +111,7 @@ function signed(value: number): string {
  * Refusals are thrown as RefusedError, which the chat already turns into its plain answer.
  */
 export async function figuresReply(
-  deps: { figures: FiguresService; clock: Clock },
+  deps: { figures: Pick<FiguresService, 'monthly'>; clock: Clock },
   actor: Actor,
   monthText = '',
 ): Promise<Reply> {

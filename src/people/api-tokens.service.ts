@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import type { Actor, Identity } from '../access/actor';
+import { NotPossibleError } from '../access/refusal';
 import { type Clock, DAY, systemClock } from '../domain/clock';
 import { isRole, type Role, roles } from '../domain/policy';
 import { appendAudit } from '../store/audit';
 import type { Db, Provider } from '../store/database';
-import type { Actor, Identity } from './actor';
-import { NotPossibleError } from './refusal';
 import type { UserService } from './users.service';
 
 /** Tokens read `mbt_` and 43 base64url characters (32 random bytes). */

@@ -1,3 +1,5 @@
+import { type Actor, auditAs } from '../access/actor';
+import { authorise, NotPossibleError } from '../access/refusal';
 import { openEthnicity, openInitials, openYearOfBirth } from '../children/demographics';
 import type { Clock } from '../domain/clock';
 import { appendHeldAudit } from '../store/audit';
@@ -5,8 +7,6 @@ import type { Db, Provider } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { openSealed } from '../store/sealed-columns';
 import { auditActorNames, displayNames } from '../store/staff-names';
-import { type Actor, auditAs } from './actor';
-import { authorise, NotPossibleError } from './refusal';
 
 /** Everything metbot holds about one child, decrypted: the answer to a subject-access request. */
 export interface ChildExport {

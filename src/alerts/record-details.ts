@@ -1,9 +1,9 @@
+import type { Actor } from '../access/actor';
 import type { FormState } from '../conversation/form-engine';
 import type { LabelledValue } from '../conversation/reply';
 import type { Core } from '../core';
 import { formatLondon } from '../domain/london-time';
 import type { RecordEnvelope } from '../domain/record-envelope';
-import type { Actor } from './actor';
 import type { AlertView } from './alerts.service';
 
 /** What an alert says in a channel: never more than the AlertView holds. */

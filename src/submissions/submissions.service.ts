@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { type Actor, auditAs } from '../access/actor';
+import { authorise, NotPossibleError } from '../access/refusal';
+import type { Alerted } from '../alerts/alert-types';
 import { openInitials } from '../children/demographics';
 import { recordPossibleDuplicates } from '../children/duplicates';
 import { resolveChild } from '../children/resolve-child';
@@ -20,36 +23,18 @@ import type { RecordType } from '../domain/references';
 import { type RiskCheckId, type RiskResult, type RiskRules, scoreRiskCheck } from '../domain/risk';
 import { type RiskCheckAnswers, selectedIndicators, unknownAnswers } from '../domain/risk-answers';
 import type { EntityRecorder } from '../links/ports';
+import { claimAssignedInterviews, interviewOpen } from '../missing/interview-claims';
 import type { RecordWriter } from '../records/record-writer';
 import { cancelTimers, schedule } from '../scheduler/scheduler';
 import type { ChildDetails } from '../store/children';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
-import { type Actor, auditAs } from './actor';
-import type { Alerted, AlertService } from './alerts.service';
-import { claimAssignedInterviews, interviewOpen } from './interviews.service';
-import type { MetListService } from './met-list.service';
 import { afterIntelligence, afterInterview, type NextStep } from './next-steps';
-import { authorise, NotPossibleError } from './refusal';
+import type { RecordAlerts, RiskCheckNominations } from './ports';
 
-export interface Submission {
-  recordId: string;
-  reference: string;
-  type: RecordType;
-  /** Values for the form's `done` message. */
-  vars: Record<string, string>;
-  /** The destinations the record was queued for in its own transaction; empty when it is only kept. */
-  sentTo: readonly string[];
-  risk?: RiskResult;
-  /** Whether the alerts this record raised can reach anyone, for the reporter's confirmation. */
-  alerted?: Alerted;
-  /** What the reporter is offered next (src/services/next-steps.ts). */
-  nextSteps?: NextStep[];
-  /** A missing report: the times missing in the repeat window, and the earlier reports on record. */
-  history?: { times: number; days: number; earlier: string[] };
-  /** A risk check put the child forward: the MET group decides at its next meeting. */
-  proposedToMetGroup?: boolean;
-}
+export type { Submission } from './submission';
+
+import type { Submission } from './submission';
 
 interface Saving {
   tx: Tx;
@@ -74,9 +59,9 @@ export class SubmissionService {
     /** Keeps each record and queues it for the destinations its type is routed to. */
     private readonly records: RecordWriter,
     /** Raises the alerts a record causes, in the same transaction; none when alerts are off. */
-    private readonly alerts: AlertService | null = null,
+    private readonly alerts: RecordAlerts | null = null,
     /** Puts a child found at medium or high risk forward for the MET list. */
-    private readonly metList: MetListService | null = null,
+    private readonly metList: RiskCheckNominations | null = null,
     /** Keeps the record's entities and links it to reports about other children (src/links/). */
     private readonly links: EntityRecorder | null = null,
     /** Repeat missing (REPEAT_MISSING_*) and the return interview's re-offer (INTERVIEW_REOFFER_DAYS). */

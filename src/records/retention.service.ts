@@ -7,7 +7,10 @@ import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { ALERT_DESTINATION } from './alerts.service';
 
-export const RETENTION_TIMER = 'retention';
+import { RETENTION_TIMER } from './retention-timer';
+
+export { RETENTION_TIMER };
+
 /** One retention timer for the whole installation: the sweep reschedules itself a day on. */
 const RETENTION_SUBJECT = 'daily';
 const DAY = 24 * 60 * 60 * 1000;

@@ -1,3 +1,4 @@
+import type { Actor, Identity } from '../access/actor';
 import type { Clock } from '../domain/clock';
 import { identityKey, parseIdentityKey, workspaceKey } from '../domain/identity-key';
 import type { Role } from '../domain/policy';
@@ -7,7 +8,6 @@ import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { readKnownUser } from '../store/known-users';
 import { openDisplayName, sealDisplayName, type UserKey, withDisplayName } from '../store/staff-names';
-import type { Actor, Identity } from './actor';
 import { type KnownUser, PeopleCache } from './people-cache';
 
 /** Who becomes a practitioner the first time the bot meets them. */

@@ -1,10 +1,10 @@
+import type { Actor } from '../access/actor';
+import { authorise } from '../access/refusal';
 import { type Clock, DAY } from '../domain/clock';
 import { fromLondon, toLondon } from '../domain/london-time';
 import type { RepeatMissingSettings } from '../domain/missing-history';
 import { MISSING_BAND_DAYS } from '../domain/section-k';
 import type { Db } from '../store/database';
-import type { Actor } from './actor';
-import { authorise } from './refusal';
 import { countRecords, type RecordCounts, type SectionKFigure, sectionKFigures } from './section-k-figures';
 
 /**

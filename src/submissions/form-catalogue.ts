@@ -1,3 +1,4 @@
+import type { Actor } from '../access/actor';
 import type { FormSpec } from '../conversation/form-engine';
 import type { Prompts } from '../conversation/prompts';
 import { riskCheckForm } from '../conversation/risk-check-form';
@@ -5,7 +6,6 @@ import { formatLondon } from '../domain/london-time';
 import { answerSchemas, crossFieldIssues } from '../domain/records';
 import { type RiskCheckId, scoreRiskCheck } from '../domain/risk';
 import { type RiskCheckAnswers, riskCheckAnswersSchema, selectedIndicators } from '../domain/risk-answers';
-import type { Actor } from './actor';
 import type { SubmissionService } from './submissions.service';
 
 export const riskChecks: RiskCheckId[] = ['cse', 'missing', 'trafficking'];
