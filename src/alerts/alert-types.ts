@@ -1,3 +1,6 @@
+/** The outbox destination an alert's posts are queued for. */
+export const ALERT_DESTINATION = 'alert';
+
 import type { AlertView } from '../domain/alert-view';
 
 /** An alert nobody has acknowledged: `code` is what `ack` takes; `reached`, how many places got it. */

@@ -20,11 +20,10 @@ import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { type AlertPost, audienceTargets, type Surfaces, type SurfaceTarget } from './surfaces';
 
-export type { Alerted, OpenAlert } from './alert-types';
+export { ALERT_DESTINATION, type Alerted, type OpenAlert } from './alert-types';
 
-import type { Alerted, OpenAlert } from './alert-types';
+import { ALERT_DESTINATION, type Alerted, type OpenAlert } from './alert-types';
 
-export const ALERT_DESTINATION = 'alert';
 export const ESCALATION_TIMER = 'alert-escalation';
 
 export type { AlertView };

@@ -1,3 +1,4 @@
+import { ALERT_DESTINATION } from '../alerts/alert-types';
 import { ageBandOf, openYearOfBirth, yearOfBirthFields } from '../children/demographics';
 import { eraseChildIdentity } from '../children/duplicates';
 import type { TimerHandler } from '../scheduler/scheduler';
@@ -5,7 +6,6 @@ import { schedule } from '../scheduler/scheduler';
 import { appendAudit } from '../store/audit';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
-import { ALERT_DESTINATION } from './alerts.service';
 
 import { RETENTION_TIMER } from './retention-timer';
 

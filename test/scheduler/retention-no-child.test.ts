@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { ALERT_DESTINATION } from '../../src/alerts/alerts.service';
 import { loadConfig } from '../../src/config';
 import { fixedClock } from '../../src/domain/clock';
 import { createLogger } from '../../src/logger';
+import { noChildRetainedUntil, RETENTION_TIMER, RetentionService } from '../../src/records/retention.service';
 import { Scheduler } from '../../src/scheduler/scheduler';
-import { ALERT_DESTINATION } from '../../src/services/alerts.service';
-import {
-  noChildRetainedUntil,
-  RETENTION_TIMER,
-  RetentionService,
-} from '../../src/services/retention.service';
 import { verifyAuditChain } from '../../src/store/audit';
 import { createTestCore, testActor } from '../support/core';
 import { providers } from '../support/databases';
