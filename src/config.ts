@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { identityKeyPattern } from './domain/identity-key';
 
@@ -42,6 +43,22 @@ export const ConfigSchema = z
     PORT: port.default(3978),
     /** Loopback outside production; every address in production. */
     HOST: z.string().min(1).optional(),
+    /**
+     * The proxies in front whose X-Forwarded-For is believed, as Express's "trust proxy" takes
+     * them: a number of hops, or addresses, subnets and names (loopback, uniquelocal). Unset, the
+     * caller is the connection's address, so behind an ingress every caller shares its limits.
+     */
+    TRUST_PROXY: z
+      .string()
+      .trim()
+      .refine((value) => !/^(true|\*)$/i.test(value), {
+        error: 'name the proxies (e.g. 1, or uniquelocal): "true" would believe any caller',
+      })
+      .refine((value) => /^\d+$/.test(value) || value.split(',').every(isProxyName), {
+        error: 'a number of hops, or addresses, subnets (10.0.0.0/8) and loopback, linklocal, uniquelocal',
+      })
+      .transform((value) => (/^\d+$/.test(value) ? Number(value) : value))
+      .optional(),
     DATABASE_URL: databaseUrl.default('file:./data/metbot.db'),
     DATA_DIR: z.string().min(1).default('./data'),
     DATA_KEY: dataKey.optional(),
@@ -162,4 +179,14 @@ export function parseSettings<T extends z.ZodType>(schema: T, env: NodeJS.Proces
     return name ? `${name} must be ${issue.message}${shown}` : issue.message;
   });
   throw new ConfigError(`Invalid setting: ${problems.join('; ')}`);
+}
+
+/** One item of TRUST_PROXY's list, as Express's proxy-addr takes it. */
+function isProxyName(item: string): boolean {
+  const [address = '', prefix, extra] = item.trim().split('/');
+  if (extra !== undefined) return false;
+  if (prefix === undefined && ['loopback', 'linklocal', 'uniquelocal'].includes(address)) return true;
+  const family = isIP(address);
+  if (!family) return false;
+  return prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
 }

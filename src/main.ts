@@ -198,7 +198,12 @@ export async function startBot(
     { name: 'not stopping', check: () => !draining && stopping === undefined },
   ];
   const server = serve
-    ? await listen(createApp(database, features, { readiness, metrics, log }), config.PORT, config.HOST, log)
+    ? await listen(
+        createApp(database, features, { readiness, metrics, log, trustProxy: config.TRUST_PROXY }),
+        config.PORT,
+        config.HOST,
+        log,
+      )
     : null;
   for (const feature of features) await feature.start?.();
   // Housekeeping: expired drafts, delivery keys older than any platform's retries (a day), and

@@ -18,6 +18,8 @@ export interface AppOptions {
   metrics?: Metrics;
   /** Writes one line per request answered; none when absent. */
   log?: Logger;
+  /** Express's "trust proxy" (config TRUST_PROXY): whose X-Forwarded-For names the caller. */
+  trustProxy?: number | string;
 }
 
 /** Probes and scrapes are frequent and dull: logged at debug, not info. */
@@ -26,10 +28,11 @@ const quietPaths = new Set(['/healthz', '/readyz', '/metrics']);
 export function createApp(
   database: Pick<Database, 'ping'>,
   mounts: HttpMount[] = [],
-  { readiness = [], metrics, log }: AppOptions = {},
+  { readiness = [], metrics, log, trustProxy }: AppOptions = {},
 ): Express {
   const app = express();
   app.disable('x-powered-by');
+  if (trustProxy !== undefined) app.set('trust proxy', trustProxy);
   // First, so that every log line written while serving a request carries its id.
   app.use(requestIds);
   if (log) {
