@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertMessage } from '../../adapters/slack/alert-blocks';
 import { alertCard } from '../../adapters/teams/alert-cards';
@@ -12,7 +11,7 @@ import { createLogger } from '../../src/logger';
 import { createApp, listen } from '../../src/server';
 import { chatWith } from '../support/chat';
 import { createTestCore, type TestCore } from '../support/core';
-import { providers, type TestDatabase } from '../support/databases';
+import { providers, sqliteBytes, type TestDatabase } from '../support/databases';
 
 // Issue 19, "Done when": three reports from three agencies about three children, mentioning
 // "silver Corsa HX1?", "HX15 ABC" and "a man called Deano", raise exactly one possible-link
@@ -269,16 +268,7 @@ describe.each(providers)('possible links between reports on %s', (provider) => {
     expect(rows).toBeGreaterThan(20);
     expect(await database.db.linkMention.count()).toBeGreaterThanOrEqual(8);
     if (provider === 'sqlite') {
-      const file = database.url.replace(/^file:/, '');
-      const bytes = Buffer.concat(
-        [file, `${file}-wal`].flatMap((path) => {
-          try {
-            return [readFileSync(path)];
-          } catch {
-            return [];
-          }
-        }),
-      );
+      const bytes = sqliteBytes(database.url);
       expect(bytes.length).toBeGreaterThan(4096);
       for (const secret of plaintexts) expect(bytes.includes(Buffer.from(secret))).toBe(false);
     }

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/access/actor';
 import { runAdmin } from '../../src/admin';
@@ -7,11 +6,10 @@ import { enqueueMessage } from '../../src/outbox/enqueue';
 import { OutboxRepository } from '../../src/outbox/outbox.repository';
 import { SubjectAccessService } from '../../src/records/subject-access.service';
 import { FieldCipher, SealedValueError } from '../../src/store/field-crypto';
-import { sqliteFile } from '../../src/store/migrate';
 import { intelligenceAnswers, missingAnswers } from '../gateway/support/fixtures';
 import { chatWith } from '../support/chat';
 import { createTestCore, type TestCore, testActor } from '../support/core';
-import { providers, type TestDatabase } from '../support/databases';
+import { providers, sqliteBytes, type TestDatabase } from '../support/databases';
 
 /** Issue 17: what each newly sealed field holds in these tests; none may be found in the database. */
 const secrets = {
@@ -118,10 +116,7 @@ describe.each(providers)('field encryption on %s (issue 17)', (provider) => {
     for (const secret of Object.values(secrets)) expect(rows).not.toContain(secret);
     expect(rows).toContain('v2.');
     if (provider === 'sqlite') {
-      const file = sqliteFile(database.url);
-      const bytes = Buffer.concat(
-        [file, `${file}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f)),
-      );
+      const bytes = sqliteBytes(database.url);
       for (const secret of [...Object.values(secrets), 'Testchild Sealed']) {
         expect(bytes.includes(Buffer.from(secret))).toBe(false);
       }

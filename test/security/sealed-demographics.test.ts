@@ -1,15 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/access/actor';
 import { runAdmin } from '../../src/admin';
 import { openInitials, openYearOfBirth } from '../../src/children/demographics';
 import { fixedClock } from '../../src/domain/clock';
 import { FieldCipher } from '../../src/store/field-crypto';
-import { sqliteFile } from '../../src/store/migrate';
 import { intelligenceAnswers, missingAnswers } from '../gateway/support/fixtures';
 import { createTestCore, type TestCore, testActor } from '../support/core';
-import { providers, type TestDatabase } from '../support/databases';
+import { providers, sqliteBytes, type TestDatabase } from '../support/databases';
 
 /**
  * Issue 17: a child's initials, year of birth and ethnicity as typed are sealed, bound to the row;
@@ -48,11 +46,8 @@ describe.each(providers)('sealed demographics on %s', (provider) => {
       await database.db.$queryRawUnsafe('SELECT * FROM "Alert"'),
       await database.db.$queryRawUnsafe('SELECT * FROM "AuditEvent"'),
     ]);
-    const parts = [Buffer.from(rows)];
-    if (provider === 'sqlite') {
-      const file = sqliteFile(database.url);
-      for (const f of [file, `${file}-wal`]) if (existsSync(f)) parts.push(readFileSync(f));
-    }
+    const parts: Buffer[] = [Buffer.from(rows)];
+    if (provider === 'sqlite') parts.push(sqliteBytes(database.url));
     return Buffer.concat(parts);
   }
 

@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDashboardFeature } from '../../adapters/web';
 import type { Actor } from '../../src/access/actor';
@@ -9,12 +8,11 @@ import type { FeatureDeps } from '../../src/feature';
 import { createLogger } from '../../src/logger';
 import { createApp, listen, type RunningServer } from '../../src/server';
 import { FieldCipher, SealedValueError } from '../../src/store/field-crypto';
-import { sqliteFile } from '../../src/store/migrate';
 import { openDisplayName, userBinding } from '../../src/store/staff-names';
 import { intelligenceAnswers } from '../gateway/support/fixtures';
 import { chatWith } from '../support/chat';
 import { createTestCore, type TestCore, testActor } from '../support/core';
-import { providers, type TestDatabase } from '../support/databases';
+import { providers, sqliteBytes, type TestDatabase } from '../support/databases';
 import { testAuditKey } from '../support/keys';
 
 /**
@@ -52,12 +50,7 @@ describe.each(providers)('sealed staff names on %s', (provider) => {
       await database.db.$queryRawUnsafe('SELECT * FROM "User"'),
       await database.db.$queryRawUnsafe('SELECT * FROM "AuditEvent"'),
     ]);
-    const parts: Buffer[] = [];
-    if (provider === 'sqlite') {
-      const file = sqliteFile(database.url);
-      for (const f of [file, `${file}-wal`]) if (existsSync(f)) parts.push(readFileSync(f));
-    }
-    return { rows, file: Buffer.concat(parts) };
+    return { rows, file: provider === 'sqlite' ? sqliteBytes(database.url) : Buffer.alloc(0) };
   }
 
   beforeAll(async () => {

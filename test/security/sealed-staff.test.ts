@@ -1,14 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/access/actor';
 import { runAdmin } from '../../src/admin';
 import { fixedClock } from '../../src/domain/clock';
 import { FieldCipher } from '../../src/store/field-crypto';
-import { sqliteFile } from '../../src/store/migrate';
 import { intelligenceAnswers, missingAnswers } from '../gateway/support/fixtures';
 import { createTestCore, type TestCore, testActor } from '../support/core';
-import { providers, type TestDatabase } from '../support/databases';
+import { providers, sqliteBytes, type TestDatabase } from '../support/databases';
 
 /**
  * Issue 17: the staff identities metbot keeps beside roles and alerts are sealed, bound to their
@@ -59,12 +57,7 @@ describe.each(providers)('sealed staff identities on %s', (provider) => {
       await database.db.$queryRawUnsafe('SELECT "actor", "detail" FROM "AuditEvent"'),
       await database.db.$queryRawUnsafe('SELECT "displayName" FROM "User"'),
     ]);
-    const parts: Buffer[] = [];
-    if (provider === 'sqlite') {
-      const file = sqliteFile(database.url);
-      for (const f of [file, `${file}-wal`]) if (existsSync(f)) parts.push(readFileSync(f));
-    }
-    return { rows, file: Buffer.concat(parts) };
+    return { rows, file: provider === 'sqlite' ? sqliteBytes(database.url) : Buffer.alloc(0) };
   }
 
   beforeAll(async () => {

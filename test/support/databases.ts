@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { type Database, openDatabase, type Provider } from '../../src/store/database';
+import { sqliteFile } from '../../src/store/migrate';
 
 /**
  * Repository tests run once per database. PostgreSQL runs when TEST_POSTGRES_URL names a
@@ -61,4 +62,10 @@ export async function createTestDatabase(provider: Provider): Promise<TestDataba
       await drop();
     },
   };
+}
+
+/** A SQLite database's bytes on disk, its write-ahead log included: what a thief of the disk reads. */
+export function sqliteBytes(url: string): Buffer {
+  const file = sqliteFile(url);
+  return Buffer.concat([file, `${file}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f)));
 }
