@@ -13,7 +13,7 @@ import { currentMonth, FiguresService, shiftMonth } from '../src/figures/figures
 import { ListQueries } from '../src/lists/list-queries';
 import { createLogger } from '../src/logger';
 import { createApp, listen } from '../src/server';
-import { openDatabase, type Provider, postgresOptions } from '../src/store/database';
+import { openDatabase, type Provider, postgresOptions, type SqlReader } from '../src/store/database';
 import { FieldCipher } from '../src/store/field-crypto';
 
 /**
@@ -300,6 +300,14 @@ function capturing<T extends object>(db: T, into: Captured[]): T {
   });
 }
 
+/** The same for a SqlReader: the figures' statements, run on the driver without Prisma. */
+function capturingReader(read: SqlReader, into: Captured[]): SqlReader {
+  return (query) => {
+    into.push({ strings: query.strings, values: query.values });
+    return read(query);
+  };
+}
+
 type Direct = (captured: Captured[]) => Promise<void>;
 
 function sqliteDirect(file: string): { run: Direct; close(): void } {
@@ -441,7 +449,7 @@ async function benchProvider(provider: Provider, url: string, file?: string): Pr
   const direct = provider === 'sqlite' ? sqliteDirect(file!) : postgresDirect(url);
 
   const figuresSql: Captured[] = [];
-  await new FiguresService(capturing(database.db, figuresSql), systemClock, repeat).count(month);
+  await new FiguresService(capturingReader(database.read, figuresSql), systemClock, repeat).count(month);
   const dueSql: Captured[] = [];
   await new ListQueries(capturing(database.db, dueSql), provider, cipher, systemClock, repeat).due(actor);
 

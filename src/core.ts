@@ -152,7 +152,7 @@ export function createCore({
     proposalDays: config.ROLE_PROPOSAL_DAYS ?? 7,
   });
   const repeat = { threshold: config.REPEAT_MISSING_THRESHOLD, days: config.REPEAT_MISSING_DAYS };
-  const figures = new FiguresService(db, clock, repeat, {
+  const figures = new FiguresService(database.read, clock, repeat, {
     cacheSeconds: settings.figuresCacheSeconds,
   });
   const dashboardLinks = new DashboardLinks(db, provider, cipher, clock, {

@@ -4,7 +4,7 @@ import { type Clock, DAY } from '../domain/clock';
 import { fromLondon, toLondon } from '../domain/london-time';
 import type { RepeatMissingSettings } from '../domain/missing-history';
 import { MISSING_BAND_DAYS } from '../domain/section-k';
-import type { Db } from '../store/database';
+import { type SqlReader, sqlPart as sql } from '../store/database';
 import { countRecords, type RecordCounts, type SectionKFigure, sectionKFigures } from './section-k-figures';
 
 /**
@@ -309,9 +309,6 @@ export function tidy(value: string | null): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-/** What runs the figures' SQL. */
-type Queryable = Pick<Db, '$queryRaw'>;
-
 export interface FiguresOptions {
   /**
    * Serve a month's figures from memory for this long (0: count them every time). Counting a
@@ -330,7 +327,7 @@ export class FiguresService {
   private readonly cacheClock: () => number;
 
   constructor(
-    private readonly db: Db,
+    private readonly read: SqlReader,
     private readonly clock: Clock,
     readonly repeat: RepeatMissingSettings = { threshold: 3, days: 90 },
     options: FiguresOptions = {},
@@ -368,10 +365,10 @@ export class FiguresService {
     const asOf = new Date(Math.min(end.getTime(), Math.max(now.getTime(), start.getTime())));
     // Independent statements, all at once: on PostgreSQL each takes its own pooled connection.
     const [list, missing, { returns, interviews }, { sectionK, records }] = await Promise.all([
-      this.listFigures(this.db, start, asOf),
-      this.missingFigures(this.db, start, end, asOf),
-      this.returnFigures(this.db, start, end),
-      countRecords(this.db, start, end, asOf),
+      this.listFigures(this.read, start, asOf),
+      this.missingFigures(this.read, start, end, asOf),
+      this.returnFigures(this.read, start, end),
+      countRecords(this.read, start, end, asOf),
     ]);
     const intelligence = intelligenceFigures(records);
     const checks = checkFigures(records);
@@ -417,19 +414,19 @@ export class FiguresService {
    * high-to-low cohort and the profiles: a few dozen rows, however long the list. They share
    * nothing, so PostgreSQL runs them side by side on two connections.
    */
-  private async listFigures(q: Queryable, start: Date, asOf: Date) {
+  private async listFigures(read: SqlReader, start: Date, asOf: Date) {
     const [now, changes] = await Promise.all([
-      this.listNow(q, start, asOf),
-      this.listChanges(q, start, asOf),
+      this.listNow(read, start, asOf),
+      this.listChanges(read, start, asOf),
     ]);
     return this.listFromRows([...now, ...changes]);
   }
 
   /** The list as it stands: by status and level, and the children on it by profile. */
-  private listNow(q: Queryable, start: Date, asOf: Date) {
+  private listNow(read: SqlReader, start: Date, asOf: Date) {
     // MATERIALIZED: SQLite would otherwise work each one out again at each use. Person CROSS JOIN
     // MetListEntry: SQLite then walks Person's profile index.
-    return q.$queryRaw<ListRow[]>`
+    return read<ListRow>(sql`
       WITH cur AS MATERIALIZED (
         SELECT m."status" || ':' || COALESCE(m."level", '') AS now,
           SUM(CASE WHEN m."nominatedAt" < ${start} THEN 1 ELSE 0 END) AS "bothEnds",
@@ -452,15 +449,17 @@ export class FiguresService {
       UNION ALL SELECT 'ethnicity', NULL, NULL, 0, 0, 0, prof.ethnicity, SUM(prof.n) FROM prof GROUP BY prof.ethnicity
       UNION ALL SELECT 'accommodation', NULL, NULL, 0, 0, 0, prof.accommodation, SUM(prof.n)
         FROM prof GROUP BY prof.accommodation
-    `;
+    `);
   }
 
   /** The entries changed since the period began: their true states, less what the list as it stands gave them. */
-  private listChanges(q: Queryable, start: Date, asOf: Date) {
+  private listChanges(read: SqlReader, start: Date, asOf: Date) {
     // MATERIALIZED, as above. Each entry's state at the period's end is looked up only if it
     // changed both within the period and since its end: otherwise it is the state at its start or
-    // the entry as it stands.
-    return q.$queryRaw<ListRow[]>`
+    // the entry as it stands. The profiles of the few children whose place changed since the end
+    // are looked up one by one: joined, PostgreSQL cannot tell how few they are and hashes every
+    // person (6 of its 20 ms).
+    return read<ListRow>(sql`
       WITH ch AS MATERIALIZED (
         SELECT x."entryId" || '' AS "entryId", MAX(x."changedAt") AS "lastAt",
           MAX(CASE WHEN x."changedAt" < ${asOf} THEN x."changedAt" END) AS "lastIn",
@@ -509,10 +508,12 @@ export class FiguresService {
         FROM t WHERE t."lateChild" IS NOT NULL
       ),
       prof AS MATERIALIZED (
-        SELECT p."ageBand" AS band, p."gender" AS gender, p."ethnicGroup" AS ethnicity,
-               p."accommodation" AS accommodation, late.n AS n
-        FROM late JOIN "Person" p ON p."id" = late."childId"
-        WHERE late.n <> 0
+        SELECT (SELECT p."ageBand" FROM "Person" p WHERE p."id" = late."childId") AS band,
+               (SELECT p."gender" FROM "Person" p WHERE p."id" = late."childId") AS gender,
+               (SELECT p."ethnicGroup" FROM "Person" p WHERE p."id" = late."childId") AS ethnicity,
+               (SELECT p."accommodation" FROM "Person" p WHERE p."id" = late."childId") AS accommodation,
+               late.n AS n
+        FROM late WHERE late.n <> 0
       )
       SELECT 'state' AS k, t.s AS s, t.e AS e, t.hf AS hf, t."anyLow" AS "anyLow",
              t."lowAfterHigh" AS "lowAfterHigh", NULL AS v, COUNT(*) AS n
@@ -524,7 +525,7 @@ export class FiguresService {
       UNION ALL SELECT 'ethnicity', NULL, NULL, 0, 0, 0, prof.ethnicity, SUM(prof.n) FROM prof GROUP BY prof.ethnicity
       UNION ALL SELECT 'accommodation', NULL, NULL, 0, 0, 0, prof.accommodation, SUM(prof.n)
         FROM prof GROUP BY prof.accommodation
-    `;
+    `);
   }
 
   private listFromRows(rows: ListRow[]) {
@@ -615,7 +616,7 @@ export class FiguresService {
    * count of earlier ones plus that episode, whichever is more (src/domain/missing-history.ts), so
    * the figures are right from the first report.
    */
-  private async missingFigures(q: Queryable, start: Date, end: Date, asOf: Date) {
+  private async missingFigures(read: SqlReader, start: Date, end: Date, asOf: Date) {
     const threshold = 3;
     const days = MISSING_BAND_DAYS;
     const windowStart = new Date(asOf.getTime() - days * DAY);
@@ -623,9 +624,7 @@ export class FiguresService {
     // Three ranges of the lastSeenAt index, each episode in one: the window (w = 1), and before
     // and after it (w = 0). Every episode outside the window is in the period, so only the
     // window's need a test for it (m): a test per row, where a CASE on each figure took six.
-    const rows = await q.$queryRaw<
-      { times: unknown; children: unknown; inMonth: unknown; episodes: unknown }[]
-    >`
+    const rows = await read<{ times: unknown; children: unknown; inMonth: unknown; episodes: unknown }>(sql`
       SELECT u.times AS times, COUNT(*) AS children,
              SUM(CASE WHEN u.month > 0 THEN 1 ELSE 0 END) AS "inMonth", SUM(u.month) AS episodes
       FROM (
@@ -648,7 +647,7 @@ export class FiguresService {
         ) t
       ) u
       GROUP BY u.times
-    `;
+    `);
     let episodes = 0;
     let children = 0;
     const byTimes = Array.from({ length: threshold }, (_, i) => ({
@@ -671,10 +670,10 @@ export class FiguresService {
    * same pass counts section K's children (not episodes) who returned, and of them those
    * interviewed by a named interviewer.
    */
-  private async returnFigures(q: Queryable, start: Date, end: Date) {
+  private async returnFigures(read: SqlReader, start: Date, end: Date) {
     // Grouped by child first: one grouping gives both counts of children, where two COUNT(DISTINCT)
     // sorted the month's returns twice.
-    const [row] = await q.$queryRaw<Record<string, unknown>[]>`
+    const [row] = await read<Record<string, unknown>>(sql`
       SELECT SUM(g.returned) AS returned, SUM(g.offered) AS offered, SUM(g."offeredWithin") AS "offeredWithin",
         SUM(g.completed) AS completed, SUM(g."completedWithin") AS "completedWithin", SUM(g.declined) AS declined,
         SUM(g.outstanding) AS outstanding, COUNT(*) AS "childrenReturned", SUM(g.interviewed) AS "childrenInterviewed"
@@ -697,7 +696,7 @@ export class FiguresService {
         WHERE e."returnedAt" >= ${start} AND e."returnedAt" < ${end}
         GROUP BY e."childId"
       ) g
-    `;
+    `);
     const returned = num(row?.returned);
     const completed = num(row?.completed);
     return {

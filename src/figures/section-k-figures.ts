@@ -1,5 +1,5 @@
 import { type SectionKFigureDefinition, type SectionKId, sectionK } from '../domain/section-k';
-import type { Db } from '../store/database';
+import { type SqlReader, sqlPart as sql } from '../store/database';
 
 /**
  * Section K's figures over a period (MET Strategy, section K, in src/domain/section-k.ts): the
@@ -7,8 +7,6 @@ import type { Db } from '../store/database';
  * unchanged on SQLite and PostgreSQL, and the assembly of all of them into the named list the
  * figures page, the pack and the chat show.
  */
-
-type Queryable = Pick<Db, '$queryRaw'>;
 
 export interface AgencyCount {
   agency: string;
@@ -78,7 +76,7 @@ export interface RecordCounts {
  * interviewed children in the returns' (FiguresService.returnFigures).
  */
 export async function countRecords(
-  q: Queryable,
+  read: SqlReader,
   start: Date,
   end: Date,
   asOf: Date,
@@ -86,9 +84,15 @@ export async function countRecords(
   // FIB1 forms count when the police gateway took them (MET Strategy K: "passed to Police
   // Intelligence Team"), not when they were written. Each risk check's record is looked up by its
   // key (a subquery): joined, PostgreSQL would read every record.
-  const rows = await q.$queryRaw<
-    { k: string; a: string | null; b: string | null; n: unknown; m: unknown; o: unknown; p: unknown }[]
-  >`
+  const rows = await read<{
+    k: string;
+    a: string | null;
+    b: string | null;
+    n: unknown;
+    m: unknown;
+    o: unknown;
+    p: unknown;
+  }>(sql`
     SELECT 'intelligence' AS k, a."name" AS a, NULL AS b, COUNT(*) AS n, 0 AS m, 0 AS o, 0 AS p
     FROM "Record" r LEFT JOIN "Agency" a ON a."id" = r."agencyId"
     WHERE r."type" = 'intelligence' AND r."createdAt" >= ${start} AND r."createdAt" < ${end}
@@ -163,7 +167,7 @@ export async function countRecords(
     WHERE o."destination" IN ('gateway-email', 'gateway-webhook') AND o."status" = 'delivered'
       AND o."deliveredAt" >= ${start} AND o."deliveredAt" < ${end} AND r."type" = 'intelligence'
     GROUP BY a."name"
-  `;
+  `);
   const of = (k: string) => rows.filter((row) => row.k === k);
   const one = (k: string) => of(k)[0];
   const agencies = (k: string) => of(k).map((row) => ({ agency: row.a, n: row.n }));

@@ -9,10 +9,12 @@ import { PrismaClient as PostgresClient } from './generated/postgresql/client';
 import { Prisma, PrismaClient as SqliteClient } from './generated/sqlite/client';
 import { migrate, sqliteFile } from './migrate';
 import type { Provider } from './provider';
+import { postgresReader, type SqlReader, sqliteReader } from './sql-reader';
 import { SqliteWithPreparedStatements } from './sqlite-statements';
 
 export type { Db, Tx } from './client';
 export type { Provider } from './provider';
+export type { SqlReader } from './sql-reader';
 
 /** A piece of SQL with its values bound, for a WHERE clause two statements share (a page and its count). */
 export const sqlPart = Prisma.sql;
@@ -26,6 +28,8 @@ export interface Database {
    */
   outbox: Db;
   provider: Provider;
+  /** Read-only statements straight on the driver, for the figures (src/store/sql-reader.ts says why). */
+  read: SqlReader;
   /** Answers true when the database answers a trivial query. */
   ping(): Promise<boolean>;
   /** The connection pool's use, for the metrics; undefined on SQLite (one connection, no pool). */
@@ -78,6 +82,9 @@ export async function openDatabase(url: string): Promise<Database> {
   const outboxPool = provider === 'postgresql' ? postgresPool(url, OUTBOX_POOL_MAX) : undefined;
   const db = clientFor(url, pool);
   const outbox = outboxPool ? clientFor(url, outboxPool) : db;
+  const reader = pool
+    ? { read: postgresReader(pool), close: async () => undefined }
+    : sqliteReader(sqliteFile(url));
   if (provider === 'sqlite') {
     // WAL lets readers run beside the writer; the busy timeout waits out a brief lock instead of failing.
     await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
@@ -89,6 +96,7 @@ export async function openDatabase(url: string): Promise<Database> {
     db,
     outbox,
     provider,
+    read: reader.read,
     async ping() {
       try {
         await db.$queryRawUnsafe('SELECT 1');
@@ -107,6 +115,7 @@ export async function openDatabase(url: string): Promise<Database> {
           })
         : undefined,
     close: async () => {
+      await reader.close();
       await db.$disconnect();
       if (outbox !== db) await outbox.$disconnect();
     },

@@ -138,7 +138,7 @@ describe.each(providers)('the MET list figures against a recount of its history 
 
   beforeAll(async () => {
     database = await createTestDatabase(provider);
-    figures = new FiguresService(database.db, clock);
+    figures = new FiguresService(database.read, clock);
   });
   afterAll(() => database.destroy());
 

@@ -35,7 +35,7 @@ describe.each(providers)('monthly figures (%s)', (provider) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(provider);
-    figures = new FiguresService(database.db, clock, { threshold: 3, days: 90 });
+    figures = new FiguresService(database.read, clock, { threshold: 3, days: 90 });
     member = await makeActor(database.db, 'met-1', 'met-member');
     await seedFixtureMonth(database.db);
     october = await figures.monthly(member, '2026-10');
@@ -186,7 +186,7 @@ describe.each(providers)('monthly figures (%s)', (provider) => {
   it('serves a month from memory for as long as it is told, one count for many asks', async () => {
     let wall = 0;
     const cached = new FiguresService(
-      database.db,
+      database.read,
       clock,
       { threshold: 3, days: 90 },
       { cacheSeconds: 60, cacheClock: () => wall },
