@@ -203,6 +203,36 @@ describe('every form as Slack modals', () => {
     }
   });
 
+  it('shows typing help under typed answers only, never under a date, time or list picker', async () => {
+    const actor = await testActor(core, 'typing-help', 'met-member');
+    const words = core.prompts.messages;
+    const inputs: Json[] = [];
+    for (const formId of ['missing', 'return']) {
+      const spec = withEpisodes(everything(core.catalogue.spec(formId, actor)));
+      for (let step = 0; step < spec.form.steps.length; step += 1) {
+        const view = stepView({
+          view: await buildStepView(spec, step, {}, { words, layout: 'live' }),
+          draftId: randomUUID(),
+          raw: {},
+        });
+        inputs.push(...(view.blocks as unknown as Json[]).filter((block) => block.type === 'input'));
+      }
+    }
+    const hint = (id: string) => {
+      const block = inputs.find((input) => input.block_id === id);
+      expect(block, id).toBeDefined();
+      return (block?.hint as { text?: string } | undefined)?.text;
+    };
+    expect(hint('lastSeen.at')).toBeUndefined();
+    expect(hint('child.dateOfBirth')).toBeUndefined();
+    expect(hint('episode')).toBeUndefined();
+    expect(hint('description')).toBe('Height, build, hair, clothing and anything that stands out.');
+    const typing = inputs.filter((input) =>
+      /For example: today|type the reference/.test(JSON.stringify(input)),
+    );
+    expect(typing).toEqual([]);
+  });
+
   it('keeps App Home within 100 blocks however long the lists', () => {
     const list: ListReply = {
       kind: 'list',

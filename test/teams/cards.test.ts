@@ -216,6 +216,39 @@ describe('Adaptive Cards from the forms', () => {
     expect(microsoftCardProblems(bare)).toEqual([]);
   });
 
+  it('shows typing help only where the answer is typed, never under a date, time or list picker', async () => {
+    const spec = core.catalogue.spec('missing', actor);
+    const card = formCard({
+      title: 't',
+      sections: await wholeForm(spec),
+      inputs: {},
+      errors: {},
+      actions: [],
+    });
+    const said = elements(card).map((e) => String(e.text ?? ''));
+    expect(said.filter((text) => text.startsWith('For example:'))).toEqual([]);
+    expect(said).toContain('Height, build, hair, clothing and anything that stands out.');
+    const returned = core.catalogue.spec('return', actor);
+    const episode = (await wholeForm(returned)).flatMap((s) => s.fields).find((f) => f.field === 'episode')!;
+    const card2 = (options: { value: string; label: string }[]) =>
+      formCard({
+        title: 't',
+        sections: [{ fields: [{ ...episode, options }] }],
+        inputs: {},
+        errors: {},
+        actions: [],
+      });
+    const typeIt = 'Choose from the children reported missing, or type the reference of the report.';
+    // With no report to choose from the reference is typed, and the help says so.
+    const typed = card2([]);
+    expect(elements(typed).find((e) => e.id === 'episode')).toMatchObject({ type: 'Input.Text' });
+    expect(elements(typed).map((e) => e.text)).toContain(typeIt);
+    const picked = card2([{ value: 'MIS-2026-000001', label: 'MIS-2026-000001 · T.E.' }]);
+    expect(elements(picked).find((e) => e.id === 'episode')).toMatchObject({ type: 'Input.ChoiceSet' });
+    expect(elements(picked).map((e) => e.text)).not.toContain(typeIt);
+    expect(microsoftCardProblems(typed)).toEqual([]);
+  });
+
   it('reads card inputs as the engine reads answers', async () => {
     const spec = core.catalogue.spec('missing', actor);
     const raw = rawAnswers(fieldsOfForm(spec), {
