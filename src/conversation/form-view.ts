@@ -182,7 +182,7 @@ export function crossFieldProblems(
 /** The form asks to choose from choices found at run time (missing episodes), and there are none. */
 export async function nothingToChoose(spec: FormSpec): Promise<boolean> {
   const episode = questionsOf(spec.form).find((question) => question.type === 'episode');
-  return episode !== undefined && (await choicesOf(spec, episode, { yes: '', no: '' })).length === 0;
+  return episode !== undefined && ((await spec.hooks?.options?.(episode.field)) ?? []).length === 0;
 }
 
 /** Step `step` of the form as it stands given the answers so far. */
