@@ -35,6 +35,14 @@ module.exports = {
       to: { path: '^src/store/' },
     },
     {
+      name: 'surfaces-render-views-not-forms',
+      comment:
+        "Slack and Teams render the core's form view (src/conversation/form-view.ts) and never read a form's definition or work out its questions themselves.",
+      severity: 'error',
+      from: { path: '^adapters/(slack|teams)/' },
+      to: { path: '^src/conversation/form-(definition|engine)\\.ts$' },
+    },
+    {
       name: 'the-domain-does-no-io',
       comment: 'src/domain is pure types and rules.',
       severity: 'error',

@@ -3,26 +3,25 @@ import type { types, ViewOutput, ViewResponseAction, webApi } from '@slack/bolt'
 import type { Actor } from '../../src/access/actor';
 import { NotPossibleError, RefusedError, refusalText } from '../../src/access/refusal';
 import { confirmation } from '../../src/chat/confirmation';
-import type { Option } from '../../src/conversation/form-definition';
-import type { FormSpec, FormState, RawAnswers, Validation } from '../../src/conversation/form-engine';
-import { pruneAnswers } from '../../src/conversation/form-engine';
+import {
+  buildStepView,
+  crossFieldProblems,
+  type FormSpec,
+  fieldsOfStep,
+  formOutline,
+  nothingToChoose,
+  type RawAnswers,
+  stepAfter,
+  stepBefore,
+  stepsThatApply,
+  type Validation,
+} from '../../src/conversation/form-view';
 import { type Reply, text } from '../../src/conversation/reply';
 import type { Core } from '../../src/core';
 import type { Logger } from '../../src/logger';
 import type { Submission } from '../../src/submissions/submissions.service';
 import { repliesText } from './blocks';
-import {
-  nextStep,
-  noticeView,
-  parseCallbackId,
-  previousStep,
-  readStep,
-  shownFields,
-  shownSteps,
-  stepQuestions,
-  stepView,
-  summaryView,
-} from './modals';
+import { noticeView, parseCallbackId, readStep, shownFields, stepView, summaryView } from './modals';
 import type { SlackPeople, SlackUser } from './people';
 import { tellDirect } from './send';
 import { words } from './words';
@@ -70,17 +69,14 @@ export class ModalFlow {
   ): Promise<Reply[] | null> {
     const { core } = this;
     const spec = core.catalogue.spec(formId, actor);
-    const episodes = await this.episodes(spec);
     // A form about a missing episode needs one to choose (and Slack refuses a select with no options).
-    if (hasEpisode(spec) && episodes.length === 0) {
-      return [text(core.prompts.messages.noOpenEpisodes)];
-    }
+    if (await nothingToChoose(spec)) return [text(core.prompts.messages.noOpenEpisodes)];
     const draftId = randomUUID();
     const draft = { formId, raw: prefill };
     await this.save(actor, draftId, draft);
     const { values } = await core.engine.validateAll(spec, prefill);
-    const first = shownSteps(spec, values)[0] ?? 0;
-    const view = await this.step(spec, draft, first, draftId, episodes);
+    const first = stepsThatApply(spec, values)[0] ?? 0;
+    const view = await this.step(spec, draft, first, draftId);
     try {
       // A trigger_id works once and for 3 seconds: nothing slow happens before this call.
       await client.views.open({ trigger_id: triggerId, view });
@@ -103,25 +99,22 @@ export class ModalFlow {
     draft.raw = this.merge(spec, place.step, draft.raw, view);
     await this.save(actor, draftId, draft);
     const check = await this.core.engine.validateAll(spec, draft.raw);
-    const visible = stepQuestions(spec, place.step, check.values).map((q) => q.field);
-    const episodes = await this.episodes(spec);
+    const here = await this.stepOf(spec, place.step, check.values);
+    const visible = here.fields.map((field) => field.field);
     if (shownFields(view.blocks).join() !== visible.join()) {
       // An answer changed which questions apply (typed without pressing Enter): show them first.
-      const again = await this.step(spec, draft, place.step, draftId, episodes, check);
+      const again = stepView({ view: here, draftId, raw: draft.raw });
       return ack({ response_action: 'update', view: again });
     }
     const errors = this.stepErrors(spec, check, visible);
     if (Object.keys(errors).length) return ack({ response_action: 'errors', errors });
-    const next = nextStep(spec, place.step, check.values);
+    const next = stepAfter(spec, place.step, check.values);
     if (next !== undefined) {
-      const view = await this.step(spec, draft, next, draftId, episodes, check);
+      const view = await this.step(spec, draft, next, draftId, check);
       return ack({ response_action: 'update', view });
     }
     if (!check.ok) {
-      return ack({
-        response_action: 'update',
-        view: await this.backTo(spec, draft, check, draftId, episodes),
-      });
+      return ack({ response_action: 'update', view: await this.backTo(spec, draft, check, draftId) });
     }
     return ack({ response_action: 'update', view: summaryView(this.summary(spec, check), draftId) });
   }
@@ -141,9 +134,10 @@ export class ModalFlow {
       await this.save(actor, draftId, draft);
     }
     const { values } = await this.core.engine.validateAll(spec, draft.raw);
-    const step = previousStep(spec, place, values);
+    const before = place.kind === 'step' ? place.step : formOutline(spec).steps;
+    const step = stepBefore(spec, before, values);
     if (step === undefined) return;
-    const shown = await this.step(spec, draft, step, draftId, await this.episodes(spec));
+    const shown = await this.step(spec, draft, step, draftId);
     await client.views.update({ view_id: view.id, hash: view.hash, view: shown });
   }
 
@@ -157,8 +151,7 @@ export class ModalFlow {
     const { actor, draftId, draft, spec } = found;
     const check = await this.core.engine.validateAll(spec, draft.raw);
     if (!check.ok) {
-      const episodes = await this.episodes(spec);
-      const back = await this.backTo(spec, draft, check, draftId, episodes);
+      const back = await this.backTo(spec, draft, check, draftId);
       return ack({ response_action: 'update', view: back });
     }
     let submission: Submission;
@@ -171,7 +164,7 @@ export class ModalFlow {
       }
       if (error instanceof RefusedError) {
         const refused = refusalText(error, this.core.prompts.messages);
-        return ack({ response_action: 'update', view: noticeView(spec.form.title, [refused]) });
+        return ack({ response_action: 'update', view: noticeView(formOutline(spec).title, [refused]) });
       }
       this.log.error({ err: error, formId: draft.formId }, 'Slack: saving a modal form failed');
       return ack({ response_action: 'update', view: summaryView(summary, draftId, words.tryAgain) });
@@ -179,7 +172,7 @@ export class ModalFlow {
     await this.core.conversations.remove(actor.id, channelOf(draftId));
     await ack({ response_action: 'clear' });
     const said = repliesText(
-      confirmation(spec.form.done, submission, this.core.prompts.messages),
+      confirmation(formOutline(spec).done, submission, this.core.prompts.messages),
       this.core.prompts.messages,
     );
     const sent = await tellDirect(client, user.userId, said, this.log, { reference: submission.reference });
@@ -196,7 +189,7 @@ export class ModalFlow {
     const { actor, draftId, draft, spec } = found;
     draft.raw = this.merge(spec, place.step, draft.raw, view);
     await this.save(actor, draftId, draft);
-    const updated = await this.step(spec, draft, place.step, draftId, await this.episodes(spec));
+    const updated = await this.step(spec, draft, place.step, draftId);
     await client.views.update({ view_id: view.id, hash: view.hash, view: updated });
   }
 
@@ -228,11 +221,16 @@ export class ModalFlow {
 
   /** The step's answers as shown in the view replace what the draft held for that step. */
   private merge(spec: FormSpec, step: number, raw: RawAnswers, view: ViewOutput): RawAnswers {
-    const questions = spec.form.steps[step]?.questions ?? [];
-    const entered = readStep(view.state.values, questions);
+    const fields = fieldsOfStep(spec, step);
+    const entered = readStep(view.state.values, fields);
     const merged = { ...raw };
-    for (const question of questions) delete merged[question.field];
+    for (const { field } of fields) delete merged[field];
     return { ...merged, ...entered };
+  }
+
+  /** The core's view of a step: Slack redraws a modal as answers change, so it shows only what applies. */
+  private stepOf(spec: FormSpec, step: number, values: Record<string, unknown>) {
+    return buildStepView(spec, step, values, { words: this.core.prompts.messages, layout: 'live' });
   }
 
   private async step(
@@ -240,13 +238,11 @@ export class ModalFlow {
     draft: Draft,
     step: number,
     draftId: string,
-    episodes: Option[],
     check?: Validation,
     problems?: Record<string, string>,
   ): Promise<types.ModalView> {
     const values = (check ?? (await this.core.engine.validateAll(spec, draft.raw))).values;
-    const messages = this.core.prompts.messages;
-    return stepView({ spec, messages, step, draftId, raw: draft.raw, values, episodes, problems });
+    return stepView({ view: await this.stepOf(spec, step, values), draftId, raw: draft.raw, problems });
   }
 
   /** Errors for the questions shown in this step: the engine's reasons and cross-field rules. */
@@ -256,7 +252,7 @@ export class ModalFlow {
       for (const [field, reason] of Object.entries(check.errors))
         if (visible.includes(field)) errors[field] = reason;
     }
-    for (const issue of spec.crossCheck?.(pruneAnswers(spec.form, check.values)) ?? []) {
+    for (const issue of crossFieldProblems(spec, check.values)) {
       if (visible.includes(issue.path)) errors[issue.path] ??= issue.message;
     }
     return errors;
@@ -268,38 +264,21 @@ export class ModalFlow {
     draft: Draft,
     check: Validation,
     draftId: string,
-    episodes: Option[],
   ): Promise<types.ModalView> {
     const problems = Object.entries(check.ok ? {} : check.errors);
+    const steps = Array.from({ length: formOutline(spec).steps }, (_, step) => fieldsOfStep(spec, step));
+    // A rule on a group of answers (e.g. `lastSeen`) belongs to the step asking one of them.
     const owner = (path: string) =>
-      spec.form.steps.findIndex((s) =>
-        s.questions.some((q) => q.field === path || q.field.startsWith(`${path}.`)),
-      );
+      steps.findIndex((fields) => fields.some(({ field }) => field === path || field.startsWith(`${path}.`)));
     const owned = problems.map(([path]) => owner(path)).filter((step) => step >= 0);
     const step = owned.length ? Math.min(...owned) : 0;
     const here = Object.fromEntries(problems.filter(([path]) => [step, -1].includes(owner(path))));
-    return this.step(spec, draft, step, draftId, episodes, check, here);
+    return this.step(spec, draft, step, draftId, check, here);
   }
 
   private summary(spec: FormSpec, check: Validation) {
-    const state: FormState = {
-      formId: spec.form.id,
-      phase: 'summary',
-      answers: pruneAnswers(spec.form, check.values),
-      skipped: [],
-      history: [],
-      returnToSummary: false,
-    };
-    return this.core.engine.summary(spec, state);
-  }
-
-  private async episodes(spec: FormSpec): Promise<Option[]> {
-    const question = episodeQuestion(spec);
-    return question ? ((await spec.hooks?.options?.(question.field)) ?? []) : [];
+    return this.core.engine.summaryOfAnswers(spec, check.values);
   }
 }
 
 const channelOf = (draftId: string) => `modal:${draftId}`;
-const episodeQuestion = (spec: FormSpec) =>
-  spec.form.steps.flatMap((s) => s.questions).find((q) => q.type === 'episode');
-const hasEpisode = (spec: FormSpec) => episodeQuestion(spec) !== undefined;

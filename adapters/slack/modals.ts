@@ -1,11 +1,12 @@
 import type { types, ViewStateValue } from '@slack/bolt';
-import { conditionFields, type Option, type Question } from '../../src/conversation/form-definition';
-import type { FormSpec, RawAnswers } from '../../src/conversation/form-engine';
-import { visibleQuestions } from '../../src/conversation/form-engine';
-import type { Messages } from '../../src/conversation/prompts';
+import type {
+  FieldChoice,
+  FieldRef,
+  FieldView,
+  FormStepView,
+  RawAnswers,
+} from '../../src/conversation/form-view';
 import type { SummaryReply } from '../../src/conversation/reply';
-import { getPath } from '../../src/conversation/schema-path';
-import { LONGTEXT_MAX_CHARS, TEXT_MAX_CHARS } from '../../src/domain/records';
 import { type Block, fieldSections, fitBlocks, mrkdwn, plain, section, summaryBlocks } from './blocks';
 
 /** Slack's modal limits (docs.slack.dev/surfaces/modals, …/block-kit/block-elements). */
@@ -49,94 +50,38 @@ export function parseCallbackId(id: string): Place | undefined {
 }
 
 export interface StepInput {
-  spec: FormSpec;
-  messages: Messages;
-  step: number;
+  /** The step as the core shows it: the questions that apply, their options, which are required. */
+  view: FormStepView;
   draftId: string;
   /** What has been typed or picked so far, as Slack gave it. */
   raw: RawAnswers;
-  /** The same, parsed by the engine: decides which questions show. */
-  values: Record<string, unknown>;
-  /** Options of `episode` questions, found for this user. */
-  episodes: Option[];
   /** Reasons to show above a question, when a later check sent the user back to it. */
   problems?: Record<string, string>;
 }
 
-/** The fields whose answers decide whether another question is asked. */
-function controllingFields(spec: FormSpec): Set<string> {
-  const fields = new Set<string>();
-  for (const step of spec.form.steps) {
-    for (const question of step.questions)
-      for (const field of conditionFields(question.when)) fields.add(field);
-  }
-  return fields;
-}
-
-/** The questions of one step that apply, given the answers so far. */
-export function stepQuestions(spec: FormSpec, step: number, values: Record<string, unknown>): Question[] {
-  const inStep = new Set(spec.form.steps[step]?.questions.map((q) => q.field));
-  return visibleQuestions(spec.form, values).filter((q) => inStep.has(q.field));
-}
-
-/** The steps shown, in order: a step none of whose questions apply is passed by. */
-export function shownSteps(spec: FormSpec, values: Record<string, unknown>): number[] {
-  return spec.form.steps
-    .map((_, step) => step)
-    .filter((step) => stepQuestions(spec, step, values).length > 0);
-}
-
-/** The step Back shows: the last one shown before this step, or before the summary. */
-export function previousStep(
-  spec: FormSpec,
-  place: Place,
-  values: Record<string, unknown>,
-): number | undefined {
-  const before = place.kind === 'step' ? place.step : spec.form.steps.length;
-  return shownSteps(spec, values)
-    .filter((step) => step < before)
-    .at(-1);
-}
-
-/** The step Next shows, or undefined when the summary comes next. */
-export function nextStep(spec: FormSpec, step: number, values: Record<string, unknown>): number | undefined {
-  return shownSteps(spec, values).find((shown) => shown > step);
-}
-
-const option = (o: Option): types.PlainTextOption => ({
+const option = (o: FieldChoice): types.PlainTextOption => ({
   text: plain(o.label, modalLimits.optionText),
   value: o.value.slice(0, modalLimits.optionValue),
 });
 
-function optionsOf(question: Question, input: StepInput): Option[] {
-  if (question.type === 'episode') return input.episodes.slice(0, modalLimits.selectOptions);
-  if (question.type === 'yesno') {
-    return [
-      { value: 'yes', label: input.messages.yes },
-      { value: 'no', label: input.messages.no },
-    ];
-  }
-  return (question.options ?? []).slice(0, modalLimits.selectOptions);
-}
-
-function element(question: Question, input: StepInput): types.InputBlockElement {
-  const given = input.raw[question.field];
+function element(field: FieldView, raw: RawAnswers): types.InputBlockElement {
+  const given = raw[field.field];
   const one = typeof given === 'string' ? given : undefined;
   const many = Array.isArray(given) ? given : one ? [one] : [];
-  const placeholder = question.example ? plain(question.example, modalLimits.placeholder) : undefined;
+  const placeholder = field.example ? plain(field.example, modalLimits.placeholder) : undefined;
   const action_id = ANSWER_ACTION;
-  const options = optionsOf(question, input).map(option);
+  const options = field.options.slice(0, modalLimits.selectOptions).map(option);
   const initial = options.find((o) => o.value === one);
-  switch (question.type) {
+  switch (field.input) {
     case 'text':
     case 'longtext':
     case 'number': {
-      const max =
-        question.type === 'longtext' ? LONGTEXT_MAX_CHARS : question.type === 'text' ? TEXT_MAX_CHARS : 3;
+      // Only a number has no most length in the view: an age or a count is at most three digits.
+      const max = field.maxLength ?? 3;
       return {
         type: 'plain_text_input',
         action_id,
-        multiline: question.type === 'longtext',
+        multiline: field.input === 'longtext',
         max_length: max,
         ...(placeholder && { placeholder }),
         ...(one && { initial_value: one.slice(0, max) }),
@@ -146,7 +91,7 @@ function element(question: Question, input: StepInput): types.InputBlockElement 
       return { type: 'radio_buttons', action_id, options, ...(initial && { initial_option: initial }) };
     case 'choice':
     case 'episode':
-      if (question.type === 'choice' && options.length <= 5) {
+      if (field.input === 'choice' && options.length <= 5) {
         return { type: 'radio_buttons', action_id, options, ...(initial && { initial_option: initial }) };
       }
       return {
@@ -181,16 +126,17 @@ function element(question: Question, input: StepInput): types.InputBlockElement 
   }
 }
 
-function inputBlock(question: Question, input: StepInput, dispatch: boolean): types.InputBlock {
+function inputBlock(field: FieldView, raw: RawAnswers): types.InputBlock {
+  // Every answer Slack takes here is picked or typed in its own element: a typing hint does not apply.
   return {
     type: 'input',
-    block_id: question.field,
-    label: plain(question.label, modalLimits.label),
-    ...(question.help && { hint: plain(question.help, modalLimits.hint) }),
-    // "None of these" is an answer to a multichoice question, so Slack must accept no ticks.
-    optional: question.optional || question.dontKnow === true || question.type === 'multichoice',
-    dispatch_action: dispatch,
-    element: element(question, input),
+    block_id: field.field,
+    label: plain(field.label, modalLimits.label),
+    ...(field.hint && { hint: plain(field.hint, modalLimits.hint) }),
+    optional: !field.required,
+    // Redraw at once when the answer decides other questions or calls for a notice.
+    dispatch_action: field.controlsOthers || field.hasNotice,
+    element: element(field, raw),
   };
 }
 
@@ -226,36 +172,24 @@ function modal(
 const context = (text: string): types.ContextBlock => ({ type: 'context', elements: [mrkdwn(text)] });
 
 /** One step of a form as a modal view. */
-export function stepView(input: StepInput): types.ModalView {
-  const { spec, step } = input;
-  const form = spec.form;
-  const controls = controllingFields(spec);
-  const place: Place = { kind: 'step', step };
-  const last = nextStep(spec, step, input.values) === undefined;
-  const title = form.steps[step]?.title ?? '';
-  const shown = shownSteps(spec, input.values);
-  const position = Math.max(shown.indexOf(step), 0);
-  const blocks: Block[] = [context(`Step ${position + 1} of ${Math.max(shown.length, 1)}: ${title}`)];
-  const first = previousStep(spec, place, input.values) === undefined;
-  if (first) blocks.push(section(form.intro));
-  if (last && spec.hooks?.notes) blocks.push(...fieldSections(spec.hooks.notes(input.values)));
-  const questions = stepQuestions(spec, step, input.values);
-  const asked = new Set(questions.map((q) => q.field));
-  for (const [field, problem] of Object.entries(input.problems ?? {})) {
+export function stepView({ view, draftId, raw, problems = {} }: StepInput): types.ModalView {
+  const place: Place = { kind: 'step', step: view.step };
+  const blocks: Block[] = [context(`Step ${view.position} of ${view.of}: ${view.stepTitle}`)];
+  if (view.intro) blocks.push(section(view.intro));
+  if (view.last) blocks.push(...fieldSections(view.notes));
+  const asked = new Set(view.fields.map((field) => field.field));
+  for (const [field, problem] of Object.entries(problems)) {
     if (!asked.has(field)) blocks.push(section(`:warning: ${problem}`));
   }
-  for (const question of questions) {
-    const problem = input.problems?.[question.field];
+  for (const field of view.fields) {
+    const problem = problems[field.field];
     if (problem) blocks.push(section(`:warning: ${problem}`));
-    blocks.push(inputBlock(question, input, controls.has(question.field) || question.notice !== undefined));
-    const notice = question.notice;
-    if (notice && getPath(input.values, question.field) === notice.when) {
-      blocks.push(section(`:rotating_light: ${notice.text}`));
-    }
+    blocks.push(inputBlock(field, raw));
+    if (field.notice) blocks.push(section(`:rotating_light: ${field.notice}`));
   }
-  return modal(place, form.title, input.draftId, blocks, {
-    submit: last ? 'Check answers' : 'Next',
-    back: !first,
+  return modal(place, view.formTitle, draftId, blocks, {
+    submit: view.last ? 'Check answers' : 'Next',
+    back: !view.first,
   });
 }
 
@@ -275,13 +209,13 @@ export function noticeView(title: string, lines: string[]): types.ModalView {
 /** What the user entered in a step, as the engine reads raw answers. */
 export function readStep(
   values: Record<string, Record<string, ViewStateValue | undefined> | undefined>,
-  questions: Question[],
+  fields: FieldRef[],
 ): RawAnswers {
   const raw: RawAnswers = {};
-  for (const question of questions) {
-    const state = values[question.field]?.[ANSWER_ACTION];
+  for (const { field } of fields) {
+    const state = values[field]?.[ANSWER_ACTION];
     if (!state) continue;
-    raw[question.field] = stateValue(state);
+    raw[field] = stateValue(state);
   }
   return raw;
 }

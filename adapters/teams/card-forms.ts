@@ -3,13 +3,22 @@ import type { Actor } from '../../src/access/actor';
 import { NotPossibleError, RefusedError, refusalText } from '../../src/access/refusal';
 import type { StoredConversation } from '../../src/chat/chat.service';
 import { confirmation } from '../../src/chat/confirmation';
-import type { FormSpec, FormState, Validation } from '../../src/conversation/form-engine';
+import {
+  buildStepView,
+  type FormSpec,
+  fieldsOfStep,
+  formOutline,
+  noticesFor,
+  stepAfter,
+  stepBefore,
+  stepOfField,
+  type Validation,
+} from '../../src/conversation/form-view';
 import { fill } from '../../src/conversation/prompts';
 import type { Core } from '../../src/core';
 import type { Logger } from '../../src/logger';
-import { type CardInputs, readInputs } from './card-inputs';
+import { assess, type CardInputs, readInputs } from './card-inputs';
 import { formCard, type SubmitData, stepActions, summaryCard } from './cards';
-import { assess, noticesFor, shownQuestions, stepOf } from './form-questions';
 import { fromReplies, type Outgoing, say, show } from './render';
 import { teamsWords } from './words';
 
@@ -42,7 +51,7 @@ export class CardForms {
     const draft: CardDraft = { id: randomUUID(), formId, step: 0, inputs: {}, typedDropped: false };
     const spec = this.core.catalogue.spec(formId, actor);
     const { values } = await assess(this.core.engine, spec, draft.inputs);
-    draft.step = (await this.nextStep(spec, -1, values)) ?? 0;
+    draft.step = stepAfter(spec, -1, values) ?? 0;
     await this.save(actor, conversationId, draft);
     return show(await this.stepCard(spec, draft, values, {}, []));
   }
@@ -75,7 +84,7 @@ export class CardForms {
       draft.typedDropped = true;
     }
     const spec = catalogue.spec(draft.formId, actor);
-    const step = Math.min(Math.max(Number(data.step ?? draft.step) || 0, 0), spec.form.steps.length - 1);
+    const step = Math.min(Math.max(Number(data.step ?? draft.step) || 0, 0), formOutline(spec).steps - 1);
     switch (data.action) {
       case 'cancel':
         await conversations.remove(actor.id, cardChannel(conversationId));
@@ -83,12 +92,12 @@ export class CardForms {
       case 'back':
       case 'edit': {
         const { values } = await assess(this.core.engine, spec, draft.inputs);
-        draft.step = data.action === 'edit' ? step : ((await this.previousStep(spec, step, values)) ?? step);
+        draft.step = data.action === 'edit' ? step : (stepBefore(spec, step, values) ?? step);
         await this.save(actor, conversationId, draft);
         return [show(await this.stepCard(spec, draft, values, {}, []))];
       }
       case 'next':
-        Object.assign(draft.inputs, readInputs(spec.form.steps[step]!.questions, value));
+        Object.assign(draft.inputs, readInputs(fieldsOfStep(spec, step), value));
         return this.afterStep(actor, conversationId, spec, draft, step);
       case 'send':
         return this.send(actor, conversationId, spec, draft);
@@ -108,8 +117,8 @@ export class CardForms {
     const wrongStep = firstStepWithErrors(spec, validation, step);
     if (wrongStep !== undefined)
       return this.showErrors(actor, conversationId, spec, draft, validation, wrongStep);
-    const notices = noticesFor(spec.form.steps[step]!.questions, validation.values);
-    const next = await this.nextStep(spec, step, validation.values);
+    const notices = noticesFor(spec, validation.values, step);
+    const next = stepAfter(spec, step, validation.values);
     draft.step = next ?? step;
     await this.save(actor, conversationId, draft);
     if (next !== undefined) return [show(await this.stepCard(spec, draft, validation.values, {}, notices))];
@@ -120,13 +129,16 @@ export class CardForms {
     const { chat, conversations, prompts } = this.core;
     const validation = await assess(this.core.engine, spec, draft.inputs);
     if (!validation.ok) {
-      const wrongStep = firstStepWithErrors(spec, validation, spec.form.steps.length - 1) ?? draft.step;
+      const wrongStep = firstStepWithErrors(spec, validation, formOutline(spec).steps - 1) ?? draft.step;
       return this.showErrors(actor, conversationId, spec, draft, validation, wrongStep);
     }
     try {
       const submission = await chat.submit(actor, draft.formId, validation.values);
       await conversations.remove(actor.id, cardChannel(conversationId));
-      return fromReplies(confirmation(spec.form.done, submission, prompts.messages), prompts.messages);
+      return fromReplies(
+        confirmation(formOutline(spec).done, submission, prompts.messages),
+        prompts.messages,
+      );
     } catch (error) {
       if (error instanceof RefusedError) {
         await conversations.remove(actor.id, cardChannel(conversationId));
@@ -156,15 +168,7 @@ export class CardForms {
   }
 
   private summary(spec: FormSpec, draft: CardDraft, values: Record<string, unknown>, warning?: string) {
-    const state: FormState = {
-      formId: spec.form.id,
-      phase: 'summary',
-      answers: values,
-      skipped: [],
-      history: [],
-      returnToSummary: false,
-    };
-    const summary = this.core.engine.summary(spec, state);
+    const summary = this.core.engine.summaryOfAnswers(spec, values);
     const title = fill(teamsWords.summaryTitle, { title: summary.title });
     return summaryCard({ ...summary, title }, draft.id, warning);
   }
@@ -176,49 +180,24 @@ export class CardForms {
     errors: Record<string, string>,
     notices: string[],
   ) {
-    const { form } = spec;
-    const steps: number[] = [];
-    for (let index = 0; index < form.steps.length; index++) {
-      if ((await shownQuestions(spec, index, values)).length) steps.push(index);
-    }
-    const position = Math.max(steps.indexOf(draft.step), 0);
-    const here = Object.entries(errors).filter(([field]) => stepOf(spec, field) === draft.step);
+    // A card cannot show or hide an input as another changes: its layout is fixed.
+    const view = await buildStepView(spec, draft.step, values, {
+      words: this.core.prompts.messages,
+      layout: 'fixed',
+    });
+    const here = Object.entries(errors).filter(([field]) => stepOfField(spec, field) === draft.step);
     // A rule across the whole record names no single question: said at the top of the card.
-    const elsewhere = Object.entries(errors).filter(([field]) => stepOf(spec, field) === undefined);
+    const elsewhere = Object.entries(errors).filter(([field]) => stepOfField(spec, field) === undefined);
     return formCard({
-      title: form.title,
-      subtitle: fill(teamsWords.stepOf, {
-        step: position + 1,
-        of: Math.max(steps.length, 1),
-        title: form.steps[draft.step]!.title,
-      }),
-      intro: position === 0 ? form.intro : undefined,
+      title: view.formTitle,
+      subtitle: fill(teamsWords.stepOf, { step: view.position, of: view.of, title: view.stepTitle }),
+      intro: view.intro,
       notices: [...notices, ...elsewhere.map(([, message]) => message)],
-      sections: [{ questions: await shownQuestions(spec, draft.step, values) }],
+      sections: [{ fields: view.fields }],
       inputs: draft.inputs,
       errors: Object.fromEntries(here),
-      actions: stepActions({
-        draft: draft.id,
-        step: draft.step,
-        last: position >= steps.length - 1,
-        canGoBack: position > 0,
-      }),
-      messages: this.core.prompts.messages,
+      actions: stepActions({ draft: draft.id, step: draft.step, last: view.last, canGoBack: !view.first }),
     });
-  }
-
-  private async nextStep(spec: FormSpec, after: number, values: Record<string, unknown>) {
-    for (let index = after + 1; index < spec.form.steps.length; index++) {
-      if ((await shownQuestions(spec, index, values)).length) return index;
-    }
-    return undefined;
-  }
-
-  private async previousStep(spec: FormSpec, before: number, values: Record<string, unknown>) {
-    for (let index = before - 1; index >= 0; index--) {
-      if ((await shownQuestions(spec, index, values)).length) return index;
-    }
-    return undefined;
   }
 
   private save(actor: Actor, conversationId: string, draft: CardDraft): Promise<void> {
@@ -232,7 +211,7 @@ function firstStepWithErrors(spec: FormSpec, validation: Validation, upTo: numbe
   if (validation.ok) return undefined;
   let first: number | undefined;
   for (const field of Object.keys(validation.errors)) {
-    const step = stepOf(spec, field) ?? upTo;
+    const step = stepOfField(spec, field) ?? upTo;
     if (step <= upTo && (first === undefined || step < first)) first = step;
   }
   return first;

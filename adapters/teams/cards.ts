@@ -1,11 +1,12 @@
-import type { Option, Question } from '../../src/conversation/form-definition';
+import type { FieldChoice, FieldView } from '../../src/conversation/form-view';
 import type { ListReply, SummaryReply } from '../../src/conversation/reply';
+import { TEXT_MAX_CHARS } from '../../src/domain/records';
 import { type CardInputs, inputIds } from './card-inputs';
 import { teamsBold } from './markdown';
 import { teamsWords } from './words';
 
 /**
- * Adaptive Cards built from the neutral model and from a form's questions: no botbuilder here,
+ * Adaptive Cards built from the neutral model and from the core's view of a form: no botbuilder here,
  * only the card JSON. Teams renders schema 1.5 at most, so nothing newer is used.
  */
 export const CARD_VERSION = '1.5';
@@ -23,15 +24,6 @@ export interface AdaptiveCard {
   body: CardElement[];
   actions?: CardElement[];
   msteams?: { width: 'Full' };
-}
-
-/** A question as a card shows it: its choices (episodes come from the database) and whether it must be answered. */
-export interface ShownQuestion {
-  question: Question;
-  options: Option[];
-  required: boolean;
-  /** The question in full when it carries a worked-out value (a risk check's suggested level). */
-  ask?: string;
 }
 
 /** What an Action.Submit carries back (Teams merges it with the inputs' values). */
@@ -64,48 +56,48 @@ const submit = (title: string, data: SubmitData, extra: Record<string, unknown> 
   ...extra,
 });
 
-function choiceSet(shown: ShownQuestion, choices: Option[], value: string | undefined): CardElement {
-  const { question } = shown;
+function choiceSet(field: FieldView, choices: FieldChoice[], value: string | undefined): CardElement {
   return {
     type: 'Input.ChoiceSet',
     choices: choices.map((option) => ({ title: option.label, value: option.value })),
     style: choices.length <= 5 ? 'expanded' : 'compact',
-    isMultiSelect: question.type === 'multichoice',
+    isMultiSelect: field.multiple,
     ...(value ? { value } : {}),
   };
 }
 
-/** The input(s) for one question, its help, and the reason beside it when the answer was wrong. */
-export function questionElements(
-  shown: ShownQuestion,
+/** The input(s) for one field, its help, and the reason beside it when the answer was wrong. */
+export function fieldElements(
+  field: FieldView,
   inputs: CardInputs,
   error: string | undefined,
-  messages: { yes: string; no: string },
 ): CardElement[] {
-  const { question, required } = shown;
   const common = {
-    isRequired: required,
+    isRequired: field.required,
     errorMessage: error ?? teamsWords.answerThis,
   };
-  const value = inputs[question.field];
+  const value = inputs[field.field];
   const withValue = value ? { value } : {};
-  const labelled = { id: question.field, label: question.label, ...common };
+  const labelled = { id: field.field, label: field.label, ...common };
+  let typed = false;
   let elements: CardElement[];
-  switch (question.type) {
+  switch (field.input) {
     case 'text':
     case 'longtext':
+      typed = true;
       elements = [
         {
           type: 'Input.Text',
           ...labelled,
-          isMultiline: question.type === 'longtext',
-          maxLength: question.type === 'longtext' ? 3000 : 200,
-          ...(question.example ? { placeholder: question.example } : {}),
+          isMultiline: field.input === 'longtext',
+          ...(field.maxLength && { maxLength: field.maxLength }),
+          ...(field.example ? { placeholder: field.example } : {}),
           ...withValue,
         },
       ];
       break;
     case 'number': {
+      typed = true;
       // Microsoft's renderer blanks an Input.Number whose value is a string.
       const number = value === undefined || value === '' ? Number.NaN : Number(value);
       elements = [
@@ -117,14 +109,14 @@ export function questionElements(
       elements = [{ type: 'Input.Date', ...labelled, ...withValue }];
       break;
     case 'datetime': {
-      const [dateId, timeId] = inputIds(question) as [string, string];
+      const [dateId, timeId] = inputIds(field) as [string, string];
       const part = (type: string, id: string, label: string): CardElement => ({
         type: 'Column',
         width: 'stretch',
         items: [{ type, id, label, ...common, ...(inputs[id] ? { value: inputs[id] } : {}) }],
       });
       elements = [
-        textBlock(question.label, { weight: 'Bolder', spacing: 'Medium' }),
+        textBlock(field.label, { weight: 'Bolder', spacing: 'Medium' }),
         {
           type: 'ColumnSet',
           columns: [
@@ -136,35 +128,22 @@ export function questionElements(
       break;
     }
     case 'yesno':
-      elements = [
-        {
-          ...choiceSet(
-            shown,
-            [
-              { value: 'yes', label: messages.yes },
-              { value: 'no', label: messages.no },
-            ],
-            value,
-          ),
-          ...labelled,
-        },
-      ];
-      break;
     case 'choice':
     case 'multichoice':
     case 'episode':
       // A choice set is never sent empty: with nothing to choose from, the answer is typed.
-      elements = shown.options.length
-        ? [{ ...choiceSet(shown, shown.options, value), ...labelled }]
-        : [{ type: 'Input.Text', ...labelled, maxLength: 200, ...withValue }];
-      if (question.type === 'multichoice' && shown.options.length)
+      typed = field.options.length === 0;
+      elements = typed
+        ? [{ type: 'Input.Text', ...labelled, maxLength: TEXT_MAX_CHARS, ...withValue }]
+        : [{ ...choiceSet(field, field.options, value), ...labelled }];
+      if (field.multiple && !typed)
         elements.push(textBlock(teamsWords.chooseAll, { isSubtle: true, size: 'Small', spacing: 'None' }));
       break;
   }
-  if (question.help)
-    elements.push(textBlock(question.help, { isSubtle: true, size: 'Small', spacing: 'None' }));
+  const hint = field.hint ?? (typed ? field.typingHint : undefined);
+  if (hint) elements.push(textBlock(hint, { isSubtle: true, size: 'Small', spacing: 'None' }));
   if (error) elements.push(textBlock(error, { color: 'Attention', spacing: 'None' }));
-  if (shown.ask) elements.unshift(textBlock(shown.ask, { spacing: 'Medium' }));
+  if (field.askShowsValue) elements.unshift(textBlock(field.ask, { spacing: 'Medium' }));
   return elements;
 }
 
@@ -173,11 +152,10 @@ export interface FormCardModel {
   subtitle?: string;
   intro?: string;
   notices?: string[];
-  sections: { title?: string; questions: ShownQuestion[] }[];
+  sections: { title?: string; fields: FieldView[] }[];
   inputs: CardInputs;
   errors: Record<string, string>;
   actions: CardElement[];
-  messages: { yes: string; no: string };
 }
 
 /** A card of questions: one step of a form in chat, or the whole form in a dialog. */
@@ -189,8 +167,8 @@ export function formCard(model: FormCardModel): AdaptiveCard {
     body.push(textBlock(notice, { color: 'Attention', weight: 'Bolder' }));
   if (Object.keys(model.errors).length) body.push(textBlock(teamsWords.checkMarked, { color: 'Attention' }));
   for (const section of model.sections) {
-    const items = section.questions.flatMap((shown) =>
-      questionElements(shown, model.inputs, model.errors[shown.question.field], model.messages),
+    const items = section.fields.flatMap((field) =>
+      fieldElements(field, model.inputs, model.errors[field.field]),
     );
     if (section.title) {
       body.push({

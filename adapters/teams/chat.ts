@@ -1,7 +1,6 @@
 import type { Actor } from '../../src/access/actor';
-import type { StoredConversation } from '../../src/chat/chat.service';
+import type { ChatMessage, StoredConversation } from '../../src/chat/chat.service';
 import { commandForForm } from '../../src/chat/commands';
-import type { FormState } from '../../src/conversation/form-engine';
 import { fill } from '../../src/conversation/prompts';
 import type { Reply } from '../../src/conversation/reply';
 import type { Core } from '../../src/core';
@@ -48,7 +47,7 @@ export class TeamsChat {
         drafts && ((drafts.get(cardChannel(conversationId)) ?? null) as StoredConversation<CardDraft> | null),
       );
     }
-    const draft = drafts && ((drafts.get(channel) ?? null) as StoredConversation<FormState> | null);
+    const draft = drafts && ((drafts.get(channel) ?? null) as ChatMessage['draft']);
     const { replies, started, intro } = await chat.converse({
       actor,
       channel,

@@ -1,10 +1,9 @@
 import type { Actor } from '../../src/access/actor';
-import { questionsOf } from '../../src/conversation/form-definition';
+import { buildWholeFormView, fieldsOfForm, formOutline, noticesFor } from '../../src/conversation/form-view';
 import { fill } from '../../src/conversation/prompts';
 import type { Core } from '../../src/core';
-import { type CardInputs, readInputs } from './card-inputs';
+import { assess, type CardInputs, readInputs } from './card-inputs';
 import { type AdaptiveCard, formCard } from './cards';
-import { allQuestions, assess, noticesFor } from './form-questions';
 import { teamsWords } from './words';
 
 /** The question a shared message's text fills in (prompts/forms/intelligence.yaml). */
@@ -20,10 +19,12 @@ export class ShareForm {
 
   async card(actor: Actor, inputs: CardInputs, errors: Record<string, string> = {}): Promise<AdaptiveCard> {
     const spec = this.core.catalogue.spec(shareFormId, actor);
+    const steps = await buildWholeFormView(spec, this.core.prompts.messages);
+    const { title, intro } = formOutline(spec);
     return formCard({
-      title: spec.form.title,
-      intro: spec.form.intro,
-      sections: await allQuestions(spec),
+      title,
+      intro,
+      sections: steps.map((step) => ({ title: step.stepTitle, fields: step.fields })),
       inputs,
       errors,
       actions: [
@@ -34,7 +35,6 @@ export class ShareForm {
           data: { metbot: { action: 'share' } },
         },
       ],
-      messages: this.core.prompts.messages,
     });
   }
 
@@ -49,12 +49,12 @@ export class ShareForm {
     value: Record<string, unknown>,
   ): Promise<{ saved: true; text: string } | { saved: false; card: AdaptiveCard }> {
     const spec = this.core.catalogue.spec(shareFormId, actor);
-    const inputs = readInputs(questionsOf(spec.form), value);
+    const inputs = readInputs(fieldsOfForm(spec), value);
     const validation = await assess(this.core.engine, spec, inputs);
     if (!validation.ok) return { saved: false, card: await this.card(actor, inputs, validation.errors) };
     const submission = await this.core.chat.submit(actor, shareFormId, validation.values);
-    const notices = noticesFor(questionsOf(spec.form), validation.values);
-    return { saved: true, text: [...notices, fill(spec.form.done, submission.vars)].join(' ') };
+    const notices = noticesFor(spec, validation.values);
+    return { saved: true, text: [...notices, fill(formOutline(spec).done, submission.vars)].join(' ') };
   }
 }
 

@@ -447,6 +447,20 @@ export class FormEngine {
     };
   }
 
+  /** The summary of a whole set of answers at once (a Slack modal's or a Teams card's). */
+  summaryOfAnswers(spec: FormSpec, values: Record<string, unknown>): SummaryReply {
+    const answers = pruneAnswers(spec.form, values);
+    const state: FormState = {
+      formId: spec.form.id,
+      phase: 'summary',
+      answers,
+      skipped: [],
+      history: [],
+      returnToSummary: false,
+    };
+    return this.summary(spec, state);
+  }
+
   summary(spec: FormSpec, state: FormState): SummaryReply {
     const fields = visibleQuestions(spec.form, state.answers).map((question) => ({
       field: question.field,

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { homeView } from '../../adapters/slack/home';
-import { modalLimits, shownSteps, stepQuestions, stepView, summaryView } from '../../adapters/slack/modals';
+import { modalLimits, stepView, summaryView } from '../../adapters/slack/modals';
 import type { Question } from '../../src/conversation/form-definition';
 import type { FormSpec, FormState } from '../../src/conversation/form-engine';
+import { buildStepView, stepsThatApply } from '../../src/conversation/form-view';
 import type { ListReply } from '../../src/conversation/reply';
 import { setPath } from '../../src/conversation/schema-path';
 import { createTestCore, type TestCore, testActor } from '../support/core';
@@ -102,6 +103,12 @@ const episodes = Array.from({ length: 25 }, (_, i) => ({
   label: `MIS-2026-${String(i + 1).padStart(6, '0')} · TE · last seen Sat 28 Nov 2026, 09:00`,
 }));
 
+/** The form with more missing episodes to choose from than a radio group holds. */
+const withEpisodes = (spec: FormSpec): FormSpec => ({
+  ...spec,
+  hooks: { ...spec.hooks, options: async () => episodes },
+});
+
 describe('every form as Slack modals', () => {
   let core: TestCore;
   let database: TestDatabase;
@@ -142,17 +149,13 @@ describe('every form as Slack modals', () => {
     const messages = core.prompts.messages;
     let views = 0;
     for (const formId of core.catalogue.ids()) {
-      const spec = core.catalogue.spec(formId, actor);
+      const spec = withEpisodes(core.catalogue.spec(formId, actor));
       for (const shape of [spec, everything(spec)]) {
         for (let step = 0; step < shape.form.steps.length; step += 1) {
           const view = stepView({
-            spec: shape,
-            messages,
-            step,
+            view: await buildStepView(shape, step, {}, { words: messages, layout: 'live' }),
             draftId: randomUUID(),
             raw: {},
-            values: {},
-            episodes,
             problems: { somewhere: 'A reason to check this answer.' },
           });
           expect(slackProblems(view as unknown as Json), `${formId} step ${step + 1}`).toEqual([]);
@@ -180,26 +183,54 @@ describe('every form as Slack modals', () => {
   it('renders each step of intelligence with no child named within Slack limits (issue 16)', async () => {
     const actor = await testActor(core, 'limits-no-child', 'practitioner');
     const spec = core.catalogue.spec('intelligence', actor);
+    const words = core.prompts.messages;
     for (const about of ['place', 'vehicle', 'person']) {
       const shown: string[] = [];
-      for (const step of shownSteps(spec, { about })) {
+      for (const step of stepsThatApply(spec, { about })) {
+        const here = await buildStepView(spec, step, { about }, { words, layout: 'live' });
         const view = stepView({
-          spec,
-          messages: core.prompts.messages,
-          step,
+          view: here,
           draftId: randomUUID(),
           raw: { about },
-          values: { about },
-          episodes,
           problems: { placeList: 'Please give the place this is about.' },
         });
         expect(slackProblems(view as unknown as Json), `${about} step ${step + 1}`).toEqual([]);
-        shown.push(...stepQuestions(spec, step, { about }).map((q) => q.field));
+        shown.push(...here.fields.map((field) => field.field));
       }
       expect(shown.filter((field) => /^(child\.|associates|childAware|sharingBasis)/.test(field))).toEqual(
         [],
       );
     }
+  });
+
+  it('shows typing help under typed answers only, never under a date, time or list picker', async () => {
+    const actor = await testActor(core, 'typing-help', 'met-member');
+    const words = core.prompts.messages;
+    const inputs: Json[] = [];
+    for (const formId of ['missing', 'return']) {
+      const spec = withEpisodes(everything(core.catalogue.spec(formId, actor)));
+      for (let step = 0; step < spec.form.steps.length; step += 1) {
+        const view = stepView({
+          view: await buildStepView(spec, step, {}, { words, layout: 'live' }),
+          draftId: randomUUID(),
+          raw: {},
+        });
+        inputs.push(...(view.blocks as unknown as Json[]).filter((block) => block.type === 'input'));
+      }
+    }
+    const hint = (id: string) => {
+      const block = inputs.find((input) => input.block_id === id);
+      expect(block, id).toBeDefined();
+      return (block?.hint as { text?: string } | undefined)?.text;
+    };
+    expect(hint('lastSeen.at')).toBeUndefined();
+    expect(hint('child.dateOfBirth')).toBeUndefined();
+    expect(hint('episode')).toBeUndefined();
+    expect(hint('description')).toBe('Height, build, hair, clothing and anything that stands out.');
+    const typing = inputs.filter((input) =>
+      /For example: today|type the reference/.test(JSON.stringify(input)),
+    );
+    expect(typing).toEqual([]);
   });
 
   it('keeps App Home within 100 blocks however long the lists', () => {

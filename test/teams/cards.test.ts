@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawAnswers } from '../../adapters/teams/card-inputs';
 import { type AdaptiveCard, formCard, listCard, stepActions, summaryCard } from '../../adapters/teams/cards';
-import { allQuestions, shownQuestions } from '../../adapters/teams/form-questions';
 import { teamsBold, toTeamsMarkdown } from '../../adapters/teams/markdown';
 import { ShareForm } from '../../adapters/teams/share-form';
 import type { Actor } from '../../src/access/actor';
 import { questionsOf } from '../../src/conversation/form-definition';
+import {
+  buildStepView,
+  buildWholeFormView,
+  type FormSpec,
+  fieldsOfForm,
+} from '../../src/conversation/form-view';
 import { createCore } from '../../src/core';
 import { fixedClock } from '../../src/domain/clock';
 import { createLogger } from '../../src/logger';
@@ -47,6 +52,18 @@ function checkForTeams(card: AdaptiveCard): void {
   expect(microsoftCardProblems(card)).toEqual([]);
 }
 
+/** The fields of one step as a card shows them: a card's layout is fixed. */
+async function cardFields(spec: FormSpec, step: number, values: Record<string, unknown>) {
+  const words = { yes: 'Yes', no: 'No' };
+  return (await buildStepView(spec, step, values, { words, layout: 'fixed' })).fields;
+}
+
+/** Every question of the form in sections, as the share dialog shows it. */
+async function wholeForm(spec: FormSpec) {
+  const steps = await buildWholeFormView(spec, { yes: 'Yes', no: 'No' });
+  return steps.map((step) => ({ title: step.stepTitle, fields: step.fields }));
+}
+
 describe('Adaptive Cards from the forms', () => {
   let database: TestDatabase;
   let core: ReturnType<typeof createCore>;
@@ -84,38 +101,35 @@ describe('Adaptive Cards from the forms', () => {
     for (const formId of ids) {
       const spec = core.catalogue.spec(formId, actor);
       for (let step = 0; step < spec.form.steps.length; step++) {
-        const questions = await shownQuestions(spec, step, {});
+        const fields = await cardFields(spec, step, {});
         const card = formCard({
           title: spec.form.title,
-          sections: [{ questions }],
+          sections: [{ fields }],
           inputs: {},
-          errors: Object.fromEntries(questions.map((q) => [q.question.field, 'A reason.'])),
+          errors: Object.fromEntries(fields.map((f) => [f.field, 'A reason.'])),
           actions: stepActions({ draft: 'd', step, last: false, canGoBack: true }),
-          messages: core.prompts.messages,
         });
         checkForTeams(card);
         // The same step coming back with answers in it (a resubmitted card keeps them).
         const answered = Object.fromEntries(
-          questions.map((q) => [q.question.field, q.question.type === 'number' ? '14' : 'yes']),
+          fields.map((f) => [f.field, f.input === 'number' ? '14' : 'yes']),
         );
         checkForTeams(
           formCard({
             title: spec.form.title,
-            sections: [{ questions }],
+            sections: [{ fields }],
             inputs: answered,
             errors: {},
             actions: stepActions({ draft: 'd', step, last: true, canGoBack: false }),
-            messages: core.prompts.messages,
           }),
         );
       }
       const whole = formCard({
         title: spec.form.title,
-        sections: await allQuestions(spec),
+        sections: await wholeForm(spec),
         inputs: {},
         errors: {},
         actions: [],
-        messages: core.prompts.messages,
       });
       checkForTeams(whole);
       // Every question of the form has its input(s) in the whole-form card.
@@ -131,17 +145,16 @@ describe('Adaptive Cards from the forms', () => {
     for (const [about, list] of Object.entries(lists)) {
       const shown: string[] = [];
       for (let step = 0; step < spec.form.steps.length; step++) {
-        const questions = await shownQuestions(spec, step, { about });
-        if (questions.length === 0) continue;
-        shown.push(...questions.map((q) => q.question.field));
+        const fields = await cardFields(spec, step, { about });
+        if (fields.length === 0) continue;
+        shown.push(...fields.map((f) => f.field));
         checkForTeams(
           formCard({
             title: spec.form.title,
-            sections: [{ questions }],
+            sections: [{ fields }],
             inputs: { about },
-            errors: Object.fromEntries(questions.map((q) => [q.question.field, 'A reason.'])),
+            errors: Object.fromEntries(fields.map((f) => [f.field, 'A reason.'])),
             actions: stepActions({ draft: 'd', step, last: false, canGoBack: step > 0 }),
-            messages: core.prompts.messages,
           }),
         );
       }
@@ -157,11 +170,10 @@ describe('Adaptive Cards from the forms', () => {
     const spec = core.catalogue.spec('missing', actor);
     const card = formCard({
       title: 't',
-      sections: await allQuestions(spec),
+      sections: await wholeForm(spec),
       inputs: {},
       errors: {},
       actions: [],
-      messages: core.prompts.messages,
     });
     const byId = new Map(elements(card).map((e) => [e.id, e]));
     expect(byId.get('child.name')).toMatchObject({ type: 'Input.Text', isRequired: true, maxLength: 200 });
@@ -183,32 +195,63 @@ describe('Adaptive Cards from the forms', () => {
 
   it('sends an age as a number, and never a choice set with nothing to choose', async () => {
     const spec = core.catalogue.spec('missing', actor);
-    const sections = await allQuestions(spec);
+    const sections = await wholeForm(spec);
     const card = formCard({
       title: 't',
       sections,
       inputs: { 'child.ageYears': '14' },
       errors: {},
       actions: [],
-      messages: core.prompts.messages,
     });
     expect(elements(card).find((e) => e.id === 'child.ageYears')).toMatchObject({ value: 14 });
-    const missingFrom = sections.flatMap((s) => s.questions).find((q) => q.question.field === 'missingFrom')!;
+    const missingFrom = sections.flatMap((s) => s.fields).find((f) => f.field === 'missingFrom')!;
     const bare = formCard({
       title: 't',
-      sections: [{ questions: [{ ...missingFrom, options: [] }] }],
+      sections: [{ fields: [{ ...missingFrom, options: [] }] }],
       inputs: {},
       errors: {},
       actions: [],
-      messages: core.prompts.messages,
     });
     expect(elements(bare).find((e) => e.id === 'missingFrom')).toMatchObject({ type: 'Input.Text' });
     expect(microsoftCardProblems(bare)).toEqual([]);
   });
 
+  it('shows typing help only where the answer is typed, never under a date, time or list picker', async () => {
+    const spec = core.catalogue.spec('missing', actor);
+    const card = formCard({
+      title: 't',
+      sections: await wholeForm(spec),
+      inputs: {},
+      errors: {},
+      actions: [],
+    });
+    const said = elements(card).map((e) => String(e.text ?? ''));
+    expect(said.filter((text) => text.startsWith('For example:'))).toEqual([]);
+    expect(said).toContain('Height, build, hair, clothing and anything that stands out.');
+    const returned = core.catalogue.spec('return', actor);
+    const episode = (await wholeForm(returned)).flatMap((s) => s.fields).find((f) => f.field === 'episode')!;
+    const card2 = (options: { value: string; label: string }[]) =>
+      formCard({
+        title: 't',
+        sections: [{ fields: [{ ...episode, options }] }],
+        inputs: {},
+        errors: {},
+        actions: [],
+      });
+    const typeIt = 'Choose from the children reported missing, or type the reference of the report.';
+    // With no report to choose from the reference is typed, and the help says so.
+    const typed = card2([]);
+    expect(elements(typed).find((e) => e.id === 'episode')).toMatchObject({ type: 'Input.Text' });
+    expect(elements(typed).map((e) => e.text)).toContain(typeIt);
+    const picked = card2([{ value: 'MIS-2026-000001', label: 'MIS-2026-000001 · T.E.' }]);
+    expect(elements(picked).find((e) => e.id === 'episode')).toMatchObject({ type: 'Input.ChoiceSet' });
+    expect(elements(picked).map((e) => e.text)).not.toContain(typeIt);
+    expect(microsoftCardProblems(typed)).toEqual([]);
+  });
+
   it('reads card inputs as the engine reads answers', async () => {
     const spec = core.catalogue.spec('missing', actor);
-    const raw = rawAnswers(questionsOf(spec.form), {
+    const raw = rawAnswers(fieldsOfForm(spec), {
       'lastSeen.at#date': '2026-11-28',
       'lastSeen.at#time': '08:30',
       risks: 'exploitation,self-harm',

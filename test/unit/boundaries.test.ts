@@ -57,6 +57,20 @@ describe('the boundaries of ARCHITECTURE.md (dependency-cruiser)', () => {
       'src/core.ts',
       "import { AlertService } from './alerts/alerts.service';\nexport const c = new AlertService();\n",
     );
+    // A surface reading a form's definition instead of the core's view of it: refused. The view is allowed.
+    write('src/conversation/form-definition.ts', 'export const questionsOf = () => [];\n');
+    write('src/conversation/form-engine.ts', 'export const visibleQuestions = () => [];\n');
+    write('src/conversation/form-view.ts', 'export const buildStepView = () => ({});\n');
+    write(
+      'adapters/teams/cards.ts',
+      "import { questionsOf } from '../../src/conversation/form-definition';\n" +
+        "import { buildStepView } from '../../src/conversation/form-view';\n" +
+        'export const c = [questionsOf, buildStepView];\n',
+    );
+    write(
+      'adapters/slack/modals.ts',
+      "import { visibleQuestions } from '../../src/conversation/form-engine';\nexport const m = visibleQuestions;\n",
+    );
     const found = await violations(tree);
     expect(found).toEqual(
       expect.arrayContaining([
@@ -64,8 +78,11 @@ describe('the boundaries of ARCHITECTURE.md (dependency-cruiser)', () => {
         'adapters-do-not-import-the-store: adapters/web/page.ts → src/store/database.ts',
         expect.stringMatching(/^no-circles: src\/(a|b)\.ts → src\/(a|b)\.ts$/),
         'modules-meet-through-ports: src/chat/reply.ts → src/alerts/alerts.service.ts',
+        'surfaces-render-views-not-forms: adapters/teams/cards.ts → src/conversation/form-definition.ts',
+        'surfaces-render-views-not-forms: adapters/slack/modals.ts → src/conversation/form-engine.ts',
       ]),
     );
+    expect(found.filter((v) => v.startsWith('surfaces-render-views-not-forms:'))).toHaveLength(2);
     const ports = found.filter((v) => v.startsWith('modules-meet-through-ports:'));
     expect(ports).toEqual(['modules-meet-through-ports: src/chat/reply.ts → src/alerts/alerts.service.ts']);
   }, 60_000);
