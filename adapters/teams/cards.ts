@@ -136,7 +136,8 @@ export function fieldElements(
       elements = typed
         ? [{ type: 'Input.Text', ...labelled, maxLength: TEXT_MAX_CHARS, ...withValue }]
         : [{ ...choiceSet(field, field.options, value), ...labelled }];
-      if (field.multiple && !typed)
+      // Once: some questions' own words already end with it.
+      if (field.multiple && !typed && !saysChooseAll(field))
         elements.push(textBlock(teamsWords.chooseAll, { isSubtle: true, size: 'Small', spacing: 'None' }));
       break;
   }
@@ -146,6 +147,11 @@ export function fieldElements(
   if (field.askShowsValue) elements.unshift(textBlock(field.ask, { spacing: 'Medium' }));
   return elements;
 }
+
+const saysChooseAll = (field: FieldView) =>
+  [field.label, field.hint, field.askShowsValue ? field.ask : undefined].some((words) =>
+    words?.toLowerCase().includes(teamsWords.chooseAll.toLowerCase()),
+  );
 
 export interface FormCardModel {
   title: string;

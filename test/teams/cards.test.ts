@@ -193,6 +193,18 @@ describe('Adaptive Cards from the forms', () => {
     expect(elements(card)[risks + 1]).toMatchObject({ type: 'TextBlock', text: 'Choose all that apply.' });
   });
 
+  it('says "Choose all that apply" once under every list where several may be chosen', async () => {
+    for (const check of ['cse', 'missing', 'trafficking']) {
+      const sections = await wholeForm(core.catalogue.spec(`check-${check}`, actor));
+      const card = formCard({ title: 't', sections, inputs: {}, errors: {}, actions: [] });
+      const multiple = sections.flatMap((section) => section.fields).filter((field) => field.multiple);
+      expect(multiple.length, check).toBeGreaterThan(0);
+      const text = JSON.stringify(card).toLowerCase();
+      const times = text.split('choose all that apply').length - 1;
+      expect(times, check).toBe(multiple.length);
+    }
+  });
+
   it('sends an age as a number, and never a choice set with nothing to choose', async () => {
     const spec = core.catalogue.spec('missing', actor);
     const sections = await wholeForm(spec);
