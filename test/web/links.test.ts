@@ -209,7 +209,6 @@ describe('dashboard settings', () => {
       const result = await createDashboardFeature({
         env: {},
         core,
-        database,
         log: createLogger('silent'),
       } as unknown as FeatureDeps);
       expect(result).toMatchObject({ on: true, feature: { name: 'dashboard' } });
