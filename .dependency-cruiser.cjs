@@ -43,6 +43,14 @@ module.exports = {
       to: { path: '^src/conversation/form-(definition|engine)\\.ts$' },
     },
     {
+      name: 'adapters-use-services-as-types',
+      comment:
+        "An adapter calls a service through the core it is given, never by importing it: it may import a service's types, and finds plain helpers in the module's other files.",
+      severity: 'error',
+      from: { path: '^adapters/' },
+      to: { path: '^src/[^/]+/[^/]+\\.service\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'the-domain-does-no-io',
       comment: 'src/domain is pure types and rules.',
       severity: 'error',

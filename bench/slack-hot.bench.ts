@@ -96,7 +96,7 @@ async function serveMetbot(provider: Provider, apiUrl: string): Promise<void> {
     botId: 'BBOT',
     botUserId: 'UBOT',
   };
-  const surface = createSlackSurface({ core, database, log }, settings, {});
+  const surface = createSlackSurface({ core, log }, settings, {});
   const running = await listen(createApp(database, [surface.feature]), 0, '127.0.0.1', log);
   serveStats(running.port, async () => {
     await running.close();

@@ -71,7 +71,7 @@ async function serve(target: Target, apiUrl: string): Promise<void> {
       botId: 'BBOT',
       botUserId: 'UBOT',
     };
-    const surface = createSlackSurface({ core, database, log }, settings, {});
+    const surface = createSlackSurface({ core, log }, settings, {});
     const running = await listen(createApp(database, [surface.feature]), 0, '127.0.0.1', log);
     ({ port } = running);
     stop = async () => {

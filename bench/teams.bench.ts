@@ -74,8 +74,6 @@ async function serveMetbot(provider: Provider): Promise<void> {
     env: { TEAMS_UNAUTHENTICATED_LOCAL: 'true' },
     config,
     core,
-    database,
-    cipher: testCipher(),
     log,
   });
   if (!made.on) throw new Error(`Teams is off: ${made.why}`);

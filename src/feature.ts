@@ -6,14 +6,21 @@ import type { Logger } from './logger';
 import type { Database } from './store/database';
 import type { FieldCipher } from './store/field-crypto';
 
-/** What an optional part (a surface, a gateway transport, a worker) is given at start-up. */
+/**
+ * What an optional part in adapters/ (a surface, a gateway transport) is given at start-up: it
+ * reaches the records through the core, never through the database or the field cipher.
+ */
 export interface FeatureDeps {
   env: NodeJS.ProcessEnv;
   config: Config;
   core: Core;
+  log: Logger;
+}
+
+/** What a background worker in src/ (the outbox, the timers) is given: also the database and the cipher. */
+export interface WorkerDeps extends FeatureDeps {
   database: Database;
   cipher: FieldCipher;
-  log: Logger;
 }
 
 /** A part that is on: its routes on the one HTTP server, and any background work. */
@@ -35,3 +42,5 @@ export interface Feature {
 export type FeatureResult = { on: true; feature: Feature } | { on: false; name: string; why: string };
 
 export type FeatureFactory = (deps: FeatureDeps) => FeatureResult | Promise<FeatureResult>;
+
+export type WorkerFactory = (deps: WorkerDeps) => FeatureResult | Promise<FeatureResult>;

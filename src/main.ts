@@ -13,7 +13,7 @@ import { loadAuditKeyring, readAuditSettings } from './audit/settings';
 import { type Config, ConfigError, loadConfig, parseSettings } from './config';
 import { type Core, type CoreSettings, createCore } from './core';
 import { type Clock, DAY } from './domain/clock';
-import type { Feature, FeatureFactory } from './feature';
+import type { Feature, FeatureDeps, FeatureFactory, WorkerDeps } from './feature';
 import { createLogger, type Logger } from './logger';
 import { checkLegacyAtStart } from './ops/key-rotation';
 import { metricsFrom } from './ops/metrics';
@@ -152,16 +152,19 @@ export async function startBot(
   const metrics = serve ? metricsFrom(env, { database, log, clock: core.clock }) : undefined;
   const transports: Transports = new Map();
   const outbox = outboxFeature(transports, metrics?.countDelivery);
+  // The adapters get the core alone; only the workers here get the database and the cipher.
+  const deps: FeatureDeps = { env, config, core, log };
+  const workerDeps: WorkerDeps = { ...deps, database, cipher };
   const factories = [
-    createSchedulerFeature,
-    ...(serve ? httpFeatureFactories : []),
-    outbox.factory,
-    gatewayFeature(transports),
+    () => createSchedulerFeature(workerDeps),
+    ...(serve ? httpFeatureFactories : []).map((factory) => () => factory(deps)),
+    () => outbox.factory(workerDeps),
+    () => gatewayFeature(transports)(deps),
   ];
   const features: Feature[] = [];
   const off: string[] = [];
   for (const factory of factories) {
-    const result = await factory({ env, config, core, database, cipher, log });
+    const result = await factory();
     if (result.on) features.push(result.feature);
     else off.push(`${result.name} (${result.why})`);
   }

@@ -4,7 +4,7 @@ import type { Prompts } from '../../src/conversation/prompts';
 import type { RecordEnvelope } from '../../src/domain/record-envelope';
 import { isLoopback } from '../../src/outbox/settings';
 import { type DeliveryResult, destinations, type Transport } from '../../src/outbox/transport';
-import { isRoleChangeNotice } from '../../src/people/admin.service';
+import { isRoleChangeNotice } from '../../src/people/admin-types';
 import { renderCheckpoint, renderRecord, renderRoleChange } from './render';
 
 export interface MailerOptions {

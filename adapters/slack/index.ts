@@ -33,7 +33,7 @@ export const createSlackFeature: FeatureFactory = async (deps) => {
 
 /** The Slack surface with its settings already read (tests pass short retries). */
 export function createSlackSurface(
-  deps: Pick<FeatureDeps, 'core' | 'database' | 'log'>,
+  deps: Pick<FeatureDeps, 'core' | 'log'>,
   settings: SlackSettings,
   options: BoltOptions,
 ): SlackSurface {

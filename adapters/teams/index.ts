@@ -29,7 +29,7 @@ export interface TeamsFeatureOptions {
 
 /** Microsoft Teams through the Bot Framework: on with MicrosoftAppId, or TEAMS_UNAUTHENTICATED_LOCAL=true on loopback. */
 export function createTeamsFeatureWith(options: TeamsFeatureOptions = {}): FeatureFactory {
-  return ({ env, config, core, database, log }) => {
+  return ({ env, config, core, log }) => {
     const read = readTeamsSettings(env, config);
     if (!read.on) return { on: false, name: 'teams', why: read.why };
     const { settings } = read;

@@ -4,14 +4,8 @@ import { RefusedError } from '../../src/access/refusal';
 import type { AlertService } from '../../src/alerts/alerts.service';
 import type { Messages } from '../../src/conversation/prompts';
 import type { Clock } from '../../src/domain/clock';
-import {
-  currentMonth,
-  type FiguresService,
-  isPeriod,
-  parsePeriod,
-  periodBegun,
-  periodLabel,
-} from '../../src/figures/figures.service';
+import type { FiguresService } from '../../src/figures/figures.service';
+import { currentMonth, isPeriod, parsePeriod, periodBegun, periodLabel } from '../../src/figures/periods';
 import type { LinkService } from '../../src/links/links.service';
 import type { PictureService } from '../../src/links/picture.service';
 import type { ListFilters, ListQueries } from '../../src/lists/list-queries';

@@ -3,7 +3,7 @@ import { BadRequestError } from '../../src/access/problems';
 import { authorise, NotPossibleError } from '../../src/access/refusal';
 import { referencePattern } from '../../src/domain/references';
 import type { RiskLevel } from '../../src/domain/risk';
-import { recentPeriods } from '../../src/figures/figures.service';
+import { recentPeriods } from '../../src/figures/periods';
 import { htmlRoute, listFilters, pageNumber, requestedMonth, type WebContext } from './context';
 import { packWorkbook } from './pack-xlsx';
 import { alertsPage } from './pages/alerts';

@@ -3,15 +3,8 @@ import { authorise } from '../access/refusal';
 import type { ListItem, Reply } from '../conversation/reply';
 import { text } from '../conversation/reply';
 import type { Clock } from '../domain/clock';
-import {
-  currentMonth,
-  type FiguresService,
-  type MonthlyFigures,
-  parsePeriod,
-  periodBegun,
-  periodLabel,
-  tidy,
-} from './figures.service';
+import { type FiguresService, type MonthlyFigures, tidy } from './figures.service';
+import { currentMonth, parsePeriod, periodBegun, periodLabel } from './periods';
 import type { SectionKFigure } from './section-k-figures';
 
 /** The monthly figures in chat: `figures` and `figures <month>`, counted by the same service as the page. */

@@ -1,5 +1,5 @@
 import { parseSettings } from '../config';
-import type { FeatureFactory } from '../feature';
+import type { WorkerFactory } from '../feature';
 import { OutboxSettingsSchema } from './settings';
 import type { Transports } from './transport';
 import { OutboxWorker, type OutboxWorkerOptions } from './worker';
@@ -14,12 +14,12 @@ export function outboxFeature(
   transports: Transports,
   observe?: OutboxWorkerOptions['observe'],
 ): {
-  factory: FeatureFactory;
+  factory: WorkerFactory;
   /** Claims and sends what is due now, until nothing due is left (at most ten rounds). */
   deliverDue(): Promise<void>;
 } {
   let worker: OutboxWorker | undefined;
-  const factory: FeatureFactory = ({ env, core, database, cipher, log }) => {
+  const factory: WorkerFactory = ({ env, core, database, cipher, log }) => {
     const settings = parseSettings(OutboxSettingsSchema, env);
     worker = new OutboxWorker({
       // Its own connections on PostgreSQL: a delivery is marked the moment the receiver has it.

@@ -14,7 +14,6 @@ import type { PeopleCache } from './people-cache';
 import { addRole, pendingByEmail, removeRole, rolesOf } from './users.service';
 
 export type { GrantResult, Place, RevokeResult, RoleChangeNotice, RoleNotices, Who } from './admin-types';
-export { isRoleChangeNotice } from './admin-types';
 
 import {
   type GrantResult,

@@ -2,7 +2,8 @@ import type { Actor } from '../access/actor';
 import { authorise } from '../access/refusal';
 import { type Reply, text } from '../conversation/reply';
 import { formatLondon } from '../domain/london-time';
-import { LINK_MINUTES, mayUseDashboard, signInUrl } from './dashboard-links.service';
+import { LINK_MINUTES } from './dashboard-link-times';
+import { mayUseDashboard, signInUrl } from './dashboard-links.service';
 
 /** What the reply needs of the dashboard links: a one-time sign-in link for a user. */
 export interface SignInLinks {

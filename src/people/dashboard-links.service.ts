@@ -9,6 +9,7 @@ import { appendAudit } from '../store/audit';
 import type { Db, Provider } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
 import { withDisplayName } from '../store/staff-names';
+import { LINK_MINUTES, SESSION_MAX_HOURS } from './dashboard-link-times';
 import { rolesOf } from './users.service';
 
 /**
@@ -25,10 +26,7 @@ import { rolesOf } from './users.service';
  * again, by link or Teams single sign-on, ends every other session that person had.
  */
 
-export const LINK_MINUTES = 10;
 const MINUTE = 60_000;
-/** A session ends after this long however busy it is: sign in again each working day. */
-export const SESSION_MAX_HOURS = 12;
 /** Writing "last used" once a minute is enough for an idle timeout counted in minutes. */
 const TOUCH_EVERY_MS = MINUTE;
 

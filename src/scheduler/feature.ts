@@ -1,7 +1,7 @@
 import { timerHandlers } from '../alerts/timer-handlers';
 import { CHECKPOINT_TIMER, CheckpointExporter } from '../audit/audit-checks';
 import { readAuditSettings } from '../audit/settings';
-import type { FeatureFactory } from '../feature';
+import type { WorkerFactory } from '../feature';
 import { deliveryRoutesFrom } from '../outbox/settings';
 import { RETENTION_TIMER } from '../records/retention-timer';
 import { installedAuditKeyring } from '../store/audit-key';
@@ -11,7 +11,7 @@ import { Scheduler } from './scheduler';
  * Durable timers: interview reminders, alert escalation, the daily retention sweep and the signed
  * audit checkpoints. Always on.
  */
-export const createSchedulerFeature: FeatureFactory = ({ core, database, log, config, env, cipher }) => {
+export const createSchedulerFeature: WorkerFactory = ({ core, database, log, config, env, cipher }) => {
   const { retention } = core;
   const checkpoints = new CheckpointExporter(installedAuditKeyring(), readAuditSettings(env, config), {
     cipher,

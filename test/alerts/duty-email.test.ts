@@ -97,8 +97,6 @@ describe.each(providers)('DUTY_EMAIL on %s', (provider) => {
       },
       config: loadConfig({ DATABASE_URL: database.url, PUBLIC_URL: 'https://metbot.example.org' }),
       core,
-      database,
-      cipher,
       log,
     });
     if (!on.on) throw new Error(on.why);

@@ -33,8 +33,6 @@ describe.each(providers)('the partner API on %s', (provider) => {
       env: {},
       config: {} as never,
       core: world.core,
-      database: world.database,
-      cipher: world.cipher,
       log: createLogger('silent'),
     });
     if (!result.on) throw new Error('the API should always be on');

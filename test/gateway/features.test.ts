@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayFeature } from '../../adapters/gateway';
 import { createCore } from '../../src/core';
 import { fixedClock } from '../../src/domain/clock';
-import type { Feature, FeatureDeps } from '../../src/feature';
+import type { Feature, WorkerDeps } from '../../src/feature';
 import { createLogger } from '../../src/logger';
 import { outboxFeature } from '../../src/outbox/feature';
 import { deliveryRoutesFrom } from '../../src/outbox/settings';
@@ -50,7 +50,7 @@ describe.each(providers)('the gateway and outbox features on %s', (provider) => 
       clock: fixedClock('2026-11-28T10:00:00Z'),
       routes: deliveryRoutesFrom(env),
     });
-    const deps: FeatureDeps = {
+    const deps: WorkerDeps = {
       env,
       config: {} as never,
       core,
@@ -120,7 +120,7 @@ describe.each(providers)('the gateway and outbox features on %s', (provider) => 
       clock: fixedClock('2026-11-28T10:00:00Z'),
       routes: deliveryRoutesFrom(env),
     });
-    const deps: FeatureDeps = {
+    const deps: WorkerDeps = {
       env,
       config: {} as never,
       core,

@@ -21,8 +21,6 @@ describe.each(providers)('a sealed record moved to another row, in the partner A
       env: {},
       config: {} as never,
       core: world.core,
-      database: world.database,
-      cipher: world.cipher,
       log: createLogger('silent'),
     });
     if (!result.on) throw new Error('the API should always be on');

@@ -111,7 +111,6 @@ describe.each(providers)('sealed staff names on %s', (provider) => {
     const dashboard = await createDashboardFeature({
       env: {},
       core,
-      database,
       log: createLogger('silent'),
     } as unknown as FeatureDeps);
     if (!dashboard.on) throw new Error('the dashboard is always on');

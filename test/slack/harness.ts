@@ -39,7 +39,7 @@ export class SlackHarness {
     const { core, database, cipher } = await createTestCore(provider);
     const slack = await new SlackWebApiStandIn().start();
     const surface = createSlackSurface(
-      { core, database, log },
+      { core, log },
       {
         signingSecret: SIGNING_SECRET,
         botToken: 'xoxb-test-token',

@@ -42,7 +42,7 @@ export async function startSlackAndTeams(
   const slack = await new SlackWebApiStandIn().start();
   const connector = await startConnector();
   const slackSide: SlackSurface = createSlackSurface(
-    { core, database, log },
+    { core, log },
     {
       signingSecret: SIGNING_SECRET,
       botToken: 'xoxb-test-token',
@@ -58,8 +58,6 @@ export async function startSlackAndTeams(
     env: { TEAMS_UNAUTHENTICATED_LOCAL: 'true' },
     config,
     core,
-    database,
-    cipher,
     log,
   });
   if (!teamsOn.on) throw new Error(`Teams is off: ${teamsOn.why}`);

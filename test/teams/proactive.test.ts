@@ -3,7 +3,6 @@ import { createTeamsFeatureWith, type TeamsFeature } from '../../adapters/teams/
 import { loadConfig } from '../../src/config';
 import { text } from '../../src/conversation/reply';
 import { createLogger } from '../../src/logger';
-import { testCipher } from '../support/keys';
 import {
   activity,
   bot,
@@ -70,8 +69,6 @@ describe('proactive messages from stored conversation references', () => {
       env: { TEAMS_UNAUTHENTICATED_LOCAL: 'true' },
       config,
       core: teams.core,
-      database: teams.database,
-      cipher: testCipher(),
       log,
     });
     if (!fresh.on) throw new Error('Teams is off');

@@ -166,7 +166,7 @@ describe('Teams settings', () => {
       const config = loadConfig({ NODE_ENV: nodeEnv, HOST: host, DATABASE_URL: database.url });
       const log = createLogger('silent');
       const core = createCore({ config, database, cipher: testCipher(), log });
-      return await createTeamsFeature({ env, config, core, database, cipher: testCipher(), log });
+      return await createTeamsFeature({ env, config, core, log });
     } finally {
       await database.destroy();
     }

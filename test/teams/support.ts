@@ -115,8 +115,6 @@ export async function startTeamsBot(
     env,
     config,
     core,
-    database,
-    cipher,
     log,
   });
   if (!result.on) throw new Error(`Teams is off: ${result.why}`);

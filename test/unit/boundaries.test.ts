@@ -71,6 +71,25 @@ describe('the boundaries of ARCHITECTURE.md (dependency-cruiser)', () => {
       'adapters/slack/modals.ts',
       "import { visibleQuestions } from '../../src/conversation/form-engine';\nexport const m = visibleQuestions;\n",
     );
+    // An adapter may name a service's types, but not call it (or anything else in a service file);
+    // nor may it reach the field cipher, even for a type.
+    write(
+      'src/figures/figures.service.ts',
+      'export interface Figures { month: string }\nexport const periodLabel = (p: string) => p;\n',
+    );
+    write(
+      'adapters/web/figures-page.ts',
+      "import { periodLabel } from '../../src/figures/figures.service';\nexport const f = periodLabel;\n",
+    );
+    write(
+      'adapters/web/figures-json.ts',
+      "import type { Figures } from '../../src/figures/figures.service';\nexport const j = (f: Figures) => f.month;\n",
+    );
+    write('src/store/field-crypto.ts', 'export class FieldCipher {}\n');
+    write(
+      'adapters/teams/seal.ts',
+      "import type { FieldCipher } from '../../src/store/field-crypto';\nexport const s = (c: FieldCipher) => c;\n",
+    );
     const found = await violations(tree);
     expect(found).toEqual(
       expect.arrayContaining([
@@ -80,9 +99,15 @@ describe('the boundaries of ARCHITECTURE.md (dependency-cruiser)', () => {
         'modules-meet-through-ports: src/chat/reply.ts → src/alerts/alerts.service.ts',
         'surfaces-render-views-not-forms: adapters/teams/cards.ts → src/conversation/form-definition.ts',
         'surfaces-render-views-not-forms: adapters/slack/modals.ts → src/conversation/form-engine.ts',
+        'adapters-use-services-as-types: adapters/web/figures-page.ts → src/figures/figures.service.ts',
+        'adapters-do-not-import-the-store: adapters/teams/seal.ts → src/store/field-crypto.ts',
       ]),
     );
     expect(found.filter((v) => v.startsWith('surfaces-render-views-not-forms:'))).toHaveLength(2);
+    const services = found.filter((v) => v.startsWith('adapters-use-services-as-types:'));
+    expect(services).toEqual([
+      'adapters-use-services-as-types: adapters/web/figures-page.ts → src/figures/figures.service.ts',
+    ]);
     const ports = found.filter((v) => v.startsWith('modules-meet-through-ports:'));
     expect(ports).toEqual(['modules-meet-through-ports: src/chat/reply.ts → src/alerts/alerts.service.ts']);
   }, 60_000);

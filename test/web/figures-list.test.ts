@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/domain/clock';
-import { FiguresService, periodBounds, tidy } from '../../src/figures/figures.service';
+import { FiguresService, tidy } from '../../src/figures/figures.service';
+import { periodBounds } from '../../src/figures/periods';
 import { createTestDatabase, providers, type TestDatabase } from '../support/databases';
 
 /*

@@ -4,14 +4,9 @@ import { RefusedError } from '../../src/access/refusal';
 import { toPlainText } from '../../src/conversation/plain-text';
 import { loadPrompts } from '../../src/conversation/prompts';
 import { fixedClock } from '../../src/domain/clock';
-import {
-  currentMonth,
-  FiguresService,
-  type MonthlyFigures,
-  monthBounds,
-  parseMonth,
-} from '../../src/figures/figures.service';
+import { FiguresService, type MonthlyFigures } from '../../src/figures/figures.service';
 import { figuresReply } from '../../src/figures/figures-reply';
+import { currentMonth, monthBounds, parseMonth } from '../../src/figures/periods';
 import { createTestDatabase, providers, type TestDatabase } from '../support/databases';
 import { seedFixtureMonth } from './fixture-month';
 import { makeActor } from './support';

@@ -10,7 +10,8 @@ import { fixedClock } from '../../src/domain/clock';
 import type { FeatureDeps } from '../../src/feature';
 import { createLogger } from '../../src/logger';
 import { dashboardLinkReply } from '../../src/people/dashboard-link-reply';
-import { DashboardLinks, LINK_MINUTES } from '../../src/people/dashboard-links.service';
+import { LINK_MINUTES } from '../../src/people/dashboard-link-times';
+import { DashboardLinks } from '../../src/people/dashboard-links.service';
 import { createTestCore } from '../support/core';
 import { createTestDatabase, providers, type TestDatabase } from '../support/databases';
 import { testCipher } from '../support/keys';
@@ -209,7 +210,6 @@ describe('dashboard settings', () => {
       const result = await createDashboardFeature({
         env: {},
         core,
-        database,
         log: createLogger('silent'),
       } as unknown as FeatureDeps);
       expect(result).toMatchObject({ on: true, feature: { name: 'dashboard' } });

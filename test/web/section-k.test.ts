@@ -6,13 +6,8 @@ import { RefusedError } from '../../src/access/refusal';
 import { fixedClock } from '../../src/domain/clock';
 import type { SectionKId } from '../../src/domain/section-k';
 import { MISSING_BAND_DAYS, sectionK, sectionKIds } from '../../src/domain/section-k';
-import {
-  type MonthlyFigures,
-  parsePeriod,
-  periodBounds,
-  periodLabel,
-  shiftPeriod,
-} from '../../src/figures/figures.service';
+import type { MonthlyFigures } from '../../src/figures/figures.service';
+import { parsePeriod, periodBounds, periodLabel, shiftPeriod } from '../../src/figures/periods';
 import type { SectionKFigure } from '../../src/figures/section-k-figures';
 import { chatWith } from '../support/chat';
 import { createTestCore, type TestCore } from '../support/core';

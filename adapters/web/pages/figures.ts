@@ -1,5 +1,6 @@
 import { formatLondon } from '../../../src/domain/london-time';
-import { type MonthlyFigures, periodLabel, shiftPeriod } from '../../../src/figures/figures.service';
+import type { MonthlyFigures } from '../../../src/figures/figures.service';
+import { periodLabel, shiftPeriod } from '../../../src/figures/periods';
 import type { ListRow } from '../../../src/lists/list-queries';
 import type { FigureSection } from '../figure-sections';
 import { figureSections } from '../figure-sections';

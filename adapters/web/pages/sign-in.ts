@@ -1,4 +1,4 @@
-import { LINK_MINUTES } from '../../../src/people/dashboard-links.service';
+import { LINK_MINUTES } from '../../../src/people/dashboard-link-times';
 import { html } from '../html';
 import type { Viewer } from '../session';
 import { messagePage, page } from './layout';
