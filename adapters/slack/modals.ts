@@ -8,6 +8,7 @@ import type {
 } from '../../src/conversation/form-view';
 import type { SummaryReply } from '../../src/conversation/reply';
 import { type Block, fieldSections, fitBlocks, mrkdwn, plain, section, summaryBlocks } from './blocks';
+import { words } from './words';
 
 /** Slack's modal limits (docs.slack.dev/surfaces/modals, …/block-kit/block-elements). */
 export const modalLimits = {
@@ -128,11 +129,13 @@ function element(field: FieldView, raw: RawAnswers): types.InputBlockElement {
 
 function inputBlock(field: FieldView, raw: RawAnswers): types.InputBlock {
   // Every answer Slack takes here is picked or typed in its own element: a typing hint does not apply.
+  const chooseAll = field.sayChooseAll && field.options.length > 0 ? words.chooseAll : undefined;
+  const hint = [field.hint, chooseAll].filter(Boolean).join(' ');
   return {
     type: 'input',
     block_id: field.field,
     label: plain(field.label, modalLimits.label),
-    ...(field.hint && { hint: plain(field.hint, modalLimits.hint) }),
+    ...(hint && { hint: plain(hint, modalLimits.hint) }),
     optional: !field.required,
     // Redraw at once when the answer decides other questions or calls for a notice.
     dispatch_action: field.controlsOthers || field.hasNotice,

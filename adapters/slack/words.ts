@@ -18,4 +18,5 @@ export const words = {
   detailsFailed: 'Sorry, I could not get the details just now. Please try again.',
   noRecord: 'There is no record behind this alert.',
   sentBy: 'Sent by {name}{agency} on {at}.',
+  chooseAll: 'Choose all that apply.',
 };

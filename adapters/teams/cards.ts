@@ -136,8 +136,7 @@ export function fieldElements(
       elements = typed
         ? [{ type: 'Input.Text', ...labelled, maxLength: TEXT_MAX_CHARS, ...withValue }]
         : [{ ...choiceSet(field, field.options, value), ...labelled }];
-      // Once: some questions' own words already end with it.
-      if (field.multiple && !typed && !saysChooseAll(field))
+      if (field.sayChooseAll && !typed)
         elements.push(textBlock(teamsWords.chooseAll, { isSubtle: true, size: 'Small', spacing: 'None' }));
       break;
   }
@@ -147,11 +146,6 @@ export function fieldElements(
   if (field.askShowsValue) elements.unshift(textBlock(field.ask, { spacing: 'Medium' }));
   return elements;
 }
-
-const saysChooseAll = (field: FieldView) =>
-  [field.label, field.hint, field.askShowsValue ? field.ask : undefined].some((words) =>
-    words?.toLowerCase().includes(teamsWords.chooseAll.toLowerCase()),
-  );
 
 export interface FormCardModel {
   title: string;

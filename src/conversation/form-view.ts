@@ -51,6 +51,8 @@ export interface FieldView {
   required: boolean;
   /** Several options may be chosen; choosing none is an answer ("none of these"). */
   multiple: boolean;
+  /** Several may be chosen and the question's own words do not say so: a surface says "Choose all that apply". */
+  sayChooseAll: boolean;
   /** "Don't know" is an answer: left empty, it is kept as unknown. */
   dontKnow: boolean;
   /** The most characters a typed answer may have. */
@@ -319,6 +321,11 @@ async function fieldView(
     // A multiple choice left empty means "none of these", which is an answer.
     required: how.needed && !question.optional && !question.dontKnow && !multiple,
     multiple,
+    sayChooseAll:
+      multiple &&
+      ![question.label, question.help, askShowsValue ? question.ask : undefined].some((words) =>
+        words?.toLowerCase().includes('choose all that apply'),
+      ),
     dontKnow: question.dontKnow === true,
     ...(maxLength && { maxLength }),
     controlsOthers: how.controlling.has(question.field),

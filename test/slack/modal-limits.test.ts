@@ -233,6 +233,31 @@ describe('every form as Slack modals', () => {
     expect(typing).toEqual([]);
   });
 
+  it('says "Choose all that apply" once under every list where several may be chosen', async () => {
+    const actor = await testActor(core, 'choose-all', 'met-member');
+    const words = core.prompts.messages;
+    for (const check of ['cse', 'missing', 'trafficking']) {
+      const spec = everything(core.catalogue.spec(`check-${check}`, actor));
+      let lists = 0;
+      for (let step = 0; step < spec.form.steps.length; step += 1) {
+        const view = stepView({
+          view: await buildStepView(spec, step, {}, { words, layout: 'live' }),
+          draftId: randomUUID(),
+          raw: {},
+        });
+        for (const block of view.blocks as unknown as Json[]) {
+          const element = block.element as Json | undefined;
+          if (block.type !== 'input' || !/^(checkboxes|multi_static_select)$/.test(String(element?.type)))
+            continue;
+          lists += 1;
+          const said = `${JSON.stringify(block.label)} ${JSON.stringify(block.hint ?? '')}`.toLowerCase();
+          expect(said.split('choose all that apply').length - 1, `${check} ${block.block_id}`).toBe(1);
+        }
+      }
+      expect(lists, check).toBeGreaterThan(0);
+    }
+  });
+
   it('keeps App Home within 100 blocks however long the lists', () => {
     const list: ListReply = {
       kind: 'list',
