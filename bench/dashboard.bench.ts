@@ -14,7 +14,13 @@ import { currentMonth, shiftMonth } from '../src/figures/periods';
 import { ListQueries } from '../src/lists/list-queries';
 import { createLogger } from '../src/logger';
 import { createApp, listen } from '../src/server';
-import { openDatabase, type Provider, postgresOptions, type SqlReader } from '../src/store/database';
+import {
+  figuresPostgresOptions,
+  openDatabase,
+  type Provider,
+  postgresOptions,
+  type SqlReader,
+} from '../src/store/database';
 import { FieldCipher } from '../src/store/field-crypto';
 
 /**
@@ -333,9 +339,9 @@ function sqliteDirect(file: string): { run: Direct; close(): void } {
   };
 }
 
-function postgresDirect(url: string): { run: Direct; close(): Promise<void> } {
+function postgresDirect(url: string, options: string): { run: Direct; close(): Promise<void> } {
   // As the service runs them: with the same connection settings (src/store/database.ts).
-  const pool = new pg.Pool({ connectionString: url, max: 10, options: postgresOptions });
+  const pool = new pg.Pool({ connectionString: url, max: 10, options });
   // The bench drops its database at the end (WITH FORCE): an idle client cut off then must not
   // crash the run and hide the figures or the error that stopped it.
   pool.on('error', () => undefined);
@@ -447,7 +453,11 @@ async function benchProvider(provider: Provider, url: string, file?: string): Pr
   const session = await cold.context.links.openSession(member.id, 'browser', 'bench');
   const headers = { cookie: `${cookieNames.browser}=${encodeURIComponent(session)}` };
   const month = shiftMonth(currentMonth(now), -1);
-  const direct = provider === 'sqlite' ? sqliteDirect(file!) : postgresDirect(url);
+  // Each call's SQL direct on connections set as the service's: the figures' own, the due list's the requests'.
+  const [direct, figuresDirect] =
+    provider === 'sqlite'
+      ? [sqliteDirect(file!), sqliteDirect(file!)]
+      : [postgresDirect(url, postgresOptions), postgresDirect(url, figuresPostgresOptions)];
 
   const figuresSql: Captured[] = [];
   await new FiguresService(capturingReader(database.read, figuresSql), systemClock, repeat).count(month);
@@ -460,7 +470,7 @@ async function benchProvider(provider: Provider, url: string, file?: string): Pr
       ['due', dueSql],
     ] as const) {
       for (const one of sqls) {
-        const t = await timeIt(() => direct.run([one]));
+        const t = await timeIt(() => (name === 'figures' ? figuresDirect : direct).run([one]));
         console.error(
           `  ${name}: ${t.p50.toFixed(1)} ms  ${one.strings.join('?').replace(/\s+/g, ' ').slice(0, 90)}`,
         );
@@ -505,7 +515,7 @@ async function benchProvider(provider: Provider, url: string, file?: string): Pr
         `figures counted at each call, ${schema}`,
         await api(cold.base, figuresPath),
         figuresSql,
-        await timeIt(() => direct.run(figuresSql)),
+        await timeIt(() => figuresDirect.run(figuresSql)),
       );
       line(`figures as served (60 s in memory), ${schema}`, await api(served.base, figuresPath));
     }
@@ -529,6 +539,7 @@ async function benchProvider(provider: Provider, url: string, file?: string): Pr
   } finally {
     for (const { server } of servers) await server.close();
     await direct.close();
+    await figuresDirect.close();
     await database.close();
   }
   return lines;

@@ -6,7 +6,6 @@ import { identityKey } from '../domain/identity-key';
 import { notIndependent } from '../domain/independence';
 import { maySeeRecord } from '../domain/policy';
 import type { Db, Provider, Tx } from '../store/database';
-import type { AssignedBefore } from '../store/due-interviews';
 import type { FieldCipher } from '../store/field-crypto';
 import { openDisplayName } from '../store/staff-names';
 import { type Assignee, pointRemindersAt, sealedAssignee } from './interview-claims';

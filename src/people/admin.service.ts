@@ -5,7 +5,7 @@ import type { ListItem } from '../conversation/reply';
 import { type Clock, DAY } from '../domain/clock';
 import { formatLondon } from '../domain/london-time';
 import { decide, isRole, type Role, roles } from '../domain/policy';
-import { type DeliveryRoutes, enqueueMessage } from '../outbox/enqueue';
+import { enqueueMessage } from '../outbox/enqueue';
 import { destinations } from '../outbox/transport';
 import type { Db, Provider, Tx } from '../store/database';
 import type { FieldCipher } from '../store/field-crypto';
@@ -15,15 +15,7 @@ import { addRole, pendingByEmail, removeRole, rolesOf } from './users.service';
 
 export type { GrantResult, Place, RevokeResult, RoleChangeNotice, RoleNotices, Who } from './admin-types';
 
-import {
-  type GrantResult,
-  isRoleChangeNotice,
-  type Place,
-  type RevokeResult,
-  type RoleChangeNotice,
-  type RoleNotices,
-  type Who,
-} from './admin-types';
+import type { GrantResult, RevokeResult, RoleChangeNotice, RoleNotices, Who } from './admin-types';
 
 /** Running the bot: roles, failed deliveries, the audit trail. Admins only (duty places: AlertService). */
 export class AdminService {

@@ -1,9 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Actor } from '../access/actor';
-import { authorise, NotPossibleError } from '../access/refusal';
-import { type Reply, text } from '../conversation/reply';
+import { NotPossibleError } from '../access/refusal';
 import { type Clock, HOUR, systemClock } from '../domain/clock';
-import { formatLondon } from '../domain/london-time';
 import { decide, isRole, roleNames } from '../domain/policy';
 import { appendAudit } from '../store/audit';
 import type { Db, Provider } from '../store/database';

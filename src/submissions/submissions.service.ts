@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Actor, auditAs } from '../access/actor';
 import { authorise, NotPossibleError } from '../access/refusal';
-import type { Alerted } from '../alerts/alert-types';
 import { openInitials } from '../children/demographics';
 import { recordPossibleDuplicates } from '../children/duplicates';
 import { resolveChild } from '../children/resolve-child';
@@ -20,7 +19,7 @@ import {
   type ReturnAnswersT,
 } from '../domain/records';
 import type { RecordType } from '../domain/references';
-import { type RiskCheckId, type RiskResult, type RiskRules, scoreRiskCheck } from '../domain/risk';
+import { type RiskCheckId, type RiskRules, scoreRiskCheck } from '../domain/risk';
 import { type RiskCheckAnswers, selectedIndicators, unknownAnswers } from '../domain/risk-answers';
 import type { EntityRecorder } from '../links/ports';
 import { claimAssignedInterviews, interviewOpen } from '../missing/interview-claims';

@@ -136,7 +136,7 @@ describe.each(providers)('/metrics on %s', (provider) => {
     ).toBe(1);
     expect(sample(text, 'metbot_process_resident_memory_bytes')).toBeGreaterThan(0);
     if (provider === 'postgresql') {
-      expect(sample(text, 'metbot_database_pool_connections', { state: 'max' })).toBe(10);
+      expect(sample(text, 'metbot_database_pool_connections', { state: 'max' })).toBe(14);
     } else {
       expect(sample(text, 'metbot_database_pool_connections', { state: 'max' })).toBeUndefined();
     }
