@@ -95,6 +95,15 @@ export interface MonthlyFigures {
   sectionK: SectionKFigure[];
 }
 
+/** The list's two statements' last rows: the counts by profile of what their `prof` holds. */
+const profileRows = sql`
+      UNION ALL SELECT 'age', NULL, NULL, 0, 0, 0, CAST(COALESCE(prof.band, 5) AS TEXT), SUM(prof.n)
+        FROM prof GROUP BY prof.band
+      UNION ALL SELECT 'gender', NULL, NULL, 0, 0, 0, prof.gender, SUM(prof.n) FROM prof GROUP BY prof.gender
+      UNION ALL SELECT 'ethnicity', NULL, NULL, 0, 0, 0, prof.ethnicity, SUM(prof.n) FROM prof GROUP BY prof.ethnicity
+      UNION ALL SELECT 'accommodation', NULL, NULL, 0, 0, 0, prof.accommodation, SUM(prof.n)
+        FROM prof GROUP BY prof.accommodation`;
+
 const onList = new Set(['nominated', 'active']);
 const levelRank: Record<string, number> = { low: 1, medium: 2, high: 3 };
 const ageBands = ['Under 10', '10 to 12', '13 to 15', '16 to 17', '18 or over', 'Not known'];
@@ -263,12 +272,7 @@ export class FiguresService {
       SELECT 'state' AS k, cur.now AS s, cur.now AS e, 0 AS hf, 0 AS "anyLow", 0 AS "lowAfterHigh",
              NULL AS v, cur."bothEnds" AS n FROM cur
       UNION ALL SELECT 'state', 'none', cur.now, 0, 0, 0, NULL, cur."endOnly" FROM cur
-      UNION ALL SELECT 'age', NULL, NULL, 0, 0, 0, CAST(COALESCE(prof.band, 5) AS TEXT), SUM(prof.n)
-        FROM prof GROUP BY prof.band
-      UNION ALL SELECT 'gender', NULL, NULL, 0, 0, 0, prof.gender, SUM(prof.n) FROM prof GROUP BY prof.gender
-      UNION ALL SELECT 'ethnicity', NULL, NULL, 0, 0, 0, prof.ethnicity, SUM(prof.n) FROM prof GROUP BY prof.ethnicity
-      UNION ALL SELECT 'accommodation', NULL, NULL, 0, 0, 0, prof.accommodation, SUM(prof.n)
-        FROM prof GROUP BY prof.accommodation
+      ${profileRows}
     `);
   }
 
@@ -339,12 +343,7 @@ export class FiguresService {
              t."lowAfterHigh" AS "lowAfterHigh", NULL AS v, COUNT(*) AS n
         FROM t GROUP BY t.s, t.e, t.hf, t."anyLow", t."lowAfterHigh"
       UNION ALL SELECT 'state', t."sNow", t."eNow", 0, 0, 0, NULL, -COUNT(*) FROM t GROUP BY t."sNow", t."eNow"
-      UNION ALL SELECT 'age', NULL, NULL, 0, 0, 0, CAST(COALESCE(prof.band, 5) AS TEXT), SUM(prof.n)
-        FROM prof GROUP BY prof.band
-      UNION ALL SELECT 'gender', NULL, NULL, 0, 0, 0, prof.gender, SUM(prof.n) FROM prof GROUP BY prof.gender
-      UNION ALL SELECT 'ethnicity', NULL, NULL, 0, 0, 0, prof.ethnicity, SUM(prof.n) FROM prof GROUP BY prof.ethnicity
-      UNION ALL SELECT 'accommodation', NULL, NULL, 0, 0, 0, prof.accommodation, SUM(prof.n)
-        FROM prof GROUP BY prof.accommodation
+      ${profileRows}
     `);
   }
 
