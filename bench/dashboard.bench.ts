@@ -22,6 +22,7 @@ import {
   type SqlReader,
 } from '../src/store/database';
 import { FieldCipher } from '../src/store/field-crypto';
+import { sqliteValue } from '../src/store/sql-reader';
 
 /**
  * The dashboard on 10,000 children and 100,000 missing episodes: the p95 of the page's API call
@@ -59,14 +60,6 @@ interface Writer {
   insert(table: string, rows: Record<string, unknown>[]): Promise<void>;
   close(): Promise<void>;
 }
-
-// Prisma's SQLite adapter keeps a DateTime as ISO text with "+00:00", and a Boolean as 0 or 1.
-const sqliteValue = (value: unknown) =>
-  value instanceof Date
-    ? value.toISOString().replace('Z', '+00:00')
-    : typeof value === 'boolean'
-      ? Number(value)
-      : value;
 
 function sqliteWriter(file: string): Writer {
   const raw = new Database(file);
@@ -319,9 +312,6 @@ type Direct = (captured: Captured[]) => Promise<void>;
 
 function sqliteDirect(file: string): { run: Direct; close(): void } {
   const raw = new Database(file, { readonly: true });
-  // Dates are kept as text in this form by Prisma's SQLite adapter.
-  const param = (value: unknown) =>
-    value instanceof Date ? value.toISOString().replace('Z', '+00:00') : value;
   const statements = new Map<string, Database.Statement>();
   return {
     async run(captured) {
@@ -332,7 +322,7 @@ function sqliteDirect(file: string): { run: Direct; close(): void } {
           statement = raw.prepare(sql);
           statements.set(sql, statement);
         }
-        statement.all(...values.map(param));
+        statement.all(...values.map(sqliteValue));
       }
     },
     close: () => raw.close(),

@@ -117,8 +117,8 @@ export function sqliteReader(
 
 let nextId = 1;
 
-// Prisma's SQLite adapter keeps a DateTime as ISO text with "+00:00", and a Boolean as 0 or 1.
-const sqliteValue = (value: unknown) =>
+/** A value as Prisma's SQLite adapter keeps it: a DateTime as ISO text with "+00:00", a Boolean as 0 or 1. */
+export const sqliteValue = (value: unknown) =>
   value instanceof Date
     ? value.toISOString().replace('Z', '+00:00')
     : typeof value === 'boolean'

@@ -64,6 +64,11 @@ async function wholeForm(spec: FormSpec) {
   return steps.map((step) => ({ title: step.stepTitle, fields: step.fields }));
 }
 
+/** The whole form in one card, nothing answered yet. */
+async function blankCard(spec: FormSpec) {
+  return formCard({ title: 't', sections: await wholeForm(spec), inputs: {}, errors: {}, actions: [] });
+}
+
 describe('Adaptive Cards from the forms', () => {
   let database: TestDatabase;
   let core: ReturnType<typeof createCore>;
@@ -168,13 +173,7 @@ describe('Adaptive Cards from the forms', () => {
 
   it('maps question types onto Teams inputs', async () => {
     const spec = core.catalogue.spec('missing', actor);
-    const card = formCard({
-      title: 't',
-      sections: await wholeForm(spec),
-      inputs: {},
-      errors: {},
-      actions: [],
-    });
+    const card = await blankCard(spec);
     const byId = new Map(elements(card).map((e) => [e.id, e]));
     expect(byId.get('child.name')).toMatchObject({ type: 'Input.Text', isRequired: true, maxLength: 200 });
     expect(byId.get('description')).toMatchObject({ type: 'Input.Text', isMultiline: true, maxLength: 3000 });
@@ -195,9 +194,11 @@ describe('Adaptive Cards from the forms', () => {
 
   it('says "Choose all that apply" once under every list where several may be chosen', async () => {
     for (const check of ['cse', 'missing', 'trafficking']) {
-      const sections = await wholeForm(core.catalogue.spec(`check-${check}`, actor));
-      const card = formCard({ title: 't', sections, inputs: {}, errors: {}, actions: [] });
-      const multiple = sections.flatMap((section) => section.fields).filter((field) => field.multiple);
+      const spec = core.catalogue.spec(`check-${check}`, actor);
+      const card = await blankCard(spec);
+      const multiple = (await wholeForm(spec))
+        .flatMap((section) => section.fields)
+        .filter((field) => field.multiple);
       expect(multiple.length, check).toBeGreaterThan(0);
       const text = JSON.stringify(card).toLowerCase();
       const times = text.split('choose all that apply').length - 1;
@@ -230,13 +231,7 @@ describe('Adaptive Cards from the forms', () => {
 
   it('shows typing help only where the answer is typed, never under a date, time or list picker', async () => {
     const spec = core.catalogue.spec('missing', actor);
-    const card = formCard({
-      title: 't',
-      sections: await wholeForm(spec),
-      inputs: {},
-      errors: {},
-      actions: [],
-    });
+    const card = await blankCard(spec);
     const said = elements(card).map((e) => String(e.text ?? ''));
     expect(said.filter((text) => text.startsWith('For example:'))).toEqual([]);
     expect(said).toContain('Height, build, hair, clothing and anything that stands out.');
