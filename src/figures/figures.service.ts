@@ -194,9 +194,9 @@ export class FiguresService {
     const asOf = new Date(Math.min(end.getTime(), Math.max(now.getTime(), start.getTime())));
     // Independent statements, all at once: on PostgreSQL each takes its own pooled connection.
     const [list, missing, { returns, interviews }, { sectionK, records }] = await Promise.all([
-      this.listFigures(this.read, start, asOf),
-      this.missingFigures(this.read, start, end, asOf),
-      this.returnFigures(this.read, start, end),
+      this.listFigures(start, asOf),
+      this.missingFigures(start, end, asOf),
+      this.returnFigures(start, end),
       countRecords(this.read, start, end, asOf),
     ]);
     const intelligence = intelligenceFigures(records);
@@ -243,19 +243,16 @@ export class FiguresService {
    * high-to-low cohort and the profiles: a few dozen rows, however long the list. They share
    * nothing, so PostgreSQL runs them side by side on two connections.
    */
-  private async listFigures(read: SqlReader, start: Date, asOf: Date) {
-    const [now, changes] = await Promise.all([
-      this.listNow(read, start, asOf),
-      this.listChanges(read, start, asOf),
-    ]);
+  private async listFigures(start: Date, asOf: Date) {
+    const [now, changes] = await Promise.all([this.listNow(start, asOf), this.listChanges(start, asOf)]);
     return this.listFromRows([...now, ...changes]);
   }
 
   /** The list as it stands: by status and level, and the children on it by profile. */
-  private listNow(read: SqlReader, start: Date, asOf: Date) {
+  private listNow(start: Date, asOf: Date) {
     // MATERIALIZED: SQLite would otherwise work each one out again at each use. Person CROSS JOIN
     // MetListEntry: SQLite then walks Person's profile index.
-    return read<ListRow>(sql`
+    return this.read<ListRow>(sql`
       WITH cur AS MATERIALIZED (
         SELECT m."status" || ':' || COALESCE(m."level", '') AS now,
           SUM(CASE WHEN m."nominatedAt" < ${start} THEN 1 ELSE 0 END) AS "bothEnds",
@@ -277,13 +274,13 @@ export class FiguresService {
   }
 
   /** The entries changed since the period began: their true states, less what the list as it stands gave them. */
-  private listChanges(read: SqlReader, start: Date, asOf: Date) {
+  private listChanges(start: Date, asOf: Date) {
     // MATERIALIZED, as above. Each entry's state at the period's end is looked up only if it
     // changed both within the period and since its end: otherwise it is the state at its start or
     // the entry as it stands. The profiles of the few children whose place changed since the end
     // are looked up one by one: joined, PostgreSQL cannot tell how few they are and hashes every
     // person (6 of its 20 ms).
-    return read<ListRow>(sql`
+    return this.read<ListRow>(sql`
       WITH ch AS MATERIALIZED (
         SELECT x."entryId" || '' AS "entryId", MAX(x."changedAt") AS "lastAt",
           MAX(CASE WHEN x."changedAt" < ${asOf} THEN x."changedAt" END) AS "lastIn",
@@ -435,7 +432,7 @@ export class FiguresService {
    * count of earlier ones plus that episode, whichever is more (src/domain/missing-history.ts), so
    * the figures are right from the first report.
    */
-  private async missingFigures(read: SqlReader, start: Date, end: Date, asOf: Date) {
+  private async missingFigures(start: Date, end: Date, asOf: Date) {
     const threshold = 3;
     const days = MISSING_BAND_DAYS;
     const windowStart = new Date(asOf.getTime() - days * DAY);
@@ -443,7 +440,12 @@ export class FiguresService {
     // Three ranges of the lastSeenAt index, each episode in one: the window (w = 1), and before
     // and after it (w = 0). Every episode outside the window is in the period, so only the
     // window's need a test for it (m): a test per row, where a CASE on each figure took six.
-    const rows = await read<{ times: unknown; children: unknown; inMonth: unknown; episodes: unknown }>(sql`
+    const rows = await this.read<{
+      times: unknown;
+      children: unknown;
+      inMonth: unknown;
+      episodes: unknown;
+    }>(sql`
       SELECT u.times AS times, COUNT(*) AS children,
              SUM(CASE WHEN u.month > 0 THEN 1 ELSE 0 END) AS "inMonth", SUM(u.month) AS episodes
       FROM (
@@ -489,10 +491,10 @@ export class FiguresService {
    * same pass counts section K's children (not episodes) who returned, and of them those
    * interviewed by a named interviewer.
    */
-  private async returnFigures(read: SqlReader, start: Date, end: Date) {
+  private async returnFigures(start: Date, end: Date) {
     // Grouped by child first: one grouping gives both counts of children, where two COUNT(DISTINCT)
     // sorted the month's returns twice.
-    const [row] = await read<Record<string, unknown>>(sql`
+    const [row] = await this.read<Record<string, unknown>>(sql`
       SELECT SUM(g.returned) AS returned, SUM(g.offered) AS offered, SUM(g."offeredWithin") AS "offeredWithin",
         SUM(g.completed) AS completed, SUM(g."completedWithin") AS "completedWithin", SUM(g.declined) AS declined,
         SUM(g.outstanding) AS outstanding, COUNT(*) AS "childrenReturned", SUM(g.interviewed) AS "childrenInterviewed"

@@ -69,6 +69,7 @@ export function sqliteReader(
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const workers: (SqliteWorker | undefined)[] = Array.from({ length: threads }, () => undefined);
   let next = 0;
+  let nextId = 1;
 
   const start = (slot: number): SqliteWorker => {
     const worker = new Worker(workerSource, { eval: true, workerData: { driver, file } });
@@ -115,7 +116,6 @@ export function sqliteReader(
   };
 }
 
-let nextId = 1;
 
 /** A value as Prisma's SQLite adapter keeps it: a DateTime as ISO text with "+00:00", a Boolean as 0 or 1. */
 export const sqliteValue = (value: unknown) =>
