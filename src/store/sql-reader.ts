@@ -116,7 +116,6 @@ export function sqliteReader(
   };
 }
 
-
 /** A value as Prisma's SQLite adapter keeps it: a DateTime as ISO text with "+00:00", a Boolean as 0 or 1. */
 export const sqliteValue = (value: unknown) =>
   value instanceof Date
